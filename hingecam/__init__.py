@@ -1,0 +1,3 @@
+"""hingecam: rep-by-rep form checker for the hip hinge."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m hingecam` runs the command line."""
+
+from hingecam.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""Command line: argparse subcommands, wiring only. Heavy modules load lazily so
+`hingecam --help` stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hingecam import __version__
+from hingecam.errors import HingecamError
+
+EXERCISES = ("auto", "hinge_drill", "good_morning", "rdl", "deadlift", "kb_swing")
+MODEL_VARIANTS = ("lite", "full", "heavy")
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--exercise",
+        type=str,
+        choices=EXERCISES,
+        default="auto",
+        help="exercise profile: selects rep logic and thresholds (default: auto)",
+    )
+    p.add_argument(
+        "--thresholds",
+        type=Path,
+        metavar="FILE",
+        help="TOML file overriding thresholds (see `hingecam thresholds`)",
+    )
+    p.add_argument(
+        "--set",
+        type=str,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one threshold; repeatable; wins over --thresholds",
+    )
+
+
+def _add_model_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model",
+        type=Path,
+        metavar="PATH",
+        help="PoseLandmarker .task file (default: $HINGECAM_MODEL, models/, user cache)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hingecam",
+        description="Rep-by-rep form checker for the hip hinge "
+        "(hinge drill, good morning, RDL, deadlift, kettlebell swing).",
+    )
+    parser.add_argument("--version", action="version", version=f"hingecam {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log diagnostics to stderr"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "analyze",
+        help="analyze recorded videos or pose tracks and write the rep report",
+        description="Analyze each VIDEO (or a pose track .npz written by an earlier "
+        "run) and write, per input, a folder with an annotated video, report.html, "
+        "report.json, reps.csv and the pose track.",
+    )
+    p.add_argument("inputs", type=Path, nargs="+", metavar="INPUT", help="video file or pose track (.npz)")
+    p.add_argument("--out", type=Path, default=Path("hingecam-out"), metavar="DIR", help="output folder (default: ./hingecam-out)")
+    p.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    _add_analysis_options(p)
+    _add_model_option(p)
+    p.set_defaults(handler="hingecam.analyze:run_cli")
+
+    p = sub.add_parser(
+        "live",
+        help="practise in front of a camera with live cues",
+        description="Live practice: a window with skeleton, angles, rep counter and "
+        "cues. Keys: q/Esc quit, space pause, r reset count, c recalibrate, "
+        "s snapshot. The reps are saved as the same report `analyze` writes.",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, default=None, metavar="N", help="camera index (default: 0)")
+    src.add_argument("--source", type=str, default=None, metavar="FILE_OR_URL", help="video file or stream URL instead of a camera")
+    p.add_argument("--record", type=Path, default=None, metavar="DIR", help="also save the raw recording to DIR")
+    p.add_argument("--out", type=Path, default=Path("hingecam-out"), metavar="DIR", help="where the session report goes (default: ./hingecam-out)")
+    p.add_argument("--no-window", action="store_true", help="no window: print cues and the count to the terminal")
+    p.add_argument("--sound", type=str, choices=("off", "beep", "speak"), default="off", help="audible cues (default: off)")
+    p.add_argument("--debug", action="store_true", help="show displayed fps and capture-to-display latency")
+    p.add_argument("--realtime", action="store_true", help="with --source FILE: pace the file at its own frame rate, like a camera")
+    _add_analysis_options(p)
+    _add_model_option(p)
+    p.set_defaults(handler="hingecam.live:run_cli")
+
+    p = sub.add_parser(
+        "eval",
+        help="measure accuracy against a labelled folder of clips",
+        description="Analyze every clip listed in DIR/MANIFEST.tsv and print, per clip "
+        "and in total, reps and faults labelled against found.",
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="folder holding MANIFEST.tsv and the clips")
+    p.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--tracks", type=Path, default=None, metavar="DIR", help="cache of pose tracks: read <clip>.npz from here when present, write it when not")
+    p.add_argument("--only", type=str, action="append", default=[], metavar="SUBSTRING", help="only clips whose file name contains this; repeatable")
+    _add_analysis_options(p)
+    _add_model_option(p)
+    p.set_defaults(handler="hingecam.evaluate:run_cli")
+
+    p = sub.add_parser(
+        "thresholds",
+        help="print every threshold with its unit, source and reason",
+        description="Print the thresholds in force (defaults < --thresholds FILE < --set).",
+    )
+    _add_analysis_options(p)
+    p.add_argument("--toml", action="store_true", help="print as a TOML file to edit and pass back with --thresholds")
+    p.set_defaults(handler="hingecam.thresholds:run_cli")
+
+    p = sub.add_parser(
+        "models",
+        help="list, install and verify the pose models",
+        description="Manage PoseLandmarker models. `full` is built reproducibly from "
+        "the mediapipe 0.10.21 wheel on the package index; nothing downloads without "
+        "`models install`.",
+    )
+    msub = p.add_subparsers(dest="models_command", metavar="ACTION")
+    m = msub.add_parser("list", help="variants, where each is, whether it verified")
+    m.set_defaults(handler="hingecam.models:run_cli")
+    m = msub.add_parser("install", help="install a variant (default: full)")
+    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full")
+    m.add_argument("--force", action="store_true", help="rebuild even when a verified copy exists")
+    m.add_argument("--dest", type=Path, default=None, metavar="DIR", help="install into DIR (default: models/ of a checkout, else the user cache)")
+    m.set_defaults(handler="hingecam.models:run_cli")
+    m = msub.add_parser("verify", help="check installed models against their pinned sha256")
+    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
+    _add_model_option(m)
+    m.set_defaults(handler="hingecam.models:run_cli")
+    m = msub.add_parser("path", help="print the path of the model hingecam would load")
+    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full")
+    _add_model_option(m)
+    m.set_defaults(handler="hingecam.models:run_cli")
+    p.set_defaults(handler="hingecam.models:run_cli")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for a HingecamError)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    module_name, func_name = args.handler.split(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), func_name)
+        return int(handler(args))
+    except HingecamError as exc:
+        print(f"hingecam: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hingecam: interrupted", file=sys.stderr)
+        return 130

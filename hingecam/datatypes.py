@@ -1,0 +1,317 @@
+"""Plain typed values shared by every stage: frames, poses, pose tracks, measures,
+checks, reps and per-frame analysis. No cv2 or mediapipe here."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+N_LANDMARKS = 33
+"""BlazePose landmarks per person."""
+
+BACK_PROFILE_SAMPLES = 9
+"""Points along the shoulder-hip chord where the back silhouette is sampled."""
+
+
+class Side(enum.Enum):
+    """The subject's own left or right (never the image's)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class View(enum.Enum):
+    """Camera view relative to the lifter's sagittal plane."""
+
+    SIDE = "side"
+    OBLIQUE = "oblique"  # about 45 deg, front or back
+    FRONT = "front"  # facing the camera or facing away
+    UNKNOWN = "unknown"
+
+
+class Exercise(enum.Enum):
+    """Exercise profiles; values match the `exercise` column of MANIFEST.tsv."""
+
+    AUTO = "auto"
+    HINGE_DRILL = "hinge_drill"
+    GOOD_MORNING = "good_morning"
+    RDL = "rdl"
+    DEADLIFT = "deadlift"
+    KB_SWING = "kb_swing"
+
+
+class Fault(enum.Enum):
+    """What a rep can be flagged for; values match the `faults` column of MANIFEST.tsv."""
+
+    ROUNDED_SPINE = "rounded_spine"
+    LOCKED_KNEES = "locked_knees"
+    SQUAT_PATTERN = "squat_pattern"
+    HIPS_RISE_FIRST = "hips_rise_first"
+    SHALLOW_HINGE = "shallow_hinge"
+    LEAN_BACK = "lean_back"
+    HEAD_POSITION = "head_position"
+
+
+class Outcome(enum.Enum):
+    """Result of one check on one rep."""
+
+    OK = "ok"
+    FLAGGED = "flagged"
+    NOT_JUDGED = "not_judged"  # the view or the data does not allow a verdict
+
+
+class Severity(enum.Enum):
+    NOTE = "note"
+    WARNING = "warning"
+    FAULT = "fault"
+
+
+class Phase(enum.Enum):
+    """Where the lifter is in the rep cycle."""
+
+    SETUP = "setup"  # not yet calibrated / walking in / idle
+    STANDING = "standing"  # upright, between reps (lockout)
+    DESCENT = "descent"
+    BOTTOM = "bottom"
+    ASCENT = "ascent"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One decoded video frame.
+
+    Attributes:
+        image_bgr: (H, W, 3) uint8, upright (rotation metadata already applied).
+        index: 0-based decode order.
+        t_s: presentation time in seconds from the decoder (or the monotonic
+            clock for cameras), never index / fps.
+    """
+
+    image_bgr: NDArray[np.uint8]
+    index: int
+    t_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pose:
+    """One person's landmarks in one frame (BlazePose order, see landmarks.py).
+
+    Attributes:
+        t_s: seconds since the stream started.
+        xy_norm: (33, 2) float32, x right and y down, 0..1 of image width/height.
+        image_wh: image size in pixels, (width, height).
+        world_m: (33, 3) float32 metres, hip-centred, from the model; rough z.
+        visibility: (33,) float32 0..1, likelihood the point is visible.
+        presence: (33,) float32 0..1, likelihood the point is in the image.
+        mask: (H, W) float32 0..1 person probability, or None when not asked.
+    """
+
+    t_s: float
+    xy_norm: NDArray[np.float32]
+    image_wh: tuple[int, int]
+    world_m: NDArray[np.float32]
+    visibility: NDArray[np.float32]
+    presence: NDArray[np.float32]
+    mask: NDArray[np.float32] | None = None
+
+    def __post_init__(self) -> None:
+        for name, shape in (
+            ("xy_norm", (N_LANDMARKS, 2)),
+            ("world_m", (N_LANDMARKS, 3)),
+            ("visibility", (N_LANDMARKS,)),
+            ("presence", (N_LANDMARKS,)),
+        ):
+            value = getattr(self, name)
+            if value.shape != shape:
+                raise ValueError(f"Pose.{name} must have shape {shape}, got {value.shape}")
+
+    @property
+    def xy_px(self) -> NDArray[np.float32]:
+        """(33, 2) image pixels."""
+        w, h = self.image_wh
+        return (self.xy_norm * np.array([w, h], dtype=np.float32)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class PoseTrack:
+    """Landmarks of the chosen lifter over time, without pixels.
+
+    Every array has the frame axis first, N frames, in decode order. Frames with
+    no person hold NaN. This is what `hingecam analyze TRACK` re-analyzes.
+
+    Attributes:
+        t_s: (N,) float64 presentation times in seconds.
+        xy_norm: (N, 33, 2) float32 normalized image coordinates.
+        world_m: (N, 33, 3) float32 world coordinates in metres.
+        visibility: (N, 33) float32.
+        presence: (N, 33) float32.
+        back_profile: (N, BACK_PROFILE_SAMPLES) float32: distance of the back's
+            silhouette edge from the shoulder-hip chord, in chord lengths,
+            sampled from hip (first) to shoulder (last); NaN without a mask.
+        people: (N,) int16 number of people the model found in each frame.
+        image_wh: (width, height) in pixels, upright.
+        meta: free-form provenance: source file name, fps, model variant, ...
+    """
+
+    t_s: NDArray[np.float64]
+    xy_norm: NDArray[np.float32]
+    world_m: NDArray[np.float32]
+    visibility: NDArray[np.float32]
+    presence: NDArray[np.float32]
+    back_profile: NDArray[np.float32]
+    people: NDArray[np.int16]
+    image_wh: tuple[int, int]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = self.t_s.shape[0]
+        expected = {
+            "xy_norm": (n, N_LANDMARKS, 2),
+            "world_m": (n, N_LANDMARKS, 3),
+            "visibility": (n, N_LANDMARKS),
+            "presence": (n, N_LANDMARKS),
+            "back_profile": (n, BACK_PROFILE_SAMPLES),
+            "people": (n,),
+        }
+        for name, shape in expected.items():
+            value = getattr(self, name)
+            if value.shape != shape:
+                raise ValueError(
+                    f"PoseTrack.{name} must have shape {shape}, got {value.shape}"
+                )
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+
+@dataclass(frozen=True)
+class MeasureSeries:
+    """Per-frame measures over time (see geometry.py for the angle conventions).
+
+    Every field but `side`, `view` and `t_s` is (N,) float64 with NaN where the
+    inputs were missing or not visible enough.
+    """
+
+    t_s: NDArray[np.float64]
+    side: tuple[Side | None, ...]
+    view: tuple[View, ...]
+    hip_flexion_deg: NDArray[np.float64]
+    knee_flexion_deg: NDArray[np.float64]
+    trunk_incline_deg: NDArray[np.float64]
+    shin_incline_deg: NDArray[np.float64]
+    hip_back_norm: NDArray[np.float64]
+    hip_height_norm: NDArray[np.float64]
+    shoulder_height_norm: NDArray[np.float64]
+    head_offset_deg: NDArray[np.float64]
+    spine_bow_norm: NDArray[np.float64]
+
+    ANGLE_FIELDS = (
+        "hip_flexion_deg",
+        "knee_flexion_deg",
+        "trunk_incline_deg",
+        "shin_incline_deg",
+        "hip_back_norm",
+        "hip_height_norm",
+        "shoulder_height_norm",
+        "head_offset_deg",
+        "spine_bow_norm",
+    )
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One fault check on one rep, with its evidence.
+
+    Attributes:
+        fault: what was checked.
+        outcome: flagged, ok, or not judged (and why, in `reason`).
+        measured: the value the verdict rests on, in `unit`.
+        threshold: the limit it was compared with, in `unit`.
+        unit: "deg", "ratio", "chord" ...
+        t_s: when the worst moment was (seconds), NaN if none.
+        frame: frame index of the worst moment, -1 if none.
+        severity: how much it matters when flagged.
+        cue: short coaching words for the lifter.
+        reason: one sentence a coach can read: what was measured against what.
+    """
+
+    fault: Fault
+    outcome: Outcome
+    measured: float
+    threshold: float
+    unit: str
+    t_s: float
+    frame: int
+    severity: Severity
+    cue: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition, start to end, with its phases, peaks and checks.
+
+    Times are seconds in the source's clock; frames are decode indices.
+    `peaks` maps a measure name (a MeasureSeries field) to its value at the
+    bottom or its extreme over the rep, documented in rules.py.
+    """
+
+    index: int  # 1-based
+    start_s: float
+    bottom_s: float
+    end_s: float
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    descent_s: float
+    ascent_s: float
+    view: View
+    peaks: dict[str, float]
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def flags(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.outcome is Outcome.FLAGGED)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameAnalysis:
+    """What the pipeline knows after one frame; overlays draw only this.
+
+    Attributes:
+        frame_index, t_s: the frame analysed.
+        pose: the lifter's pose, or None.
+        measures: the smoothed measures of this frame as name -> value (NaN if
+            missing), the MeasureSeries field names.
+        side, view: near side and camera view for this frame.
+        phase: rep phase.
+        rep_count: completed reps so far.
+        cue: words to show the lifter now, or None.
+        cue_severity: how urgent the cue is.
+        setup_hint: camera set-up guidance ("turn sideways ..."), or None.
+        last_rep: the last completed rep, or None.
+    """
+
+    frame_index: int
+    t_s: float
+    pose: Pose | None
+    measures: dict[str, float]
+    side: Side | None
+    view: View
+    phase: Phase
+    rep_count: int
+    cue: str | None = None
+    cue_severity: Severity = Severity.NOTE
+    setup_hint: str | None = None
+    last_rep: Rep | None = None

@@ -1,0 +1,27 @@
+"""Errors hingecam reports to the user as one line (cli.main catches HingecamError)."""
+
+from __future__ import annotations
+
+
+class HingecamError(Exception):
+    """Base class: the message is one line a user can act on."""
+
+
+class InputError(HingecamError):
+    """A file given on the command line is missing, empty, unreadable or not a video."""
+
+
+class CaptureError(HingecamError):
+    """A camera or stream cannot be opened or stopped delivering frames."""
+
+
+class ModelError(HingecamError):
+    """The pose model is missing, fails its sha256 check or cannot be loaded."""
+
+
+class ConfigError(HingecamError):
+    """A thresholds file or --set override is invalid."""
+
+
+class DisplayError(HingecamError):
+    """A window was asked for where there is no display."""
