@@ -315,3 +315,61 @@ class FrameAnalysis:
     cue_severity: Severity = Severity.NOTE
     setup_hint: str | None = None
     last_rep: Rep | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VideoInfo:
+    """What the decoder said about a source (or what a pose track recorded).
+
+    Attributes:
+        name: file name (no folders) or "camera N".
+        width, height: upright frame size in pixels.
+        fps: average frame rate reported by the container (informative only;
+            times come from the decoder).
+        frames: frames actually decoded.
+        duration_s: last timestamp minus first, plus one frame interval.
+        rotation_deg: rotation metadata applied to make frames upright.
+    """
+
+    name: str
+    width: int
+    height: int
+    fps: float
+    frames: int
+    duration_s: float
+    rotation_deg: int = 0
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything known about one set: the input of report.py.
+
+    Attributes:
+        video: where the frames came from.
+        exercise: the profile used (AUTO resolved to what was detected).
+        exercise_requested: what the user asked for.
+        view: dominant camera view over the set.
+        side: near side over the set, or None without a person.
+        series: smoothed per-frame measures, the frame axis matching the track.
+        frame_phase: (N,) phase per frame, for plots and overlays.
+        reps: completed reps with their checks.
+        setup: the lifter's reference posture (measure name -> value) from the
+            first standing frames; empty when never calibrated.
+        notes: sentences on what could and could not be judged and why
+            (view, visibility, people, frame rate).
+        thresholds: threshold name -> value in force.
+        thumbnails: rep index -> JPEG bytes of the rep's worst moment, drawn.
+    """
+
+    video: VideoInfo
+    exercise: Exercise
+    exercise_requested: Exercise
+    view: View
+    side: Side | None
+    series: MeasureSeries
+    frame_phase: tuple[Phase, ...]
+    reps: tuple[Rep, ...]
+    setup: dict[str, float]
+    notes: tuple[str, ...]
+    thresholds: dict[str, float]
+    thumbnails: dict[int, bytes] = field(default_factory=dict)
