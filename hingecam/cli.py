@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rep-by-rep form checker for the hip hinge "
         "(hinge drill, good morning, RDL, deadlift, kettlebell swing).",
     )
-    parser.add_argument("--version", action="version", version=f"hingecam {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"hingecam {__version__}"
+    )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log diagnostics to stderr"
     )
@@ -69,8 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
         "run) and write, per input, a folder with an annotated video, report.html, "
         "report.json, reps.csv and the pose track.",
     )
-    p.add_argument("inputs", type=Path, nargs="+", metavar="INPUT", help="video file or pose track (.npz)")
-    p.add_argument("--out", type=Path, default=Path("hingecam-out"), metavar="DIR", help="output folder (default: ./hingecam-out)")
+    p.add_argument(
+        "inputs",
+        type=Path,
+        nargs="+",
+        metavar="INPUT",
+        help="video file or pose track (.npz)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("hingecam-out"),
+        metavar="DIR",
+        help="output folder (default: ./hingecam-out)",
+    )
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
     _add_analysis_options(p)
     _add_model_option(p)
@@ -84,14 +98,56 @@ def build_parser() -> argparse.ArgumentParser:
         "s snapshot. The reps are saved as the same report `analyze` writes.",
     )
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=int, default=None, metavar="N", help="camera index (default: 0)")
-    src.add_argument("--source", type=str, default=None, metavar="FILE_OR_URL", help="video file or stream URL instead of a camera")
-    p.add_argument("--record", type=Path, default=None, metavar="DIR", help="also save the raw recording to DIR")
-    p.add_argument("--out", type=Path, default=Path("hingecam-out"), metavar="DIR", help="where the session report goes (default: ./hingecam-out)")
-    p.add_argument("--no-window", action="store_true", help="no window: print cues and the count to the terminal")
-    p.add_argument("--sound", type=str, choices=("off", "beep", "speak"), default="off", help="audible cues (default: off)")
-    p.add_argument("--debug", action="store_true", help="show displayed fps and capture-to-display latency")
-    p.add_argument("--realtime", action="store_true", help="with --source FILE: pace the file at its own frame rate, like a camera")
+    src.add_argument(
+        "--camera",
+        type=int,
+        default=None,
+        metavar="N",
+        help="camera index (default: 0)",
+    )
+    src.add_argument(
+        "--source",
+        type=str,
+        default=None,
+        metavar="FILE_OR_URL",
+        help="video file or stream URL instead of a camera",
+    )
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also save the raw recording to DIR",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("hingecam-out"),
+        metavar="DIR",
+        help="where the session report goes (default: ./hingecam-out)",
+    )
+    p.add_argument(
+        "--no-window",
+        action="store_true",
+        help="no window: print cues and the count to the terminal",
+    )
+    p.add_argument(
+        "--sound",
+        type=str,
+        choices=("off", "beep", "speak"),
+        default="off",
+        help="audible cues (default: off)",
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="show displayed fps and capture-to-display latency",
+    )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="with --source FILE: pace the file at its own frame rate, like a camera",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler="hingecam.live:run_cli")
@@ -102,10 +158,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyze every clip listed in DIR/MANIFEST.tsv and print, per clip "
         "and in total, reps and faults labelled against found.",
     )
-    p.add_argument("folder", type=Path, metavar="DIR", help="folder holding MANIFEST.tsv and the clips")
-    p.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the results as JSON")
-    p.add_argument("--tracks", type=Path, default=None, metavar="DIR", help="cache of pose tracks: read <clip>.npz from here when present, write it when not")
-    p.add_argument("--only", type=str, action="append", default=[], metavar="SUBSTRING", help="only clips whose file name contains this; repeatable")
+    p.add_argument(
+        "folder",
+        type=Path,
+        metavar="DIR",
+        help="folder holding MANIFEST.tsv and the clips",
+    )
+    p.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the results as JSON",
+    )
+    p.add_argument(
+        "--tracks",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="cache of pose tracks: read <clip>.npz from here when present, write it when not",
+    )
+    p.add_argument(
+        "--only",
+        type=str,
+        action="append",
+        default=[],
+        metavar="SUBSTRING",
+        help="only clips whose file name contains this; repeatable",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler="hingecam.evaluate:run_cli")
@@ -116,7 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the thresholds in force (defaults < --thresholds FILE < --set).",
     )
     _add_analysis_options(p)
-    p.add_argument("--toml", action="store_true", help="print as a TOML file to edit and pass back with --thresholds")
+    p.add_argument(
+        "--toml",
+        action="store_true",
+        help="print as a TOML file to edit and pass back with --thresholds",
+    )
     p.set_defaults(handler="hingecam.thresholds:run_cli")
 
     p = sub.add_parser(
@@ -130,16 +214,30 @@ def build_parser() -> argparse.ArgumentParser:
     m = msub.add_parser("list", help="variants, where each is, whether it verified")
     m.set_defaults(handler="hingecam.models:run_cli")
     m = msub.add_parser("install", help="install a variant (default: full)")
-    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full")
-    m.add_argument("--force", action="store_true", help="rebuild even when a verified copy exists")
-    m.add_argument("--dest", type=Path, default=None, metavar="DIR", help="install into DIR (default: models/ of a checkout, else the user cache)")
+    m.add_argument(
+        "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
+    )
+    m.add_argument(
+        "--force", action="store_true", help="rebuild even when a verified copy exists"
+    )
+    m.add_argument(
+        "--dest",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="install into DIR (default: models/ of a checkout, else the user cache)",
+    )
     m.set_defaults(handler="hingecam.models:run_cli")
-    m = msub.add_parser("verify", help="check installed models against their pinned sha256")
+    m = msub.add_parser(
+        "verify", help="check installed models against their pinned sha256"
+    )
     m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
     _add_model_option(m)
     m.set_defaults(handler="hingecam.models:run_cli")
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
-    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full")
+    m.add_argument(
+        "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
+    )
     _add_model_option(m)
     m.set_defaults(handler="hingecam.models:run_cli")
     p.set_defaults(handler="hingecam.models:run_cli")

@@ -1,0 +1,320 @@
+"""Pure numpy geometry: pose landmarks (one frame or a track) -> hinge measures.
+
+Angle conventions. Every angle is computed in image pixels (x scaled by width, y by
+height, so it is isotropic), after mirroring x so the lifter faces +x and flipping
+y so it points up. Segment angles are measured from the vertical-up axis, positive
+when the distal-to-proximal vector leans *forward* (towards where the lifter faces).
+
+| measure                | landmarks (near side)        | zero                          | positive                        |
+|------------------------|------------------------------|-------------------------------|---------------------------------|
+| trunk_incline_deg      | hip -> shoulder              | trunk vertical                | shoulders ahead of hips (lean forward); negative = leaning back |
+| shin_incline_deg       | ankle -> knee                | shin vertical                 | knee ahead of ankle             |
+| hip_flexion_deg        | trunk minus thigh (knee->hip)| trunk in line with thigh      | flexed (hinged); negative = hip hyperextended |
+| knee_flexion_deg       | shin minus thigh             | leg straight                  | flexed; negative = hyperextended |
+| head_offset_deg        | shoulder -> ear minus trunk  | ear on the hip-shoulder line  | ear ahead of the line (head dropped / jutting); negative = cranked back |
+| hip_back_norm          | hip x minus ankle x          | hip over the ankle            | hip ahead of the ankle; in leg lengths |
+| hip_height_norm        | hip y minus ankle y          | hip at ankle height           | up; in leg lengths              |
+| shoulder_height_norm   | shoulder y minus ankle y     | shoulder at ankle height      | up; in leg lengths              |
+| spine_bow_norm         | back silhouette (mask)       | back edge on a straight line  | mid-back bulges out (rounding); in shoulder-hip chord lengths |
+
+Leg length is thigh plus shin length in the same frame. Missing or low-visibility
+inputs give NaN, which propagates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.datatypes import (
+    BACK_PROFILE_SAMPLES,
+    MeasureSeries,
+    PoseTrack,
+    Side,
+    View,
+)
+from hingecam.landmarks import SIDE_POINTS, Landmark, near_side
+
+FloatArray = NDArray[np.float64]
+
+MIN_VISIBILITY = 0.5
+"""Landmarks below this visibility count as missing (Sports2D uses 0.3 for
+keypoints; BlazePose visibility is calibrated differently and 0.5 is MediaPipe's
+own default for drawing)."""
+
+BACK_T = np.linspace(0.0, 1.0, BACK_PROFILE_SAMPLES)
+"""Where along the hip (0) to shoulder (1) chord the back silhouette is sampled."""
+
+_BACK_SEARCH_CHORDS = 0.8
+"""How far out from the chord (in chord lengths) the back edge is searched for."""
+
+
+def segment_angle_deg(distal: FloatArray, proximal: FloatArray) -> FloatArray:
+    """Angle of the vector distal -> proximal from vertical-up, positive forward.
+
+    Args:
+        distal, proximal: (..., 2) points in the mirrored, y-up frame.
+
+    Returns:
+        (...) degrees in (-180, 180].
+    """
+    d = proximal - distal
+    return np.degrees(np.arctan2(d[..., 0], d[..., 1]))
+
+
+def wrap_deg(angle: FloatArray) -> FloatArray:
+    """Wrap degrees into (-180, 180] so differences of segment angles never jump."""
+    return 180.0 - np.mod(180.0 - angle, 360.0)
+
+
+def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
+    """Unsigned angle a-b-c at vertex b, degrees in [0, 180]; NaN if a leg is zero."""
+    u = a - b
+    v = c - b
+    nu = np.linalg.norm(u, axis=-1)
+    nv = np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(u * v, axis=-1) / (nu * nv)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def facing_sign(
+    xy_px: NDArray[np.floating], visibility: NDArray[np.floating], side: Side
+) -> float:
+    """+1 when the lifter faces +x in the image, -1 when facing -x.
+
+    Uses the near foot (toe ahead of heel), then the nose against the ears, over
+    all frames given (median), so one decision holds for a whole set.
+
+    Args:
+        xy_px: (N, 33, 2) or (33, 2) pixel coordinates.
+        visibility: matching (N, 33) or (33,).
+    """
+    xy = np.asarray(xy_px, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    pts = SIDE_POINTS[side]
+    foot = xy[:, pts["toe"], 0] - xy[:, pts["heel"], 0]
+    ok = (vis[:, pts["toe"]] >= MIN_VISIBILITY) & (
+        vis[:, pts["heel"]] >= MIN_VISIBILITY
+    )
+    foot = foot[ok & np.isfinite(foot)]
+    if foot.size and abs(float(np.median(foot))) > 1e-6:
+        return 1.0 if float(np.median(foot)) > 0 else -1.0
+    ears = (xy[:, Landmark.LEFT_EAR, 0] + xy[:, Landmark.RIGHT_EAR, 0]) / 2
+    head = xy[:, Landmark.NOSE, 0] - ears
+    head = head[np.isfinite(head)]
+    if head.size and float(np.median(head)) < 0:
+        return -1.0
+    return 1.0
+
+
+def _side_points(
+    xy_px: FloatArray, visibility: FloatArray, side: Side, facing: float
+) -> dict[str, FloatArray]:
+    """Near-side points in the mirrored, y-up frame; NaN where not visible."""
+    out: dict[str, FloatArray] = {}
+    for role, lm in SIDE_POINTS[side].items():
+        p = xy_px[..., int(lm), :].copy()
+        p[..., 0] *= facing
+        p[..., 1] *= -1.0
+        p[visibility[..., int(lm)] < MIN_VISIBILITY] = np.nan
+        out[role] = p
+    return out
+
+
+def compute_measures(
+    track: PoseTrack, side: Side | None = None, facing: float | None = None
+) -> MeasureSeries:
+    """All per-frame measures of a pose track (unsmoothed).
+
+    Args:
+        track: the lifter's landmarks over N frames.
+        side: near side; chosen from visibility over the track when None.
+        facing: +1/-1 facing direction in the image; estimated when None.
+
+    Returns:
+        MeasureSeries with (N,) arrays; NaN where inputs are missing.
+    """
+    n = len(track)
+    w, h = track.image_wh
+    xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
+    vis = track.visibility.astype(np.float64)
+    valid = np.isfinite(vis).all(axis=1) if n else np.zeros(0, bool)
+    if side is None:
+        side = near_side(vis[valid]) if valid.any() else Side.LEFT
+    if facing is None:
+        facing = facing_sign(xy[valid], vis[valid], side) if valid.any() else 1.0
+    p = _side_points(xy, np.nan_to_num(vis, nan=0.0), side, facing)
+
+    trunk = segment_angle_deg(p["hip"], p["shoulder"])
+    thigh = segment_angle_deg(p["knee"], p["hip"])
+    shin = segment_angle_deg(p["ankle"], p["knee"])
+    neck = segment_angle_deg(p["shoulder"], p["ear"])
+    leg = np.linalg.norm(p["hip"] - p["knee"], axis=-1) + np.linalg.norm(
+        p["knee"] - p["ankle"], axis=-1
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hip_back = (p["hip"][:, 0] - p["ankle"][:, 0]) / leg
+        hip_height = (p["hip"][:, 1] - p["ankle"][:, 1]) / leg
+        shoulder_height = (p["shoulder"][:, 1] - p["ankle"][:, 1]) / leg
+
+    sides: tuple[Side | None, ...] = tuple(side if v else None for v in valid)
+    return MeasureSeries(
+        t_s=track.t_s.astype(np.float64),
+        side=sides,
+        view=tuple(estimate_view(track)),
+        hip_flexion_deg=wrap_deg(trunk - thigh),
+        knee_flexion_deg=wrap_deg(shin - thigh),
+        trunk_incline_deg=trunk,
+        shin_incline_deg=shin,
+        hip_back_norm=hip_back,
+        hip_height_norm=hip_height,
+        shoulder_height_norm=shoulder_height,
+        head_offset_deg=wrap_deg(neck - trunk),
+        spine_bow_norm=spine_bow(track.back_profile.astype(np.float64)),
+    )
+
+
+def back_profile(
+    mask: NDArray[np.floating],
+    shoulder_px: NDArray[np.floating],
+    hip_px: NDArray[np.floating],
+    facing: float,
+    threshold: float = 0.5,
+) -> NDArray[np.float32]:
+    """Distance of the back's silhouette edge from the hip-shoulder chord.
+
+    Walks from points along the chord (hip to shoulder, BACK_T) outwards along
+    the normal that points to the lifter's back, and stops where the person mask
+    drops below `threshold`. A flat back gives a profile that is a straight line;
+    a rounded back bulges in the middle.
+
+    Args:
+        mask: (H, W) person probability 0..1.
+        shoulder_px, hip_px: (2,) pixel coordinates (x right, y down).
+        facing: +1 when the lifter faces +x in the image, else -1.
+
+    Returns:
+        (BACK_PROFILE_SAMPLES,) float32 distances in chord lengths; NaN where the
+        chord point is outside the mask or the edge is not found.
+    """
+    out = np.full(BACK_PROFILE_SAMPLES, np.nan, dtype=np.float32)
+    s = np.asarray(shoulder_px, dtype=np.float64)
+    hp = np.asarray(hip_px, dtype=np.float64)
+    if not (np.isfinite(s).all() and np.isfinite(hp).all()):
+        return out
+    chord = s - hp
+    length = float(np.hypot(*chord))
+    if length < 8.0:  # pixels: too small to find an edge
+        return out
+    u = chord / length
+    # Rotate the chord direction a quarter turn towards the back: for a lifter
+    # facing +x standing upright (u = (0, -1) in y-down pixels) this gives (-1, 0).
+    normal = np.array([u[1], -u[0]]) * facing
+    steps = np.arange(0.0, _BACK_SEARCH_CHORDS * length, 1.0)
+    base = hp[None, :] + BACK_T[:, None] * chord[None, :]  # (K, 2)
+    pts = base[:, None, :] + steps[None, :, None] * normal[None, None, :]  # (K, S, 2)
+    h, w = mask.shape
+    xi = np.rint(pts[..., 0]).astype(np.int64)
+    yi = np.rint(pts[..., 1]).astype(np.int64)
+    inside_img = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+    vals = np.zeros(xi.shape, dtype=bool)
+    vals[inside_img] = mask[yi[inside_img], xi[inside_img]] >= threshold
+    for k in range(BACK_PROFILE_SAMPLES):
+        row = vals[k]
+        if not row[0]:
+            continue
+        outside = np.flatnonzero(~row)
+        if outside.size == 0:
+            continue
+        out[k] = steps[outside[0]] / length
+    return out
+
+
+def spine_bow(profile: FloatArray) -> FloatArray:
+    """How far the back's silhouette bulges beyond a straight line.
+
+    The straight reference joins the profile at 25% and 90% of the chord (the
+    lower back just above the glutes, and the upper back below the neck); the
+    bow is the largest distance of the profile between them beyond that line,
+    in chord lengths. A dowel-flat back gives about 0.
+
+    Args:
+        profile: (..., BACK_PROFILE_SAMPLES) from back_profile().
+
+    Returns:
+        (...) bow in chord lengths, NaN where the profile has gaps.
+    """
+    t = BACK_T
+    i0 = int(np.argmin(np.abs(t - 0.25)))
+    i1 = int(np.argmin(np.abs(t - 0.875)))
+    seg = profile[..., i0 : i1 + 1]
+    line = profile[..., i0 : i0 + 1] + (
+        profile[..., i1 : i1 + 1] - profile[..., i0 : i0 + 1]
+    ) * ((t[i0 : i1 + 1] - t[i0]) / (t[i1] - t[i0]))
+    with np.errstate(invalid="ignore"):
+        bow = np.max(seg - line, axis=-1)
+    bow[np.isnan(seg).any(axis=-1)] = np.nan
+    return bow
+
+
+VIEW_SIDE_MAX_RATIO = 0.35
+VIEW_FRONT_MIN_RATIO = 0.65
+
+
+def view_ratio(xy_norm: NDArray[np.floating], image_wh: tuple[int, int]) -> FloatArray:
+    """Shoulder and hip width relative to torso length, in image pixels.
+
+    About 0 from a true side view, about 1.4 (shoulders) from the front.
+
+    Args:
+        xy_norm: (N, 33, 2) normalized coordinates.
+
+    Returns:
+        (N,) the mean of the shoulder-width and hip-width ratios.
+    """
+    w, h = image_wh
+    xy = np.asarray(xy_norm, dtype=np.float64) * np.array([w, h], dtype=np.float64)
+    ls, rs = xy[:, Landmark.LEFT_SHOULDER], xy[:, Landmark.RIGHT_SHOULDER]
+    lh, rh = xy[:, Landmark.LEFT_HIP], xy[:, Landmark.RIGHT_HIP]
+    torso = np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shoulders = np.linalg.norm(ls - rs, axis=-1) / torso
+        hips = np.linalg.norm(lh - rh, axis=-1) / torso
+    return np.asarray((shoulders + hips) / 2)
+
+
+def world_yaw_deg(world_m: NDArray[np.floating]) -> FloatArray:
+    """Yaw of the shoulder and hip lines from the world landmarks, degrees 0..90.
+
+    0 when the shoulders are square to the camera, 90 from a true side view.
+    World z is rough, so this only backs up the 2D ratio.
+    """
+    wm = np.asarray(world_m, dtype=np.float64)
+    lines = [
+        wm[:, Landmark.LEFT_SHOULDER] - wm[:, Landmark.RIGHT_SHOULDER],
+        wm[:, Landmark.LEFT_HIP] - wm[:, Landmark.RIGHT_HIP],
+    ]
+    yaws = [np.degrees(np.arctan2(np.abs(v[:, 2]), np.abs(v[:, 0]))) for v in lines]
+    return np.asarray((yaws[0] + yaws[1]) / 2)
+
+
+def estimate_view(track: PoseTrack) -> list[View]:
+    """Camera view per frame from the shoulder/hip width ratio (see view_ratio).
+
+    The torso's own length is foreshortened when a lifter hinges towards the
+    camera, which raises the ratio further: the error goes towards "not side",
+    the safe direction for spine verdicts.
+    """
+    ratio = view_ratio(track.xy_norm, track.image_wh)
+    views = []
+    for r in ratio:
+        if not np.isfinite(r):
+            views.append(View.UNKNOWN)
+        elif r <= VIEW_SIDE_MAX_RATIO:
+            views.append(View.SIDE)
+        elif r >= VIEW_FRONT_MIN_RATIO:
+            views.append(View.FRONT)
+        else:
+            views.append(View.OBLIQUE)
+    return views
