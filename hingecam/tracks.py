@@ -1,0 +1,102 @@
+"""Pose tracks on disk: a PoseTrack <-> one compressed .npz (landmarks, no pixels)."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from hingecam.datatypes import PoseTrack
+from hingecam.errors import InputError
+
+TRACK_FORMAT = "hingecam-pose-track"
+TRACK_VERSION = 1
+_ARRAYS = (
+    "t_s",
+    "xy_norm",
+    "world_m",
+    "visibility",
+    "presence",
+    "back_profile",
+    "people",
+)
+
+
+def save_track(track: PoseTrack, path: Path) -> None:
+    """Write `track` to `path` (.npz), atomically (temp name, then rename)."""
+    header = {
+        "format": TRACK_FORMAT,
+        "version": TRACK_VERSION,
+        "image_wh": list(track.image_wh),
+        "meta": track.meta,
+    }
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(
+            fh,
+            header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+            **{name: getattr(track, name) for name in _ARRAYS},
+        )
+    os.replace(tmp, path)
+
+
+def is_track_file(path: Path) -> bool:
+    """True when `path` looks like a pose track (an .npz with our header)."""
+    if Path(path).suffix.lower() != ".npz" or not Path(path).is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "header.npy" in zf.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def load_track(path: Path) -> PoseTrack:
+    """Read a pose track written by save_track().
+
+    Raises:
+        InputError: the file is missing, not a pose track, or of a newer version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such pose track file")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode())
+            arrays = {name: data[name] for name in _ARRAYS}
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        zipfile.BadZipFile,
+        json.JSONDecodeError,
+    ) as exc:
+        raise InputError(
+            f"{path}: not a hingecam pose track ({exc.__class__.__name__})"
+        ) from None
+    if header.get("format") != TRACK_FORMAT:
+        raise InputError(f"{path}: not a hingecam pose track")
+    if int(header.get("version", 0)) > TRACK_VERSION:
+        raise InputError(
+            f"{path}: pose track version {header['version']} is newer than this "
+            f"hingecam reads ({TRACK_VERSION}); upgrade hingecam"
+        )
+    w, h = header["image_wh"]
+    try:
+        return PoseTrack(
+            t_s=arrays["t_s"].astype(np.float64),
+            xy_norm=arrays["xy_norm"].astype(np.float32),
+            world_m=arrays["world_m"].astype(np.float32),
+            visibility=arrays["visibility"].astype(np.float32),
+            presence=arrays["presence"].astype(np.float32),
+            back_profile=arrays["back_profile"].astype(np.float32),
+            people=arrays["people"].astype(np.int16),
+            image_wh=(int(w), int(h)),
+            meta=dict(header.get("meta", {})),
+        )
+    except ValueError as exc:
+        raise InputError(f"{path}: damaged pose track: {exc}") from None
