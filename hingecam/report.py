@@ -1,0 +1,507 @@
+"""Report stage: AnalysisResult -> Report (schema-versioned plain values), written
+as report.json, reps.csv and report.html. No cv2 here; field names are a public
+contract documented in docs/report-schema.md."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hingecam import __version__
+from hingecam.datatypes import (
+    AnalysisResult,
+    Check,
+    Fault,
+    MeasureSeries,
+    Outcome,
+    Rep,
+    Severity,
+    View,
+)
+
+SCHEMA_VERSION = "1.0"
+"""Bump the minor for added keys, the major for renamed or removed ones."""
+
+FAULT_LABELS: Mapping[Fault, str] = {
+    Fault.ROUNDED_SPINE: "rounded spine",
+    Fault.LOCKED_KNEES: "locked knees",
+    Fault.SQUAT_PATTERN: "squatting",
+    Fault.HIPS_RISE_FIRST: "hips rose first",
+    Fault.SHALLOW_HINGE: "shallow hinge",
+    Fault.LEAN_BACK: "leaning back",
+    Fault.HEAD_POSITION: "head out of line",
+}
+"""Plain words for each fault, used in verdicts, CSV and HTML."""
+
+MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
+    "trunk_incline_deg": ("Trunk incline", "deg"),
+    "hip_flexion_deg": ("Hip flexion", "deg"),
+    "knee_flexion_deg": ("Knee flexion", "deg"),
+    "spine_bow_norm": ("Spine bow", "chord"),
+    "shin_incline_deg": ("Shin incline", "deg"),
+    "hip_back_norm": ("Hips back", "norm"),
+    "hip_height_norm": ("Hip height", "norm"),
+    "shoulder_height_norm": ("Shoulder height", "norm"),
+    "head_offset_deg": ("Head offset", "deg"),
+}
+"""MeasureSeries field -> (label, unit) for display."""
+
+VIEW_LABELS: Mapping[View, str] = {
+    View.SIDE: "side view",
+    View.OBLIQUE: "oblique (about 45 deg) view",
+    View.FRONT: "front or back view",
+    View.UNKNOWN: "unknown view",
+}
+
+CLEAN_VERDICT = "clean"
+NOT_JUDGED_VERDICT = "not judged"
+
+_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
+_OUTCOME_RANK = {Outcome.NOT_JUDGED: 0, Outcome.OK: 1, Outcome.FLAGGED: 2}
+_FAULT_ORDER = {f: i for i, f in enumerate(Fault)}
+
+CSV_PEAK_FIELDS: tuple[str, ...] = MeasureSeries.ANGLE_FIELDS
+"""Measures written as `peak_<name>` columns of reps.csv, in this order."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The rep report as plain values; `to_dict()` is what report.json holds.
+
+    Attributes:
+        meta: provenance: versions, source, video, exercise, view, thresholds.
+        summary: rep count, per-fault counts, main focus, a verdict per rep.
+        setup: the reference posture the reps are compared with.
+        notes: sentences on what could and could not be judged.
+        reps: one dict per rep with times, peaks and checks.
+        schema_version: version of this layout.
+    """
+
+    meta: dict[str, Any]
+    summary: dict[str, Any]
+    setup: dict[str, Any]
+    notes: tuple[str, ...]
+    reps: tuple[dict[str, Any], ...]
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: enums as values, NaN and infinities as None."""
+        return _jsonable(
+            {
+                "schema_version": self.schema_version,
+                "meta": self.meta,
+                "summary": self.summary,
+                "setup": self.setup,
+                "notes": list(self.notes),
+                "reps": list(self.reps),
+            }
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if isinstance(value, Mapping):
+        return {str(_jsonable(k)): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    raise TypeError(f"cannot put {type(value).__name__} in a report")
+
+
+def fault_label(fault: Fault) -> str:
+    """Plain words for a fault ("rounded spine")."""
+    return FAULT_LABELS.get(fault, fault.value.replace("_", " "))
+
+
+def worst_check(checks: Sequence[Check], fault: Fault) -> Check | None:
+    """The check of `fault` with the strongest outcome (flagged > ok > not judged)."""
+    same = [c for c in checks if c.fault is fault]
+    if not same:
+        return None
+    return max(
+        same, key=lambda c: (_OUTCOME_RANK[c.outcome], _SEVERITY_RANK[c.severity])
+    )
+
+
+def rep_flags(rep: Rep) -> list[Check]:
+    """Flagged checks of a rep, one per fault, most severe first."""
+    flags = [worst_check(rep.checks, f) for f in Fault]
+    found = [c for c in flags if c is not None and c.outcome is Outcome.FLAGGED]
+    return sorted(
+        found, key=lambda c: (-_SEVERITY_RANK[c.severity], _FAULT_ORDER[c.fault])
+    )
+
+
+def rep_severity(rep: Rep) -> Severity | None:
+    """The most severe flagged check of a rep, or None when nothing was flagged."""
+    flags = rep_flags(rep)
+    return flags[0].severity if flags else None
+
+
+def rep_verdict(rep: Rep) -> str:
+    """One line per rep: "clean", "not judged", or the flagged faults in words."""
+    flags = rep_flags(rep)
+    if flags:
+        return ", ".join(fault_label(c.fault) for c in flags)
+    if rep.checks and all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks):
+        return NOT_JUDGED_VERDICT
+    if not rep.checks:
+        return NOT_JUDGED_VERDICT
+    return CLEAN_VERDICT
+
+
+def person_found(series: MeasureSeries) -> bool:
+    """True when any frame has any finite measure."""
+    for name in MeasureSeries.ANGLE_FIELDS:
+        values = np.asarray(getattr(series, name), dtype=np.float64)
+        if values.size and np.isfinite(values).any():
+            return True
+    return False
+
+
+def _check_dict(check: Check) -> dict[str, Any]:
+    return {
+        "fault": check.fault,
+        "label": fault_label(check.fault),
+        "outcome": check.outcome,
+        "measured": check.measured,
+        "threshold": check.threshold,
+        "unit": check.unit,
+        "t_s": check.t_s,
+        "frame": check.frame if check.frame >= 0 else None,
+        "severity": check.severity,
+        "cue": check.cue,
+        "reason": check.reason,
+    }
+
+
+def _rep_dict(rep: Rep) -> dict[str, Any]:
+    return {
+        "index": rep.index,
+        "start_s": rep.start_s,
+        "bottom_s": rep.bottom_s,
+        "end_s": rep.end_s,
+        "start_frame": rep.start_frame,
+        "bottom_frame": rep.bottom_frame,
+        "end_frame": rep.end_frame,
+        "duration_s": rep.duration_s,
+        "descent_s": rep.descent_s,
+        "ascent_s": rep.ascent_s,
+        "view": rep.view,
+        "verdict": rep_verdict(rep),
+        "severity": rep_severity(rep),
+        "peaks": dict(rep.peaks),
+        "checks": [_check_dict(c) for c in rep.checks],
+    }
+
+
+def _fault_counts(reps: Sequence[Rep]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for fault in Fault:
+        c = {o.value: 0 for o in Outcome}
+        for rep in reps:
+            check = worst_check(rep.checks, fault)
+            if check is not None:
+                c[check.outcome.value] += 1
+        counts[fault.value] = c
+    return counts
+
+
+def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
+    """The most often flagged fault; ties go to the more severe, then enum order."""
+    by_fault: dict[Fault, list[tuple[int, Check]]] = {}
+    for rep in reps:
+        for check in rep_flags(rep):
+            by_fault.setdefault(check.fault, []).append((rep.index, check))
+    if not by_fault:
+        return None
+
+    def rank(item: tuple[Fault, list[tuple[int, Check]]]) -> tuple[int, int, int]:
+        fault, hits = item
+        worst = max(_SEVERITY_RANK[c.severity] for _, c in hits)
+        return (len(hits), worst, -_FAULT_ORDER[fault])
+
+    fault, hits = max(by_fault.items(), key=rank)
+    cues = Counter(c.cue for _, c in hits if c.cue)
+    # Counter.most_common keeps first-seen order among ties.
+    cue = cues.most_common(1)[0][0] if cues else ""
+    severity = max((c.severity for _, c in hits), key=_SEVERITY_RANK.__getitem__)
+    return {
+        "fault": fault,
+        "label": fault_label(fault),
+        "reps_flagged": len(hits),
+        "reps": [i for i, _ in hits],
+        "severity": severity,
+        "cue": cue,
+    }
+
+
+def _not_judged(reps: Sequence[Rep]) -> list[dict[str, Any]]:
+    """Faults that no rep could be judged on, with the first reason given."""
+    out: list[dict[str, Any]] = []
+    for fault in Fault:
+        checks = [worst_check(r.checks, fault) for r in reps]
+        present = [c for c in checks if c is not None]
+        if present and all(c.outcome is Outcome.NOT_JUDGED for c in present):
+            out.append(
+                {
+                    "fault": fault,
+                    "label": fault_label(fault),
+                    "reps": len(present),
+                    "reason": next((c.reason for c in present if c.reason), ""),
+                }
+            )
+    return out
+
+
+def _headline(
+    status: str, n_reps: int, n_flagged: int, focus: dict[str, Any] | None
+) -> str:
+    if status == "no_person":
+        return "No person was found in the video, so nothing could be judged."
+    if status == "no_reps":
+        return "A person was found, but no complete rep was counted."
+    reps = f"{n_reps} rep{'s' if n_reps != 1 else ''}"
+    if n_flagged == 0:
+        return f"{reps}, nothing flagged."
+    clean = n_reps - n_flagged
+    text = f"{reps}: {clean} clean, {n_flagged} flagged."
+    if focus is not None:
+        text += (
+            f" Main thing to work on: {focus['label']}"
+            f" ({focus['reps_flagged']} of {n_reps} reps)."
+        )
+    return text
+
+
+def build_report(result: AnalysisResult, *, created: datetime | None = None) -> Report:
+    """Turn one analysed set into the report's plain values.
+
+    Args:
+        result: the pipeline's output for one set.
+        created: report time (UTC); now when None. Pass one to make output
+            reproducible.
+
+    Returns:
+        A Report; `report.to_dict()` is the content of report.json.
+    """
+    when = (created or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    video = result.video
+    reps = tuple(sorted(result.reps, key=lambda r: r.index))
+    found = person_found(result.series)
+    status = "no_person" if not found else ("no_reps" if not reps else "ok")
+    flagged = [r for r in reps if rep_flags(r)]
+    focus = _main_focus(reps)
+
+    meta = {
+        "hingecam_version": __version__,
+        "created_utc": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "source": video.name,
+        "video": {
+            "name": video.name,
+            "width": video.width,
+            "height": video.height,
+            "fps": video.fps,
+            "frames": video.frames,
+            "duration_s": video.duration_s,
+            "rotation_deg": video.rotation_deg,
+        },
+        "exercise": {
+            "requested": result.exercise_requested,
+            "used": result.exercise,
+        },
+        "view": result.view,
+        "side": result.side,
+        "thresholds": dict(sorted(result.thresholds.items())),
+    }
+    summary = {
+        "status": status,
+        "person_found": found,
+        "headline": _headline(status, len(reps), len(flagged), focus),
+        "rep_count": len(reps),
+        "reps_with_fault": len(flagged),
+        "reps_clean": sum(1 for r in reps if rep_verdict(r) == CLEAN_VERDICT),
+        "fault_counts": _fault_counts(reps),
+        "main_focus": focus,
+        "not_judged": _not_judged(reps),
+        "rep_verdicts": [
+            {
+                "index": r.index,
+                "verdict": rep_verdict(r),
+                "severity": rep_severity(r),
+                "faults": [c.fault for c in rep_flags(r)],
+            }
+            for r in reps
+        ],
+    }
+    setup = {
+        "calibrated": bool(result.setup),
+        "measures": dict(result.setup),
+    }
+    return Report(
+        meta=meta,
+        summary=summary,
+        setup=setup,
+        notes=tuple(result.notes),
+        reps=tuple(_rep_dict(r) for r in reps),
+    )
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write `text` (UTF-8) to `path` via a temp file in the same folder.
+
+    The temp file is fsynced and moved over `path` with os.replace, so a
+    reader sees the old file or the whole new one, never half of it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def report_json(report: Report) -> str:
+    """report.json text: indented, NaN as null, UTF-8 kept readable."""
+    return (
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
+
+
+def write_json(report: Report, path: Path) -> Path:
+    """Write report.json atomically; returns the path."""
+    return write_atomic(Path(path), report_json(report))
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "rep",
+    "start_s",
+    "bottom_s",
+    "end_s",
+    "start_frame",
+    "bottom_frame",
+    "end_frame",
+    "duration_s",
+    "descent_s",
+    "ascent_s",
+    "view",
+    *(f"peak_{m}" for m in CSV_PEAK_FIELDS),
+    *(f.value for f in Fault),
+    "verdict",
+    "cues",
+)
+"""reps.csv header, in order."""
+
+
+def _csv_cell(value: Any) -> Any:
+    value = _jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.1f}"
+    return value
+
+
+def reps_csv(report: Report) -> str:
+    """reps.csv text: a header row, then one row per rep (see CSV_COLUMNS)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for rep in report.reps:
+        outcomes: dict[str, str] = {}
+        for check in rep["checks"]:
+            key = _jsonable(check["fault"])
+            outcome = _jsonable(check["outcome"])
+            old = outcomes.get(key)
+            if (
+                old is None
+                or _OUTCOME_RANK[Outcome(outcome)] > _OUTCOME_RANK[Outcome(old)]
+            ):
+                outcomes[key] = outcome
+        cues = [
+            c["cue"]
+            for c in rep["checks"]
+            if _jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
+        ]
+        row = [
+            rep["index"],
+            rep["start_s"],
+            rep["bottom_s"],
+            rep["end_s"],
+            rep["start_frame"],
+            rep["bottom_frame"],
+            rep["end_frame"],
+            rep["duration_s"],
+            rep["descent_s"],
+            rep["ascent_s"],
+            rep["view"],
+            *(rep["peaks"].get(m, math.nan) for m in CSV_PEAK_FIELDS),
+            *(outcomes.get(f.value, "") for f in Fault),
+            rep["verdict"],
+            " | ".join(dict.fromkeys(cues)),
+        ]
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def write_csv(source: AnalysisResult | Report, path: Path) -> Path:
+    """Write reps.csv atomically from a result or a built report; returns the path."""
+    report = source if isinstance(source, Report) else build_report(source)
+    return write_atomic(Path(path), reps_csv(report))
+
+
+OUTPUT_NAMES = {"json": "report.json", "csv": "reps.csv", "html": "report.html"}
+
+
+def write_outputs(
+    result: AnalysisResult, out_dir: Path, *, created: datetime | None = None
+) -> dict[str, Path]:
+    """Write report.json, reps.csv and report.html into `out_dir`.
+
+    Every text is rendered before any file is touched, and each file is
+    replaced atomically, so a failure leaves the previous files (or none).
+
+    Returns:
+        {"json": path, "csv": path, "html": path}.
+    """
+    from hingecam.report_html import render_html  # matplotlib only when needed
+
+    report = build_report(result, created=created)
+    texts = {
+        "json": report_json(report),
+        "csv": reps_csv(report),
+        "html": render_html(result, report=report),
+    }
+    out_dir = Path(out_dir)
+    return {
+        kind: write_atomic(out_dir / OUTPUT_NAMES[kind], text)
+        for kind, text in texts.items()
+    }

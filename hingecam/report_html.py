@@ -1,0 +1,674 @@
+"""Report page: AnalysisResult -> one self-contained, offline HTML file (inline CSS,
+inline SVG plot, thumbnails as data URIs; no URL to anything outside)."""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from hingecam.datatypes import (
+    AnalysisResult,
+    Check,
+    Exercise,
+    Fault,
+    Outcome,
+    Rep,
+    Severity,
+    View,
+)
+from hingecam.report import (
+    CLEAN_VERDICT,
+    MEASURE_LABELS,
+    VIEW_LABELS,
+    Report,
+    build_report,
+    fault_label,
+    rep_flags,
+    rep_severity,
+    rep_verdict,
+    worst_check,
+)
+
+EXERCISE_LABELS: Mapping[Exercise, str] = {
+    Exercise.AUTO: "Hip hinge",
+    Exercise.HINGE_DRILL: "Hip-hinge drill",
+    Exercise.GOOD_MORNING: "Good morning",
+    Exercise.RDL: "Romanian deadlift",
+    Exercise.DEADLIFT: "Deadlift",
+    Exercise.KB_SWING: "Kettlebell swing",
+}
+
+_SYMBOL = {Outcome.OK: "✓", Outcome.FLAGGED: "⚠", Outcome.NOT_JUDGED: "—"}
+_OUTCOME_WORDS = {
+    Outcome.OK: "ok",
+    Outcome.FLAGGED: "flagged",
+    Outcome.NOT_JUDGED: "not judged",
+}
+_PEAK_ORDER = (
+    "trunk_incline_deg",
+    "hip_flexion_deg",
+    "knee_flexion_deg",
+    "spine_bow_norm",
+    "shin_incline_deg",
+)
+
+CSS = """
+:root {
+  --ink: #1f2933; --muted: #5f6b7a; --line: #e3e7ec; --bg: #f4f6f8; --card: #fff;
+  --accent: #1d4ed8;
+  --ok: #15803d; --ok-bg: #dcfce7; --ok-ink: #14532d;
+  --warn: #b45309; --warn-bg: #fef3c7; --warn-ink: #78350f;
+  --fault: #b91c1c; --fault-bg: #fee2e2; --fault-ink: #7f1d1d;
+  --note: #475569; --note-bg: #e2e8f0; --note-ink: #1e293b;
+  --nj: #8a94a3; --nj-bg: #eef0f3;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--bg); color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+    Arial, "Noto Sans", "Liberation Sans", sans-serif;
+  font-variant-numeric: tabular-nums;
+}
+.page { max-width: 1080px; margin: 0 auto; padding: 28px 20px 40px; }
+h1, h2, h3 { line-height: 1.2; margin: 0; }
+h1 { font-size: 28px; font-weight: 700; letter-spacing: -0.01em; }
+h2 { font-size: 18px; font-weight: 650; margin-bottom: 12px; }
+h3 { font-size: 16px; font-weight: 650; }
+p { margin: 0; }
+.muted { color: var(--muted); }
+.small { font-size: 13px; }
+.brand {
+  font-size: 12px; font-weight: 650; letter-spacing: 0.08em; text-transform: uppercase;
+  color: var(--accent); margin-bottom: 6px;
+}
+header.top { margin-bottom: 20px; }
+.meta {
+  display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 12px 0 0; padding: 0;
+}
+.meta div { min-width: 0; }
+.meta dt {
+  font-size: 11px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted);
+}
+.meta dd { margin: 0; font-weight: 550; overflow-wrap: anywhere; }
+section { margin-top: 22px; }
+.card {
+  background: var(--card); border: 1px solid var(--line); border-radius: 12px;
+  padding: 20px 22px; box-shadow: 0 1px 2px rgba(16, 24, 40, 0.04);
+}
+.summary { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr);
+  gap: 24px; }
+.count { display: flex; align-items: baseline; gap: 10px; }
+.count .big { font-size: 46px; font-weight: 750; line-height: 1; }
+.count .unit { font-size: 17px; font-weight: 600; }
+.headline { margin-top: 8px; font-size: 16px; }
+.chips { list-style: none; margin: 14px 0 0; padding: 0; display: flex;
+  flex-wrap: wrap; gap: 8px; }
+.chip {
+  display: inline-flex; align-items: center; gap: 6px; border-radius: 999px;
+  padding: 4px 12px 4px 10px; font-size: 13.5px; font-weight: 600;
+  border: 1px solid transparent;
+}
+.chip::before { content: ""; width: 8px; height: 8px; border-radius: 50%;
+  background: currentColor; opacity: 0.85; }
+.chip b { font-weight: 750; }
+.chip.clean { background: var(--ok-bg); color: var(--ok-ink); }
+.chip.fault { background: var(--fault-bg); color: var(--fault-ink); }
+.chip.warning { background: var(--warn-bg); color: var(--warn-ink); }
+.chip.note { background: var(--note-bg); color: var(--note-ink); }
+.chip.not-judged { background: var(--nj-bg); color: var(--muted); }
+.focus { border-left: 4px solid var(--fault); padding: 4px 0 4px 18px; }
+.focus.warning { border-color: var(--warn); }
+.focus.note { border-color: var(--note); }
+.focus.clean { border-color: var(--ok); }
+.focus .label {
+  font-size: 11px; text-transform: uppercase; letter-spacing: 0.08em;
+  color: var(--muted); font-weight: 650;
+}
+.focus .what { font-size: 22px; font-weight: 700; margin: 4px 0 6px; }
+.focus .what::first-letter { text-transform: uppercase; }
+.cue { font-size: 16.5px; font-weight: 550; }
+.cue::before { content: "“"; } .cue::after { content: "”"; }
+.focus .muted { margin-top: 8px; font-size: 13.5px; }
+.callout {
+  border-radius: 12px; padding: 14px 18px; border: 1px solid var(--line);
+  background: var(--card);
+}
+.callout.limit { background: #fffbeb; border-color: #f5d48a; }
+.callout h2 { font-size: 15.5px; margin-bottom: 6px; }
+.callout ul { margin: 6px 0 0; padding-left: 20px; }
+.callout li + li { margin-top: 3px; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; padding: 9px 10px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+thead th {
+  font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.05em;
+  color: var(--muted); font-weight: 650; border-bottom: 2px solid var(--line);
+  white-space: nowrap;
+}
+tbody tr:last-child td { border-bottom: 0; }
+td.num { white-space: nowrap; }
+td.chk { white-space: nowrap; text-align: center; }
+th.chk { text-align: center; }
+.sym { font-weight: 700; font-size: 15px; }
+.val { display: block; font-size: 11.5px; color: var(--muted); }
+.o-ok .sym { color: var(--ok); }
+.o-flagged.s-fault .sym { color: var(--fault); }
+.o-flagged.s-warning .sym { color: var(--warn); }
+.o-flagged.s-note .sym { color: var(--note); }
+.o-not_judged .sym { color: var(--nj); }
+td.o-flagged.s-fault { background: #fff5f5; }
+td.o-flagged.s-warning { background: #fffaeb; }
+td.cues { min-width: 220px; }
+td.cues ul { margin: 0; padding-left: 16px; }
+.legend { margin-top: 10px; font-size: 12.5px; color: var(--muted); }
+.legend span + span { margin-left: 14px; }
+.plot svg { display: block; width: 100%; height: auto; }
+.plot svg text { font-family: inherit !important; }
+.reps-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
+  gap: 16px; }
+.rep-card { padding: 0; overflow: hidden; display: flex; flex-direction: column; }
+.rep-card figure { margin: 0; background: #222831; aspect-ratio: 4 / 3;
+  display: flex; align-items: center; justify-content: center; }
+.rep-card figure img { width: 100%; height: 100%; object-fit: contain; display: block; }
+.rep-card figure.none { color: #aab2bd; font-size: 13px; aspect-ratio: auto;
+  padding: 18px; background: #f1f3f5; }
+.rep-card .body { padding: 14px 16px 16px; }
+.rep-card .head { display: flex; justify-content: space-between; align-items: center;
+  gap: 10px; }
+.rep-card .times { font-size: 13px; color: var(--muted); margin-top: 4px; }
+.peaks { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 10px 0 4px;
+  font-size: 13px; }
+.peaks b { font-weight: 650; }
+.checks { list-style: none; padding: 0; margin: 10px 0 0; }
+.checks li { display: grid; grid-template-columns: 22px 1fr; gap: 2px 6px;
+  padding: 6px 0; border-top: 1px solid var(--line); font-size: 13.5px; }
+.checks .name { font-weight: 650; }
+.checks .name::first-letter { text-transform: uppercase; }
+.checks .why { grid-column: 2; color: var(--muted); font-size: 12.5px; }
+.checks .do { grid-column: 2; font-weight: 600; }
+.checks .do::before { content: "Cue: "; color: var(--muted); font-weight: 500; }
+.checks li.nj { color: var(--muted); }
+.empty { text-align: center; padding: 34px 20px; }
+.empty p + p { margin-top: 6px; }
+details { margin-top: 10px; }
+summary { cursor: pointer; font-weight: 600; }
+.kv { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+  gap: 4px 24px; margin-top: 10px; font-size: 13.5px; }
+.kv div { display: flex; justify-content: space-between; gap: 12px;
+  border-bottom: 1px dotted var(--line); padding: 3px 0; }
+.kv span:first-child { color: var(--muted); }
+footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
+@media (max-width: 760px) {
+  .page { padding: 18px 12px 30px; }
+  .summary { grid-template-columns: 1fr; }
+  h1 { font-size: 23px; }
+  .count .big { font-size: 38px; }
+}
+@media print {
+  @page { margin: 14mm; }
+  body { background: #fff; font-size: 11.5pt; }
+  .page { max-width: none; padding: 0; }
+  .card { box-shadow: none; border-color: #cfd5dc; }
+  section, .rep-card, .callout, tr { break-inside: avoid; }
+  .plot-section { break-before: auto; }
+  .table-wrap { overflow: visible; }
+  .reps-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  details { display: block; }
+  details > summary { list-style: none; }
+}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _num(value: float, unit: str) -> str:
+    """A measured value in plain words: 23°, 0.13, 1.4x; an em dash if missing."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if unit == "deg":
+        return f"{value:.0f}°"
+    if unit == "s":
+        return f"{value:.1f} s"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:.2f}"
+
+
+def _secs(value: float) -> str:
+    return "—" if not math.isfinite(value) else f"{value:.1f} s"
+
+
+def _clock(value: float) -> str:
+    """Seconds as m:ss.s for times within a video."""
+    if not math.isfinite(value):
+        return "—"
+    m, s = divmod(max(value, 0.0), 60.0)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def _sev_class(severity: Severity | None) -> str:
+    return "clean" if severity is None else severity.value
+
+
+def _chip_class(rep: Rep) -> str:
+    verdict = rep_verdict(rep)
+    if verdict == CLEAN_VERDICT:
+        return "clean"
+    severity = rep_severity(rep)
+    return "not-judged" if severity is None else severity.value
+
+
+def _checked_faults(reps: Iterable[Rep]) -> list[Fault]:
+    """Faults that appear in any rep's checks, in enum order."""
+    seen = {c.fault for r in reps for c in r.checks}
+    return [f for f in Fault if f in seen]
+
+
+def _evidence(check: Check) -> str:
+    """Text behind a table cell's tooltip: outcome, measured vs limit, reason."""
+    words = _OUTCOME_WORDS[check.outcome]
+    parts = [f"{fault_label(check.fault).capitalize()}: {words}."]
+    if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
+        parts.append(
+            f"Measured {_num(check.measured, check.unit)}"
+            f" (limit {_num(check.threshold, check.unit)})"
+            + (f" at {_clock(check.t_s)}" if math.isfinite(check.t_s) else "")
+            + "."
+        )
+    if check.reason:
+        parts.append(check.reason)
+    return " ".join(parts)
+
+
+def _header(result: AnalysisResult, report: dict[str, Any]) -> str:
+    meta = report["meta"]
+    exercise = EXERCISE_LABELS.get(result.exercise, result.exercise.value)
+    if (
+        result.exercise_requested is Exercise.AUTO
+        and result.exercise is not Exercise.AUTO
+    ):
+        exercise_note = "detected"
+    elif result.exercise_requested is not result.exercise:
+        requested = EXERCISE_LABELS.get(
+            result.exercise_requested, result.exercise_requested.value
+        )
+        exercise_note = f"asked for {requested}"
+    else:
+        exercise_note = "as requested"
+    created = meta["created_utc"] or ""
+    try:
+        when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        created_text = when.strftime("%d %b %Y, %H:%M UTC")
+    except ValueError:
+        created_text = created
+    video = result.video
+    side = f", {result.side.value} side nearer" if result.side is not None else ""
+    items = [
+        ("Source", video.name),
+        ("Analysed", created_text),
+        ("Exercise", f"{exercise} ({exercise_note})"),
+        ("Camera", VIEW_LABELS.get(result.view, result.view.value) + side),
+        (
+            "Length",
+            f"{_secs(video.duration_s)} · {video.frames} frames at {video.fps:.0f} fps",
+        ),
+    ]
+    meta_html = "".join(
+        f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in items
+    )
+    return (
+        '<header class="top"><div class="brand">hingecam · rep report</div>'
+        f"<h1>{_e(exercise)}: {_e(video.name)}</h1>"
+        f'<dl class="meta">{meta_html}</dl></header>'
+    )
+
+
+def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    n = summary["rep_count"]
+    reps = sorted(result.reps, key=lambda r: r.index)
+    chips = "".join(
+        f'<li class="chip {_chip_class(r)}" title="{_e(_rep_title(r))}">'
+        f"<b>Rep {r.index}</b>&nbsp;{_e(rep_verdict(r))}</li>"
+        for r in reps
+    )
+    left = (
+        '<div><div class="count">'
+        f'<span class="big">{n}</span><span class="unit">rep{"s" if n != 1 else ""}'
+        f"</span></div>"
+        f'<p class="headline">{_e(summary["headline"])}</p>'
+        + (
+            f'<ul class="chips" aria-label="Verdict per rep">{chips}</ul>'
+            if chips
+            else ""
+        )
+        + "</div>"
+    )
+    focus = summary["main_focus"]
+    if focus is not None:
+        rep_list = _and_list([str(i) for i in focus["reps"]])
+        word = "rep" if len(focus["reps"]) == 1 else "reps"
+        right = (
+            f'<div class="focus {_e(focus["severity"])}">'
+            '<p class="label">Main thing to work on</p>'
+            f'<p class="what">{_e(focus["label"])}</p>'
+            + (f'<p class="cue">{_e(focus["cue"])}</p>' if focus["cue"] else "")
+            + f'<p class="muted">Flagged on {word} {_e(rep_list)} of {n}.</p></div>'
+        )
+    elif summary["status"] == "ok":
+        right = (
+            '<div class="focus clean"><p class="label">Main thing to work on</p>'
+            '<p class="what">Nothing flagged</p>'
+            '<p class="muted">Every check that could be judged was within its limit. '
+            "Keep filming from the side to track it over time.</p></div>"
+        )
+    else:
+        right = (
+            '<div class="focus note"><p class="label">Next step</p>'
+            '<p class="what">Film a new set</p>'
+            '<p class="muted">Stand side-on to the camera, with the camera at hip '
+            "height, 2-4 m away, your whole body from head to feet in frame, in "
+            "even light.</p></div>"
+        )
+    return f'<section class="card summary" aria-label="Summary">{left}{right}</section>'
+
+
+def _rep_title(rep: Rep) -> str:
+    flags = rep_flags(rep)
+    if not flags:
+        return f"Rep {rep.index}: {rep_verdict(rep)}"
+    return f"Rep {rep.index}: " + " ".join(_evidence(c) for c in flags)
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _notes(result: AnalysisResult, report: dict[str, Any]) -> str:
+    not_judged = report["summary"]["not_judged"]
+    notes = list(result.notes)
+    limited = result.view in (View.OBLIQUE, View.FRONT) or any(
+        r.view in (View.OBLIQUE, View.FRONT) for r in result.reps
+    )
+    if not (notes or not_judged or limited):
+        return ""
+    items = [
+        f"<li><b>{_e(item['label'].capitalize())}</b> was not judged on any rep"
+        + (f": {_e(item['reason'])}" if item["reason"] else ".")
+        + "</li>"
+        for item in not_judged
+    ]
+    items += [f"<li>{_e(note)}</li>" for note in notes]
+    if limited:
+        view = VIEW_LABELS.get(result.view, result.view.value)
+        title = "The camera view limited what could be judged"
+        intro = (
+            f"<p>This set was filmed from a {_e(view)}. From this angle the trunk lean "
+            "looks smaller than it is and the curve of the back cannot be seen, so "
+            "some checks were left out rather than guessed. For a full check, film "
+            "side-on with the camera at hip height and your whole body in frame.</p>"
+        )
+        cls = "callout limit"
+    else:
+        title = "What could and could not be judged"
+        intro = ""
+        cls = "callout"
+    body = f"<ul>{''.join(items)}</ul>" if items else ""
+    return (
+        f'<section class="{cls}" aria-label="Notes"><h2>{_e(title)}</h2>'
+        f"{intro}{body}</section>"
+    )
+
+
+def _check_cell(check: Check | None) -> str:
+    if check is None:
+        return '<td class="chk o-not_judged"><span class="sym">·</span></td>'
+    value = ""
+    if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
+        value = f'<span class="val">{_e(_num(check.measured, check.unit))}</span>'
+    word = _OUTCOME_WORDS[check.outcome]
+    return (
+        f'<td class="chk o-{check.outcome.value} s-{check.severity.value}" '
+        f'title="{_e(_evidence(check))}">'
+        f'<span class="sym" aria-label="{_e(word)}">{_SYMBOL[check.outcome]}</span>'
+        f"{value}</td>"
+    )
+
+
+def _table(result: AnalysisResult) -> str:
+    reps = sorted(result.reps, key=lambda r: r.index)
+    faults = _checked_faults(reps)
+    head = (
+        "<tr><th>Rep</th><th>Time</th><th>Length</th><th>Down / up</th>"
+        + "".join(
+            f'<th class="chk" scope="col">{_e(fault_label(f))}</th>' for f in faults
+        )
+        + "<th>Cue</th></tr>"
+    )
+    rows = []
+    for rep in reps:
+        cues = list(dict.fromkeys(c.cue for c in rep_flags(rep) if c.cue))
+        cue_html = (
+            "<ul>" + "".join(f"<li>{_e(c)}</li>" for c in cues) + "</ul>"
+            if cues
+            else f'<span class="muted">{_e(rep_verdict(rep))}</span>'
+        )
+        rows.append(
+            f'<tr id="rep-row-{rep.index}"><td><b>{rep.index}</b></td>'
+            f'<td class="num">{_clock(rep.start_s)}–{_clock(rep.end_s)}</td>'
+            f'<td class="num">{_secs(rep.duration_s)}</td>'
+            f'<td class="num">{_secs(rep.descent_s)} / {_secs(rep.ascent_s)}</td>'
+            + "".join(_check_cell(worst_check(rep.checks, f)) for f in faults)
+            + f'<td class="cues">{cue_html}</td></tr>'
+        )
+    legend = (
+        '<p class="legend"><span><b class="o-ok"><span class="sym">✓</span></b> ok</span>'
+        '<span><span class="sym" style="color:var(--fault)">⚠</span> flagged</span>'
+        '<span><span class="sym" style="color:var(--nj)">—</span> not judged</span>'
+        "<span>Hover a mark for the evidence; the cards below list it too.</span></p>"
+    )
+    return (
+        '<section aria-label="Reps"><h2>Reps</h2><div class="card table-wrap">'
+        f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{legend}</div></section>"
+    )
+
+
+def _plots(result: AnalysisResult) -> str:
+    from hingecam.report_plots import measures_svg
+
+    svg = measures_svg(result)
+    if svg is None:
+        return ""
+    return (
+        '<section class="plot-section" aria-label="Measures over time">'
+        "<h2>Over time</h2>"
+        f'<div class="card plot">{svg}'
+        '<p class="legend">Shaded bands are reps (green clean, amber or red '
+        "flagged); the dotted line is the bottom of each rep, the dashed line "
+        "your setup posture, and dots mark where a check was flagged. Gaps are "
+        "frames where the body was not seen well enough to measure.</p>"
+        "</div></section>"
+    )
+
+
+def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
+    if thumbnail:
+        data = base64.b64encode(thumbnail).decode("ascii")
+        figure = (
+            f'<figure><img src="data:image/jpeg;base64,{data}" '
+            f'alt="Rep {rep.index} at its key moment" loading="lazy"></figure>'
+        )
+    else:
+        figure = ""
+    peaks = []
+    for name in _PEAK_ORDER:
+        value = rep.peaks.get(name)
+        if value is None or not math.isfinite(value):
+            continue
+        label, unit = MEASURE_LABELS.get(name, (name, ""))
+        peaks.append(f"<span>{_e(label)} <b>{_e(_num(value, unit))}</b></span>")
+    judged, skipped = [], []
+    for fault in _checked_faults([rep]):
+        check = worst_check(rep.checks, fault)
+        if check is None:
+            continue
+        if check.outcome is Outcome.NOT_JUDGED:
+            skipped.append(check)
+            continue
+        judged.append(check)
+    judged.sort(key=lambda c: c.outcome is not Outcome.FLAGGED)
+    items = []
+    for check in judged:
+        measured = (
+            f" · {_num(check.measured, check.unit)}"
+            f" (limit {_num(check.threshold, check.unit)})"
+            if math.isfinite(check.measured)
+            else ""
+        )
+        cue = (
+            f'<span class="do">{_e(check.cue)}</span>'
+            if check.outcome is Outcome.FLAGGED and check.cue
+            else ""
+        )
+        why = (
+            f'<span class="why">{_e(check.reason)}</span>'
+            if check.outcome is Outcome.FLAGGED and check.reason
+            else ""
+        )
+        items.append(
+            f'<li class="o-{check.outcome.value} s-{check.severity.value}">'
+            f'<span class="sym">{_SYMBOL[check.outcome]}</span>'
+            f'<span><span class="name">{_e(fault_label(check.fault))}</span>'
+            f'<span class="muted">{_e(measured)}</span></span>{why}{cue}</li>'
+        )
+    if skipped:
+        names = _and_list([fault_label(c.fault) for c in skipped])
+        items.append(
+            '<li class="nj o-not_judged"><span class="sym">—</span>'
+            f"<span>Not judged: {_e(names)}</span></li>"
+        )
+    return (
+        f'<article class="card rep-card" id="rep-{rep.index}">{figure}'
+        '<div class="body"><div class="head">'
+        f"<h3>Rep {rep.index}</h3>"
+        f'<span class="chip {_chip_class(rep)}">{_e(rep_verdict(rep))}</span></div>'
+        f'<p class="times">{_clock(rep.start_s)}–{_clock(rep.end_s)} · '
+        f"{_secs(rep.duration_s)} · down {_secs(rep.descent_s)}, "
+        f"up {_secs(rep.ascent_s)}</p>"
+        f'<div class="peaks">{"".join(peaks)}</div>'
+        f'<ul class="checks">{"".join(items)}</ul></div></article>'
+    )
+
+
+def _rep_cards(result: AnalysisResult) -> str:
+    reps = sorted(result.reps, key=lambda r: r.index)
+    cards = "".join(_rep_card(r, result.thumbnails.get(r.index)) for r in reps)
+    return (
+        '<section aria-label="Rep by rep"><h2>Rep by rep</h2>'
+        f'<div class="reps-grid">{cards}</div></section>'
+    )
+
+
+def _empty(report: dict[str, Any]) -> str:
+    status = report["summary"]["status"]
+    if status == "no_person":
+        text = (
+            "No person was found in this video, so there are no reps or "
+            "measures to show."
+        )
+    else:
+        text = (
+            "No complete rep was counted: stand still for a moment at the start, "
+            "then hinge all the way down and back up."
+        )
+    return (
+        '<section class="card empty" aria-label="No reps">'
+        f"<p><b>{_e(text)}</b></p></section>"
+    )
+
+
+def _kv(values: Mapping[str, float], *, measures: bool) -> str:
+    rows = []
+    for key, value in values.items():
+        if measures:
+            label, unit = MEASURE_LABELS.get(key, (key, ""))
+            shown = _num(value, unit)
+        else:
+            label = key
+            shown = "—" if not math.isfinite(value) else f"{value:g}"
+        rows.append(f"<div><span>{_e(label)}</span><span>{_e(shown)}</span></div>")
+    return f'<div class="kv">{"".join(rows)}</div>'
+
+
+def _reference(result: AnalysisResult) -> str:
+    parts = []
+    if result.setup:
+        parts.append(
+            "<h3>Your setup posture</h3>"
+            '<p class="muted small">Measured in the first standing frames; each rep '
+            "is compared with it.</p>" + _kv(result.setup, measures=True)
+        )
+    if result.thresholds:
+        parts.append(
+            "<details><summary>Limits used for this report</summary>"
+            + _kv(dict(sorted(result.thresholds.items())), measures=False)
+            + "</details>"
+        )
+    if not parts:
+        return ""
+    return f'<section class="card" aria-label="Reference">{"".join(parts)}</section>'
+
+
+def render_html(result: AnalysisResult, *, report: Report | None = None) -> str:
+    """Render one analysed set as a self-contained HTML page.
+
+    Args:
+        result: the analysed set (series for plots, thumbnails for cards).
+        report: the built report, to share its creation time with report.json;
+            built from `result` when None.
+
+    Returns:
+        The whole page as a string: inline CSS and SVG, JPEG thumbnails as
+        data URIs, every text escaped, no external resource.
+    """
+    data = (report or build_report(result)).to_dict()
+    title = f"hingecam report: {result.video.name}"
+    if result.reps:
+        body = _table(result) + _plots(result) + _rep_cards(result)
+    else:
+        body = _empty(data) + _plots(result)
+    meta = data["meta"]
+    footer = (
+        f"<footer>Made by hingecam {_e(meta['hingecam_version'])} (report schema "
+        f"{_e(data['schema_version'])}) on {_e(meta['created_utc'])}. Angles are "
+        "estimated from a single 2D video and are most trustworthy from a side "
+        "view. This report describes what was measured; it is not a medical "
+        "assessment.</footer>"
+    )
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="generator" content="hingecam">'
+        f"<title>{_e(title)}</title><style>{CSS}</style></head>"
+        '<body><main class="page">'
+        + _header(result, data)
+        + _summary(result, data)
+        + _notes(result, data)
+        + body
+        + _reference(result)
+        + footer
+        + "</main></body></html>\n"
+    )
