@@ -1,0 +1,140 @@
+"""Rep segmentation: smoothed hip flexion, frame by frame -> phases and rep events.
+
+A hysteresis state machine on hip flexion relative to the lifter's standing
+posture. Hip flexion, not trunk lean, drives it so that a squatted rep (upright
+trunk, deep hips) is still counted, and then judged as a squat pattern.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hingecam.datatypes import Phase
+from hingecam.thresholds import Thresholds
+
+BOTTOM_BAND_DEG = 6.0
+"""Within this of the deepest point so far, the phase reads 'bottom' (display only)."""
+
+DEFAULT_STANDING_HIP_DEG = 8.0
+"""Standing hip flexion assumed before calibration (a set filmed from the floor up):
+MediaPipe puts the hip centre slightly behind the trunk line when standing tall."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepEvent:
+    """A completed repetition: frames and times of its start, bottom and end."""
+
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    peak_deg: float  # peak hip flexion above the standing reference
+
+
+class RepSegmenter:
+    """Counts reps from hip flexion with enter/exit hysteresis.
+
+    States: SETUP until the lifter has stood still once (or, with `from_floor`,
+    until a deep start is seen), then STANDING -> DESCENT -> BOTTOM -> ASCENT ->
+    STANDING. A rep is emitted when the lifter returns to standing after a deep
+    enough bottom, within the duration limits. Excursions that are too shallow,
+    too quick or too long are dropped silently.
+
+    Args:
+        thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
+            rep_min_duration_s, rep_max_duration_s.
+        from_floor: a rep may begin at the bottom (a deadlift's first pull):
+            the first ascent counts when the set starts deep enough.
+    """
+
+    def __init__(self, thresholds: Thresholds, from_floor: bool = False) -> None:
+        self.th = thresholds
+        self.from_floor = from_floor
+        self.reference_deg = math.nan
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the current cycle (the count is kept by the caller)."""
+        self.phase = Phase.SETUP
+        self._start: tuple[int, float] | None = None
+        self._last_low: tuple[int, float] | None = None
+        self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
+        self._seen_any = False
+
+    def set_reference(self, standing_hip_deg: float) -> None:
+        """The lifter's standing hip flexion (from calibration)."""
+        self.reference_deg = standing_hip_deg
+        if self.phase is Phase.SETUP:
+            self.phase = Phase.STANDING
+
+    def _ref(self) -> float:
+        return (
+            self.reference_deg
+            if math.isfinite(self.reference_deg)
+            else DEFAULT_STANDING_HIP_DEG
+        )
+
+    def update(self, frame: int, t_s: float, hip_flexion_deg: float) -> RepEvent | None:
+        """Advance one frame; returns a RepEvent when a rep has just ended."""
+        if not math.isfinite(hip_flexion_deg):
+            return None
+        rel = hip_flexion_deg - self._ref()
+        th = self.th
+        first = not self._seen_any
+        self._seen_any = True
+
+        if self.phase is Phase.SETUP:
+            if first and self.from_floor and rel >= th.rep_min_depth_deg:
+                self._begin(frame, t_s)
+                self._peak = (frame, t_s, rel)
+                self.phase = Phase.BOTTOM
+            return None
+
+        if self.phase is Phase.STANDING:
+            if rel <= th.rep_exit_deg:
+                self._last_low = (frame, t_s)
+            if rel > th.rep_enter_deg:
+                self._begin(*(self._last_low or (frame, t_s)))
+                self._peak = (frame, t_s, rel)
+                self.phase = Phase.DESCENT
+            return None
+
+        # In a cycle: DESCENT, BOTTOM or ASCENT.
+        if rel > self._peak[2]:
+            self._peak = (frame, t_s, rel)
+        deep = self._peak[2] >= th.rep_min_depth_deg
+        if rel <= th.rep_exit_deg:
+            return self._finish(frame, t_s, deep)
+        if rel >= self._peak[2] - BOTTOM_BAND_DEG:
+            self.phase = Phase.BOTTOM if deep else Phase.DESCENT
+        else:
+            self.phase = Phase.ASCENT
+        return None
+
+    def _begin(self, frame: int, t_s: float) -> None:
+        self._start = (frame, t_s)
+
+    def _finish(self, frame: int, t_s: float, deep: bool) -> RepEvent | None:
+        start = self._start
+        peak = self._peak
+        self.phase = Phase.STANDING
+        self._start = None
+        self._last_low = (frame, t_s)
+        self._peak = (-1, math.nan, -math.inf)
+        if start is None or not deep:
+            return None
+        duration = t_s - start[1]
+        if not (self.th.rep_min_duration_s <= duration <= self.th.rep_max_duration_s):
+            return None
+        return RepEvent(
+            start_frame=start[0],
+            bottom_frame=peak[0],
+            end_frame=frame,
+            start_s=start[1],
+            bottom_s=peak[1],
+            end_s=t_s,
+            peak_deg=peak[2],
+        )

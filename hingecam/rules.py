@@ -1,0 +1,464 @@
+"""Fault rules: one rep's smoothed measures -> checks with their evidence.
+
+Each rule is a pure function of a `RepWindow` (the rep's frames), the lifter's
+setup posture, the exercise profile and the thresholds. Each names its 2D proxy
+and its failure modes. Verdicts that need a side view return NOT_JUDGED from
+other views: the trunk is foreshortened and the spine's curve cannot be seen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.datatypes import Check, Fault, Outcome, Severity, View
+from hingecam.thresholds import Profile, Thresholds
+
+CUES: dict[Fault, str] = {
+    Fault.ROUNDED_SPINE: "keep your back flat: chest proud, hinge only as far as it stays straight",
+    Fault.LOCKED_KNEES: "soften your knees",
+    Fault.SQUAT_PATTERN: "push your hips back, not down: keep the shins nearly vertical",
+    Fault.HIPS_RISE_FIRST: "lift your chest and hips together: push the floor away",
+    Fault.SHALLOW_HINGE: "push your hips further back to hinge deeper",
+    Fault.LEAN_BACK: "finish tall: squeeze your glutes, don't lean back",
+    Fault.HEAD_POSITION: "keep your neck in line with your back",
+}
+"""Plain-words coaching cue per fault, shown live and in the report."""
+
+SEVERITY: dict[Fault, Severity] = {
+    Fault.ROUNDED_SPINE: Severity.FAULT,
+    Fault.LOCKED_KNEES: Severity.FAULT,
+    Fault.SQUAT_PATTERN: Severity.FAULT,
+    Fault.HIPS_RISE_FIRST: Severity.FAULT,
+    Fault.SHALLOW_HINGE: Severity.WARNING,
+    Fault.LEAN_BACK: Severity.NOTE,
+    Fault.HEAD_POSITION: Severity.NOTE,
+}
+
+MAIN_FAULTS = (
+    Fault.ROUNDED_SPINE,
+    Fault.LOCKED_KNEES,
+    Fault.SQUAT_PATTERN,
+    Fault.HIPS_RISE_FIRST,
+)
+"""The four faults hingecam is built to flag; the others are extra cues."""
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """The smoothed measures of one rep, start to end inclusive.
+
+    Attributes:
+        t_s: (M,) seconds.
+        frames: (M,) frame indices.
+        views: per-frame camera view.
+        values: measure name -> (M,) smoothed values (MeasureSeries field names).
+        bottom: index into the window of the deepest hip flexion.
+    """
+
+    t_s: NDArray[np.float64]
+    frames: NDArray[np.int64]
+    views: tuple[View, ...]
+    values: dict[str, NDArray[np.float64]]
+    bottom: int
+
+    def __getitem__(self, name: str) -> NDArray[np.float64]:
+        return self.values[name]
+
+    def side_share(self) -> float:
+        return sum(v is View.SIDE for v in self.views) / max(len(self.views), 1)
+
+    def dominant_view(self) -> View:
+        known = [v for v in self.views if v is not View.UNKNOWN]
+        if not known:
+            return View.UNKNOWN
+        return max(set(known), key=known.count)
+
+
+def _check(
+    fault: Fault,
+    flagged: bool,
+    measured: float,
+    threshold: float,
+    unit: str,
+    win: RepWindow,
+    at: int,
+    reason: str,
+) -> Check:
+    return Check(
+        fault=fault,
+        outcome=Outcome.FLAGGED if flagged else Outcome.OK,
+        measured=float(measured),
+        threshold=float(threshold),
+        unit=unit,
+        t_s=float(win.t_s[at]),
+        frame=int(win.frames[at]),
+        severity=SEVERITY[fault],
+        cue=CUES[fault],
+        reason=reason,
+    )
+
+
+def _not_judged(
+    fault: Fault, reason: str, unit: str = "", threshold: float = math.nan
+) -> Check:
+    return Check(
+        fault=fault,
+        outcome=Outcome.NOT_JUDGED,
+        measured=math.nan,
+        threshold=threshold,
+        unit=unit,
+        t_s=math.nan,
+        frame=-1,
+        severity=SEVERITY[fault],
+        cue=CUES[fault],
+        reason=reason,
+    )
+
+
+def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
+    if win.side_share() >= th.view_min_side_share:
+        return None
+    view = win.dominant_view().value
+    return _not_judged(
+        fault,
+        f"the camera saw this rep from a {view} view; judging this needs a side view",
+    )
+
+
+def _bottom_band(win: RepWindow, fraction: float = 0.7) -> NDArray[np.bool_]:
+    """Frames where hip flexion is within the deepest (1 - fraction) of the rep."""
+    hip = win["hip_flexion_deg"]
+    lo = np.nanmin(hip)
+    hi = np.nanmax(hip)
+    return np.asarray(hip >= lo + fraction * (hi - lo))
+
+
+def _ref(setup: dict[str, float], name: str, win: RepWindow) -> float:
+    """The lifter's setup value, else the rep's own start (least flexed) value."""
+    value = setup.get(name, math.nan)
+    if math.isfinite(value):
+        return value
+    series = win[name]
+    finite = np.flatnonzero(np.isfinite(series))
+    return float(series[finite[0]]) if finite.size else math.nan
+
+
+def check_rounded_spine(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Rounded spine: the back's silhouette bows out more than in the setup posture.
+
+    Proxy: spine_bow_norm (the person mask's back edge between hip and shoulder
+    against a straight line), compared with setup, over the deepest part of the
+    rep; the 75th percentile must exceed the limit, so one bad mask frame is not
+    enough. Side view only. Fails with loose clothing (a hoodie bows by itself),
+    a plate or the arms hiding the back, or a background the mask merges with.
+    """
+    fault = Fault.ROUNDED_SPINE
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    band = _bottom_band(win, 0.5)
+    bow = win["spine_bow_norm"]
+    ref = setup.get("spine_bow_norm", math.nan)
+    if not math.isfinite(ref):
+        ref = float(np.nanmin(bow)) if np.isfinite(bow).any() else math.nan
+    vals = bow[band & np.isfinite(bow)]
+    if vals.size < 3 or not math.isfinite(ref):
+        return _not_judged(
+            fault, "the back's outline could not be seen clearly enough", "chord"
+        )
+    increase = float(np.percentile(vals, 75)) - ref
+    idx_band = np.flatnonzero(band & np.isfinite(bow))
+    worst = int(idx_band[np.argmax(bow[idx_band])])
+    flagged = increase >= th.spine_bow_max_increase
+    return _check(
+        fault,
+        flagged,
+        increase,
+        th.spine_bow_max_increase,
+        "chord",
+        win,
+        worst,
+        f"the back's outline bowed {increase:+.2f} shoulder-hip lengths beyond its setup shape "
+        f"near the bottom (limit {th.spine_bow_max_increase:.2f})",
+    )
+
+
+def check_locked_knees(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Locked knees: the knee nearly straight while the trunk is hinged.
+
+    Proxy: median knee flexion over the frames where the trunk leans at least
+    locked_knee_min_trunk_deg. Side view only (knee angles from 45 deg are off by
+    -14 +/- 15 deg, Cosoli 2026). A plate or the other leg hiding the near knee
+    makes the knee noisy.
+    """
+    fault = Fault.LOCKED_KNEES
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    trunk = win["trunk_incline_deg"]
+    knee = win["knee_flexion_deg"]
+    hinged = (trunk >= th.locked_knee_min_trunk_deg) & np.isfinite(knee)
+    if hinged.sum() < 3:
+        return _not_judged(
+            fault, "the trunk never leaned far enough to judge the knees", "deg"
+        )
+    measured = float(np.median(knee[hinged]))
+    idx = np.flatnonzero(hinged)
+    worst = int(idx[np.argmin(knee[idx])])
+    flagged = measured <= th.locked_knee_max_flexion_deg
+    return _check(
+        fault,
+        flagged,
+        measured,
+        th.locked_knee_max_flexion_deg,
+        "deg",
+        win,
+        worst,
+        f"knees bent {measured:.0f} deg while hinged (locked at or below "
+        f"{th.locked_knee_max_flexion_deg:.0f} deg)",
+    )
+
+
+def stoop_squat_index(d_trunk_deg: float, d_knee_deg: float) -> float:
+    """Stoop-Squat Index (Schmid et al. 2022): 0 = pure squat, 100 = pure stoop.
+
+    Args:
+        d_trunk_deg: trunk lean gained from setup to the bottom.
+        d_knee_deg: knee flexion gained from setup to the bottom.
+    """
+    a = max(d_trunk_deg, 0.0)
+    b = max(d_knee_deg, 0.0)
+    if a + b <= 1e-9:
+        return math.nan
+    return 100.0 * a / (a + b)
+
+
+def check_squat_pattern(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Squatting instead of hinging: knees bend much, trunk leans little.
+
+    Proxy: the Stoop-Squat Index at the bottom (trunk lean gained over trunk lean
+    plus knee flexion gained, vs setup). Side view only: from the front the trunk
+    lean is foreshortened and every rep looks like a squat.
+    """
+    fault = Fault.SQUAT_PATTERN
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    b = win.bottom
+    d_trunk = float(win["trunk_incline_deg"][b]) - _ref(setup, "trunk_incline_deg", win)
+    d_knee = float(win["knee_flexion_deg"][b]) - _ref(setup, "knee_flexion_deg", win)
+    ssi = stoop_squat_index(d_trunk, d_knee)
+    if not math.isfinite(ssi):
+        return _not_judged(fault, "trunk or knee not visible at the bottom", "0..100")
+    return _check(
+        fault,
+        ssi < th.squat_max_ssi,
+        ssi,
+        th.squat_max_ssi,
+        "0..100",
+        win,
+        b,
+        f"at the bottom the trunk leaned {d_trunk:.0f} deg more than at setup and the knees "
+        f"bent {d_knee:.0f} deg more: stoop-squat index {ssi:.0f} (a squat is below "
+        f"{th.squat_max_ssi:.0f})",
+    )
+
+
+def _progress(
+    series: NDArray[np.float64], start: float, end: float
+) -> NDArray[np.float64]:
+    span = start - end
+    return (
+        np.clip((start - series) / span, 0.0, 1.0)
+        if abs(span) > 1e-9
+        else np.zeros_like(series)
+    )
+
+
+def check_hips_rise_first(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Hips rise first: on the way up the knees straighten while the chest stays down.
+
+    Proxy: over the ascent (bottom to end), the share of its extension the knee
+    has done minus the share the trunk has done; the largest lead. Near 0 when
+    they rise together. Only judged when the knee extends at least
+    hips_first_min_knee_range_deg (an RDL keeps the knee still). Side view only.
+    """
+    fault = Fault.HIPS_RISE_FIRST
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    b = win.bottom
+    knee = win["knee_flexion_deg"][b:]
+    trunk = win["trunk_incline_deg"][b:]
+    ok = np.isfinite(knee) & np.isfinite(trunk)
+    if ok.sum() < 4:
+        return _not_judged(fault, "the ascent was not seen clearly enough", "fraction")
+    knee, trunk = knee[ok], trunk[ok]
+    knee_range = float(knee[0] - knee[-1])
+    if knee_range < th.hips_first_min_knee_range_deg:
+        return _not_judged(
+            fault,
+            f"the knees straightened only {knee_range:.0f} deg on the way up "
+            f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
+            "fraction",
+        )
+    lead = _progress(knee, knee[0], knee[-1]) - _progress(trunk, trunk[0], trunk[-1])
+    i = int(np.argmax(lead))
+    worst = b + int(np.flatnonzero(ok)[i])
+    measured = float(lead[i])
+    return _check(
+        fault,
+        measured >= th.hips_first_min_lead,
+        measured,
+        th.hips_first_min_lead,
+        "fraction",
+        win,
+        worst,
+        f"on the way up the knees had done {measured:.0%} more of their straightening than "
+        f"the trunk had of its rise (limit {th.hips_first_min_lead:.0%})",
+    )
+
+
+def check_shallow_hinge(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Not enough hinge: the trunk barely leans at the bottom (and it is no squat).
+
+    Proxy: trunk lean at the bottom vs setup. Side view only.
+    """
+    fault = Fault.SHALLOW_HINGE
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    b = win.bottom
+    d_trunk = float(win["trunk_incline_deg"][b]) - _ref(setup, "trunk_incline_deg", win)
+    if not math.isfinite(d_trunk):
+        return _not_judged(fault, "the trunk was not visible at the bottom", "deg")
+    return _check(
+        fault,
+        d_trunk < th.shallow_hinge_max_trunk_deg,
+        d_trunk,
+        th.shallow_hinge_max_trunk_deg,
+        "deg",
+        win,
+        b,
+        f"the trunk leaned {d_trunk:.0f} deg further than at setup at the bottom "
+        f"(at least {th.shallow_hinge_max_trunk_deg:.0f} deg is a real hinge)",
+    )
+
+
+def check_lean_back(win: RepWindow, setup: dict[str, float], th: Thresholds) -> Check:
+    """Lean-back at lockout: the trunk behind its setup angle at the top.
+
+    Proxy: the least trunk lean in the last third of the rep vs setup. Side view only.
+    """
+    fault = Fault.LEAN_BACK
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    trunk = win["trunk_incline_deg"]
+    ref = setup.get("trunk_incline_deg", math.nan)
+    tail = np.arange(win.bottom, trunk.size)
+    tail = tail[np.isfinite(trunk[tail])]
+    if not math.isfinite(ref) or tail.size == 0:
+        return _not_judged(fault, "no setup posture to compare the lockout with", "deg")
+    i = int(tail[np.argmin(trunk[tail])])
+    back = ref - float(trunk[i])
+    return _check(
+        fault,
+        back >= th.lean_back_min_deg,
+        back,
+        th.lean_back_min_deg,
+        "deg",
+        win,
+        i,
+        f"at lockout the trunk leaned {back:.0f} deg further back than at setup "
+        f"(limit {th.lean_back_min_deg:.0f} deg)",
+    )
+
+
+def check_head_position(
+    win: RepWindow, setup: dict[str, float], th: Thresholds
+) -> Check:
+    """Head cranked up or dropped: the ear far off the hip-shoulder line vs setup.
+
+    Proxy: head_offset_deg at the bottom minus its setup value. Side view only;
+    the ear is often hidden by hair or a hood.
+    """
+    fault = Fault.HEAD_POSITION
+    if (blocked := _needs_side(fault, win, th)) is not None:
+        return blocked
+    ref = _ref(setup, "head_offset_deg", win)
+    band = _bottom_band(win, 0.6) & np.isfinite(win["head_offset_deg"])
+    if band.sum() < 3 or not math.isfinite(ref):
+        return _not_judged(fault, "the head was not visible enough", "deg")
+    change = win["head_offset_deg"][band] - ref
+    i = int(np.argmax(np.abs(change)))
+    measured = float(np.median(change))
+    idx = int(np.flatnonzero(band)[i])
+    where = "dropped towards the chest" if measured > 0 else "cranked up"
+    return _check(
+        fault,
+        abs(measured) >= th.head_max_offset_change_deg,
+        abs(measured),
+        th.head_max_offset_change_deg,
+        "deg",
+        win,
+        idx,
+        f"near the bottom the head {where} by {abs(measured):.0f} deg off the line of the "
+        f"back, compared with setup (limit {th.head_max_offset_change_deg:.0f} deg)",
+    )
+
+
+def evaluate_rep(
+    win: RepWindow, setup: dict[str, float], profile: Profile, th: Thresholds
+) -> tuple[Check, ...]:
+    """All checks that apply to this exercise profile, in a stable order."""
+    checks = [check_rounded_spine(win, setup, th)]
+    if profile.soft_knees:
+        checks.append(check_locked_knees(win, setup, th))
+    if profile.hinge_only:
+        checks.append(check_squat_pattern(win, setup, th))
+    if profile.knee_extends:
+        checks.append(check_hips_rise_first(win, setup, th))
+    if profile.hinge_only and not profile.from_floor:
+        shallow = check_shallow_hinge(win, setup, th)
+        squat = next((c for c in checks if c.fault is Fault.SQUAT_PATTERN), None)
+        if squat is not None and squat.outcome is Outcome.FLAGGED:
+            shallow = _not_judged(
+                Fault.SHALLOW_HINGE, "the rep was a squat pattern instead"
+            )
+        checks.append(shallow)
+    checks.append(check_lean_back(win, setup, th))
+    checks.append(check_head_position(win, setup, th))
+    return tuple(checks)
+
+
+def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
+    """Headline numbers of a rep for the report (degrees, ratios)."""
+    b = win.bottom
+
+    def at(name: str, i: int) -> float:
+        return float(win[name][i])
+
+    d_trunk = at("trunk_incline_deg", b) - _ref(setup, "trunk_incline_deg", win)
+    d_knee = at("knee_flexion_deg", b) - _ref(setup, "knee_flexion_deg", win)
+    with np.errstate(all="ignore"):
+        return {
+            "hip_flexion_max_deg": float(np.nanmax(win["hip_flexion_deg"])),
+            "trunk_incline_bottom_deg": at("trunk_incline_deg", b),
+            "trunk_incline_max_deg": float(np.nanmax(win["trunk_incline_deg"])),
+            "knee_flexion_bottom_deg": at("knee_flexion_deg", b),
+            "knee_flexion_min_deg": float(np.nanmin(win["knee_flexion_deg"])),
+            "shin_incline_bottom_deg": at("shin_incline_deg", b),
+            "spine_bow_max_norm": float(np.nanmax(win["spine_bow_norm"]))
+            if np.isfinite(win["spine_bow_norm"]).any()
+            else math.nan,
+            "stoop_squat_index": stoop_squat_index(d_trunk, d_knee),
+        }
