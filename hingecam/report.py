@@ -179,6 +179,11 @@ def person_found(series: MeasureSeries) -> bool:
     return False
 
 
+def _round_s(value: float) -> float:
+    """Seconds to 0.1 ms, so 2.6 is not written as 2.5999999999999996."""
+    return round(value, 4) if math.isfinite(value) else value
+
+
 def _check_dict(check: Check) -> dict[str, Any]:
     return {
         "fault": check.fault,
@@ -187,7 +192,7 @@ def _check_dict(check: Check) -> dict[str, Any]:
         "measured": check.measured,
         "threshold": check.threshold,
         "unit": check.unit,
-        "t_s": check.t_s,
+        "t_s": _round_s(check.t_s),
         "frame": check.frame if check.frame >= 0 else None,
         "severity": check.severity,
         "cue": check.cue,
@@ -198,15 +203,15 @@ def _check_dict(check: Check) -> dict[str, Any]:
 def _rep_dict(rep: Rep) -> dict[str, Any]:
     return {
         "index": rep.index,
-        "start_s": rep.start_s,
-        "bottom_s": rep.bottom_s,
-        "end_s": rep.end_s,
+        "start_s": _round_s(rep.start_s),
+        "bottom_s": _round_s(rep.bottom_s),
+        "end_s": _round_s(rep.end_s),
         "start_frame": rep.start_frame,
         "bottom_frame": rep.bottom_frame,
         "end_frame": rep.end_frame,
-        "duration_s": rep.duration_s,
-        "descent_s": rep.descent_s,
-        "ascent_s": rep.ascent_s,
+        "duration_s": _round_s(rep.duration_s),
+        "descent_s": _round_s(rep.descent_s),
+        "ascent_s": _round_s(rep.ascent_s),
         "view": rep.view,
         "verdict": rep_verdict(rep),
         "severity": rep_severity(rep),
@@ -323,7 +328,7 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
             "height": video.height,
             "fps": video.fps,
             "frames": video.frames,
-            "duration_s": video.duration_s,
+            "duration_s": _round_s(video.duration_s),
             "rotation_deg": video.rotation_deg,
         },
         "exercise": {

@@ -1,0 +1,409 @@
+"""report.py, report_html.py and report_plots.py on synthetic AnalysisResults."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import dataclasses
+import html
+import io
+import json
+import os
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from factories_report import CUES, make_analysis_result
+
+from hingecam import report as report_mod
+from hingecam.datatypes import Fault, Outcome, Severity, View
+from hingecam.report import (
+    CSV_COLUMNS,
+    SCHEMA_VERSION,
+    build_report,
+    write_atomic,
+    write_csv,
+    write_json,
+    write_outputs,
+)
+from hingecam.report_html import render_html
+from hingecam.report_plots import measures_svg
+
+CREATED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+
+TOP_KEYS = {"schema_version", "meta", "summary", "setup", "notes", "reps"}
+META_KEYS = {
+    "hingecam_version",
+    "created_utc",
+    "source",
+    "video",
+    "exercise",
+    "view",
+    "side",
+    "thresholds",
+}
+SUMMARY_KEYS = {
+    "status",
+    "person_found",
+    "headline",
+    "rep_count",
+    "reps_with_fault",
+    "reps_clean",
+    "fault_counts",
+    "main_focus",
+    "not_judged",
+    "rep_verdicts",
+}
+REP_KEYS = {
+    "index",
+    "start_s",
+    "bottom_s",
+    "end_s",
+    "start_frame",
+    "bottom_frame",
+    "end_frame",
+    "duration_s",
+    "descent_s",
+    "ascent_s",
+    "view",
+    "verdict",
+    "severity",
+    "peaks",
+    "checks",
+}
+CHECK_KEYS = {
+    "fault",
+    "label",
+    "outcome",
+    "measured",
+    "threshold",
+    "unit",
+    "t_s",
+    "frame",
+    "severity",
+    "cue",
+    "reason",
+}
+SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "report-schema.md"
+
+
+def _load_json(tmp_path: Path, result=None) -> dict:
+    result = result or make_analysis_result(5)
+    path = write_json(build_report(result, created=CREATED), tmp_path / "report.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- JSON -------------------------------------------------------------------
+
+
+def test_json_round_trips_with_documented_keys(tmp_path: Path) -> None:
+    data = _load_json(tmp_path)
+    assert set(data) == TOP_KEYS
+    assert data["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert set(data["meta"]) == META_KEYS
+    assert set(data["summary"]) == SUMMARY_KEYS
+    assert set(data["setup"]) == {"calibrated", "measures"}
+    assert len(data["reps"]) == 5
+    for rep in data["reps"]:
+        assert set(rep) == REP_KEYS
+        for check in rep["checks"]:
+            assert set(check) == CHECK_KEYS
+    assert build_report(make_analysis_result(5), created=CREATED).to_dict() == data
+
+
+def test_every_json_and_csv_key_is_documented() -> None:
+    doc = SCHEMA_DOC.read_text(encoding="utf-8")
+    keys = TOP_KEYS | META_KEYS | SUMMARY_KEYS | REP_KEYS | CHECK_KEYS
+    missing = sorted(k for k in keys | set(CSV_COLUMNS) if f"`{k}`" not in doc)
+    assert missing == []
+
+
+def test_nan_becomes_null_and_json_is_strict(tmp_path: Path) -> None:
+    text = write_json(
+        build_report(make_analysis_result(3, view=View.OBLIQUE), created=CREATED),
+        tmp_path / "r.json",
+    ).read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    data = json.loads(text)
+    spine = next(c for c in data["reps"][0]["checks"] if c["fault"] == "rounded_spine")
+    assert spine["outcome"] == "not_judged"
+    assert spine["measured"] is None and spine["t_s"] is None and spine["frame"] is None
+    assert data["reps"][0]["peaks"]["spine_bow_norm"] is None
+
+
+def test_meta_records_source_time_exercise_view_and_thresholds(tmp_path: Path) -> None:
+    meta = _load_json(tmp_path)["meta"]
+    assert meta["created_utc"] == "2025-03-04T05:06:07Z"
+    assert meta["source"] == "rdl_side_<demo>.mp4"
+    assert meta["exercise"] == {"requested": "auto", "used": "rdl"}
+    assert (meta["view"], meta["side"]) == ("side", "left")
+    assert meta["thresholds"]["knee_locked_flexion_deg"] == 5.0
+    assert meta["video"]["fps"] == 30.0
+
+
+def test_created_time_defaults_to_now_in_utc() -> None:
+    created = build_report(make_analysis_result(1)).meta["created_utc"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created)
+
+
+def test_summary_counts_faults_and_picks_most_frequent_as_main_focus(
+    tmp_path: Path,
+) -> None:
+    summary = _load_json(tmp_path)["summary"]
+    assert summary["status"] == "ok"
+    assert (summary["rep_count"], summary["reps_with_fault"]) == (5, 3)
+    assert summary["reps_clean"] == 2
+    assert summary["fault_counts"]["rounded_spine"] == {
+        "ok": 3,
+        "flagged": 2,
+        "not_judged": 0,
+    }
+    assert summary["fault_counts"]["hips_rise_first"]["not_judged"] == 5
+    assert summary["fault_counts"]["lean_back"] == {
+        "ok": 0,
+        "flagged": 0,
+        "not_judged": 0,
+    }
+    focus = summary["main_focus"]
+    assert focus["fault"] == "rounded_spine"
+    assert focus["reps"] == [2, 3]
+    assert focus["cue"] == CUES[Fault.ROUNDED_SPINE]
+    verdicts = [v["verdict"] for v in summary["rep_verdicts"]]
+    assert verdicts == [
+        "clean",
+        "rounded spine",
+        "rounded spine, squatting",
+        "clean",
+        "locked knees",
+    ]
+    assert [n["fault"] for n in summary["not_judged"]] == ["hips_rise_first"]
+
+
+def test_main_focus_tie_goes_to_the_more_severe_fault() -> None:
+    # Reps 3 (rounded spine + squatting) and 5 (locked knees): one flag each for
+    # spine (fault), squat (warning), knees (warning): spine wins on severity.
+    result = make_analysis_result(5)
+    reps = (result.reps[2], result.reps[4])
+    focus = build_report(dataclasses.replace(result, reps=reps)).summary["main_focus"]
+    assert focus["fault"] is Fault.ROUNDED_SPINE
+    assert focus["severity"] is Severity.FAULT
+
+
+def test_rep_with_only_unjudged_checks_is_not_called_clean() -> None:
+    result = make_analysis_result(1)
+    rep = result.reps[0]
+    unjudged = tuple(
+        dataclasses.replace(c, outcome=Outcome.NOT_JUDGED) for c in rep.checks
+    )
+    result = dataclasses.replace(
+        result, reps=(dataclasses.replace(rep, checks=unjudged),)
+    )
+    report = build_report(result)
+    assert report.reps[0]["verdict"] == "not judged"
+    assert report.summary["reps_clean"] == 0
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_rep_and_the_documented_columns(tmp_path: Path) -> None:
+    path = write_csv(make_analysis_result(5), tmp_path / "reps.csv")
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0].split(",") == list(CSV_COLUMNS)
+    rows = _csv_rows(text)
+    assert [r["rep"] for r in rows] == ["1", "2", "3", "4", "5"]
+    assert rows[1]["rounded_spine"] == "flagged"
+    assert rows[0]["rounded_spine"] == "ok"
+    assert rows[0]["hips_rise_first"] == "not_judged"
+    assert rows[0]["lean_back"] == ""  # never checked
+    assert rows[2]["verdict"] == "rounded spine, squatting"
+    assert rows[2]["cues"] == " | ".join(
+        [CUES[Fault.ROUNDED_SPINE], CUES[Fault.SQUAT_PATTERN]]
+    )
+    assert float(rows[0]["peak_trunk_incline_deg"]) == pytest.approx(68.0)
+    assert float(rows[0]["duration_s"]) == pytest.approx(2.6)
+
+
+def test_csv_from_report_equals_csv_from_result(tmp_path: Path) -> None:
+    result = make_analysis_result(3, view=View.OBLIQUE)
+    a = write_csv(result, tmp_path / "a.csv").read_text(encoding="utf-8")
+    b = write_csv(build_report(result), tmp_path / "b.csv").read_text(encoding="utf-8")
+    assert a == b
+    assert _csv_rows(a)[0]["peak_spine_bow_norm"] == ""  # NaN is an empty cell
+
+
+# --- HTML -------------------------------------------------------------------
+
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE])
+def test_html_references_no_external_resource(view: View) -> None:
+    page = render_html(make_analysis_result(5, view=view))
+    assert not EXTERNAL.search(page)
+    assert "http://" not in page and "https://" not in page
+    assert "@import" not in page
+    # url(#id) is an in-page reference (SVG clip paths); anything else is not.
+    assert not re.search(r"""url\(\s*["']?(?!#)""", page)
+
+
+def test_html_has_a_row_per_rep_and_every_flagged_cue() -> None:
+    result = make_analysis_result(5)
+    page = render_html(result)
+    for rep in result.reps:
+        assert f'id="rep-row-{rep.index}"' in page
+        assert f'id="rep-{rep.index}"' in page
+        for check in rep.flags:
+            assert html.escape(check.cue) in page
+    assert "Main thing to work on" in page
+
+
+def test_html_escapes_text_from_the_source() -> None:
+    page = render_html(make_analysis_result(2, name='<script>alert("x")</script>.mp4'))
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_html_embeds_thumbnails_as_jpeg_data_uris() -> None:
+    result = make_analysis_result(3)
+    page = render_html(result)
+    assert page.count('src="data:image/jpeg;base64,') == 3
+    no_thumbs = render_html(make_analysis_result(3, thumbnails=False))
+    assert "data:image/jpeg" not in no_thumbs
+
+
+def test_html_tells_when_the_view_limited_what_was_judged() -> None:
+    page = render_html(make_analysis_result(3, view=View.OBLIQUE))
+    assert "The camera view limited what could be judged" in page
+    assert "<b>Rounded spine</b> was not judged on any rep" in page
+    side = render_html(make_analysis_result(3))
+    assert "The camera view limited" not in side
+
+
+def test_same_result_and_time_render_the_same_page() -> None:
+    result = make_analysis_result(3)
+    a = render_html(result, report=build_report(result, created=CREATED))
+    b = render_html(result, report=build_report(result, created=CREATED))
+    assert a == b
+
+
+def test_plot_is_inline_svg_and_absent_without_measures() -> None:
+    svg = measures_svg(make_analysis_result(3))
+    assert svg is not None and svg.startswith("<svg ")
+    assert "<?xml" not in svg and "DOCTYPE" not in svg
+    assert measures_svg(make_analysis_result(0, person=False)) is None
+
+
+# --- empty sets -------------------------------------------------------------
+
+
+def test_zero_reps_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
+    result = make_analysis_result(0)
+    paths = write_outputs(result, tmp_path, created=CREATED)
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["summary"]["status"] == "no_reps"
+    assert data["summary"]["rep_count"] == 0
+    assert data["summary"]["main_focus"] is None
+    assert data["reps"] == []
+    assert _csv_rows(paths["csv"].read_text(encoding="utf-8")) == []
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "No complete rep was counted" in page
+    assert "<svg " in page  # the measures are still worth seeing
+
+
+def test_no_person_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
+    result = make_analysis_result(0, person=False)
+    paths = write_outputs(result, tmp_path, created=CREATED)
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["summary"]["status"] == "no_person"
+    assert data["summary"]["person_found"] is False
+    assert data["meta"]["side"] is None
+    assert data["setup"] == {"calibrated": False, "measures": {}}
+    assert "No person was found" in data["summary"]["headline"]
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "No person was found" in page
+    assert "<svg " not in page
+
+
+# --- atomic writing ---------------------------------------------------------
+
+
+def test_write_outputs_writes_three_files_and_leaves_no_temp(tmp_path: Path) -> None:
+    paths = write_outputs(make_analysis_result(2), tmp_path / "out", created=CREATED)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "report.html",
+        "report.json",
+        "reps.csv",
+    ]
+    assert {k: p.name for k, p in paths.items()} == {
+        "json": "report.json",
+        "csv": "reps.csv",
+        "html": "report.html",
+    }
+
+
+def test_failed_render_leaves_previous_files_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "report.json").write_text("old", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("hingecam.report_html.render_html", broken)
+    with pytest.raises(RuntimeError, match="render failed"):
+        write_outputs(make_analysis_result(2), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == "old"
+
+
+def test_interrupted_write_removes_its_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert target.read_text(encoding="utf-8") == "old"
+
+
+# --- boundaries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "banned"),
+    [
+        ("report", {"cv2", "mediapipe", "matplotlib"}),
+        ("report_html", {"cv2", "mediapipe"}),
+        ("report_plots", {"cv2", "mediapipe", "matplotlib.pyplot"}),
+    ],
+)
+def test_report_modules_keep_to_their_imports(module: str, banned: set[str]) -> None:
+    source = Path(report_mod.__file__).with_name(f"{module}.py").read_text("utf-8")
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    hits = {
+        name
+        for name in imported
+        for b in banned
+        if name == b or name.startswith(b + ".")
+    }
+    assert hits == set()
