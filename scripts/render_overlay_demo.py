@@ -32,6 +32,7 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.landmarks import Landmark as L
+from hingecam.landmarks import near_side
 from hingecam.overlay import FrameAnnotator, draw_stick_figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,12 +185,13 @@ def main() -> int:
     for clip, index, phase, cue, severity, reps, faults, tag in scenes:
         image = read_frame(args.clips / clip, index)
         pose = pose_from_model(image) or pose_by_hand(clip, image)
+        side = near_side(pose.visibility)
         analysis = FrameAnalysis(
             frame_index=index,
             t_s=index / 30.0,
             pose=pose,
-            measures=measures_of(pose, Side.LEFT),
-            side=Side.LEFT,
+            measures=measures_of(pose, side),
+            side=side,
             view=View.SIDE,
             phase=phase,
             rep_count=reps,
