@@ -144,13 +144,14 @@ section { margin-top: 22px; }
 .callout li + li { margin-top: 3px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; padding: 9px 10px; border-bottom: 1px solid var(--line);
+th, td { text-align: left; padding: 9px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 thead th {
   font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.05em;
   color: var(--muted); font-weight: 650; border-bottom: 2px solid var(--line);
-  white-space: nowrap;
+  vertical-align: bottom;
 }
+thead th.chk { width: 86px; line-height: 1.25; }
 tbody tr:last-child td { border-bottom: 0; }
 td.num { white-space: nowrap; }
 td.chk { white-space: nowrap; text-align: center; }
@@ -164,7 +165,7 @@ th.chk { text-align: center; }
 .o-not_judged .sym { color: var(--nj); }
 td.o-flagged.s-fault { background: #fff5f5; }
 td.o-flagged.s-warning { background: #fffaeb; }
-td.cues { min-width: 220px; }
+td.cues { min-width: 200px; }
 td.cues ul { margin: 0; padding-left: 16px; }
 .legend { margin-top: 10px; font-size: 12.5px; color: var(--muted); }
 .legend span + span { margin-left: 14px; }
@@ -173,7 +174,8 @@ td.cues ul { margin: 0; padding-left: 16px; }
 .reps-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
   gap: 16px; }
 .rep-card { padding: 0; overflow: hidden; display: flex; flex-direction: column; }
-.rep-card figure { margin: 0; background: #222831; aspect-ratio: 4 / 3;
+.rep-card figure { margin: 0; background: #222831; aspect-ratio: 16 / 10;
+  max-height: 240px;
   display: flex; align-items: center; justify-content: center; }
 .rep-card figure img { width: 100%; height: 100%; object-fit: contain; display: block; }
 .rep-card figure.none { color: #aab2bd; font-size: 13px; aspect-ratio: auto;
@@ -239,7 +241,7 @@ def _num(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value:.1f} s"
     if unit == "ratio":
-        return f"{value:.2f}"
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
     return f"{value:.2f}"
 
 
@@ -327,7 +329,7 @@ def _header(result: AnalysisResult, report: dict[str, Any]) -> str:
     )
     return (
         '<header class="top"><div class="brand">hingecam · rep report</div>'
-        f"<h1>{_e(exercise)}: {_e(video.name)}</h1>"
+        f"<h1>{_e(exercise)}</h1>"
         f'<dl class="meta">{meta_html}</dl></header>'
     )
 
@@ -345,7 +347,7 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
         '<div><div class="count">'
         f'<span class="big">{n}</span><span class="unit">rep{"s" if n != 1 else ""}'
         f"</span></div>"
-        f'<p class="headline">{_e(summary["headline"])}</p>'
+        f'<p class="headline">{_e(_tally(summary))}</p>'
         + (
             f'<ul class="chips" aria-label="Verdict per rep">{chips}</ul>'
             if chips
@@ -380,6 +382,21 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
             "even light.</p></div>"
         )
     return f'<section class="card summary" aria-label="Summary">{left}{right}</section>'
+
+
+def _tally(summary: dict[str, Any]) -> str:
+    """The left column's sentence; the focus is on the right, so not repeated."""
+    n = summary["rep_count"]
+    if summary["status"] != "ok":
+        return str(summary["headline"])
+    flagged, clean = summary["reps_with_fault"], summary["reps_clean"]
+    if flagged == 0:
+        return "Nothing was flagged on any rep." if clean else summary["headline"]
+    text = f"{clean} clean, {flagged} with something to work on"
+    unjudged = n - clean - flagged
+    if unjudged:
+        text += f", {unjudged} not judged"
+    return text + "."
 
 
 def _rep_title(rep: Rep) -> str:
@@ -446,9 +463,22 @@ def _check_cell(check: Check | None) -> str:
     )
 
 
+def _judged_faults(reps: list[Rep]) -> list[Fault]:
+    """Checked faults judged on at least one rep (the rest are in the notes)."""
+    return [
+        f
+        for f in _checked_faults(reps)
+        if any(
+            (c := worst_check(r.checks, f)) is not None
+            and c.outcome is not Outcome.NOT_JUDGED
+            for r in reps
+        )
+    ]
+
+
 def _table(result: AnalysisResult) -> str:
     reps = sorted(result.reps, key=lambda r: r.index)
-    faults = _checked_faults(reps)
+    faults = _judged_faults(reps)
     head = (
         "<tr><th>Rep</th><th>Time</th><th>Length</th><th>Down / up</th>"
         + "".join(
@@ -550,7 +580,7 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
         items.append(
             f'<li class="o-{check.outcome.value} s-{check.severity.value}">'
             f'<span class="sym">{_SYMBOL[check.outcome]}</span>'
-            f'<span><span class="name">{_e(fault_label(check.fault))}</span>'
+            f'<span><span class="name">{_e(fault_label(check.fault).capitalize())}</span>'
             f'<span class="muted">{_e(measured)}</span></span>{why}{cue}</li>'
         )
     if skipped:

@@ -297,7 +297,10 @@ def make_analysis_result(
             "judged and trunk angles read smaller than they are."
         )
     if person:
-        notes.append("Hips rising first is judged only for deadlifts.")
+        notes.append(
+            "The left side was nearer the camera: hip, knee and shoulder "
+            "angles use the left side."
+        )
     setup = (
         {
             "trunk_incline_deg": 8.0,
