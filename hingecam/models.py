@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import enum
 import hashlib
+import http.client
 import io
 import json
 import logging
@@ -60,7 +61,6 @@ class ModelVariant(enum.Enum):
         return _OFFICIAL_URL.format(v=self.value)
 
 
-# ---------------------------------------------------------------------------
 # The manifest: every pin lives here; models/manifest.json is rendered from it
 # (scripts/model_manifest.py) and a unit test keeps the two identical.
 
@@ -218,7 +218,6 @@ def manifest_to_dict() -> dict[str, Any]:
     return {"schema_version": 1, "license": LICENSE, "models": models}
 
 
-# ---------------------------------------------------------------------------
 # Where models live and how a found file is checked.
 
 
@@ -363,7 +362,6 @@ def find_installed(variant: ModelVariant) -> Path | None:
     )
 
 
-# ---------------------------------------------------------------------------
 # Building a .task: tflite metadata and a deterministic, aligned, stored zip.
 
 _DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1
@@ -543,7 +541,6 @@ def check_task_bytes(data: bytes, label: str) -> None:
         raise ModelError(f"{label}: not a .task (zip) file: {exc}") from exc
 
 
-# ---------------------------------------------------------------------------
 # Installing: Google's URL where pinned or the only source, else the wheel build.
 
 
@@ -635,7 +632,12 @@ def download(url: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> bytes:
                 for chunk in iter(lambda: response.read(1 << 16), b""):
                     buf.write(chunk)
                     bar.update(len(chunk))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (
+        urllib.error.URLError,
+        http.client.HTTPException,
+        OSError,
+        ValueError,
+    ) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ModelError(f"cannot download {url}: {reason}") from exc
     data = buf.getvalue()
@@ -683,8 +685,10 @@ def install(
     target = (dest or default_install_dir()) / variant.file_name
     if target.is_file() and not force:
         result = verify_file(target, variant)
-        if result.status is Status.PINNED:
-            print(f"{variant.value}: already installed and verified: {target}")
+        if result.status in (Status.PINNED, Status.UNPINNED):
+            print(
+                f"{variant.value}: already installed, {result.status.value}: {target}"
+            )
             return target
         logger.info(
             "%s: existing %s is %s; reinstalling", variant.value, target, result.status
@@ -739,7 +743,6 @@ def install(
     return target
 
 
-# ---------------------------------------------------------------------------
 # `hingecam models ...`
 
 
