@@ -198,8 +198,7 @@ td.cues ul { margin: 0; padding-left: 16px; }
 .checks li.nj { color: var(--muted); }
 .empty { text-align: center; padding: 34px 20px; }
 .empty p + p { margin-top: 6px; }
-details { margin-top: 10px; }
-summary { cursor: pointer; font-weight: 600; }
+h3.sub { margin-top: 18px; }
 .kv { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
   gap: 4px 24px; margin-top: 10px; font-size: 13.5px; }
 .kv div { display: flex; justify-content: space-between; gap: 12px;
@@ -211,6 +210,8 @@ footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
   .summary { grid-template-columns: 1fr; }
   h1 { font-size: 23px; }
   .count .big { font-size: 38px; }
+  .plot { overflow-x: auto; }
+  .plot svg { min-width: 680px; }
 }
 @media print {
   @page { margin: 14mm; }
@@ -222,8 +223,6 @@ footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
   .table-wrap { overflow: visible; }
   .reps-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  details { display: block; }
-  details > summary { list-style: none; }
 }
 """
 
@@ -291,6 +290,16 @@ def _evidence(check: Check) -> str:
     return " ".join(parts)
 
 
+def _when(created_utc: str | None) -> str:
+    """ "2025-03-04T05:06:07Z" as "04 Mar 2025, 05:06 UTC"."""
+    created = created_utc or ""
+    try:
+        when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        return created
+    return when.strftime("%d %b %Y, %H:%M UTC")
+
+
 def _header(result: AnalysisResult, report: dict[str, Any]) -> str:
     meta = report["meta"]
     exercise = EXERCISE_LABELS.get(result.exercise, result.exercise.value)
@@ -306,12 +315,7 @@ def _header(result: AnalysisResult, report: dict[str, Any]) -> str:
         exercise_note = f"asked for {requested}"
     else:
         exercise_note = "as requested"
-    created = meta["created_utc"] or ""
-    try:
-        when = datetime.fromisoformat(created.replace("Z", "+00:00"))
-        created_text = when.strftime("%d %b %Y, %H:%M UTC")
-    except ValueError:
-        created_text = created
+    created_text = _when(meta["created_utc"])
     video = result.video
     side = f", {result.side.value} side nearer" if result.side is not None else ""
     items = [
@@ -347,7 +351,7 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
         '<div><div class="count">'
         f'<span class="big">{n}</span><span class="unit">rep{"s" if n != 1 else ""}'
         f"</span></div>"
-        f'<p class="headline">{_e(_tally(summary))}</p>'
+        f'<p class="headline">{_e(_tally(summary, limited=_view_limited(result)))}</p>'
         + (
             f'<ul class="chips" aria-label="Verdict per rep">{chips}</ul>'
             if chips
@@ -384,7 +388,12 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
     return f'<section class="card summary" aria-label="Summary">{left}{right}</section>'
 
 
-def _tally(summary: dict[str, Any]) -> str:
+def _view_limited(result: AnalysisResult) -> bool:
+    limiting = (View.OBLIQUE, View.FRONT)
+    return result.view in limiting or any(r.view in limiting for r in result.reps)
+
+
+def _tally(summary: dict[str, Any], *, limited: bool) -> str:
     """The left column's sentence; the focus is on the right, so not repeated."""
     n = summary["rep_count"]
     if summary["status"] != "ok":
@@ -392,7 +401,8 @@ def _tally(summary: dict[str, Any]) -> str:
     flagged, clean = summary["reps_with_fault"], summary["reps_clean"]
     if flagged == 0:
         return "Nothing was flagged on any rep." if clean else summary["headline"]
-    text = f"{clean} clean, {flagged} with something to work on"
+    caveat = " in what could be judged" if limited and summary["not_judged"] else ""
+    text = f"{clean} clean{caveat}, {flagged} with something to work on"
     unjudged = n - clean - flagged
     if unjudged:
         text += f", {unjudged} not judged"
@@ -406,6 +416,10 @@ def _rep_title(rep: Rep) -> str:
     return f"Rep {rep.index}: " + " ".join(_evidence(c) for c in flags)
 
 
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def _and_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -415,9 +429,7 @@ def _and_list(items: list[str]) -> str:
 def _notes(result: AnalysisResult, report: dict[str, Any]) -> str:
     not_judged = report["summary"]["not_judged"]
     notes = list(result.notes)
-    limited = result.view in (View.OBLIQUE, View.FRONT) or any(
-        r.view in (View.OBLIQUE, View.FRONT) for r in result.reps
-    )
+    limited = _view_limited(result)
     if not (notes or not_judged or limited):
         return ""
     items = [
@@ -431,7 +443,7 @@ def _notes(result: AnalysisResult, report: dict[str, Any]) -> str:
         view = VIEW_LABELS.get(result.view, result.view.value)
         title = "The camera view limited what could be judged"
         intro = (
-            f"<p>This set was filmed from a {_e(view)}. From this angle the trunk lean "
+            f"<p>This set was filmed from {_e(_article(view))}. From this angle the trunk lean "
             "looks smaller than it is and the curve of the back cannot be seen, so "
             "some checks were left out rather than guessed. For a full check, film "
             "side-on with the camera at hip height and your whole body in frame.</p>"
@@ -652,9 +664,10 @@ def _reference(result: AnalysisResult) -> str:
         )
     if result.thresholds:
         parts.append(
-            "<details><summary>Limits used for this report</summary>"
+            '<h3 class="sub">Limits used for this report</h3>'
+            '<p class="muted small">Each check compares a measure with one of '
+            "these; `hingecam thresholds` explains every one.</p>"
             + _kv(dict(sorted(result.thresholds.items())), measures=False)
-            + "</details>"
         )
     if not parts:
         return ""
@@ -682,7 +695,7 @@ def render_html(result: AnalysisResult, *, report: Report | None = None) -> str:
     meta = data["meta"]
     footer = (
         f"<footer>Made by hingecam {_e(meta['hingecam_version'])} (report schema "
-        f"{_e(data['schema_version'])}) on {_e(meta['created_utc'])}. Angles are "
+        f"{_e(data['schema_version'])}) on {_e(_when(meta['created_utc']))}. Angles are "
         "estimated from a single 2D video and are most trustworthy from a side "
         "view. This report describes what was measured; it is not a medical "
         "assessment.</footer>"
