@@ -184,12 +184,13 @@ def _panel(
 
 def _degree_sign(
     image: Image, x: int, y_top: int, text_h: int, color: BGR, thickness: int
-) -> int:
-    """Draw a small ring as a degree sign right of x; returns its right edge."""
-    r = max(2, round(text_h * 0.2))
-    cx, cy = x + r + max(1, r // 2), y_top + r
-    cv2.circle(image, (cx, cy), r, color, max(1, thickness), cv2.LINE_AA)
-    return cx + r + thickness
+) -> None:
+    """A small ring as a degree sign just right of x, level with the cap line."""
+    r = max(1.6, text_h * 0.2)
+    center = np.array([x + r + max(1.0, text_h * 0.12), y_top + r])
+    cv2.circle(
+        image, _fixed(center), round(r * _ONE), color, thickness, cv2.LINE_AA, _SHIFT
+    )
 
 
 def _wrap(text: str, font: int, scale: float, thickness: int, max_w: int) -> list[str]:
@@ -228,19 +229,21 @@ def _ellipsize(line: str, font: int, scale: float, thickness: int, max_w: int) -
 
 @dataclass(frozen=True, slots=True)
 class TextBlock:
-    """Wrapped text laid out inside a box: what `CueBanner.layout` returns.
+    """Wrapped text laid out in a centred panel: what `CueBanner.layout_*` return.
 
     Attributes:
         box: (x0, y0, x1, y1) panel in pixels, exclusive right/bottom.
         lines: the text of each line.
         origins: (x, baseline y) of each line, as cv2.putText takes it.
         text_boxes: (x0, y0, x1, y1) ink extent of each line.
+        icon: (cx, cy, r) of the severity icon left of the text, r = 0 for none.
     """
 
     box: tuple[int, int, int, int]
     lines: tuple[str, ...]
     origins: tuple[tuple[int, int], ...]
     text_boxes: tuple[tuple[int, int, int, int], ...]
+    icon: tuple[int, int, int]
 
 
 def _layout_block(
@@ -254,22 +257,30 @@ def _layout_block(
     anchor_y: int,
     from_bottom: bool,
     max_lines: int,
-    centered: bool,
 ) -> TextBlock:
-    """Wrap `text` into a full-width panel anchored at a top or bottom edge."""
+    """Wrap `text` beside an icon in a panel centred horizontally, its bottom
+    (or top) edge at `anchor_y`, never closer than `margin` to the image edges."""
     w, h = image_wh
-    x0, x1 = margin, w - margin
-    max_text_w = max(1, x1 - x0 - 2 * pad)
     _, line_h, depth = _text_size("Hg", font, scale, thickness)
     gap = max(2, line_h // 2)
     step = line_h + depth + gap
+    icon_r = max(3, round(line_h * 0.75))
+    icon_w = 2 * icon_r + pad
+    if w - 2 * margin - 2 * pad - icon_w < 6 * line_h:  # too narrow for an icon
+        icon_r, icon_w = 0, 0
+    max_text_w = max(1, w - 2 * margin - 2 * pad - icon_w)
     lines = _wrap(text, font, scale, thickness, max_text_w)
     room = max(1, (h - 2 * margin - 2 * pad + gap) // step)
     limit = max(1, min(max_lines, room))
     if len(lines) > limit:
         lines = lines[:limit]
         lines[-1] = _ellipsize(lines[-1], font, scale, thickness, max_text_w)
-    block_h = len(lines) * step - gap + 2 * pad
+    widths = [_text_size(line, font, scale, thickness)[0] for line in lines]
+    text_h = len(lines) * step - gap
+    block_w = min(w - 2 * margin, max(widths) + icon_w + 2 * pad)
+    block_h = max(text_h, 2 * icon_r) + 2 * pad
+    x0 = (w - block_w) // 2
+    x1 = x0 + block_w
     if from_bottom:
         y1 = min(h - margin, anchor_y)
         y0 = y1 - block_h
@@ -280,15 +291,37 @@ def _layout_block(
         y0, y1 = max(0, h - block_h), h
     if y0 < 0:
         y0, y1 = 0, min(h, block_h)
+    top = y0 + pad + (block_h - 2 * pad - text_h) // 2
+    tx = x0 + pad + icon_w
     origins: list[tuple[int, int]] = []
     text_boxes: list[tuple[int, int, int, int]] = []
-    for i, line in enumerate(lines):
-        tw = _text_size(line, font, scale, thickness)[0]
-        tx = x0 + pad + ((max_text_w - tw) // 2 if centered else 0)
-        baseline = y0 + pad + i * step + line_h
+    for i, tw in enumerate(widths):
+        baseline = top + i * step + line_h
         origins.append((tx, baseline))
         text_boxes.append((tx, baseline - line_h, tx + tw, baseline + depth))
-    return TextBlock((x0, y0, x1, y1), tuple(lines), tuple(origins), tuple(text_boxes))
+    icon = (x0 + pad + icon_r, (y0 + y1) // 2, icon_r)
+    return TextBlock(
+        (x0, y0, x1, y1), tuple(lines), tuple(origins), tuple(text_boxes), icon
+    )
+
+
+def _draw_icon(
+    image: Image, icon: tuple[int, int, int], fg: BGR, bg: BGR, mark: str
+) -> None:
+    """A filled disc in `fg` with '!' (mark='!') or 'i' (mark='i') cut out in `bg`."""
+    cx, cy, r = icon
+    if r <= 0:
+        return
+    c = np.array([cx, cy], dtype=np.float64)
+    cv2.circle(image, _fixed(c), r * _ONE, fg, -1, cv2.LINE_AA, _SHIFT)
+    stroke = max(1, round(r * 0.28))
+    dot = c + np.array([0.0, 0.5 * r if mark == "!" else -0.5 * r])
+    bar = (-0.55, 0.15) if mark == "!" else (-0.12, 0.55)
+    p0, p1 = c + np.array([0.0, bar[0] * r]), c + np.array([0.0, bar[1] * r])
+    cv2.line(image, _fixed(p0), _fixed(p1), bg, stroke, cv2.LINE_AA, _SHIFT)
+    cv2.circle(
+        image, _fixed(dot), round(stroke * 0.6 * _ONE), bg, -1, cv2.LINE_AA, _SHIFT
+    )
 
 
 # --- skeleton -------------------------------------------------------------------
@@ -424,55 +457,107 @@ def _unit(v: NDArray[np.float64]) -> NDArray[np.float64] | None:
     return None if not math.isfinite(n) or n < 1e-6 else v / n
 
 
-def _chip(
-    image: Image,
-    center: tuple[float, float],
-    name: str,
-    value_deg: float,
-    accent: BGR,
-    style: OverlayStyle,
-) -> None:
-    """A small panel 'NAME 42°' centred near `center`, kept inside the image."""
-    wh = _wh(image)
+@dataclass(frozen=True, slots=True)
+class _Chip:
+    """Layout of an angle chip 'NAME 42°': sizes in pixels for one image."""
+
+    name: str
+    value: str
+    w: int
+    h: int
+    name_w: int
+    value_w: int
+    value_h: int
+    pad: int
+    gap: int
+    bar: int
+    v_scale: float
+    n_scale: float
+    thick: int
+
+
+def _measure_chip(
+    name: str, value_deg: float, wh: tuple[int, int], style: OverlayStyle
+) -> _Chip:
     s = style.scale(wh)
-    font = style.font
     v_scale = style.font_scale * s
     n_scale = v_scale * 0.72
     thick = max(1, round(s * 1.1))
     value = f"{value_deg:.0f}"
-    nw, _nh, _ = _text_size(name, font, n_scale, max(1, thick - 1))
-    vw, vh, _ = _text_size(value, font, v_scale, thick)
-    deg_w = max(2, round(vh * 0.2)) * 3 + thick
+    nw = _text_size(name, style.font, n_scale, max(1, thick - 1))[0]
+    vw, vh, _ = _text_size(value, style.font, v_scale, thick)
     pad = max(3, round(6 * s))
     gap = max(2, round(5 * s))
     bar = max(2, round(3 * s))
+    deg_w = round(vh * 0.75)
     w = bar + pad + nw + gap + vw + deg_w + pad
-    h = vh + 2 * pad
-    x0 = round(center[0] - w / 2)
-    y0 = round(center[1] - h / 2)
-    x0 = int(np.clip(x0, 0, max(0, wh[0] - w)))
-    y0 = int(np.clip(y0, 0, max(0, wh[1] - h)))
+    return _Chip(
+        name, value, w, vh + 2 * pad, nw, vw, vh, pad, gap, bar, v_scale, n_scale, thick
+    )
+
+
+def _chip_beside(
+    anchor: NDArray[np.float64],
+    direction: NDArray[np.float64],
+    chip: _Chip,
+    clearance: float,
+) -> tuple[float, float]:
+    """Centre for `chip` so its nearest edge is `clearance` px from `anchor` along
+    the unit `direction` (the box's support distance plus the clearance)."""
+    reach = abs(direction[0]) * chip.w / 2 + abs(direction[1]) * chip.h / 2
+    c = anchor + direction * (reach + clearance)
+    return float(c[0]), float(c[1])
+
+
+def _draw_chip(
+    image: Image,
+    center: tuple[float, float],
+    chip: _Chip,
+    accent: BGR,
+    style: OverlayStyle,
+) -> None:
+    """Draw `chip` centred near `center`, kept inside the image."""
+    wh = _wh(image)
+    w, h = chip.w, chip.h
+    x0 = int(np.clip(round(center[0] - w / 2), 0, max(0, wh[0] - w)))
+    y0 = int(np.clip(round(center[1] - h / 2), 0, max(0, wh[1] - h)))
     radius = max(2, h // 4)
     _panel(image, (x0, y0, x0 + w, y0 + h), style.panel_bgr, style.panel_alpha, radius)
-    inset = max(2, pad // 2)
+    inset = max(2, chip.pad // 2)
     cv2.rectangle(
-        image, (x0 + inset, y0 + inset), (x0 + inset + bar - 1, y0 + h - 1 - inset),
+        image, (x0 + inset, y0 + inset), (x0 + inset + chip.bar - 1, y0 + h - 1 - inset),
         accent, -1,
     )  # fmt: skip
-    baseline = y0 + pad + vh
-    x = x0 + bar + pad
+    baseline = y0 + chip.pad + chip.value_h
+    x = x0 + chip.bar + chip.pad
+    thin = max(1, chip.thick - 1)
     _put_text(
         image,
-        name,
+        chip.name,
         (x, baseline),
-        font,
-        n_scale,
+        style.font,
+        chip.n_scale,
         style.muted_text_bgr,
-        max(1, thick - 1),
+        thin,
     )
-    x += nw + gap
-    _put_text(image, value, (x, baseline), font, v_scale, style.text_bgr, thick)
-    _degree_sign(image, x + vw, baseline - vh, vh, style.text_bgr, max(1, thick - 1))
+    x += chip.name_w + chip.gap
+    _put_text(
+        image,
+        chip.value,
+        (x, baseline),
+        style.font,
+        chip.v_scale,
+        style.text_bgr,
+        chip.thick,
+    )
+    _degree_sign(
+        image,
+        x + chip.value_w,
+        baseline - chip.value_h,
+        chip.value_h,
+        style.text_bgr,
+        thin,
+    )
 
 
 def _dashed_line(
@@ -521,7 +606,7 @@ def _draw_angles(
         v = measures.get(key)
         return float(v) if v is not None and math.isfinite(v) else None
 
-    offset = 34.0 * s
+    clearance = 10.0 * s  # from the joint's centre to the chip's edge
     up = np.array([0.0, -1.0])
     shoulder, hip, knee, ankle = (
         point(r) for r in ("shoulder", "hip", "knee", "ankle")
@@ -545,8 +630,9 @@ def _draw_angles(
             u = ua if ua is not None else ub
             assert u is not None
             direction = np.array([-u[1], u[0]])
-        c = joint + direction * offset * 1.25
-        _chip(image, (c[0], c[1]), name, v, accent, style)
+        chip = _measure_chip(name, v, wh, style)
+        center = _chip_beside(joint, direction, chip, clearance)
+        _draw_chip(image, center, chip, accent, style)
 
     trunk = value("trunk_incline_deg")
     if trunk is not None and shoulder is not None:
@@ -582,9 +668,17 @@ def _draw_angles(
                 min(start, end), max(start, end), accent, thick, cv2.LINE_AA,
             )  # fmt: skip
             sign = -1.0 if lean[0] > 0 else 1.0
-        # The chip sits above the shoulder, on the side away from the lean.
-        c = top + np.array([sign * offset * 1.1, -offset * 0.2])
-        _chip(image, (c[0], c[1]), "TRUNK", trunk, accent, style)
+        # The chip sits beside the tick's top, on the side away from the lean.
+        chip = _measure_chip("TRUNK", trunk, wh, style)
+        side_dir = _unit(np.array([sign, -0.25]))
+        assert side_dir is not None
+        _draw_chip(
+            image,
+            _chip_beside(top, side_dir, chip, clearance * 0.5),
+            chip,
+            accent,
+            style,
+        )
     return image
 
 
@@ -748,28 +842,21 @@ class CueBanner:
         scale, thick, pad, margin = self._metrics(image_wh, 1.0)
         return _layout_block(
             text, image_wh, self.style.font, scale, thick, pad, margin,
-            image_wh[1] - margin, True, self.max_lines, True,
+            image_wh[1] - margin, True, self.max_lines,
         )  # fmt: skip
 
     def layout_hint(self, image_wh: tuple[int, int], text: str) -> TextBlock:
         """Where the setup-hint card goes: below the top fifth of the image."""
         scale, thick, pad, margin = self._metrics(image_wh, 1.1)
         return _layout_block(
-            text, image_wh, self.style.font, scale, thick, pad * 2, margin * 2,
-            round(image_wh[1] * 0.22), False, self.max_lines, True,
+            text, image_wh, self.style.font, scale, thick, round(pad * 1.5),
+            margin * 2, round(image_wh[1] * 0.2), False, self.max_lines,
         )  # fmt: skip
 
-    def _draw_block(
-        self,
-        image: Image,
-        block: TextBlock,
-        bg: BGR,
-        alpha: float,
-        fg: BGR,
-        factor: float,
+    def _draw_text(
+        self, image: Image, block: TextBlock, fg: BGR, factor: float
     ) -> None:
-        scale, thick, pad, _ = self._metrics(_wh(image), factor)
-        _panel(image, block.box, bg, alpha, pad)
+        scale, thick, _, _ = self._metrics(_wh(image), factor)
         for line, org in zip(block.lines, block.origins, strict=True):
             _put_text(image, line, org, self.style.font, scale, fg, thick)
 
@@ -779,21 +866,23 @@ class CueBanner:
         wh = _wh(image)
         if analysis.setup_hint:
             block = self.layout_hint(wh, analysis.setup_hint)
-            self._draw_block(image, block, st.panel_bgr, 0.8, st.text_bgr, 1.1)
-            x0, y0, x1, _y1 = block.box
+            pad = self._metrics(wh, 1.1)[2]
+            _panel(image, block.box, st.panel_bgr, 0.82, pad)
+            x0, y0, x1, _ = block.box
             edge = max(2, st.px(3, wh))
             cv2.line(
-                image,
-                (x0 + edge * 3, y0),
-                (x1 - edge * 3, y0),
-                st.hint_bgr,
-                edge,
-                cv2.LINE_AA,
+                image, (x0 + pad, y0), (x1 - pad, y0), st.hint_bgr, edge, cv2.LINE_AA
             )
+            _draw_icon(image, block.icon, st.hint_bgr, st.panel_bgr, "!")
+            self._draw_text(image, block, st.text_bgr, 1.1)
         if analysis.cue:
             color = st.severity_bgr[analysis.cue_severity]
+            fg = _text_on(color, st)
             block = self.layout_cue(wh, analysis.cue)
-            self._draw_block(image, block, color, 0.88, _text_on(color, st), 1.0)
+            _panel(image, block.box, color, 0.9, self._metrics(wh, 1.0)[2])
+            mark = "i" if analysis.cue_severity is Severity.NOTE else "!"
+            _draw_icon(image, block.icon, fg, color, mark)
+            self._draw_text(image, block, fg, 1.0)
         return image
 
 

@@ -210,10 +210,11 @@ def main() -> int:
     cv2.imwrite(str(out / "overlay_setup_hint.png"), image)
 
     # A cue far too long for one line must wrap and stay inside the frame.
-    image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 280)
-    pose = pose_by_hand("kbdl_side_correct_tby.mp4", image)
+    image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 360)
+    pose = pose_from_model(image) or pose_by_hand("kbdl_side_correct_tby.mp4", image)
+    side = near_side(pose.visibility)
     long_cue = FrameAnalysis(
-        280, 4.6, pose, measures_of(pose, Side.LEFT), Side.LEFT, View.SIDE,
+        360, 6.0, pose, measures_of(pose, side), side, View.SIDE,
         Phase.ASCENT, 4, cue="Drive your hips forward and squeeze your glutes at the "
         "top, keep the bell close to your legs and your back flat all the way up",
         cue_severity=Severity.NOTE, last_rep=make_rep(4, ()),
@@ -221,10 +222,13 @@ def main() -> int:
     annotator.draw(image, long_cue)
     cv2.imwrite(str(out / "overlay_long_cue.png"), image)
 
-    # Report thumbnail from the pose alone.
+    # Report thumbnail from the pose alone (the bottom of a rep).
+    image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 280)
+    pose = pose_from_model(image) or pose_by_hand("kbdl_side_correct_tby.mp4", image)
+    side = near_side(pose.visibility)
     thumb = draw_stick_figure(
-        pose.xy_norm, pose.visibility, (240, 240), Side.LEFT,
-        source_wh=pose.image_wh, measures=measures_of(pose, Side.LEFT),
+        pose.xy_norm, pose.visibility, (320, 320), side,
+        source_wh=pose.image_wh, measures=measures_of(pose, side),
     )  # fmt: skip
     cv2.imwrite(str(out / "overlay_thumbnail.png"), thumb)
 
@@ -232,8 +236,9 @@ def main() -> int:
     full = read_frame(args.clips / "deadlift_side_good_mat01.mp4", 24)
     pose = pose_from_model(full) or pose_by_hand("deadlift_side_good_mat01.mp4", full)
     frame = cv2.resize(full, (1280, 720), interpolation=cv2.INTER_AREA)
+    side = near_side(pose.visibility)
     analysis = FrameAnalysis(
-        24, 0.8, pose, measures_of(pose, Side.LEFT), Side.LEFT, View.SIDE,
+        24, 0.8, pose, measures_of(pose, side), side, View.SIDE,
         Phase.DESCENT, 3, cue="Soften your knees a little", cue_severity=Severity.WARNING,
         setup_hint=None, last_rep=make_rep(3, ((Fault.ROUNDED_SPINE, Severity.FAULT),)),
     )  # fmt: skip
