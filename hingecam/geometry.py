@@ -109,7 +109,11 @@ def facing_sign(
 
 
 def _side_points(
-    xy_px: FloatArray, visibility: FloatArray, side: Side, facing: float
+    xy_px: FloatArray,
+    visibility: FloatArray,
+    side: Side,
+    facing: float,
+    min_visibility: float,
 ) -> dict[str, FloatArray]:
     """Near-side points in the mirrored, y-up frame; NaN where not visible."""
     out: dict[str, FloatArray] = {}
@@ -117,13 +121,17 @@ def _side_points(
         p = xy_px[..., int(lm), :].copy()
         p[..., 0] *= facing
         p[..., 1] *= -1.0
-        p[visibility[..., int(lm)] < MIN_VISIBILITY] = np.nan
+        p[visibility[..., int(lm)] < min_visibility] = np.nan
         out[role] = p
     return out
 
 
 def compute_measures(
-    track: PoseTrack, side: Side | None = None, facing: float | None = None
+    track: PoseTrack,
+    side: Side | None = None,
+    facing: float | None = None,
+    view_limits: tuple[float, float] = (0.35, 0.65),
+    min_visibility: float = MIN_VISIBILITY,
 ) -> MeasureSeries:
     """All per-frame measures of a pose track (unsmoothed).
 
@@ -131,6 +139,8 @@ def compute_measures(
         track: the lifter's landmarks over N frames.
         side: near side; chosen from visibility over the track when None.
         facing: +1/-1 facing direction in the image; estimated when None.
+        view_limits: (side max, front min) shoulder-width ratios, see estimate_view.
+        min_visibility: landmarks below this visibility count as missing.
 
     Returns:
         MeasureSeries with (N,) arrays; NaN where inputs are missing.
@@ -144,7 +154,7 @@ def compute_measures(
         side = near_side(vis[valid]) if valid.any() else Side.LEFT
     if facing is None:
         facing = facing_sign(xy[valid], vis[valid], side) if valid.any() else 1.0
-    p = _side_points(xy, np.nan_to_num(vis, nan=0.0), side, facing)
+    p = _side_points(xy, np.nan_to_num(vis, nan=0.0), side, facing, min_visibility)
 
     trunk = segment_angle_deg(p["hip"], p["shoulder"])
     thigh = segment_angle_deg(p["knee"], p["hip"])
@@ -162,7 +172,7 @@ def compute_measures(
     return MeasureSeries(
         t_s=track.t_s.astype(np.float64),
         side=sides,
-        view=tuple(estimate_view(track)),
+        view=tuple(estimate_view(track, *view_limits)),
         hip_flexion_deg=wrap_deg(trunk - thigh),
         knee_flexion_deg=wrap_deg(shin - thigh),
         trunk_incline_deg=trunk,
@@ -258,10 +268,6 @@ def spine_bow(profile: FloatArray) -> FloatArray:
     return bow
 
 
-VIEW_SIDE_MAX_RATIO = 0.35
-VIEW_FRONT_MIN_RATIO = 0.65
-
-
 def view_ratio(xy_norm: NDArray[np.floating], image_wh: tuple[int, int]) -> FloatArray:
     """Shoulder and hip width relative to torso length, in image pixels.
 
@@ -299,8 +305,12 @@ def world_yaw_deg(world_m: NDArray[np.floating]) -> FloatArray:
     return np.asarray((yaws[0] + yaws[1]) / 2)
 
 
-def estimate_view(track: PoseTrack) -> list[View]:
+def estimate_view(
+    track: PoseTrack, side_max_ratio: float = 0.35, front_min_ratio: float = 0.65
+) -> list[View]:
     """Camera view per frame from the shoulder/hip width ratio (see view_ratio).
+
+    The default limits are Thresholds.view_side_max_ratio and view_front_min_ratio.
 
     The torso's own length is foreshortened when a lifter hinges towards the
     camera, which raises the ratio further: the error goes towards "not side",
@@ -311,9 +321,9 @@ def estimate_view(track: PoseTrack) -> list[View]:
     for r in ratio:
         if not np.isfinite(r):
             views.append(View.UNKNOWN)
-        elif r <= VIEW_SIDE_MAX_RATIO:
+        elif r <= side_max_ratio:
             views.append(View.SIDE)
-        elif r >= VIEW_FRONT_MIN_RATIO:
+        elif r >= front_min_ratio:
             views.append(View.FRONT)
         else:
             views.append(View.OBLIQUE)
