@@ -99,7 +99,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: enums as values, NaN and infinities as None."""
-        return _jsonable(
+        data: dict[str, Any] = _jsonable(
             {
                 "schema_version": self.schema_version,
                 "meta": self.meta,
@@ -109,6 +109,7 @@ class Report:
                 "reps": list(self.reps),
             }
         )
+        return data
 
 
 def _jsonable(value: Any) -> Any:

@@ -214,14 +214,18 @@ footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
   .plot svg { min-width: 680px; }
 }
 @media print {
-  @page { margin: 14mm; }
-  body { background: #fff; font-size: 11.5pt; }
+  @page { margin: 12mm; }
+  body { background: #fff; font-size: 10.5pt; }
   .page { max-width: none; padding: 0; }
   .card { box-shadow: none; border-color: #cfd5dc; }
-  section, .rep-card, .callout, tr { break-inside: avoid; }
-  .plot-section { break-before: auto; }
-  .table-wrap { overflow: visible; }
-  .reps-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  h2 { break-after: avoid; }
+  .summary, .callout, .plot, .rep-card, tr { break-inside: avoid; }
+  .summary { grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); }
+  .table-wrap, .plot { overflow: visible; }
+  .plot svg { min-width: 0; }
+  .reps-grid { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
+  .rep-card figure { max-height: 130px; }
+  .rep-card .body { padding: 10px 12px 12px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """

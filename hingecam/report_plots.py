@@ -8,9 +8,11 @@ import io
 import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -54,7 +56,7 @@ _INK = "#1f2933"
 _MUTED = "#6b7280"
 _GRID = "#e5e7eb"
 
-_RC = {
+_RC: dict[str, Any] = {
     # Text stays text in the SVG so the page's font and print look right.
     "svg.fonttype": "none",
     # Fixed ids so the same result gives the same SVG.
@@ -90,7 +92,7 @@ def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | Non
 
     # rc_context restores every value on exit; it is the only way to set SVG
     # output options and it never touches pyplot's figure manager.
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(width_in, 1.55 * len(PLOT_MEASURES) + 0.5))
         FigureCanvasAgg(fig)
         axes = fig.subplots(len(PLOT_MEASURES), 1, sharex=True)
@@ -107,11 +109,8 @@ def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | Non
 
 
 def _draw_panel(
-    ax: object, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
+    ax: Axes, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
 ) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
     label, unit = MEASURE_LABELS.get(name, (name, ""))
     for rep in result.reps:
         colour = _BAND[rep_severity(rep)]
@@ -162,11 +161,8 @@ def _draw_panel(
 
 
 def _draw_markers(
-    ax: object, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
+    ax: Axes, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
 ) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
     finite = np.isfinite(y)
     for rep in result.reps:
         for check in rep.checks:
@@ -191,10 +187,12 @@ def _draw_markers(
                     mew=1.3,
                     zorder=5,
                 )
-                xy, coords = (check.t_s, value), "data"
+                xy = (check.t_s, value)
+                coords: str | tuple[str, str] = "data"
             else:
                 ax.axvline(check.t_s, color=colour, lw=1.2, ls="--")
-                xy, coords = (check.t_s, 0.9), ("data", "axes fraction")
+                xy = (check.t_s, 0.9)
+                coords = ("data", "axes fraction")
             ax.annotate(
                 fault_label(check.fault),
                 xy=xy,
@@ -208,10 +206,7 @@ def _draw_markers(
             )
 
 
-def _label_reps(ax: object, result: AnalysisResult) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
+def _label_reps(ax: Axes, result: AnalysisResult) -> None:
     for rep in result.reps:
         ax.annotate(
             f"rep {rep.index}",
