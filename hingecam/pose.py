@@ -1,0 +1,536 @@
+"""Pose stage: Frame -> tuple[Pose, ...] (everyone the model finds) via MediaPipe
+PoseLandmarker, plus choose_lifter() and a FakeEstimator. The only module that
+imports mediapipe, and only lazily, so importing this module stays cheap."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import math
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
+from hingecam.errors import ConfigError, ModelError
+from hingecam.landmarks import Landmark
+
+log = logging.getLogger(__name__)
+
+LivePoses = tuple[int, float, tuple[Pose, ...]]
+"""(frame index, t_s, poses) of the newest frame a live estimator finished."""
+
+
+class RunningMode(enum.Enum):
+    """MediaPipe running modes (vision.RunningMode without importing mediapipe)."""
+
+    IMAGE = "image"  # every frame on its own: no tracking, no timestamps
+    VIDEO = "video"  # files: blocking, tracking across increasing timestamps
+    LIVE_STREAM = "live_stream"  # cameras: asynchronous, results by callback
+
+
+@dataclass(frozen=True, slots=True)
+class PoseConfig:
+    """PoseLandmarker settings (MediaPipe's names and defaults unless noted).
+
+    Attributes:
+        model_path: the .task file; None resolves it with hingecam.models.
+        num_poses: most people to detect. 2 (MediaPipe: 1) so a second person
+            in view is noticed instead of being silently swapped for the lifter.
+        min_pose_detection_confidence: 0..1, the detector's score needed to
+            start tracking a person (MediaPipe default 0.5).
+        min_pose_presence_confidence: 0..1, the landmark model's score that a
+            person is still there; below it the detector runs again (0.5).
+        min_tracking_confidence: 0..1, the score for keeping the previous
+            frame's person box instead of re-detecting (0.5). VIDEO and
+            LIVE_STREAM only.
+        output_segmentation_masks: also return each person's (H, W) mask;
+            costs time on large frames, see the report in pose tests.
+        running_mode: VIDEO for files (MediaPipePoseEstimator, also IMAGE);
+            LivePoseEstimator always uses LIVE_STREAM.
+    """
+
+    model_path: Path | None = None
+    num_poses: int = 2
+    min_pose_detection_confidence: float = 0.5
+    min_pose_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    output_segmentation_masks: bool = False
+    running_mode: RunningMode = RunningMode.VIDEO
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.num_poses <= 10:
+            raise ConfigError(f"num_poses must be 1..10, got {self.num_poses!r}")
+        for name in (
+            "min_pose_detection_confidence",
+            "min_pose_presence_confidence",
+            "min_tracking_confidence",
+        ):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
+                raise ConfigError(f"{name} must be within 0..1, got {value!r}")
+        if not isinstance(self.running_mode, RunningMode):
+            raise ConfigError(
+                f"running_mode must be a RunningMode, got {self.running_mode!r}"
+            )
+
+
+@runtime_checkable
+class PoseEstimator(Protocol):
+    """Frame in, everyone found out (possibly nobody: an empty tuple)."""
+
+    def estimate(self, frame: Frame) -> tuple[Pose, ...]: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class LiveEstimator(Protocol):
+    """Non-blocking estimation for cameras: submit frames, read the newest result."""
+
+    def submit(self, frame: Frame) -> bool: ...
+
+    def latest(self) -> LivePoses | None: ...
+
+    def close(self) -> None: ...
+
+
+# -- timestamps -----------------------------------------------------------------------
+
+
+def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
+    """MediaPipe's timestamp for a frame: integer ms, strictly increasing.
+
+    Args:
+        t_s: the frame's decoder (or clock) time in seconds.
+        previous_ms: the timestamp given to the previous frame, None at first.
+
+    Returns:
+        round(t_s * 1000), bumped to previous_ms + 1 when it would not increase
+        (variable frame rate, duplicate or sub-millisecond times).
+    """
+    ms = round(t_s * 1000.0) if math.isfinite(t_s) else 0
+    if previous_ms is not None and ms <= previous_ms:
+        ms = previous_ms + 1
+    return ms
+
+
+# -- choosing the lifter ------------------------------------------------------------
+
+LIFTER_MIN_VISIBILITY = 0.5
+"""Landmarks at least this visible (0..1) count towards a person's bounding box."""
+
+_HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+
+
+def hip_midpoint_px(pose: Pose) -> NDArray[np.float64]:
+    """(2,) pixel midpoint of the hips (NaN if missing)."""
+    return np.asarray(pose.xy_px[_HIPS].mean(axis=0), dtype=np.float64)
+
+
+def visible_box_area_px(
+    pose: Pose, min_visibility: float = LIFTER_MIN_VISIBILITY
+) -> float:
+    """Area in px² of the box around landmarks at least `min_visibility` visible."""
+    xy = pose.xy_px[pose.visibility >= min_visibility]
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if len(xy) < 2:
+        return 0.0
+    w, h = xy.max(axis=0) - xy.min(axis=0)
+    return float(w) * float(h)
+
+
+def choose_lifter(poses: Sequence[Pose], previous: Pose | None) -> Pose | None:
+    """Pick the person to analyze when the model found several.
+
+    The one whose hip midpoint is closest (in pixels) to the previous lifter's
+    keeps the role, so a passer-by does not take over; without a usable
+    previous pose, the largest box of visible landmarks (the person nearest
+    the camera) wins. Pure: no model involved.
+
+    Args:
+        poses: everyone found in this frame.
+        previous: the lifter chosen in an earlier frame, or None.
+
+    Returns:
+        One of `poses`, or None when it is empty.
+    """
+    if not poses:
+        return None
+    if len(poses) == 1:
+        return poses[0]
+    if previous is not None:
+        anchor = hip_midpoint_px(previous)
+        if np.isfinite(anchor).all():
+            distances = [
+                float(np.linalg.norm(hip_midpoint_px(p) - anchor)) for p in poses
+            ]
+            finite = [d if math.isfinite(d) else math.inf for d in distances]
+            if min(finite) < math.inf:
+                return poses[int(np.argmin(finite))]
+    areas = [visible_box_area_px(p) for p in poses]
+    return poses[int(np.argmax(areas))]
+
+
+# -- MediaPipe adapter -----------------------------------------------------------------
+
+
+def _float_or_nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def poses_from_mediapipe(
+    result: Any, t_s: float, image_wh: tuple[int, int]
+) -> tuple[Pose, ...]:
+    """Convert a PoseLandmarkerResult into hingecam Poses (arrays copied).
+
+    Args:
+        result: mediapipe's PoseLandmarkerResult.
+        t_s: the frame's time in seconds.
+        image_wh: (width, height) of the image the model saw.
+    """
+    masks = result.segmentation_masks or []
+    poses = []
+    for i, landmarks in enumerate(result.pose_landmarks):
+        if len(landmarks) != N_LANDMARKS:
+            raise ModelError(
+                f"the pose model gave {len(landmarks)} landmarks, expected 33"
+            )
+        raw = np.array(
+            [
+                (lm.x, lm.y, _float_or_nan(lm.visibility), _float_or_nan(lm.presence))
+                for lm in landmarks
+            ],
+            dtype=np.float32,
+        ).reshape(N_LANDMARKS, 4)
+        world = np.full((N_LANDMARKS, 3), np.nan, dtype=np.float32)
+        if i < len(result.pose_world_landmarks):
+            world = np.array(
+                [(w.x, w.y, w.z) for w in result.pose_world_landmarks[i]],
+                dtype=np.float32,
+            ).reshape(N_LANDMARKS, 3)
+        mask = None
+        if i < len(masks):
+            view = masks[i].numpy_view()
+            mask = np.array(
+                view.reshape(view.shape[0], view.shape[1]), dtype=np.float32
+            )
+        poses.append(
+            Pose(
+                t_s=t_s,
+                xy_norm=np.ascontiguousarray(raw[:, :2]),
+                image_wh=image_wh,
+                world_m=world,
+                visibility=np.ascontiguousarray(raw[:, 2]),
+                presence=np.ascontiguousarray(raw[:, 3]),
+                mask=mask,
+            )
+        )
+    return tuple(poses)
+
+
+def _mp_image(frame: Frame) -> Any:
+    import cv2
+    import mediapipe as mp
+
+    image = frame.image_bgr
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(
+            f"expected (H, W, 3) uint8 BGR, got {image.shape} {image.dtype}"
+        )
+    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # the one conversion per frame
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+
+
+def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
+    model_path = config.model_path
+    if model_path is None:
+        from hingecam.models import resolve_model
+
+        model_path = resolve_model()
+    model_path = Path(model_path)
+    if not model_path.is_file():
+        raise ModelError(f"pose model not found: {model_path}")
+
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    modes = {
+        RunningMode.IMAGE: vision.RunningMode.IMAGE,
+        RunningMode.VIDEO: vision.RunningMode.VIDEO,
+        RunningMode.LIVE_STREAM: vision.RunningMode.LIVE_STREAM,
+    }
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model_path)),
+        running_mode=modes[config.running_mode],
+        num_poses=config.num_poses,
+        min_pose_detection_confidence=config.min_pose_detection_confidence,
+        min_pose_presence_confidence=config.min_pose_presence_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+        output_segmentation_masks=config.output_segmentation_masks,
+        result_callback=result_callback,
+    )
+    try:
+        return vision.PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError) as exc:
+        text = " ".join(str(exc).split())[:200]
+        raise ModelError(f"cannot load pose model {model_path}: {text}") from exc
+
+
+class MediaPipePoseEstimator:
+    """PoseLandmarker on files: VIDEO mode (tracking) or IMAGE mode, blocking.
+
+    Frames must come in time order. Timestamps given to MediaPipe are the
+    frames' decoder times in integer ms, nudged to keep increasing; the Poses
+    carry the frame's own t_s.
+    """
+
+    def __init__(self, config: PoseConfig | None = None) -> None:
+        """Load the model.
+
+        Raises:
+            ModelError: the model is missing or cannot be loaded.
+            ConfigError: config asks for LIVE_STREAM (use LivePoseEstimator).
+        """
+        config = config or PoseConfig()
+        if config.running_mode is RunningMode.LIVE_STREAM:
+            raise ConfigError(
+                "MediaPipePoseEstimator runs VIDEO or IMAGE mode; use LivePoseEstimator"
+            )
+        self.config = config
+        self._landmarker = _create_landmarker(config)
+        self._last_ms: int | None = None
+
+    def estimate(self, frame: Frame) -> tuple[Pose, ...]:
+        """Everyone found in the frame (an empty tuple if nobody)."""
+        if self._landmarker is None:
+            raise RuntimeError("the pose estimator is closed")
+        image = _mp_image(frame)
+        if self.config.running_mode is RunningMode.IMAGE:
+            result = self._landmarker.detect(image)
+        else:
+            ms = timestamp_ms(frame.t_s, self._last_ms)
+            self._last_ms = ms
+            result = self._landmarker.detect_for_video(image, ms)
+        h, w = frame.image_bgr.shape[:2]
+        return poses_from_mediapipe(result, frame.t_s, (w, h))
+
+    def close(self) -> None:
+        """Release the model (idempotent)."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> MediaPipePoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+LIVE_STALL_S = 2.0
+"""A live result not back after this long is given up, so submit() cannot stall."""
+
+
+class LivePoseEstimator:
+    """PoseLandmarker in LIVE_STREAM mode for cameras.
+
+    `submit` never blocks: while the model works on a frame, new frames are
+    dropped (the newest one after it finishes wins; nothing queues). Results
+    land through MediaPipe's callback in a slot owned by this object, read
+    with `latest`.
+    """
+
+    def __init__(self, config: PoseConfig | None = None) -> None:
+        """Load the model (config.running_mode is replaced by LIVE_STREAM).
+
+        Raises:
+            ModelError: the model is missing or cannot be loaded.
+        """
+        config = dataclasses.replace(
+            config or PoseConfig(), running_mode=RunningMode.LIVE_STREAM
+        )
+        self.config = config
+        self._lock = threading.Lock()
+        self._pending: dict[int, tuple[int, float, tuple[int, int]]] = {}
+        self._busy_since: float | None = None
+        self._last_ms: int | None = None
+        self._latest: LivePoses | None = None
+        self._error: BaseException | None = None
+        self.submitted = 0
+        self.dropped = 0
+        self._landmarker = _create_landmarker(config, result_callback=self._on_result)
+
+    def submit(self, frame: Frame) -> bool:
+        """Hand a frame to the model unless it is busy.
+
+        Returns:
+            True if the frame was taken, False if it was dropped.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("the pose estimator is closed")
+        self._raise_callback_error()
+        with self._lock:
+            now = time.monotonic()
+            if self._busy_since is not None:
+                if now - self._busy_since < LIVE_STALL_S:
+                    self.dropped += 1
+                    return False
+                log.warning("live pose result lost; continuing")
+                self._pending.clear()
+            ms = timestamp_ms(frame.t_s, self._last_ms)
+            self._last_ms = ms
+            h, w = frame.image_bgr.shape[:2]
+            self._pending[ms] = (frame.index, frame.t_s, (w, h))
+            self._busy_since = now
+        try:
+            self._landmarker.detect_async(_mp_image(frame), ms)
+        except BaseException:
+            with self._lock:
+                self._pending.pop(ms, None)
+                self._busy_since = None
+            raise
+        self.submitted += 1
+        return True
+
+    def latest(self) -> LivePoses | None:
+        """(frame index, t_s, poses) of the newest finished frame, or None yet."""
+        self._raise_callback_error()
+        with self._lock:
+            return self._latest
+
+    def close(self) -> None:
+        """Release the model (idempotent); pending results are discarded."""
+        if self._landmarker is not None:
+            landmarker, self._landmarker = self._landmarker, None
+            landmarker.close()
+
+    def __enter__(self) -> LivePoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _raise_callback_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _on_result(self, result: Any, _image: Any, ms: int) -> None:
+        # Runs on a MediaPipe thread: never raise into it, hand errors over.
+        try:
+            with self._lock:
+                meta = self._pending.pop(ms, None)
+                if not self._pending:
+                    self._busy_since = None
+            if meta is None:
+                return  # given up on after a stall
+            index, t_s, image_wh = meta
+            poses = poses_from_mediapipe(result, t_s, image_wh)
+            with self._lock:
+                if self._latest is None or index > self._latest[0]:
+                    self._latest = (index, t_s, poses)
+        except Exception as exc:
+            self._error = exc
+
+
+# -- fakes for tests ------------------------------------------------------------------
+
+
+class FakeEstimator:
+    """Replays scripted poses, for tests of the stages after pose.
+
+    Poses are looked up by `frame.index` and re-timed to the frame's t_s, so
+    dropped or skipped frames do not shift the script. Implements both
+    PoseEstimator and LiveEstimator (results are ready at once).
+    """
+
+    def __init__(
+        self,
+        script: Mapping[int, Iterable[Pose] | Pose | None]
+        | Sequence[Iterable[Pose] | Pose | None],
+    ) -> None:
+        """Args:
+        script: frame index -> the poses for it (a Pose, several, or None),
+            as a mapping or a sequence indexed from 0. Frames not in the
+            script have nobody in them.
+        """
+        items = script.items() if isinstance(script, Mapping) else enumerate(script)
+        self._script: dict[int, tuple[Pose, ...]] = {
+            int(i): _as_poses(p) for i, p in items
+        }
+        self.calls: list[int] = []
+        self._latest: LivePoses | None = None
+        self.closed = False
+
+    @classmethod
+    def from_track(cls, track: PoseTrack) -> FakeEstimator:
+        """One pose per frame of a recorded track; frames without one stay empty."""
+        script: dict[int, Pose] = {}
+        for i in range(len(track)):
+            if not np.isfinite(track.xy_norm[i]).any():
+                continue
+            script[i] = Pose(
+                t_s=float(track.t_s[i]),
+                xy_norm=track.xy_norm[i],
+                image_wh=track.image_wh,
+                world_m=track.world_m[i],
+                visibility=track.visibility[i],
+                presence=track.presence[i],
+            )
+        return cls(script)
+
+    def estimate(self, frame: Frame) -> tuple[Pose, ...]:
+        if self.closed:
+            raise RuntimeError("the pose estimator is closed")
+        self.calls.append(frame.index)
+        return tuple(
+            dataclasses.replace(p, t_s=frame.t_s)
+            for p in self._script.get(frame.index, ())
+        )
+
+    def submit(self, frame: Frame) -> bool:
+        self._latest = (frame.index, frame.t_s, self.estimate(frame))
+        return True
+
+    def latest(self) -> LivePoses | None:
+        return self._latest
+
+    def close(self) -> None:
+        self.closed = True
+
+    def __enter__(self) -> FakeEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _as_poses(value: Iterable[Pose] | Pose | None) -> tuple[Pose, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Pose):
+        return (value,)
+    return tuple(value)
