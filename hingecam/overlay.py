@@ -90,7 +90,7 @@ class OverlayStyle:
 
     def scale(self, image_wh: tuple[int, int]) -> float:
         """Size factor for an image: its short side over `reference_px`."""
-        return float(np.clip(min(image_wh) / self.reference_px, self.min_scale, 8.0))
+        return min(8.0, max(self.min_scale, min(image_wh) / self.reference_px))
 
     def px(self, size_px: float, image_wh: tuple[int, int]) -> int:
         """A reference-size length in pixels for this image, at least 1."""
@@ -519,8 +519,8 @@ def _draw_chip(
     """Draw `chip` centred near `center`, kept inside the image."""
     wh = _wh(image)
     w, h = chip.w, chip.h
-    x0 = int(np.clip(round(center[0] - w / 2), 0, max(0, wh[0] - w)))
-    y0 = int(np.clip(round(center[1] - h / 2), 0, max(0, wh[1] - h)))
+    x0 = min(max(0, wh[0] - w), max(0, round(center[0] - w / 2)))
+    y0 = min(max(0, wh[1] - h), max(0, round(center[1] - h / 2)))
     radius = max(2, h // 4)
     _panel(image, (x0, y0, x0 + w, y0 + h), style.panel_bgr, style.panel_alpha, radius)
     inset = max(2, chip.pad // 2)
@@ -568,14 +568,17 @@ def _dashed_line(
     thickness: int,
     dash_px: float,
 ) -> None:
-    length = float(np.hypot(*(p1 - p0)))
+    x0, y0 = float(p0[0]), float(p0[1])
+    dx, dy = float(p1[0]) - x0, float(p1[1]) - y0
+    length = math.hypot(dx, dy)
     if not math.isfinite(length) or length < 1:
         return
-    n = max(1, int(length // (2 * dash_px)))
-    for i in range(n + 1):
-        a = p0 + (p1 - p0) * min(1.0, (2 * i * dash_px) / length)
-        b = p0 + (p1 - p0) * min(1.0, (2 * i * dash_px + dash_px) / length)
-        cv2.line(image, _fixed(a), _fixed(b), color, thickness, cv2.LINE_AA, _SHIFT)
+    for i in range(max(1, int(length // (2 * dash_px))) + 1):
+        t0 = min(1.0, 2 * i * dash_px / length)
+        t1 = min(1.0, (2 * i + 1) * dash_px / length)
+        a = (round((x0 + dx * t0) * _ONE), round((y0 + dy * t0) * _ONE))
+        b = (round((x0 + dx * t1) * _ONE), round((y0 + dy * t1) * _ONE))
+        cv2.line(image, a, b, color, thickness, cv2.LINE_AA, _SHIFT)
 
 
 def _draw_angles(
@@ -918,7 +921,7 @@ class DebugOverlay:
         fps = f"{self.fps:.1f}" if math.isfinite(self.fps) else "--"
         lat = f"{self.latency_ms:.0f}" if math.isfinite(self.latency_ms) else "--"
         text = f"{fps} fps  {lat} ms  #{analysis.frame_index}"
-        scale = st.font_scale * s * 0.7
+        scale = st.font_scale * s * 0.75
         thick = 1
         tw, th, depth = _text_size(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
         margin = st.px(st.margin_px, wh)
@@ -989,6 +992,39 @@ class FrameAnnotator:
 # --- thumbnails -----------------------------------------------------------------
 
 
+_HEAD = (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_EYE,
+         Landmark.RIGHT_EYE)  # fmt: skip
+
+
+def _draw_head(
+    image: Image,
+    xy: NDArray[np.float64],
+    valid: NDArray[np.bool_],
+    side: Side | None,
+    color: BGR,
+    style: OverlayStyle,
+) -> None:
+    """A disc for the head of a stick figure, sized from the trunk's length."""
+    face = [int(i) for i in _HEAD if valid[i]]
+    if not face:
+        return
+    center = xy[face].mean(axis=0)
+    chain = SIDE_POINTS[side or Side.LEFT]
+    sh, hip = int(chain["shoulder"]), int(chain["hip"])
+    radius = 0.0
+    if valid[sh] and valid[hip]:
+        radius = 0.17 * float(np.hypot(*(xy[sh] - xy[hip])))
+    if len(face) > 1:
+        radius = max(radius, float(np.max(np.hypot(*(xy[face] - center).T))))
+    if radius < 2:
+        return
+    r = round(radius * _ONE)
+    outline = max(1, round(style.px(style.line_px, _wh(image)) * 0.35))
+    cv2.circle(image, _fixed(center), r + outline * _ONE, style.outline_bgr, -1,
+               cv2.LINE_AA, _SHIFT)  # fmt: skip
+    cv2.circle(image, _fixed(center), r, color, -1, cv2.LINE_AA, _SHIFT)
+
+
 def draw_stick_figure(
     pose_xy_norm: NDArray[np.floating],
     visibility: NDArray[np.floating],
@@ -1028,7 +1064,7 @@ def draw_stick_figure(
     if fit and valid.any():
         lo, hi = xy[valid].min(axis=0), xy[valid].max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
-        margin = 0.12
+        margin = 0.16  # room for the head ring and the angle chips
         k = min(w * (1 - 2 * margin) / span[0], h * (1 - 2 * margin) / span[1])
         center = (lo + hi) / 2
         xy = (xy - center) * k + np.array([w / 2, h / 2])
@@ -1047,6 +1083,7 @@ def draw_stick_figure(
             cv2.line(canvas, (0, floor_y), (w - 1, floor_y), _dim(style.muted_text_bgr, 0.5),
                      max(1, style.px(2, size_wh)), cv2.LINE_AA)  # fmt: skip
     _draw_skeleton(canvas, xy, visibility, side, col, style)
+    _draw_head(canvas, xy, valid, side, col, style)
     if measures:
         _draw_angles(canvas, xy, visibility, side, measures, col, style)
     return canvas
