@@ -487,6 +487,7 @@ class CameraSource:
         self._slot = _NewestSlot()
         self._stop = threading.Event()
         self._cap: Any = None
+        self._first_image: NDArray[np.uint8] | None = None
         self._video: VideoSource | None = None
         self._t0 = math.nan
         self._delivered = 0
@@ -539,7 +540,7 @@ class CameraSource:
             cap.release()
             raise CaptureError(failure)
         self._cap = cap
-        self._first_image: NDArray[np.uint8] | None = image
+        self._first_image = np.asarray(image, dtype=np.uint8)
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         self._fps = fps if fps > 0 else math.nan
         self._size_wh = (int(image.shape[1]), int(image.shape[0]))

@@ -346,6 +346,22 @@ def test_paced_replay_keeps_real_time_and_drops_stale_frames(tmp_path: Path) -> 
     assert camera.dropped == max(indices) + 1 - len(frames)
 
 
+def test_paced_stream_url_replays_through_opencv(tmp_path: Path) -> None:
+    path = write_test_video(tmp_path / "v.mp4", frames=15, fps=30)  # 0.5 s
+    start = time.monotonic()
+    with open_camera(f"file://{path}", paced=True) as camera:
+        frames = list(camera)
+    assert 0.35 < time.monotonic() - start < 1.5
+    assert frames[0].image_bgr.shape == (48, 64, 3)
+    assert np.all(np.diff([f.index for f in frames]) > 0)
+    assert camera.info.frames == len(frames)
+
+
+def test_unreachable_stream_raises_capture_error(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="cannot open stream"):
+        open_camera(f"file://{tmp_path}/gone.mp4")
+
+
 def test_missing_file_as_camera_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         open_camera(tmp_path / "gone.mp4", paced=True)
