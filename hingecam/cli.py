@@ -18,13 +18,15 @@ EXERCISES = ("auto", "hinge_drill", "good_morning", "rdl", "deadlift", "kb_swing
 MODEL_VARIANTS = ("lite", "full", "heavy")
 
 
-def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+def _add_analysis_options(
+    p: argparse.ArgumentParser, exercise_help: str = "default: auto"
+) -> None:
     p.add_argument(
         "--exercise",
         type=str,
         choices=EXERCISES,
         default="auto",
-        help="exercise profile: selects rep logic and thresholds (default: auto)",
+        help=f"exercise profile: selects rep logic and thresholds ({exercise_help})",
     )
     p.add_argument(
         "--thresholds",
@@ -187,9 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SUBSTRING",
         help="only clips whose file name contains this; repeatable",
     )
-    _add_analysis_options(p)
+    _add_analysis_options(
+        p, "default: each clip's own exercise column, auto where there is no profile"
+    )
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.evaluate:run_cli")
+    p.set_defaults(handler="hingecam.evaluate:run_cli", exercise=None)
 
     p = sub.add_parser(
         "thresholds",

@@ -1,0 +1,152 @@
+"""`hingecam analyze`: videos or pose tracks in, one report folder per input out."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+from hingecam.datatypes import AnalysisResult, Exercise
+from hingecam.errors import HingecamError
+from hingecam.thresholds import Thresholds, load_thresholds
+from hingecam.tracks import is_track_file, load_track, save_track
+
+log = logging.getLogger(__name__)
+
+ANNOTATED_NAME = "annotated.mp4"
+TRACK_NAME = "pose_track.npz"
+
+
+def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
+    """out/<stem>, with a numeric suffix when two inputs share a stem."""
+    base = out / source.stem
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def summary_line(result: AnalysisResult, folder: Path) -> str:
+    """One line per input: reps, faults, where the report is."""
+    from hingecam.report import fault_label
+
+    reps = result.reps
+    counts: dict[str, int] = {}
+    for rep in reps:
+        for check in rep.flags:
+            if check.severity.value != "note":
+                label = fault_label(check.fault)
+                counts[label] = counts.get(label, 0) + 1
+    faults = ", ".join(
+        f"{label} x{n}" for label, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
+    judged = f"faults: {faults}" if faults else "no faults flagged"
+    if not reps:
+        judged = result.notes[0] if result.notes else "no complete rep found"
+    return f"{result.video.name}: {len(reps)} rep{'s' if len(reps) != 1 else ''}, {judged} -> {folder / 'report.html'}"
+
+
+def analyze_one(
+    source: Path,
+    folder: Path,
+    *,
+    exercise: Exercise,
+    thresholds: Thresholds,
+    model: Path | None,
+    write_video: bool,
+    show_progress: bool,
+    stop: threading.Event,
+) -> tuple[AnalysisResult, bool]:
+    """Analyze one input into `folder`; returns the result and whether it was interrupted."""
+    from hingecam.report import write_outputs
+
+    if is_track_file(source):
+        from hingecam.analysis import analyze_track
+        from hingecam.pipeline import stick_thumbnails
+
+        track = load_track(source)
+        result = analyze_track(track, exercise, thresholds)
+        result = dataclasses.replace(result, thumbnails=stick_thumbnails(result, track))
+        folder.mkdir(parents=True, exist_ok=True)
+        write_outputs(result, folder)
+        if source.resolve() != (folder / TRACK_NAME).resolve():
+            save_track(track, folder / TRACK_NAME)
+        return result, False
+
+    from hingecam.capture import open_video
+    from hingecam.models import resolve_model
+    from hingecam.pipeline import analyze_video
+
+    model_path = resolve_model(model)
+    with open_video(source) as probe:  # fail fast, before creating any folder
+        info = probe.info
+    folder.mkdir(parents=True, exist_ok=True)
+    bar = None
+    if show_progress:
+        from tqdm import tqdm
+
+        estimate = round(info.duration_s * info.fps) if info.fps else None
+        bar = tqdm(
+            total=estimate or None,
+            desc=source.name,
+            unit="frame",
+            dynamic_ncols=True,
+            leave=False,
+        )
+    try:
+        run = analyze_video(
+            source,
+            exercise=exercise,
+            thresholds=thresholds,
+            model_path=model_path,
+            annotated_path=folder / ANNOTATED_NAME if write_video else None,
+            progress=(lambda done, t: bar.update(1)) if bar is not None else None,
+            stop=stop,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    save_track(run.track, folder / TRACK_NAME)
+    write_outputs(run.result, folder)
+    return run.result, run.interrupted
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Analyze every input; one summary line each; non-zero if any failed."""
+    exercise = Exercise(args.exercise)
+    thresholds = load_thresholds(exercise, args.thresholds, args.set)
+    out: Path = args.out
+    taken: set[Path] = set()
+    stop = threading.Event()
+    failures = 0
+    show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+    for source in args.inputs:
+        folder = output_dir(out, source, taken)
+        try:
+            result, interrupted = analyze_one(
+                source,
+                folder,
+                exercise=exercise,
+                thresholds=thresholds,
+                model=args.model,
+                write_video=not args.no_video,
+                show_progress=show_progress,
+                stop=stop,
+            )
+        except HingecamError as exc:
+            print(f"hingecam: error: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        print(summary_line(result, folder), flush=True)
+        if interrupted:
+            print(
+                "hingecam: interrupted; the results so far are saved", file=sys.stderr
+            )
+            return 130
+    return 2 if failures else 0
