@@ -83,7 +83,9 @@ class OverlayStyle:
             raise ValueError(f"panel_alpha must be in [0, 1], got {self.panel_alpha}")
         if self.reference_px <= 0:
             raise ValueError(f"reference_px must be > 0, got {self.reference_px}")
-        missing = [s for s in Severity if s not in self.severity_bgr]
+        missing: list[Severity | Phase] = [
+            s for s in Severity if s not in self.severity_bgr
+        ]
         missing += [p for p in Phase if p not in self.phase_bgr]
         if missing:
             raise ValueError(f"OverlayStyle has no colour for {missing}")
@@ -363,7 +365,8 @@ def _valid_points(
     xy_px: NDArray[np.floating], visibility: NDArray[np.floating], min_visibility: float
 ) -> NDArray[np.bool_]:
     vis = np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0)
-    return np.isfinite(xy_px).all(axis=1) & (vis >= min_visibility)
+    valid: NDArray[np.bool_] = np.isfinite(xy_px).all(axis=1) & (vis >= min_visibility)
+    return valid
 
 
 def _fixed(p: NDArray[np.floating]) -> tuple[int, int]:
@@ -388,7 +391,7 @@ def _draw_skeleton(
     outline = max(1, round(near_w * 0.35))
     far_color = _dim(color, style.far_side_brightness)
     far, mid, near = _EDGES_BY_SIDE[side]
-    fixed = {i: _fixed(xy_px[i]) for i in np.flatnonzero(valid)}
+    fixed = {int(i): _fixed(xy_px[i]) for i in np.flatnonzero(valid)}
 
     def lines(edges: list[tuple[int, int]], col: BGR, width: int) -> set[int]:
         used: set[int] = set()
@@ -873,8 +876,9 @@ class CueBanner:
             _panel(image, block.box, st.panel_bgr, 0.82, pad)
             x0, y0, x1, _ = block.box
             edge = max(2, st.px(3, wh))
+            y = y0 + edge // 2
             cv2.line(
-                image, (x0 + pad, y0), (x1 - pad, y0), st.hint_bgr, edge, cv2.LINE_AA
+                image, (x0 + pad, y), (x1 - pad, y), st.hint_bgr, edge, cv2.LINE_AA
             )
             _draw_icon(image, block.icon, st.hint_bgr, st.panel_bgr, "!")
             self._draw_text(image, block, st.text_bgr, 1.1)

@@ -209,6 +209,17 @@ def main() -> int:
     annotator.draw(image, hint)
     cv2.imwrite(str(out / "overlay_setup_hint.png"), image)
 
+    # Setup on a landscape clip: a person found, the view not yet usable.
+    image = read_frame(args.clips / "deadlift_side_good_mat01.mp4", 90)
+    pose = pose_from_model(image) or pose_by_hand("deadlift_side_good_mat01.mp4", image)
+    side = near_side(pose.visibility)
+    hint = FrameAnalysis(
+        90, 3.0, pose, measures_of(pose, side), side, View.OBLIQUE, Phase.SETUP, 0,
+        setup_hint="Move the camera closer: you fill a quarter of the frame",
+    )  # fmt: skip
+    annotator.draw(image, hint)
+    cv2.imwrite(str(out / "overlay_setup_landscape.png"), image)
+
     # A cue far too long for one line must wrap and stay inside the frame.
     image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 360)
     pose = pose_from_model(image) or pose_by_hand("kbdl_side_correct_tby.mp4", image)

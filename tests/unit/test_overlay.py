@@ -198,6 +198,32 @@ def test_nan_angle_values_are_not_drawn_but_finite_ones_are() -> None:
     assert abs(float(np.median(ys)) - 100) < 20
 
 
+def test_trunk_incline_has_a_vertical_reference_tick_above_the_shoulder() -> None:
+    pose = make_pose({L.LEFT_SHOULDER: (0.4, 0.5), L.LEFT_HIP: (0.6, 0.7)})
+    image = canvas(200, 200)
+    analysis = make_analysis(pose, measures={"trunk_incline_deg": 45.0})
+    AngleOverlay(STYLE).draw(image, analysis)
+    # Dashes straight up from the shoulder (x = 80, y = 100), light on dark.
+    tick = image[70:98, 80].astype(int).sum(axis=1)
+    assert (tick > 400).sum() >= 5
+    below = changed(image, canvas(200, 200))[105:, :]
+    assert not below.any()  # nothing under the shoulder: no hip or knee chip
+
+
+def test_knee_chip_sits_in_front_of_a_bent_knee() -> None:
+    # Hip behind and above, ankle below: the chip goes in front (left) of the knee.
+    pose = make_pose(
+        {L.LEFT_HIP: (0.7, 0.3), L.LEFT_KNEE: (0.5, 0.5), L.LEFT_ANKLE: (0.6, 0.8)}
+    )
+    image = canvas(300, 300)
+    AngleOverlay(STYLE).draw(
+        image, make_analysis(pose, measures={"knee_flexion_deg": 70.0})
+    )
+    ys, xs = np.nonzero(changed(image, canvas(300, 300)))
+    assert xs.max() < 150  # wholly in front of the knee at x = 150
+    assert abs(float(np.median(ys)) - 150) < 40
+
+
 def test_pose_none_draws_counter_and_cue_but_no_skeleton() -> None:
     pose = make_pose({L.LEFT_SHOULDER: (0.5, 0.35), L.LEFT_HIP: (0.5, 0.55), **THIGH})
     kwargs = {
@@ -327,3 +353,46 @@ def test_sizes_scale_with_the_short_side_of_the_image() -> None:
     assert STYLE.px(10, (1280, 720)) == STYLE.px(10, (720, 1280)) == 10
     # Small frames keep a floor so text stays legible.
     assert STYLE.px(10, (360, 640)) == STYLE.px(10, (100, 100)) == 6
+
+
+def test_annotator_cost_on_720p_stays_within_budget() -> None:
+    """Target < 3 ms/frame with every element on; 2x slack for busy CI hosts."""
+    import time
+
+    pose = make_pose(
+        {
+            L.LEFT_EAR: (0.42, 0.25),
+            L.LEFT_SHOULDER: (0.45, 0.3),
+            L.LEFT_ELBOW: (0.47, 0.45),
+            L.LEFT_WRIST: (0.48, 0.58),
+            L.LEFT_HIP: (0.6, 0.45),
+            L.LEFT_KNEE: (0.55, 0.65),
+            L.LEFT_ANKLE: (0.57, 0.85),
+            L.LEFT_HEEL: (0.59, 0.87),
+            L.LEFT_FOOT_INDEX: (0.52, 0.88),
+            L.RIGHT_SHOULDER: (0.46, 0.3),
+            L.RIGHT_HIP: (0.61, 0.45),
+            L.RIGHT_KNEE: (0.56, 0.65),
+            L.RIGHT_ANKLE: (0.58, 0.85),
+        }
+    )
+    analysis = make_analysis(
+        pose,
+        phase=Phase.DESCENT,
+        cue="Keep your back flat",
+        severity=Severity.FAULT,
+        measures={
+            "hip_flexion_deg": 80.0,
+            "knee_flexion_deg": 25.0,
+            "trunk_incline_deg": 50.0,
+        },
+        last_rep=make_rep(Fault.ROUNDED_SPINE),
+    )
+    annotator = FrameAnnotator(STYLE, debug=True)
+    frames = [np.full((720, 1280, 3), 90, dtype=np.uint8) for _ in range(40)]
+    times = []
+    for frame in frames:
+        t0 = time.perf_counter()
+        annotator.draw(frame, analysis)
+        times.append(time.perf_counter() - t0)
+    assert float(np.median(times)) * 1000 < 6.0
