@@ -120,6 +120,9 @@ class VideoSource:
     A file damaged or truncated mid-way stops early with a logged warning and
     keeps the frames decoded so far.
 
+    `info.fps` is the container's average rate (0.0 when it gives none); it is
+    informative only, times come from the decoder.
+
     Use `open_video(path)`; close with `close()` or `with`.
     """
 
@@ -179,7 +182,7 @@ class VideoSource:
         self._first_av_frame: Any = first
         self._t0_s = float(first.time) if first.time is not None else 0.0
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        self._fps = float(rate) if rate else math.nan
+        self._fps = float(rate) if rate else 0.0  # 0.0: unknown, so `fps or x` works
         w, h = int(first.width), int(first.height)
         if self._rotation_cw in (90, 270):
             w, h = h, w
@@ -380,7 +383,7 @@ class VideoSource:
             return float(s.duration * s.time_base)
         if self._container.duration is not None:
             return float(self._container.duration) / av.time_base
-        return math.nan
+        return 0.0  # unknown until decoded
 
     def _decoded_duration_s(self) -> float:
         if self._delivered == 0:
@@ -495,7 +498,7 @@ class CameraSource:
         self._last_t_s = 0.0
         self._closed = False
         self._iterated = False
-        self._fps = math.nan
+        self._fps = 0.0
 
         if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
             index = int(source)
@@ -542,7 +545,7 @@ class CameraSource:
         self._cap = cap
         self._first_image = np.asarray(image, dtype=np.uint8)
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
-        self._fps = fps if fps > 0 else math.nan
+        self._fps = fps if math.isfinite(fps) and fps > 0 else 0.0
         self._size_wh = (int(image.shape[1]), int(image.shape[0]))
 
     # -- public -----------------------------------------------------------------
