@@ -1016,10 +1016,10 @@ def _draw_head(
     chain = SIDE_POINTS[side or Side.LEFT]
     sh, hip = int(chain["shoulder"]), int(chain["hip"])
     radius = 0.0
-    if valid[sh] and valid[hip]:
-        radius = 0.17 * float(np.hypot(*(xy[sh] - xy[hip])))
-    if len(face) > 1:
-        radius = max(radius, float(np.max(np.hypot(*(xy[face] - center).T))))
+    if valid[sh] and valid[hip]:  # a stylised head: 0.15 trunk lengths in radius
+        radius = 0.15 * float(np.hypot(*(xy[sh] - xy[hip])))
+    elif len(face) > 1:
+        radius = 1.1 * float(np.max(np.hypot(*(xy[face] - center).T)))
     if radius < 2:
         return
     r = round(radius * _ONE)
@@ -1068,8 +1068,15 @@ def draw_stick_figure(
     if fit and valid.any():
         lo, hi = xy[valid].min(axis=0), xy[valid].max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
-        margin = 0.16  # room for the head ring and the angle chips
-        k = min(w * (1 - 2 * margin) / span[0], h * (1 - 2 * margin) / span[1])
+        # Room for the head disc, and beside the body for the angle chips.
+        margin_x, margin_y = 0.12 * w, 0.14 * h
+        if measures:
+            chip = _measure_chip("TRUNK", 188.0, size_wh, style)
+            margin_x = max(margin_x, 0.6 * chip.w)
+            margin_y = max(margin_y, 1.5 * chip.h)
+        k = min(
+            max(1.0, w - 2 * margin_x) / span[0], max(1.0, h - 2 * margin_y) / span[1]
+        )
         center = (lo + hi) / 2
         xy = (xy - center) * k + np.array([w / 2, h / 2])
     elif source_wh is not None:

@@ -237,8 +237,9 @@ def main() -> int:
     image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 280)
     pose = pose_from_model(image) or pose_by_hand("kbdl_side_correct_tby.mp4", image)
     side = near_side(pose.visibility)
+    thumb_wh = (round(pose.image_wh[0] * 360 / pose.image_wh[1]), 360)  # as pipeline
     thumb = draw_stick_figure(
-        pose.xy_norm, pose.visibility, (320, 320), side,
+        pose.xy_norm, pose.visibility, thumb_wh, side,
         source_wh=pose.image_wh, measures=measures_of(pose, side),
     )  # fmt: skip
     cv2.imwrite(str(out / "overlay_thumbnail.png"), thumb)
