@@ -32,6 +32,7 @@ from hingecam.report import (
     rep_verdict,
     worst_check,
 )
+from hingecam.thresholds import describe
 
 EXERCISE_LABELS: Mapping[Exercise, str] = {
     Exercise.AUTO: "Hip hinge",
@@ -199,6 +200,7 @@ td.cues ul { margin: 0; padding-left: 16px; }
 .empty { text-align: center; padding: 34px 20px; }
 .empty p + p { margin-top: 6px; }
 h3.sub { margin-top: 18px; }
+.kv.limits { font-size: 12.5px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 .kv { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
   gap: 4px 24px; margin-top: 10px; font-size: 13.5px; }
 .kv div { display: flex; justify-content: space-between; gap: 12px;
@@ -235,6 +237,17 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _cap(text: str) -> str:
+    """First letter upper-case: rules word cues and reasons in lower case."""
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    """Capitalised, with a full stop unless it already ends a sentence."""
+    text = _cap(text.strip())
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def _num(value: float, unit: str) -> str:
     """A measured value in plain words: 23°, 0.13, 1.4x; an em dash if missing."""
     if value is None or not math.isfinite(value):
@@ -245,7 +258,24 @@ def _num(value: float, unit: str) -> str:
         return f"{value:.1f} s"
     if unit == "ratio":
         return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    if unit in ("0..100", "%"):
+        return f"{value:.0f}"
     return f"{value:.2f}"
+
+
+def _vs_limit(check: Check) -> tuple[str, str]:
+    """Measured and limit as text, with enough digits to tell them apart."""
+    measured = _num(check.measured, check.unit)
+    limit = _num(check.threshold, check.unit)
+    if measured == limit and check.measured != check.threshold:
+        for digits in (1, 2, 3):
+            measured = f"{check.measured:.{digits}f}"
+            limit = f"{check.threshold:.{digits}f}"
+            if measured != limit:
+                break
+        if check.unit == "deg":
+            measured, limit = measured + "°", limit + "°"
+    return measured, limit
 
 
 def _secs(value: float) -> str:
@@ -283,14 +313,14 @@ def _evidence(check: Check) -> str:
     words = _OUTCOME_WORDS[check.outcome]
     parts = [f"{fault_label(check.fault).capitalize()}: {words}."]
     if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
+        measured, limit = _vs_limit(check)
         parts.append(
-            f"Measured {_num(check.measured, check.unit)}"
-            f" (limit {_num(check.threshold, check.unit)})"
+            f"Measured {measured} (limit {limit})"
             + (f" at {_clock(check.t_s)}" if math.isfinite(check.t_s) else "")
             + "."
         )
     if check.reason:
-        parts.append(check.reason)
+        parts.append(_sentence(check.reason))
     return " ".join(parts)
 
 
@@ -371,7 +401,7 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
             f'<div class="focus {_e(focus["severity"])}">'
             '<p class="label">Main thing to work on</p>'
             f'<p class="what">{_e(focus["label"])}</p>'
-            + (f'<p class="cue">{_e(focus["cue"])}</p>' if focus["cue"] else "")
+            + (f'<p class="cue">{_e(_cap(focus["cue"]))}</p>' if focus["cue"] else "")
             + f'<p class="muted">Flagged on {word} {_e(rep_list)} of {n}.</p></div>'
         )
     elif summary["status"] == "ok":
@@ -438,11 +468,11 @@ def _notes(result: AnalysisResult, report: dict[str, Any]) -> str:
         return ""
     items = [
         f"<li><b>{_e(item['label'].capitalize())}</b> was not judged on any rep"
-        + (f": {_e(item['reason'])}" if item["reason"] else ".")
+        + (f": {_e(_sentence(item['reason']))}" if item["reason"] else ".")
         + "</li>"
         for item in not_judged
     ]
-    items += [f"<li>{_e(note)}</li>" for note in notes]
+    items += [f"<li>{_e(_sentence(note))}</li>" for note in notes]
     if limited:
         view = VIEW_LABELS.get(result.view, result.view.value)
         title = "The camera view limited what could be judged"
@@ -469,7 +499,7 @@ def _check_cell(check: Check | None) -> str:
         return '<td class="chk o-not_judged"><span class="sym">·</span></td>'
     value = ""
     if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
-        value = f'<span class="val">{_e(_num(check.measured, check.unit))}</span>'
+        value = f'<span class="val">{_e(_vs_limit(check)[0])}</span>'
     word = _OUTCOME_WORDS[check.outcome]
     return (
         f'<td class="chk o-{check.outcome.value} s-{check.severity.value}" '
@@ -506,7 +536,7 @@ def _table(result: AnalysisResult) -> str:
     for rep in reps:
         cues = list(dict.fromkeys(c.cue for c in rep_flags(rep) if c.cue))
         cue_html = (
-            "<ul>" + "".join(f"<li>{_e(c)}</li>" for c in cues) + "</ul>"
+            "<ul>" + "".join(f"<li>{_e(_cap(c))}</li>" for c in cues) + "</ul>"
             if cues
             else f'<span class="muted">{_e(rep_verdict(rep))}</span>'
         )
@@ -578,18 +608,17 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
     items = []
     for check in judged:
         measured = (
-            f" · {_num(check.measured, check.unit)}"
-            f" (limit {_num(check.threshold, check.unit)})"
+            " · {} (limit {})".format(*_vs_limit(check))
             if math.isfinite(check.measured)
             else ""
         )
         cue = (
-            f'<span class="do">{_e(check.cue)}</span>'
+            f'<span class="do">{_e(_cap(check.cue))}</span>'
             if check.outcome is Outcome.FLAGGED and check.cue
             else ""
         )
         why = (
-            f'<span class="why">{_e(check.reason)}</span>'
+            f'<span class="why">{_e(_sentence(check.reason))}</span>'
             if check.outcome is Outcome.FLAGGED and check.reason
             else ""
         )
@@ -646,15 +675,26 @@ def _empty(report: dict[str, Any]) -> str:
 
 
 def _kv(values: Mapping[str, float], *, measures: bool) -> str:
+    docs = (
+        {} if measures else {name: (unit, doc) for name, _, unit, _, doc in describe()}
+    )
     rows = []
     for key, value in values.items():
+        title = ""
         if measures:
             label, unit = MEASURE_LABELS.get(key, (key, ""))
             shown = _num(value, unit)
         else:
             label = key
+            unit, doc = docs.get(key, ("", ""))
             shown = "—" if not math.isfinite(value) else f"{value:g}"
-        rows.append(f"<div><span>{_e(label)}</span><span>{_e(shown)}</span></div>")
+            suffix = {"deg": "°", "s": " s", "Hz": " Hz"}.get(unit, "")
+            if shown != "—":
+                shown += suffix
+            title = f' title="{_e(doc)}"' if doc else ""
+        rows.append(
+            f"<div{title}><span>{_e(label)}</span><span>{_e(shown)}</span></div>"
+        )
     return f'<div class="kv">{"".join(rows)}</div>'
 
 
@@ -671,7 +711,9 @@ def _reference(result: AnalysisResult) -> str:
             '<h3 class="sub">Limits used for this report</h3>'
             '<p class="muted small">Each check compares a measure with one of '
             "these; `hingecam thresholds` explains every one.</p>"
-            + _kv(dict(sorted(result.thresholds.items())), measures=False)
+            + _kv(result.thresholds, measures=False).replace(
+                'class="kv"', 'class="kv limits"', 1
+            )
         )
     if not parts:
         return ""

@@ -3,12 +3,14 @@ with measures over time, checks with evidence, notes and drawn thumbnails."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam import rules
 from hingecam.datatypes import (
     AnalysisResult,
     Check,
@@ -18,33 +20,26 @@ from hingecam.datatypes import (
     Outcome,
     Phase,
     Rep,
-    Severity,
     Side,
     VideoInfo,
     View,
 )
+from hingecam.thresholds import Thresholds
 
 FPS = 30.0
 STAND_S = 1.5
 REP_S = 2.6
 GAP_S = 0.8
 
-CUES = {
-    Fault.ROUNDED_SPINE: "Keep your back long: chest proud, head in line.",
-    Fault.LOCKED_KNEES: "Keep a soft bend in your knees.",
-    Fault.SQUAT_PATTERN: "Push your hips back; keep your shins near vertical.",
-    Fault.HIPS_RISE_FIRST: "Drive your chest and hips up together.",
-    Fault.SHALLOW_HINGE: "Hinge further while your back stays flat.",
-    Fault.LEAN_BACK: "Stand tall at the top; don't lean back.",
-    Fault.HEAD_POSITION: "Keep your head in line with your back.",
-}
+CUES = rules.CUES
+"""The real cue per fault, as rules.py words it."""
 
 # Per-rep scripted form: how deep, how bent the knees, how much the back bows.
 # Rep 1 is clean, rep 2 rounds the back, rep 3 rounds and squats.
 _REP_SCRIPT = (
     {"trunk": 68.0, "knee": 22.0, "bow": 0.04},
     {"trunk": 74.0, "knee": 24.0, "bow": 0.13},
-    {"trunk": 48.0, "knee": 62.0, "bow": 0.11},
+    {"trunk": 42.0, "knee": 88.0, "bow": 0.11},
     {"trunk": 70.0, "knee": 18.0, "bow": 0.05},
     {"trunk": 66.0, "knee": 3.0, "bow": 0.05},
 )
@@ -90,7 +85,6 @@ def _check(
     threshold: float,
     unit: str,
     t_s: float,
-    severity: Severity,
     reason: str,
 ) -> Check:
     judged = outcome is not Outcome.NOT_JUDGED
@@ -102,7 +96,7 @@ def _check(
         unit=unit,
         t_s=t_s if judged else math.nan,
         frame=round(t_s * FPS) if judged else -1,
-        severity=severity,
+        severity=rules.SEVERITY[fault],
         cue=CUES[fault],
         reason=reason,
     )
@@ -113,51 +107,49 @@ def _rep_checks(
 ) -> tuple[Check, ...]:
     bow, knee, trunk = script["bow"], script["knee"], script["trunk"]
     if view is View.SIDE:
-        flagged = bow > 0.09
+        flagged = bow - 0.03 > 0.05
         spine = _check(
             Fault.ROUNDED_SPINE,
             Outcome.FLAGGED if flagged else Outcome.OK,
-            bow,
-            0.09,
+            bow - 0.03,
+            0.05,
             "chord",
             bottom_s,
-            Severity.FAULT,
-            f"Back bowed {bow:.2f} chord lengths from the shoulder-hip line at "
-            f"the bottom of rep {index} (limit 0.09, setup 0.03).",
+            f"the back's outline bowed {bow - 0.03:+.2f} shoulder-hip lengths beyond "
+            f"its setup shape near the bottom (limit 0.05)",
         )
     else:
         spine = _check(
             Fault.ROUNDED_SPINE,
             Outcome.NOT_JUDGED,
             math.nan,
-            0.09,
+            0.05,
             "chord",
             bottom_s,
-            Severity.FAULT,
-            "The back's curve cannot be seen from an oblique view.",
+            "the camera saw this rep from an oblique view; judging this needs a side view",
         )
-    knees_locked = knee < 5.0
+    knees_locked = knee <= 8.0
     knees = _check(
         Fault.LOCKED_KNEES,
         Outcome.FLAGGED if knees_locked else Outcome.OK,
         knee,
-        5.0,
+        8.0,
         "deg",
         bottom_s - 0.4,
-        Severity.WARNING,
-        f"Knee flexion {knee:.0f} deg while the trunk was inclined "
-        f"(locked at or below 5 deg).",
+        f"knee flexion was {knee:.0f} deg while the trunk was hinged "
+        f"(locked at or below 8 deg)",
     )
-    ratio = (trunk - 10.0) / max(knee - 8.0, 1.0)
+    lean, bend = trunk - 8.0, max(knee - 7.0, 0.0)
+    ssi = 100.0 * lean / max(lean + bend, 1.0)
     squat = _check(
         Fault.SQUAT_PATTERN,
-        Outcome.FLAGGED if ratio < 1.2 else Outcome.OK,
-        ratio,
-        1.2,
-        "ratio",
+        Outcome.FLAGGED if ssi < 30.0 else Outcome.OK,
+        ssi,
+        30.0,
+        "0..100",
         bottom_s,
-        Severity.WARNING,
-        f"Trunk lean changed {ratio:.1f}x as much as knee bend (a hinge is above 1.2).",
+        f"stoop-squat index {ssi:.0f} at the bottom (0 = full squat, 100 = full "
+        f"stoop; a hinge is above 30)",
     )
     shallow = _check(
         Fault.SHALLOW_HINGE,
@@ -166,18 +158,16 @@ def _rep_checks(
         30.0,
         "deg",
         bottom_s,
-        Severity.NOTE,
-        f"Trunk reached {trunk:.0f} deg from vertical at the bottom (minimum 30 deg).",
+        f"the trunk reached {trunk:.0f} deg from vertical at the bottom (minimum 30 deg)",
     )
     hips = _check(
         Fault.HIPS_RISE_FIRST,
         Outcome.NOT_JUDGED,
         math.nan,
-        1.5,
-        "ratio",
+        0.35,
+        "fraction",
         bottom_s,
-        Severity.WARNING,
-        "Judged only for deadlifts.",
+        "judged only for deadlifts",
     )
     return (spine, knees, squat, shallow, hips)
 
@@ -329,12 +319,6 @@ def make_analysis_result(
         reps=tuple(reps),
         setup=setup,
         notes=tuple(notes),
-        thresholds={
-            "spine_bow_norm_max": 0.09,
-            "knee_locked_flexion_deg": 5.0,
-            "squat_ratio_min": 1.2,
-            "trunk_shallow_deg": 30.0,
-            "min_rep_duration_s": 0.6,
-        },
+        thresholds=dataclasses.asdict(Thresholds()),
         thumbnails=thumbs,
     )

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories_report import CUES, make_analysis_result
 
 from hingecam import report as report_mod
-from hingecam.datatypes import Fault, Outcome, Severity, View
+from hingecam.datatypes import Fault, Outcome, Rep, Severity, View
 from hingecam.report import (
     CSV_COLUMNS,
     SCHEMA_VERSION,
@@ -145,7 +145,7 @@ def test_meta_records_source_time_exercise_view_and_thresholds(tmp_path: Path) -
     assert meta["source"] == "rdl_side_<demo>.mp4"
     assert meta["exercise"] == {"requested": "auto", "used": "rdl"}
     assert (meta["view"], meta["side"]) == ("side", "left")
-    assert meta["thresholds"]["knee_locked_flexion_deg"] == 5.0
+    assert meta["thresholds"]["locked_knee_max_flexion_deg"] == 8.0
     assert meta["video"]["fps"] == 30.0
 
 
@@ -188,13 +188,33 @@ def test_summary_counts_faults_and_picks_most_frequent_as_main_focus(
 
 
 def test_main_focus_tie_goes_to_the_more_severe_fault() -> None:
-    # Reps 3 (rounded spine + squatting) and 5 (locked knees): one flag each for
-    # spine (fault), squat (warning), knees (warning): spine wins on severity.
+    # Rep 3 flags rounded spine and squatting, rep 5 locked knees: one flag
+    # each. Only locked knees is made a FAULT, so it wins the tie.
     result = make_analysis_result(5)
-    reps = (result.reps[2], result.reps[4])
+
+    def with_severity(rep: Rep) -> Rep:
+        checks = tuple(
+            dataclasses.replace(
+                c,
+                severity=Severity.FAULT
+                if c.fault is Fault.LOCKED_KNEES
+                else Severity.WARNING,
+            )
+            for c in rep.checks
+        )
+        return dataclasses.replace(rep, checks=checks)
+
+    reps = (with_severity(result.reps[2]), with_severity(result.reps[4]))
+    focus = build_report(dataclasses.replace(result, reps=reps)).summary["main_focus"]
+    assert focus["fault"] is Fault.LOCKED_KNEES
+    assert focus["severity"] is Severity.FAULT
+
+
+def test_main_focus_equal_count_and_severity_goes_to_the_first_fault() -> None:
+    result = make_analysis_result(5)
+    reps = (result.reps[2], result.reps[4])  # spine + squat, knees: all FAULT
     focus = build_report(dataclasses.replace(result, reps=reps)).summary["main_focus"]
     assert focus["fault"] is Fault.ROUNDED_SPINE
-    assert focus["severity"] is Severity.FAULT
 
 
 def test_rep_with_only_unjudged_checks_is_not_called_clean() -> None:
@@ -262,7 +282,8 @@ def test_html_has_a_row_per_rep_and_every_flagged_cue() -> None:
         assert f'id="rep-row-{rep.index}"' in page
         assert f'id="rep-{rep.index}"' in page
         for check in rep.flags:
-            assert html.escape(check.cue) in page
+            # The page capitalises the cue's first letter.
+            assert html.escape(check.cue).casefold() in page.casefold()
     assert "Main thing to work on" in page
 
 
