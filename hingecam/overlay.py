@@ -29,7 +29,7 @@ _SEVERITY_ORDER = (Severity.NOTE, Severity.WARNING, Severity.FAULT)
 def _default_severity_bgr() -> Mapping[Severity, BGR]:
     return MappingProxyType(
         {
-            Severity.NOTE: (235, 180, 60),  # blue
+            Severity.NOTE: (245, 228, 185),  # ice: informative, unlike any phase
             Severity.WARNING: (20, 170, 250),  # amber
             Severity.FAULT: (70, 60, 230),  # red
         }
