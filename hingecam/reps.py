@@ -87,7 +87,7 @@ class RepSegmenter:
         self._seen_any = True
 
         if self.phase is Phase.SETUP:
-            if first and self.from_floor and rel >= th.rep_min_depth_deg:
+            if first and self.from_floor and rel >= th.rep_floor_start_deg:
                 self._begin(frame, t_s)
                 self._peak = (frame, t_s, rel)
                 self.phase = Phase.BOTTOM

@@ -271,26 +271,18 @@ def check_squat_pattern(
     )
 
 
-def _progress(
-    series: NDArray[np.float64], start: float, end: float
-) -> NDArray[np.float64]:
-    span = start - end
-    return (
-        np.clip((start - series) / span, 0.0, 1.0)
-        if abs(span) > 1e-9
-        else np.zeros_like(series)
-    )
-
-
 def check_hips_rise_first(
     win: RepWindow, setup: dict[str, float], th: Thresholds
 ) -> Check:
-    """Hips rise first: on the way up the knees straighten while the chest stays down.
+    """Hips rise first: on the way up the hips shoot up while the chest stays down.
 
-    Proxy: over the ascent (bottom to end), the share of its extension the knee
-    has done minus the share the trunk has done; the largest lead. Near 0 when
-    they rise together. Only judged when the knee extends at least
-    hips_first_min_knee_range_deg (an RDL keeps the knee still). Side view only.
+    Proxy: the trunk lean at the moment the knees have done half of their
+    straightening, minus the trunk lean at the bottom. When hips and shoulders
+    rise together the trunk is already more upright (negative); a constant back
+    angle off the floor, which is correct, gives about 0; hips rising first makes
+    the trunk lean further forward (positive). Only judged when the knees
+    straighten at least hips_first_min_knee_range_deg (an RDL keeps the knee
+    still). Side view only.
     """
     fault = Fault.HIPS_RISE_FIRST
     if (blocked := _needs_side(fault, win, th)) is not None:
@@ -298,32 +290,31 @@ def check_hips_rise_first(
     b = win.bottom
     knee = win["knee_flexion_deg"][b:]
     trunk = win["trunk_incline_deg"][b:]
-    ok = np.isfinite(knee) & np.isfinite(trunk)
-    if ok.sum() < 4:
-        return _not_judged(fault, "the ascent was not seen clearly enough", "fraction")
-    knee, trunk = knee[ok], trunk[ok]
-    knee_range = float(knee[0] - knee[-1])
+    ok = np.flatnonzero(np.isfinite(knee) & np.isfinite(trunk))
+    if ok.size < 4:
+        return _not_judged(fault, "the ascent was not seen clearly enough", "deg")
+    knee_start = float(knee[ok[0]])
+    knee_range = knee_start - float(np.min(knee[ok]))
     if knee_range < th.hips_first_min_knee_range_deg:
         return _not_judged(
             fault,
             f"the knees straightened only {knee_range:.0f} deg on the way up "
             f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
-            "fraction",
+            "deg",
         )
-    lead = _progress(knee, knee[0], knee[-1]) - _progress(trunk, trunk[0], trunk[-1])
-    i = int(np.argmax(lead))
-    worst = b + int(np.flatnonzero(ok)[i])
-    measured = float(lead[i])
+    half = ok[knee[ok] <= knee_start - 0.5 * knee_range][0]
+    drop = float(trunk[half] - trunk[ok[0]])
     return _check(
         fault,
-        measured >= th.hips_first_min_lead,
-        measured,
-        th.hips_first_min_lead,
-        "fraction",
+        drop >= th.hips_first_min_trunk_drop_deg,
+        drop,
+        th.hips_first_min_trunk_drop_deg,
+        "deg",
         win,
-        worst,
-        f"on the way up the knees had done {measured:.0%} more of their straightening than "
-        f"the trunk had of its rise (limit {th.hips_first_min_lead:.0%})",
+        b + int(half),
+        f"when the knees were half straight the trunk leaned {drop:+.0f} deg compared with "
+        f"the bottom (hips and chest rising together make this negative; limit "
+        f"{th.hips_first_min_trunk_drop_deg:+.0f} deg)",
     )
 
 

@@ -123,6 +123,12 @@ class Thresholds:
         "COACHING.md: RDL trunk >=45 deg for good depth; " + CLIPS,
         "A rep needs its peak hip flexion this far above the standing posture.",
     )
+    rep_floor_start_deg: float = _t(
+        80.0,
+        "deg",
+        "COACHING.md: conventional deadlift knee ~103-108 deg at the floor (Schellenberg 2013), the hip more",
+        "A set filmed from the bottom counts its first pull only from at least this hip flexion over standing.",
+    )
     rep_min_duration_s: float = _t(
         0.5,
         "s",
@@ -154,11 +160,11 @@ class Thresholds:
         "Schmid et al. 2022 Stoop-Squat Index: <30 in squat lifting",
         "A rep whose stoop-squat index at the bottom is below this is a squat pattern.",
     )
-    hips_first_min_lead: float = _t(
-        0.35,
-        "fraction",
-        "rohitshetty/pose-overlay hip-vs-shoulder speed; " + CLIPS,
-        "On the ascent, knee extension leading trunk extension by this share of the range is hips rising first.",
+    hips_first_min_trunk_drop_deg: float = _t(
+        5.0,
+        "deg",
+        "COACHING.md: hips rise faster than shoulders; a constant back angle off the floor is correct; smoothed MediaPipe trunk noise ~3 deg",
+        "Trunk leaning this much further forward than at the bottom, when the knees are half straight, is hips rising first.",
     )
     hips_first_min_knee_range_deg: float = _t(
         25.0,
