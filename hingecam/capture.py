@@ -155,6 +155,7 @@ class VideoSource:
                 f"{self.path}: not a readable video ({_one_line(exc)})"
             ) from exc
         self._container: Any = container
+        self._decode_errors = 0  # packets skipped as damaged
         try:
             if not container.streams.video:
                 raise InputError(f"{self.path}: has no video stream")
@@ -199,7 +200,6 @@ class VideoSource:
         self._closed = False
         self._delivered = 0
         self._last_t_s = math.nan
-        self._decode_errors = 0
 
     # -- public ---------------------------------------------------------------
 
@@ -275,7 +275,12 @@ class VideoSource:
     def _consume(self) -> Iterator[Frame]:
         try:
             while True:
-                item = self._queue.get()
+                try:
+                    item = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    if self._closed:  # closed from another thread
+                        return
+                    continue
                 if isinstance(item, _End):
                     break
                 self._delivered += 1
