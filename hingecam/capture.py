@@ -463,8 +463,9 @@ class _NewestSlot:
 class CameraSource:
     """Live frames from a camera, a stream URL or a file replayed in real time.
 
-    A reader thread captures continuously and keeps only the newest frame, so a
-    slow consumer always gets the latest picture and never a backlog. Frames are
+    Once iterated, a reader thread captures continuously and keeps only the
+    newest frame, so a slow consumer always gets the latest picture and never a
+    backlog. Frames are
     timed by `time.monotonic()` from the first capture; `index` counts every
     captured frame, so gaps in it are frames dropped for being stale.
 
@@ -525,11 +526,11 @@ class CameraSource:
             url = str(source)
             self.name = url
             self._open_cv2(url, f"cannot open stream {url}: check the URL and network")
-
+        # Started by the first iteration, so a paced replay starts from its
+        # first frame even if the consumer is slow to begin (e.g. loads a model).
         self._thread = threading.Thread(
             target=self._run, name=f"capture:{self.name}", daemon=True
         )
-        self._thread.start()
 
     def _open_cv2(self, source: int | str, failure: str) -> None:
         # OpenCV logs every backend it tries for a missing camera; our one-line
@@ -579,7 +580,10 @@ class CameraSource:
     def __iter__(self) -> Iterator[Frame]:
         if self._iterated:
             raise RuntimeError(f"{self.name}: a CameraSource can be iterated once")
+        if self._closed:
+            raise RuntimeError(f"{self.name}: the CameraSource is closed")
         self._iterated = True
+        self._thread.start()
         return self._consume()
 
     def close(self) -> None:
@@ -588,7 +592,8 @@ class CameraSource:
             return
         self._closed = True
         self._stop.set()
-        self._thread.join(timeout=_THREAD_JOIN_S)
+        if self._thread.ident is not None:
+            self._thread.join(timeout=_THREAD_JOIN_S)
         if self._thread.is_alive():
             log.warning("%s: capture thread did not stop", self.name)
             return

@@ -346,6 +346,23 @@ def test_paced_replay_keeps_real_time_and_drops_stale_frames(tmp_path: Path) -> 
     assert camera.dropped == max(indices) + 1 - len(frames)
 
 
+def test_paced_replay_starts_at_the_first_iteration(tmp_path: Path) -> None:
+    path = write_test_video(tmp_path / "v.mp4", frames=10, fps=30)
+    with open_camera(path, paced=True) as camera:
+        time.sleep(0.5)  # longer than the clip: nothing may be lost meanwhile
+        first = next(iter(camera))
+    assert first.index == 0
+
+
+def test_closing_an_unread_camera_source_returns_at_once(tmp_path: Path) -> None:
+    camera = open_camera(write_test_video(tmp_path / "v.mp4"), paced=True)
+    start = time.monotonic()
+    camera.close()
+    assert time.monotonic() - start < 0.5
+    with pytest.raises(RuntimeError):
+        iter(camera)
+
+
 def test_paced_stream_url_replays_through_opencv(tmp_path: Path) -> None:
     path = write_test_video(tmp_path / "v.mp4", frames=15, fps=30)  # 0.5 s
     start = time.monotonic()
