@@ -184,15 +184,21 @@ def _panel(
         roi[...] = out
 
 
-def _degree_sign(
-    image: Image, x: int, y_top: int, text_h: int, color: BGR, thickness: int
-) -> None:
-    """A small ring as a degree sign just right of x, level with the cap line."""
-    r = max(1.6, text_h * 0.2)
-    center = np.array([x + r + max(1.0, text_h * 0.12), y_top + r])
-    cv2.circle(
-        image, _fixed(center), round(r * _ONE), color, thickness, cv2.LINE_AA, _SHIFT
-    )
+_RING = np.stack(
+    [np.cos(np.linspace(0, 2 * np.pi, 24, endpoint=False)),
+     np.sin(np.linspace(0, 2 * np.pi, 24, endpoint=False))], axis=1,
+)  # fmt: skip
+"""Unit circle as a 24-gon: cv2.circle draws tiny radii as diamonds."""
+
+
+def _degree_sign(image: Image, x: int, y_top: int, text_h: int, color: BGR) -> None:
+    """A small ring as a degree sign just right of x, level with the cap line
+    (cv2's Hershey fonts have no '°')."""
+    r = max(2.5, text_h * 0.22)
+    stroke = max(1, round(text_h * 0.08))
+    center = np.array([x + r + max(1.0, text_h * 0.1), y_top + r])
+    pts = np.round((center + _RING * r) * _ONE).astype(np.int32)
+    cv2.polylines(image, [pts], True, color, stroke, cv2.LINE_AA, _SHIFT)
 
 
 def _wrap(text: str, font: int, scale: float, thickness: int, max_w: int) -> list[str]:
@@ -492,7 +498,7 @@ def _measure_chip(
     pad = max(3, round(6 * s))
     gap = max(2, round(5 * s))
     bar = max(2, round(3 * s))
-    deg_w = round(vh * 0.75)
+    deg_w = round(vh * 0.6)
     w = bar + pad + nw + gap + vw + deg_w + pad
     return _Chip(
         name, value, w, vh + 2 * pad, nw, vw, vh, pad, gap, bar, v_scale, n_scale, thick
@@ -554,12 +560,7 @@ def _draw_chip(
         chip.thick,
     )
     _degree_sign(
-        image,
-        x + chip.value_w,
-        baseline - chip.value_h,
-        chip.value_h,
-        style.text_bgr,
-        thin,
+        image, x + chip.value_w, baseline - chip.value_h, chip.value_h, style.text_bgr
     )
 
 
