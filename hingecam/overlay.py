@@ -440,7 +440,9 @@ class SkeletonOverlay:
 
     Colour follows the state: the cue's severity colour while a cue is active,
     else the phase colour. Points that are NaN or have visibility below
-    `style.min_visibility` are skipped with their edges.
+    `style.min_visibility` are skipped with their edges. Pixels are
+    `pose.xy_norm` times the drawn image's size, so a resized display frame
+    still lines up.
     """
 
     def __init__(self, style: OverlayStyle = DEFAULT_STYLE) -> None:

@@ -118,6 +118,13 @@ def test_skeleton_edge_is_drawn_in_phase_colour_along_its_pixels() -> None:
     assert not image[:45].any() and not image[76:].any()
 
 
+def test_skeleton_follows_the_drawn_image_size_not_the_source_size() -> None:
+    image = canvas(240, 240)  # the pose came from a 120 x 120 frame
+    SkeletonOverlay(STYLE).draw(image, make_analysis(make_pose(THIGH)))
+    assert_colour(image[120, 120], STYLE.phase_bgr[Phase.STANDING])
+    assert not image[:100].any()
+
+
 def test_active_cue_colours_skeleton_by_its_severity() -> None:
     image = canvas()
     analysis = make_analysis(
