@@ -73,8 +73,34 @@ _SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
 _OUTCOME_RANK = {Outcome.NOT_JUDGED: 0, Outcome.OK: 1, Outcome.FLAGGED: 2}
 _FAULT_ORDER = {f: i for i, f in enumerate(Fault)}
 
-CSV_PEAK_FIELDS: tuple[str, ...] = MeasureSeries.ANGLE_FIELDS
-"""Measures written as `peak_<name>` columns of reps.csv, in this order."""
+PEAK_LABELS: Mapping[str, tuple[str, str]] = {
+    "trunk_incline_bottom_deg": ("Trunk at bottom", "deg"),
+    "trunk_incline_max_deg": ("Trunk, most", "deg"),
+    "hip_flexion_max_deg": ("Hip flexion, most", "deg"),
+    "knee_flexion_bottom_deg": ("Knee at bottom", "deg"),
+    "knee_flexion_min_deg": ("Knee, least", "deg"),
+    "shin_incline_bottom_deg": ("Shin at bottom", "deg"),
+    "spine_bow_max_norm": ("Spine bow, most", "chord"),
+    "head_offset_bottom_deg": ("Head offset at bottom", "deg"),
+    "stoop_squat_index": ("Stoop-squat index", "0..100"),
+}
+"""Rep peak name (rules.rep_peaks) -> (label, unit), in reps.csv column order."""
+
+CSV_PEAK_FIELDS: tuple[str, ...] = tuple(PEAK_LABELS)
+"""Peaks always written as `peak_<name>` columns of reps.csv, in this order;
+other peak names a rep carries follow them, sorted."""
+
+
+def peak_label(name: str) -> tuple[str, str]:
+    """(label, unit) for a peak or measure name; the unit comes from the suffix."""
+    if name in PEAK_LABELS:
+        return PEAK_LABELS[name]
+    if name in MEASURE_LABELS:
+        return MEASURE_LABELS[name]
+    for suffix, unit in (("_deg", "deg"), ("_norm", "norm"), ("_s", "s")):
+        if name.endswith(suffix):
+            return name[: -len(suffix)].replace("_", " ").capitalize(), unit
+    return name.replace("_", " ").capitalize(), ""
 
 
 @dataclass(frozen=True)
@@ -424,7 +450,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "verdict",
     "cues",
 )
-"""reps.csv header, in order."""
+"""reps.csv header, in order, for reps whose peaks are all in CSV_PEAK_FIELDS."""
 
 
 def _csv_cell(value: Any) -> Any:
@@ -436,11 +462,24 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def _peak_names(report: Report) -> tuple[str, ...]:
+    extra = sorted({k for r in report.reps for k in r["peaks"]} - set(CSV_PEAK_FIELDS))
+    return (*CSV_PEAK_FIELDS, *extra)
+
+
+def csv_columns(report: Report) -> tuple[str, ...]:
+    """reps.csv header for this report: CSV_COLUMNS plus any extra peak columns."""
+    peaks = tuple(f"peak_{m}" for m in _peak_names(report))
+    i = CSV_COLUMNS.index(f"peak_{CSV_PEAK_FIELDS[-1]}") + 1
+    return (*CSV_COLUMNS[: i - len(CSV_PEAK_FIELDS)], *peaks, *CSV_COLUMNS[i:])
+
+
 def reps_csv(report: Report) -> str:
-    """reps.csv text: a header row, then one row per rep (see CSV_COLUMNS)."""
+    """reps.csv text: a header row, then one row per rep (see csv_columns)."""
+    peak_names = _peak_names(report)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns(report))
     for rep in report.reps:
         outcomes: dict[str, str] = {}
         for check in rep["checks"]:
@@ -469,7 +508,7 @@ def reps_csv(report: Report) -> str:
             rep["descent_s"],
             rep["ascent_s"],
             rep["view"],
-            *(rep["peaks"].get(m, math.nan) for m in CSV_PEAK_FIELDS),
+            *(rep["peaks"].get(m, math.nan) for m in peak_names),
             *(outcomes.get(f.value, "") for f in Fault),
             rep["verdict"],
             " | ".join(dict.fromkeys(cues)),

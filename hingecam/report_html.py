@@ -27,6 +27,7 @@ from hingecam.report import (
     Report,
     build_report,
     fault_label,
+    peak_label,
     rep_flags,
     rep_severity,
     rep_verdict,
@@ -49,13 +50,18 @@ _OUTCOME_WORDS = {
     Outcome.FLAGGED: "flagged",
     Outcome.NOT_JUDGED: "not judged",
 }
-_PEAK_ORDER = (
-    "trunk_incline_deg",
-    "hip_flexion_deg",
-    "knee_flexion_deg",
-    "spine_bow_norm",
-    "shin_incline_deg",
+_CARD_PEAKS = (
+    "trunk_incline_bottom_deg",
+    "hip_flexion_max_deg",
+    "knee_flexion_bottom_deg",
+    "shin_incline_bottom_deg",
+    "spine_bow_max_norm",
+    "stoop_squat_index",
 )
+"""Peaks shown on a rep's card, in this order (all are in report.json)."""
+
+_SETUP_UNITS = ("deg", "chord")
+"""Setup measures a coach can read; normalized heights stay in report.json."""
 
 CSS = """
 :root {
@@ -589,11 +595,12 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
     else:
         figure = ""
     peaks = []
-    for name in _PEAK_ORDER:
+    names = [n for n in _CARD_PEAKS if n in rep.peaks] or list(rep.peaks)
+    for name in names:
         value = rep.peaks.get(name)
         if value is None or not math.isfinite(value):
             continue
-        label, unit = MEASURE_LABELS.get(name, (name, ""))
+        label, unit = peak_label(name)
         peaks.append(f"<span>{_e(label)} <b>{_e(_num(value, unit))}</b></span>")
     judged, skipped = [], []
     for fault in _checked_faults([rep]):
@@ -700,11 +707,16 @@ def _kv(values: Mapping[str, float], *, measures: bool) -> str:
 
 def _reference(result: AnalysisResult) -> str:
     parts = []
-    if result.setup:
+    setup = {
+        k: v
+        for k, v in result.setup.items()
+        if MEASURE_LABELS.get(k, ("", ""))[1] in _SETUP_UNITS
+    }
+    if setup:
         parts.append(
             "<h3>Your setup posture</h3>"
             '<p class="muted small">Measured in the first standing frames; each rep '
-            "is compared with it.</p>" + _kv(result.setup, measures=True)
+            "is compared with it.</p>" + _kv(setup, measures=True)
         )
     if result.thresholds:
         parts.append(

@@ -172,6 +172,23 @@ def _rep_checks(
     return (spine, knees, squat, shallow, hips)
 
 
+def _peaks(script: dict[str, float], view: View) -> dict[str, float]:
+    """The rep's headline numbers, named as rules.rep_peaks names them."""
+    trunk, knee = script["trunk"], script["knee"]
+    lean, bend = trunk - 8.0, max(knee - 7.0, 0.0)
+    return {
+        "hip_flexion_max_deg": trunk + knee * 0.4,
+        "trunk_incline_bottom_deg": trunk - 1.0,
+        "trunk_incline_max_deg": trunk,
+        "knee_flexion_bottom_deg": knee,
+        "knee_flexion_min_deg": 6.0,
+        "shin_incline_bottom_deg": knee * 0.3,
+        "spine_bow_max_norm": script["bow"] if view is View.SIDE else math.nan,
+        "head_offset_bottom_deg": 6.0,
+        "stoop_squat_index": 100.0 * lean / max(lean + bend, 1.0),
+    }
+
+
 def make_analysis_result(
     n_reps: int = 3,
     *,
@@ -235,12 +252,7 @@ def make_analysis_result(
                 descent_s=round(bottom - start, 3),
                 ascent_s=round(end - bottom, 3),
                 view=view,
-                peaks={
-                    "trunk_incline_deg": script["trunk"],
-                    "hip_flexion_deg": script["trunk"] + script["knee"] * 0.4,
-                    "knee_flexion_deg": script["knee"],
-                    "spine_bow_norm": script["bow"] if view is View.SIDE else math.nan,
-                },
+                peaks=_peaks(script, view),
                 checks=_rep_checks(index, script, round(bottom, 3), view),
             )
         )
@@ -264,19 +276,27 @@ def make_analysis_result(
     if not person:
         trunk, hip, knee, bow = nan.copy(), nan.copy(), nan.copy(), nan.copy()
         phase = [Phase.SETUP] * n
+    measures = {
+        "hip_flexion_deg": hip,
+        "knee_flexion_deg": knee,
+        "trunk_incline_deg": trunk,
+        "shin_incline_deg": knee * 0.3,
+        "hip_back_norm": trunk / 300.0,
+        "hip_height_norm": 0.55 - knee / 900.0,
+        "shoulder_height_norm": 0.3 + trunk / 300.0,
+        "head_offset_deg": np.full(n, 4.0),
+        "spine_bow_norm": bow,
+    }
+    # Measures added to MeasureSeries later are left NaN, so the factory keeps
+    # building while the series grows.
     series = MeasureSeries(
         t_s=t,
         side=tuple([Side.LEFT if person else None] * n),
         view=tuple([view if person else View.UNKNOWN] * n),
-        hip_flexion_deg=hip,
-        knee_flexion_deg=knee,
-        trunk_incline_deg=trunk,
-        shin_incline_deg=knee * 0.3 if person else nan.copy(),
-        hip_back_norm=trunk / 300.0 if person else nan.copy(),
-        hip_height_norm=0.55 - knee / 900.0 if person else nan.copy(),
-        shoulder_height_norm=0.3 + trunk / 300.0 if person else nan.copy(),
-        head_offset_deg=np.full(n, 4.0) if person else nan.copy(),
-        spine_bow_norm=bow,
+        **{
+            name: measures.get(name, nan.copy()) if person else nan.copy()
+            for name in MeasureSeries.ANGLE_FIELDS
+        },
     )
     notes: list[str] = []
     if not person:

@@ -25,6 +25,7 @@ from hingecam.report import (
     CSV_COLUMNS,
     SCHEMA_VERSION,
     build_report,
+    csv_columns,
     write_atomic,
     write_csv,
     write_json,
@@ -136,7 +137,7 @@ def test_nan_becomes_null_and_json_is_strict(tmp_path: Path) -> None:
     spine = next(c for c in data["reps"][0]["checks"] if c["fault"] == "rounded_spine")
     assert spine["outcome"] == "not_judged"
     assert spine["measured"] is None and spine["t_s"] is None and spine["frame"] is None
-    assert data["reps"][0]["peaks"]["spine_bow_norm"] is None
+    assert data["reps"][0]["peaks"]["spine_bow_max_norm"] is None
 
 
 def test_meta_records_source_time_exercise_view_and_thresholds(tmp_path: Path) -> None:
@@ -248,8 +249,23 @@ def test_csv_has_one_row_per_rep_and_the_documented_columns(tmp_path: Path) -> N
     assert rows[2]["cues"] == " | ".join(
         [CUES[Fault.ROUNDED_SPINE], CUES[Fault.SQUAT_PATTERN]]
     )
-    assert float(rows[0]["peak_trunk_incline_deg"]) == pytest.approx(68.0)
+    assert float(rows[0]["peak_trunk_incline_max_deg"]) == pytest.approx(68.0)
     assert float(rows[0]["duration_s"]) == pytest.approx(2.6)
+
+
+def test_csv_keeps_unknown_peaks_after_the_known_ones(tmp_path: Path) -> None:
+    result = make_analysis_result(2)
+    rep = result.reps[0]
+    extra = dataclasses.replace(rep, peaks={**rep.peaks, "zz_new_deg": 1.5})
+    result = dataclasses.replace(result, reps=(extra, result.reps[1]))
+    report = build_report(result)
+    columns = csv_columns(report)
+    assert columns[: len(CSV_COLUMNS) - 9] == CSV_COLUMNS[: len(CSV_COLUMNS) - 9]
+    assert (
+        columns.index("peak_zz_new_deg") == columns.index("peak_stoop_squat_index") + 1
+    )
+    rows = _csv_rows(write_csv(report, tmp_path / "r.csv").read_text("utf-8"))
+    assert (rows[0]["peak_zz_new_deg"], rows[1]["peak_zz_new_deg"]) == ("1.5", "")
 
 
 def test_csv_from_report_equals_csv_from_result(tmp_path: Path) -> None:
@@ -257,7 +273,7 @@ def test_csv_from_report_equals_csv_from_result(tmp_path: Path) -> None:
     a = write_csv(result, tmp_path / "a.csv").read_text(encoding="utf-8")
     b = write_csv(build_report(result), tmp_path / "b.csv").read_text(encoding="utf-8")
     assert a == b
-    assert _csv_rows(a)[0]["peak_spine_bow_norm"] == ""  # NaN is an empty cell
+    assert _csv_rows(a)[0]["peak_spine_bow_max_norm"] == ""  # NaN is an empty cell
 
 
 # --- HTML -------------------------------------------------------------------
