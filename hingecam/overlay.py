@@ -587,6 +587,38 @@ def _dashed_line(
         cv2.line(image, a, b, color, thickness, cv2.LINE_AA, _SHIFT)
 
 
+def _facing_x(xy: NDArray[np.float64], valid: NDArray[np.bool_], side: Side) -> float:
+    """+1 when the lifter faces image-right, -1 image-left, 0 when unknown:
+    from heel to toe (near foot first), else from ear to nose."""
+    other = Side.RIGHT if side is Side.LEFT else Side.LEFT
+    pairs = [
+        (int(SIDE_POINTS[sd]["heel"]), int(SIDE_POINTS[sd]["toe"]))
+        for sd in (side, other)
+    ]
+    pairs.append((int(SIDE_POINTS[side]["ear"]), int(Landmark.NOSE)))
+    for back, front in pairs:
+        if valid[back] and valid[front]:
+            dx = float(xy[front, 0] - xy[back, 0])
+            if abs(dx) > 1.0:
+                return 1.0 if dx > 0 else -1.0
+    return 0.0
+
+
+def _outside(
+    joint: NDArray[np.float64],
+    a: NDArray[np.float64] | None,
+    b: NDArray[np.float64] | None,
+) -> NDArray[np.float64]:
+    """Unit direction outside the angle a-joint-b (bisector of the reflex side)."""
+    ua = _unit(a - joint) if a is not None else None
+    ub = _unit(b - joint) if b is not None else None
+    if ua is not None and ub is not None:
+        out = _unit(-(ua + ub))
+        return out if out is not None else np.array([-ua[1], ua[0]])
+    u = ua if ua is not None else ub
+    return np.array([1.0, 0.0]) if u is None else np.array([-u[1], u[0]])
+
+
 def _draw_angles(
     image: Image,
     xy_px: NDArray[np.floating],
@@ -621,24 +653,20 @@ def _draw_angles(
         point(r) for r in ("shoulder", "hip", "knee", "ankle")
     )
 
-    # Labels go on the outside of each joint's angle, where the limbs are not.
-    for key, name, joint, a, b in (
-        ("hip_flexion_deg", "HIP", hip, shoulder, knee),
-        ("knee_flexion_deg", "KNEE", knee, hip, ankle),
+    # The hip's chip goes behind the body and the knee's in front, where a hinge
+    # leaves room; a side picked from the joint's angle would flip between
+    # frames as a nearly straight joint jitters.
+    facing = _facing_x(xy, valid, side)
+    for key, name, joint, a, b, ahead in (
+        ("hip_flexion_deg", "HIP", hip, shoulder, knee, -1.0),
+        ("knee_flexion_deg", "KNEE", knee, hip, ankle, 1.0),
     ):
         v = value(key)
         if v is None or joint is None:
             continue
-        direction = np.array([1.0, 0.0])
-        ua = _unit(a - joint) if a is not None else None
-        ub = _unit(b - joint) if b is not None else None
-        if ua is not None and ub is not None:
-            out = _unit(-(ua + ub))
-            direction = out if out is not None else np.array([-ua[1], ua[0]])
-        elif ua is not None or ub is not None:
-            u = ua if ua is not None else ub
-            assert u is not None
-            direction = np.array([-u[1], u[0]])
+        direction = np.array([ahead * facing, 0.0])
+        if facing == 0.0:  # unknown facing: outside the joint's angle
+            direction = _outside(joint, a, b)
         chip = _measure_chip(name, v, wh, style)
         center = _chip_beside(joint, direction, chip, clearance)
         _draw_chip(image, center, chip, accent, style)
@@ -677,7 +705,10 @@ def _draw_angles(
                 min(start, end), max(start, end), accent, thick, cv2.LINE_AA,
             )  # fmt: skip
             sign = -1.0 if lean[0] > 0 else 1.0
-        # The chip sits beside the tick's top, on the side away from the lean.
+        if facing != 0.0:
+            sign = -facing
+        # The chip sits beside the tick's top, behind the lifter (away from the
+        # lean of a hinge).
         chip = _measure_chip("TRUNK", trunk, wh, style)
         side_dir = _unit(np.array([sign, -0.25]))
         assert side_dir is not None

@@ -231,6 +231,26 @@ def test_knee_chip_sits_in_front_of_a_bent_knee() -> None:
     assert abs(float(np.median(ys)) - 150) < 40
 
 
+@pytest.mark.parametrize("bend", [-0.01, 0.0, 0.01], ids=["back", "straight", "front"])
+def test_hip_chip_stays_behind_a_nearly_straight_body(bend: float) -> None:
+    # Facing image-left (toe left of heel); a jittering, nearly straight hip
+    # must not flip its chip from one side of the body to the other.
+    pose = make_pose(
+        {
+            L.LEFT_SHOULDER: (0.5, 0.2),
+            L.LEFT_HIP: (0.5 + bend, 0.5),
+            L.LEFT_KNEE: (0.5, 0.7),
+            L.LEFT_HEEL: (0.52, 0.9),
+            L.LEFT_FOOT_INDEX: (0.44, 0.9),
+        }
+    )
+    image = canvas(300, 300)
+    analysis = make_analysis(pose, measures={"hip_flexion_deg": 3.0})
+    AngleOverlay(STYLE).draw(image, analysis)
+    _, xs = np.nonzero(changed(image, canvas(300, 300)))
+    assert xs.min() > (0.5 + bend) * 300  # wholly behind (right of) the hip
+
+
 def test_pose_none_draws_counter_and_cue_but_no_skeleton() -> None:
     pose = make_pose({L.LEFT_SHOULDER: (0.5, 0.35), L.LEFT_HIP: (0.5, 0.55), **THIGH})
     kwargs = {
