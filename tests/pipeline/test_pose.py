@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hingecam.capture import open_video
+from hingecam.capture import open_camera, open_video
 from hingecam.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.errors import ConfigError, ModelError
 from hingecam.landmarks import SIDE_POINTS, Landmark, near_side
@@ -145,6 +145,32 @@ def test_live_mode_drops_frames_while_busy_and_returns_the_result(
         assert_standing_and_plausible(poses[0])
         assert estimator.submit(standing_frames[2]) is True  # free again
         assert estimator.dropped == 1
+
+
+@pytest.mark.model
+@pytest.mark.clips
+def test_live_loop_on_a_paced_replay_keeps_up_by_dropping(
+    model_path: Path, clip_path: Callable[[str], Path]
+) -> None:
+    ages_s = []
+    last_index = -1
+    config = PoseConfig(model_path=model_path)
+    with (
+        LivePoseEstimator(config) as estimator,
+        open_camera(clip_path(STANDING_CLIP), paced=True) as camera,
+    ):
+        for frame in camera:  # 60 fps, faster than the model on this machine
+            estimator.submit(frame)
+            latest = estimator.latest()
+            if latest is not None and latest[0] != last_index:
+                last_index = latest[0]
+                ages_s.append(frame.t_s - latest[1])
+                assert len(latest[2]) == 1
+            if frame.t_s > 1.0:
+                break
+    assert estimator.dropped > 0
+    assert len(ages_s) >= 5
+    assert float(np.median(ages_s)) < 0.5  # results are fresh, never a backlog
 
 
 @pytest.mark.model
