@@ -173,7 +173,6 @@ def test_live_loop_on_a_paced_replay_keeps_up_by_dropping(
     assert float(np.median(ages_s)) < 0.5  # results are fresh, never a backlog
 
 
-@pytest.mark.model
 def test_a_damaged_model_raises_model_error(tmp_path: Path) -> None:
     bad = tmp_path / "pose_landmarker_full.task"
     bad.write_bytes(b"not a model" * 100)
