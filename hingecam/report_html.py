@@ -181,13 +181,18 @@ td.cues ul { margin: 0; padding-left: 16px; }
 .reps-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr));
   gap: 16px; }
 .rep-card { padding: 0; overflow: hidden; display: flex; flex-direction: column; }
-.rep-card figure { margin: 0; background: #222831; aspect-ratio: 16 / 10;
-  max-height: 240px;
+.rep-card figure { margin: 0; background: #222831;
+  aspect-ratio: var(--thumb-ratio, 16 / 9); max-height: 260px;
   display: flex; align-items: center; justify-content: center; }
 .rep-card figure img { width: 100%; height: 100%; object-fit: contain; display: block; }
 .rep-card figure.none { color: #aab2bd; font-size: 13px; aspect-ratio: auto;
   padding: 18px; background: #f1f3f5; }
-.rep-card .body { padding: 14px 16px 16px; }
+.rep-card .body { padding: 14px 16px 16px; min-width: 0; }
+.reps-grid.portrait { grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); }
+.portrait .rep-card { flex-direction: row; }
+.portrait .rep-card figure { flex: 0 0 38%; max-height: none; align-self: stretch;
+  aspect-ratio: auto; min-height: 240px; }
+.portrait .rep-card .body { flex: 1; }
 .rep-card .head { display: flex; justify-content: space-between; align-items: center;
   gap: 10px; }
 .rep-card .times { font-size: 13px; color: var(--muted); margin-top: 4px; }
@@ -219,6 +224,7 @@ footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
   h1 { font-size: 23px; }
   .count .big { font-size: 38px; }
   .plot { overflow-x: auto; }
+  .reps-grid.portrait { grid-template-columns: 1fr; }
   .plot svg { min-width: 680px; }
 }
 @media print {
@@ -233,6 +239,8 @@ footer { margin-top: 30px; font-size: 12.5px; color: var(--muted); }
   .plot svg { min-width: 0; }
   .reps-grid { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px; }
   .rep-card figure { max-height: 130px; }
+  .reps-grid.portrait { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .portrait .rep-card figure { max-height: none; min-height: 0; }
   .rep-card .body { padding: 10px 12px 12px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -636,10 +644,10 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
             f'<span class="muted">{_e(measured)}</span></span>{why}{cue}</li>'
         )
     if skipped:
-        names = _and_list([fault_label(c.fault) for c in skipped])
+        unjudged = _and_list([fault_label(c.fault) for c in skipped])
         items.append(
             '<li class="nj o-not_judged"><span class="sym">—</span>'
-            f"<span>Not judged: {_e(names)}</span></li>"
+            f"<span>Not judged: {_e(unjudged)}</span></li>"
         )
     return (
         f'<article class="card rep-card" id="rep-{rep.index}">{figure}'
@@ -657,9 +665,15 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
 def _rep_cards(result: AnalysisResult) -> str:
     reps = sorted(result.reps, key=lambda r: r.index)
     cards = "".join(_rep_card(r, result.thumbnails.get(r.index)) for r in reps)
+    w, h = result.video.width, result.video.height
+    # Thumbnails are frames of the video: size their box to its shape, and put
+    # tall (phone) frames beside the text rather than above it.
+    portrait = bool(result.thumbnails) and h > w > 0
+    shape = f"--thumb-ratio: {w} / {h};" if w > 0 and h > 0 else ""
     return (
         '<section aria-label="Rep by rep"><h2>Rep by rep</h2>'
-        f'<div class="reps-grid">{cards}</div></section>'
+        f'<div class="reps-grid{" portrait" if portrait else ""}" '
+        f'style="{shape}">{cards}</div></section>'
     )
 
 

@@ -134,6 +134,7 @@ def _draw_panel(
                 va="bottom",
                 fontsize=7.5,
                 color=_MUTED,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
             )
         lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
         pad = max((hi - lo) * 0.12, 1.0 if unit == "deg" else 0.01)
@@ -164,6 +165,8 @@ def _draw_markers(
     ax: Axes, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
 ) -> None:
     finite = np.isfinite(y)
+    t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+    labelled: set[Fault] = set()
     for rep in result.reps:
         for check in rep.checks:
             if check.outcome is not Outcome.FLAGGED or not math.isfinite(check.t_s):
@@ -176,6 +179,8 @@ def _draw_markers(
                 if finite.sum() >= 2
                 else math.nan
             )
+            xy: tuple[float, float]
+            coords: str | tuple[str, str]
             if math.isfinite(value):
                 ax.plot(
                     [check.t_s],
@@ -187,22 +192,32 @@ def _draw_markers(
                     mew=1.3,
                     zorder=5,
                 )
-                xy = (check.t_s, value)
-                coords: str | tuple[str, str] = "data"
+                xy, coords = (check.t_s, value), "data"
             else:
                 ax.axvline(check.t_s, color=colour, lw=1.2, ls="--")
-                xy = (check.t_s, 0.9)
-                coords = ("data", "axes fraction")
+                xy, coords = (check.t_s, 0.9), ("data", "axes fraction")
+            # Name each fault once per panel; later dots speak for themselves.
+            if check.fault in labelled:
+                continue
+            labelled.add(check.fault)
+            near_end = check.t_s > t0 + 0.85 * (t1 - t0)
             ax.annotate(
                 fault_label(check.fault),
                 xy=xy,
                 xycoords=coords,
-                xytext=(6, 4),
+                xytext=(-6, 4) if near_end else (6, 4),
                 textcoords="offset points",
+                ha="right" if near_end else "left",
                 fontsize=7.5,
                 color=colour,
                 fontweight="bold",
                 zorder=6,
+                bbox={
+                    "boxstyle": "round,pad=0.1",
+                    "fc": "white",
+                    "ec": "none",
+                    "alpha": 0.8,
+                },
             )
 
 
