@@ -172,8 +172,10 @@ th.chk { text-align: center; }
 .o-not_judged .sym { color: var(--nj); }
 td.o-flagged.s-fault { background: #fff5f5; }
 td.o-flagged.s-warning { background: #fffaeb; }
-td.cues { min-width: 200px; }
-td.cues ul { margin: 0; padding-left: 16px; }
+tr.has-cue td { border-bottom: 0; padding-bottom: 4px; }
+tr.cue-row td { padding-top: 0; font-size: 13.5px; font-weight: 600; }
+.cue-item { display: inline-block; margin-right: 18px; }
+.cue-item::before { content: "Cue: "; color: var(--muted); font-weight: 500; }
 .legend { margin-top: 10px; font-size: 12.5px; color: var(--muted); }
 .legend span + span { margin-left: 14px; }
 .plot svg { display: block; width: 100%; height: auto; }
@@ -191,7 +193,8 @@ td.cues ul { margin: 0; padding-left: 16px; }
 .reps-grid.portrait { grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); }
 .portrait .rep-card { flex-direction: row; }
 .portrait .rep-card figure { flex: 0 0 38%; max-height: none; align-self: stretch;
-  aspect-ratio: auto; min-height: 240px; }
+  aspect-ratio: auto; min-height: 240px; align-items: flex-start; }
+.portrait .rep-card figure img { height: auto; }
 .portrait .rep-card .body { flex: 1; }
 .rep-card .head { display: flex; justify-content: space-between; align-items: center;
   gap: 10px; }
@@ -544,24 +547,28 @@ def _table(result: AnalysisResult) -> str:
         + "".join(
             f'<th class="chk" scope="col">{_e(fault_label(f))}</th>' for f in faults
         )
-        + "<th>Cue</th></tr>"
+        + "</tr>"
     )
     rows = []
     for rep in reps:
         cues = list(dict.fromkeys(c.cue for c in rep_flags(rep) if c.cue))
-        cue_html = (
-            "<ul>" + "".join(f"<li>{_e(_cap(c))}</li>" for c in cues) + "</ul>"
-            if cues
-            else f'<span class="muted">{_e(rep_verdict(rep))}</span>'
-        )
         rows.append(
-            f'<tr id="rep-row-{rep.index}"><td><b>{rep.index}</b></td>'
+            f'<tr id="rep-row-{rep.index}"{" class=has-cue" if cues else ""}>'
+            f"<td><b>{rep.index}</b></td>"
             f'<td class="num">{_clock(rep.start_s)}–{_clock(rep.end_s)}</td>'
             f'<td class="num">{_secs(rep.duration_s)}</td>'
             f'<td class="num">{_secs(rep.descent_s)} / {_secs(rep.ascent_s)}</td>'
             + "".join(_check_cell(worst_check(rep.checks, f)) for f in faults)
-            + f'<td class="cues">{cue_html}</td></tr>'
+            + "</tr>"
         )
+        if cues:
+            # The cue gets a full-width line of its own: a column of cues
+            # squeezes the checks once there are more than four of them.
+            rows.append(
+                f'<tr class="cue-row"><td></td><td colspan="{3 + len(faults)}">'
+                + " ".join(f'<span class="cue-item">{_e(_cap(c))}</span>' for c in cues)
+                + "</td></tr>"
+            )
     legend = (
         '<p class="legend"><span><b class="o-ok"><span class="sym">✓</span></b> ok</span>'
         '<span><span class="sym" style="color:var(--fault)">⚠</span> flagged</span>'
@@ -596,8 +603,10 @@ def _plots(result: AnalysisResult) -> str:
 def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
     if thumbnail:
         data = base64.b64encode(thumbnail).decode("ascii")
+        wh = jpeg_size(thumbnail)
+        shape = f' style="--thumb-ratio: {wh[0]} / {wh[1]}"' if wh else ""
         figure = (
-            f'<figure><img src="data:image/jpeg;base64,{data}" '
+            f'<figure{shape}><img src="data:image/jpeg;base64,{data}" '
             f'alt="Rep {rep.index} at its key moment" loading="lazy"></figure>'
         )
     else:
@@ -662,18 +671,40 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
     )
 
 
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a JPEG's frame header, or None if it has none."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    i = 2
+    while i + 9 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in _SOF_MARKERS:
+            h = int.from_bytes(data[i + 5 : i + 7], "big")
+            w = int.from_bytes(data[i + 7 : i + 9], "big")
+            return (w, h) if w and h else None
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return None
+
+
 def _rep_cards(result: AnalysisResult) -> str:
     reps = sorted(result.reps, key=lambda r: r.index)
     cards = "".join(_rep_card(r, result.thumbnails.get(r.index)) for r in reps)
-    w, h = result.video.width, result.video.height
-    # Thumbnails are frames of the video: size their box to its shape, and put
-    # tall (phone) frames beside the text rather than above it.
-    portrait = bool(result.thumbnails) and h > w > 0
-    shape = f"--thumb-ratio: {w} / {h};" if w > 0 and h > 0 else ""
+    # Tall (phone) thumbnails go beside the text rather than above it.
+    sizes = [jpeg_size(t) for t in result.thumbnails.values()]
+    tall = sum(1 for wh in sizes if wh is not None and wh[1] > wh[0])
+    portrait = tall * 2 > len(sizes)
     return (
         '<section aria-label="Rep by rep"><h2>Rep by rep</h2>'
-        f'<div class="reps-grid{" portrait" if portrait else ""}" '
-        f'style="{shape}">{cards}</div></section>'
+        f'<div class="reps-grid{" portrait" if portrait else ""}">{cards}</div>'
+        "</section>"
     )
 
 

@@ -31,7 +31,7 @@ from hingecam.report import (
     write_json,
     write_outputs,
 )
-from hingecam.report_html import render_html
+from hingecam.report_html import jpeg_size, render_html
 from hingecam.report_plots import measures_svg
 
 CREATED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
@@ -315,6 +315,19 @@ def test_html_embeds_thumbnails_as_jpeg_data_uris() -> None:
     assert page.count('src="data:image/jpeg;base64,') == 3
     no_thumbs = render_html(make_analysis_result(3, thumbnails=False))
     assert "data:image/jpeg" not in no_thumbs
+
+
+def test_jpeg_size_reads_the_frame_header() -> None:
+    thumbs = make_analysis_result(1).thumbnails
+    assert jpeg_size(thumbs[1]) == (320, 240)
+    assert jpeg_size(b"not a jpeg") is None
+    assert jpeg_size(b"\xff\xd8\xff\xe0\x00") is None  # truncated
+
+
+def test_html_gives_each_flagged_rep_a_cue_line_and_clean_reps_none() -> None:
+    page = render_html(make_analysis_result(5))
+    assert page.count('<tr class="cue-row">') == 3  # reps 2, 3 and 5
+    assert '<tr id="rep-row-1">' in page  # clean: no cue line
 
 
 def test_html_tells_when_the_view_limited_what_was_judged() -> None:
