@@ -160,7 +160,9 @@ thead th {
 }
 thead th.chk { width: 86px; line-height: 1.25; }
 tbody tr:last-child td { border-bottom: 0; }
-td.num { white-space: nowrap; }
+td.num { white-space: nowrap; width: 1%; }
+td.verdict, th.verdict { padding-left: 16px; }
+td.verdict .chip { font-size: 12.5px; padding: 2px 10px 2px 8px; border-radius: 8px; }
 td.chk { white-space: nowrap; text-align: center; }
 th.chk { text-align: center; }
 .sym { font-weight: 700; font-size: 15px; }
@@ -547,7 +549,7 @@ def _table(result: AnalysisResult) -> str:
         + "".join(
             f'<th class="chk" scope="col">{_e(fault_label(f))}</th>' for f in faults
         )
-        + "</tr>"
+        + '<th class="verdict">Verdict</th></tr>'
     )
     rows = []
     for rep in reps:
@@ -559,13 +561,14 @@ def _table(result: AnalysisResult) -> str:
             f'<td class="num">{_secs(rep.duration_s)}</td>'
             f'<td class="num">{_secs(rep.descent_s)} / {_secs(rep.ascent_s)}</td>'
             + "".join(_check_cell(worst_check(rep.checks, f)) for f in faults)
-            + "</tr>"
+            + f'<td class="verdict"><span class="chip {_chip_class(rep)}">'
+            f"{_e(rep_verdict(rep))}</span></td></tr>"
         )
         if cues:
             # The cue gets a full-width line of its own: a column of cues
             # squeezes the checks once there are more than four of them.
             rows.append(
-                f'<tr class="cue-row"><td></td><td colspan="{3 + len(faults)}">'
+                f'<tr class="cue-row"><td></td><td colspan="{4 + len(faults)}">'
                 + " ".join(f'<span class="cue-item">{_e(_cap(c))}</span>' for c in cues)
                 + "</td></tr>"
             )
