@@ -1,0 +1,308 @@
+"""The analysis core on synthetic sets: rep counts through jitter, occlusion,
+walk-ins and uneven frame rates, live and offline agreeing, rep timing against
+the generator's truth, determinism, and the notes a user reads."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from factories import (
+    STANDING,
+    HingeSet,
+    Occlusion,
+    Pattern,
+    empty_track,
+    hinge_set,
+    poses_of,
+)
+
+from hingecam.analysis import Analyzer, analyze_track
+from hingecam.datatypes import (
+    AnalysisResult,
+    Exercise,
+    FrameAnalysis,
+    Phase,
+    PoseTrack,
+    Side,
+    View,
+)
+from hingecam.thresholds import Thresholds
+
+TH = Thresholds()
+FPS = 30.0
+FRAME_S = 1.0 / FPS
+COMPACT = {"stand_s": 1.0, "top_hold_s": 0.5, "end_s": 0.6}
+"""Three reps with short holds keep each set under 10 s of video."""
+
+SETS = {
+    "plain": {},
+    "jitter": {"jitter_px": 2.0, "seed": 4},
+    "short_gap_no_person": {"gaps": [(5.0, 5.2)]},
+    "short_gap_hidden": {"gaps": [(5.0, 5.2)], "occlusion": Occlusion.HIDDEN},
+    "long_gap_at_a_bottom": {"gaps": [(4.6, 5.3)]},
+    "walk_in": {"walk_in_s": 3.0},
+    "variable_frame_rate": {"vfr": 0.4, "seed": 2},
+    "facing_left": {"facing": -1},
+}
+
+
+@functools.cache
+def synthetic(name: str) -> HingeSet:
+    return hinge_set(3, FPS, **{**COMPACT, **SETS[name]})
+
+
+@functools.cache
+def analyzed(name: str, exercise: Exercise = Exercise.AUTO) -> AnalysisResult:
+    return analyze_track(synthetic(name).track, exercise, TH)
+
+
+def stream(
+    track: PoseTrack, live: bool, exercise: Exercise = Exercise.AUTO
+) -> tuple[Analyzer, list[FrameAnalysis]]:
+    analyzer = Analyzer(exercise, TH, track.image_wh, live=live)
+    out: list[FrameAnalysis] = []
+    for index, t_s, pose, people, back in poses_of(track):
+        got = analyzer.push(index, t_s, pose, people, back)
+        if live:
+            assert [a.frame_index for a in got] == [index]  # no lag when live
+        out += got
+    out += analyzer.finish()
+    return analyzer, out
+
+
+# -- rep counts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_three_synthetic_reps_count_three(name: str) -> None:
+    assert len(analyzed(name).reps) == 3
+
+
+def test_jitter_of_two_pixels_counts_three_reps_with_several_seeds() -> None:
+    for seed in (11, 12):
+        hs = hinge_set(3, FPS, jitter_px=2.0, seed=seed, **COMPACT)
+        assert len(analyze_track(hs.track, Exercise.AUTO, TH).reps) == 3, seed
+
+
+def test_each_counted_rep_matches_one_true_rep() -> None:
+    for name in SETS:
+        hs, result = synthetic(name), analyzed(name)
+        for rep, truth in zip(result.reps, hs.reps, strict=True):
+            assert truth.start_s - 2 * FRAME_S <= rep.bottom_s <= truth.end_s, name
+
+
+def test_deadlift_from_the_floor_counts_the_first_pull() -> None:
+    hs = hinge_set(3, FPS, pattern=Pattern.DEADLIFT, from_floor=True, **COMPACT)
+    result = analyze_track(hs.track, Exercise.DEADLIFT, TH)
+    assert len(result.reps) == 3
+    assert result.reps[0].start_frame == 0
+
+
+def test_a_set_starting_at_the_bottom_is_not_a_pull_for_an_rdl() -> None:
+    hs = hinge_set(3, FPS, pattern=Pattern.DEADLIFT, from_floor=True, **COMPACT)
+    assert len(analyze_track(hs.track, Exercise.RDL, TH).reps) == 2
+
+
+def test_walk_in_counts_no_rep_before_the_set() -> None:
+    hs, result = synthetic("walk_in"), analyzed("walk_in")
+    assert min(rep.start_s for rep in result.reps) > hs.reps[0].start_s - 2 * FRAME_S
+
+
+def test_standing_still_counts_no_rep() -> None:
+    hs = hinge_set(0, FPS, stand_s=4.0, jitter_px=2.0)
+    result = analyze_track(hs.track, Exercise.AUTO, TH)
+    assert result.reps == ()
+    assert any("no complete rep" in note for note in result.notes)
+
+
+# -- live and offline ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_and_offline() -> tuple[HingeSet, Analyzer, Analyzer, list, list]:
+    # Live calibration asks for live_calibration_s of standing first.
+    hs = hinge_set(3, FPS, **{**COMPACT, "stand_s": TH.live_calibration_s + 0.5})
+    offline, off_frames = stream(hs.track, live=False)
+    live, live_frames = stream(hs.track, live=True)
+    return hs, offline, live, off_frames, live_frames
+
+
+def test_live_and_offline_count_the_same_reps(live_and_offline) -> None:
+    hs, offline, live, _, _ = live_and_offline
+    assert len(live.reps) == len(offline.reps) == len(hs.reps)
+    for a, b in zip(live.reps, offline.reps, strict=True):
+        # One Euro lags a little behind the zero-phase filter.
+        assert abs(a.start_frame - b.start_frame) <= 3
+        assert abs(a.bottom_frame - b.bottom_frame) <= 4
+        assert abs(a.end_frame - b.end_frame) <= 3
+
+
+def test_live_and_offline_calibrate_to_the_standing_posture(live_and_offline) -> None:
+    _, offline, live, _, _ = live_and_offline
+    for analyzer in (offline, live):
+        assert analyzer.setup["hip_flexion_deg"] == pytest.approx(
+            STANDING.hip_deg, abs=0.5
+        )
+        assert analyzer.setup["trunk_incline_deg"] == pytest.approx(0.0, abs=0.5)
+
+
+def test_every_frame_is_analysed_once_in_order(live_and_offline) -> None:
+    hs, _, _, off_frames, live_frames = live_and_offline
+    for frames in (off_frames, live_frames):
+        assert [a.frame_index for a in frames] == list(range(len(hs.track)))
+
+
+def test_rep_count_rises_by_one_at_each_rep_end(live_and_offline) -> None:
+    _, offline, _, off_frames, _ = live_and_offline
+    counts = np.array([a.rep_count for a in off_frames])
+    rises = np.flatnonzero(np.diff(counts)) + 1
+    assert list(rises) == [rep.end_frame for rep in offline.reps]
+    assert counts[-1] == 3
+
+
+def test_offline_analyze_track_matches_the_streamed_analyzer(live_and_offline) -> None:
+    hs, offline, _, _, _ = live_and_offline
+    result = analyze_track(hs.track, Exercise.AUTO, TH)
+    assert repr(result.reps) == repr(tuple(offline.reps))
+
+
+# -- timing against the truth ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["plain", "variable_frame_rate", "facing_left"])
+def test_rep_bottom_is_within_two_frames_of_the_truth(name: str) -> None:
+    hs, result = synthetic(name), analyzed(name)
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        assert rep.bottom_s == pytest.approx(truth.bottom_s, abs=2 * FRAME_S + 1e-9)
+
+
+def test_rep_bottom_with_jitter_falls_in_the_bottom_hold() -> None:
+    # With noise the deepest frame can be anywhere in the 0.2 s hold at the bottom.
+    hs, result = synthetic("jitter"), analyzed("jitter")
+    half_hold = 0.1
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        assert abs(rep.bottom_s - truth.bottom_s) <= half_hold + 2 * FRAME_S + 1e-9
+
+
+@pytest.mark.parametrize("name", ["plain", "variable_frame_rate"])
+def test_rep_boundaries_lie_inside_the_true_movement(name: str) -> None:
+    hs, result = synthetic(name), analyzed(name)
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        assert truth.start_s - 2 * FRAME_S <= rep.start_s < rep.bottom_s
+        assert rep.bottom_s < rep.end_s <= truth.end_s + 2 * FRAME_S
+        assert rep.descent_s == pytest.approx(rep.bottom_s - rep.start_s)
+        assert rep.ascent_s == pytest.approx(rep.end_s - rep.bottom_s)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reps.py RepSegmenter starts a rep at the last frame within rep_exit_deg "
+    "(18 deg) of standing and ends it at the first frame back within it, so start "
+    "is ~0.3 s after the lifter leaves standing and end ~0.3 s before they are "
+    "back: descent_s/ascent_s come out ~30% short",
+)
+@pytest.mark.parametrize("edge", ["start", "end"])
+def test_rep_start_and_end_are_within_two_frames_of_the_movement(edge: str) -> None:
+    hs, result = synthetic("plain"), analyzed("plain")
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        got, want = getattr(rep, f"{edge}_s"), getattr(truth, f"{edge}_s")
+        assert got == pytest.approx(want, abs=2 * FRAME_S + 1e-9)
+
+
+def test_rep_peaks_match_the_bottom_posture() -> None:
+    bottom = synthetic("plain").movement.bottom
+    for rep in analyzed("plain").reps:
+        assert rep.peaks["trunk_incline_bottom_deg"] == pytest.approx(
+            bottom.trunk_deg, abs=1.0
+        )
+        assert rep.peaks["knee_flexion_bottom_deg"] == pytest.approx(
+            bottom.knee_deg, abs=1.0
+        )
+        assert rep.peaks["hip_flexion_max_deg"] == pytest.approx(
+            bottom.hip_deg, abs=1.0
+        )
+
+
+def test_smoothed_series_follows_the_true_trunk_angle() -> None:
+    hs, result = synthetic("jitter"), analyzed("jitter")
+    err = result.series.trunk_incline_deg - hs.truth["trunk_incline_deg"]
+    assert np.nanmax(np.abs(err[5:-5])) < 3.0
+
+
+# -- the result as a whole ---------------------------------------------------------------
+
+
+def test_analyze_track_twice_gives_identical_results() -> None:
+    track = synthetic("jitter").track
+    a = analyze_track(track, Exercise.RDL, TH)
+    b = analyze_track(track, Exercise.RDL, TH)
+    assert repr(a.reps) == repr(b.reps)
+    assert a.notes == b.notes and a.frame_phase == b.frame_phase
+    assert repr(a.setup) == repr(b.setup)
+    for field in a.series.ANGLE_FIELDS:
+        np.testing.assert_array_equal(
+            getattr(a.series, field), getattr(b.series, field)
+        )
+
+
+def test_result_has_one_entry_per_frame() -> None:
+    hs, result = synthetic("short_gap_no_person"), analyzed("short_gap_no_person")
+    n = len(hs.track)
+    assert len(result.series) == n and len(result.frame_phase) == n
+    np.testing.assert_array_equal(result.series.t_s, hs.track.t_s)
+
+
+def test_result_reports_the_side_view_and_the_near_side() -> None:
+    assert analyzed("plain").view is View.SIDE
+    assert analyzed("plain").side is Side.RIGHT
+    assert analyzed("facing_left").side is Side.LEFT
+
+
+def test_phases_before_the_first_rep_are_setup_then_standing() -> None:
+    hs, result = synthetic("plain"), analyzed("plain")
+    first = hs.reps[0].start_frame
+    before = set(result.frame_phase[:first])
+    assert before <= {Phase.SETUP, Phase.STANDING}
+    assert result.frame_phase[first - 1] is Phase.STANDING
+    assert Phase.BOTTOM in result.frame_phase
+
+
+def test_side_view_set_has_no_view_note() -> None:
+    assert not any("view" in note for note in analyzed("plain").notes)
+
+
+def test_front_view_set_notes_the_view() -> None:
+    hs = hinge_set(3, FPS, view=View.FRONT, **COMPACT)
+    result = analyze_track(hs.track, Exercise.AUTO, TH)
+    assert result.view is View.FRONT
+    assert any("front view" in note and "side" in note for note in result.notes)
+
+
+def test_empty_track_notes_no_person() -> None:
+    result = analyze_track(empty_track(60), Exercise.AUTO, TH)
+    assert result.reps == ()
+    assert result.side is None
+    assert any("no person" in note for note in result.notes)
+
+
+def test_missing_person_share_is_noted() -> None:
+    notes = analyzed("long_gap_at_a_bottom").notes
+    assert any("no person was found in" in note for note in notes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="analysis.py Analyzer._calibrate takes any 0.4 s with |hip| <= 25 and "
+    "knee <= 35 deg as the setup posture, without checking the lifter is still: "
+    "a walk-in calibrates mid-stride (hip ~10 deg, trunk 3 deg instead of 3 and 0)",
+)
+def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
+    setup = analyzed("walk_in").setup
+    assert setup["hip_flexion_deg"] == pytest.approx(STANDING.hip_deg, abs=1.0)
+    assert setup["trunk_incline_deg"] == pytest.approx(STANDING.trunk_deg, abs=1.0)
