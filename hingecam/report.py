@@ -307,17 +307,26 @@ def _not_judged(reps: Sequence[Rep]) -> list[dict[str, Any]]:
 
 
 def _headline(
-    status: str, n_reps: int, n_flagged: int, focus: dict[str, Any] | None
+    status: str, verdicts: Sequence[str], n_flagged: int, focus: dict[str, Any] | None
 ) -> str:
     if status == "no_person":
         return "No person was found in the video, so nothing could be judged."
     if status == "no_reps":
         return "A person was found, but no complete rep was counted."
+    n_reps = len(verdicts)
+    clean = sum(1 for v in verdicts if v == CLEAN_VERDICT)
+    unjudged = sum(1 for v in verdicts if v == NOT_JUDGED_VERDICT)
     reps = f"{n_reps} rep{'s' if n_reps != 1 else ''}"
-    if n_flagged == 0:
+    if unjudged == n_reps:
+        return f"{reps} counted, but none could be judged (see the notes)."
+    parts = [f"{clean} clean"] if clean else []
+    if n_flagged:
+        parts.append(f"{n_flagged} flagged")
+    if unjudged:
+        parts.append(f"{unjudged} not judged")
+    if n_flagged == 0 and not unjudged:
         return f"{reps}, nothing flagged."
-    clean = n_reps - n_flagged
-    text = f"{reps}: {clean} clean, {n_flagged} flagged."
+    text = f"{reps}: {', '.join(parts)}."
     if focus is not None:
         text += (
             f" Main thing to work on: {focus['label']}"
@@ -344,6 +353,7 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
     status = "no_person" if not found else ("no_reps" if not reps else "ok")
     flagged = [r for r in reps if rep_flags(r)]
     focus = _main_focus(reps)
+    verdicts = [rep_verdict(r) for r in reps]
 
     meta = {
         "hingecam_version": __version__,
@@ -369,10 +379,11 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
     summary = {
         "status": status,
         "person_found": found,
-        "headline": _headline(status, len(reps), len(flagged), focus),
+        "headline": _headline(status, verdicts, len(flagged), focus),
         "rep_count": len(reps),
         "reps_with_fault": len(flagged),
-        "reps_clean": sum(1 for r in reps if rep_verdict(r) == CLEAN_VERDICT),
+        "reps_clean": verdicts.count(CLEAN_VERDICT),
+        "reps_not_judged": verdicts.count(NOT_JUDGED_VERDICT),
         "fault_counts": _fault_counts(reps),
         "main_focus": focus,
         "not_judged": _not_judged(reps),

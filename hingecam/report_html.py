@@ -423,6 +423,14 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
             + (f'<p class="cue">{_e(_cap(focus["cue"]))}</p>' if focus["cue"] else "")
             + f'<p class="muted">Flagged on {word} {_e(rep_list)} of {n}.</p></div>'
         )
+    elif summary["status"] == "ok" and summary["reps_clean"] == 0:
+        right = (
+            '<div class="focus note"><p class="label">Main thing to work on</p>'
+            '<p class="what">Nothing could be judged</p>'
+            '<p class="muted">The reps were counted, but the checks need a clearer '
+            "view. Film side-on with the camera at hip height, 2-4 m away, your "
+            "whole body from head to feet in frame.</p></div>"
+        )
     elif summary["status"] == "ok":
         right = (
             '<div class="focus clean"><p class="label">Main thing to work on</p>'
@@ -452,14 +460,18 @@ def _tally(summary: dict[str, Any], *, limited: bool) -> str:
     if summary["status"] != "ok":
         return str(summary["headline"])
     flagged, clean = summary["reps_with_fault"], summary["reps_clean"]
-    if flagged == 0:
-        return "Nothing was flagged on any rep." if clean else summary["headline"]
+    unjudged = summary["reps_not_judged"]
+    if unjudged == n:
+        return "None of them could be judged: see the note below."
     caveat = " in what could be judged" if limited and summary["not_judged"] else ""
-    text = f"{clean} clean{caveat}, {flagged} with something to work on"
-    unjudged = n - clean - flagged
+    if flagged == 0 and not unjudged:
+        return f"Nothing was flagged on any rep{caveat}."
+    parts = [f"{clean} clean{caveat}"]
+    if flagged:
+        parts.append(f"{flagged} with something to work on")
     if unjudged:
-        text += f", {unjudged} not judged"
-    return text + "."
+        parts.append(f"{unjudged} not judged")
+    return ", ".join(parts) + "."
 
 
 def _rep_title(rep: Rep) -> str:
@@ -485,12 +497,18 @@ def _notes(result: AnalysisResult, report: dict[str, Any]) -> str:
     limited = _view_limited(result)
     if not (notes or not_judged or limited):
         return ""
-    items = [
-        f"<li><b>{_e(item['label'].capitalize())}</b> was not judged on any rep"
-        + (f": {_e(_sentence(item['reason']))}" if item["reason"] else ".")
-        + "</li>"
-        for item in not_judged
-    ]
+    by_reason: dict[str, list[str]] = {}
+    for item in not_judged:
+        by_reason.setdefault(item["reason"], []).append(item["label"])
+    items = []
+    for reason, labels in by_reason.items():
+        names = _cap(_and_list(labels))
+        verb = "was" if len(labels) == 1 else "were"
+        items.append(
+            f"<li><b>{_e(names)}</b> {verb} not judged on any rep"
+            + (f": {_e(_sentence(reason))}" if reason else ".")
+            + "</li>"
+        )
     items += [f"<li>{_e(_sentence(note))}</li>" for note in notes]
     if limited:
         view = VIEW_LABELS.get(result.view, result.view.value)

@@ -54,6 +54,7 @@ SUMMARY_KEYS = {
     "rep_count",
     "reps_with_fault",
     "reps_clean",
+    "reps_not_judged",
     "fault_counts",
     "main_focus",
     "not_judged",
@@ -162,6 +163,9 @@ def test_summary_counts_faults_and_picks_most_frequent_as_main_focus(
     assert summary["status"] == "ok"
     assert (summary["rep_count"], summary["reps_with_fault"]) == (5, 3)
     assert summary["reps_clean"] == 2
+    assert summary["headline"] == (
+        "5 reps: 2 clean, 3 flagged. Main thing to work on: rounded spine (2 of 5 reps)."
+    )
     assert summary["fault_counts"]["rounded_spine"] == {
         "ok": 3,
         "flagged": 2,
@@ -230,6 +234,13 @@ def test_rep_with_only_unjudged_checks_is_not_called_clean() -> None:
     report = build_report(result)
     assert report.reps[0]["verdict"] == "not judged"
     assert report.summary["reps_clean"] == 0
+    assert report.summary["reps_not_judged"] == 1
+    assert report.summary["headline"] == (
+        "1 rep counted, but none could be judged (see the notes)."
+    )
+    page = render_html(result)
+    assert "Nothing could be judged" in page
+    assert "Nothing flagged" not in page
 
 
 # --- CSV --------------------------------------------------------------------
@@ -333,6 +344,7 @@ def test_html_gives_each_flagged_rep_a_cue_line_and_clean_reps_none() -> None:
 def test_html_tells_when_the_view_limited_what_was_judged() -> None:
     page = render_html(make_analysis_result(3, view=View.OBLIQUE))
     assert "The camera view limited what could be judged" in page
+    assert "<b>Rounded spine and hips rose first</b> were not judged" not in page
     assert "<b>Rounded spine</b> was not judged on any rep" in page
     side = render_html(make_analysis_result(3))
     assert "The camera view limited" not in side
