@@ -160,7 +160,7 @@ thead th {
 }
 thead th.chk { width: 86px; line-height: 1.25; }
 tbody tr:last-child td { border-bottom: 0; }
-td.num { white-space: nowrap; width: 1%; }
+td.num, td:first-child { white-space: nowrap; width: 1%; }
 td.verdict, th.verdict { padding-left: 16px; }
 td.verdict .chip { font-size: 12.5px; padding: 2px 10px 2px 8px; border-radius: 8px; }
 td.chk { white-space: nowrap; text-align: center; }
@@ -614,7 +614,7 @@ def _plots(result: AnalysisResult) -> str:
         "<h2>Over time</h2>"
         f'<div class="card plot">{svg}'
         '<p class="legend">Shaded bands are reps (green clean, amber or red '
-        "flagged); the dotted line is the bottom of each rep, the dashed line "
+        "flagged, grey not judged); the dotted line is the bottom of each rep, the dashed line "
         "your setup posture, and dots mark where a check was flagged. Gaps are "
         "frames where the body was not seen well enough to measure.</p>"
         "</div></section>"

@@ -16,8 +16,14 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hingecam.datatypes import AnalysisResult, Fault, Outcome, Severity
-from hingecam.report import MEASURE_LABELS, fault_label, rep_severity
+from hingecam.datatypes import AnalysisResult, Fault, Outcome, Rep, Severity
+from hingecam.report import (
+    MEASURE_LABELS,
+    NOT_JUDGED_VERDICT,
+    fault_label,
+    rep_severity,
+    rep_verdict,
+)
 
 PLOT_MEASURES: tuple[str, ...] = (
     "trunk_incline_deg",
@@ -51,7 +57,18 @@ SEVERITY_COLOURS: Mapping[Severity, str] = {
     Severity.FAULT: "#b91c1c",
 }
 
-_BAND = {None: "#16a34a", Severity.NOTE: "#64748b"} | dict(SEVERITY_COLOURS)
+_CLEAN = "#16a34a"
+_NOT_JUDGED = "#94a3b8"
+
+
+def _band_colour(rep: Rep) -> str:
+    """Green for a clean rep, grey when nothing could be judged, else severity."""
+    severity = rep_severity(rep)
+    if severity is not None:
+        return SEVERITY_COLOURS[severity]
+    return _NOT_JUDGED if rep_verdict(rep) == NOT_JUDGED_VERDICT else _CLEAN
+
+
 _INK = "#1f2933"
 _MUTED = "#6b7280"
 _GRID = "#e5e7eb"
@@ -113,7 +130,7 @@ def _draw_panel(
 ) -> None:
     label, unit = MEASURE_LABELS.get(name, (name, ""))
     for rep in result.reps:
-        colour = _BAND[rep_severity(rep)]
+        colour = _band_colour(rep)
         ax.axvspan(rep.start_s, rep.end_s, color=colour, alpha=0.07, lw=0)
         ax.axvline(rep.bottom_s, color=colour, alpha=0.25, lw=0.8, ls=":")
     finite = np.isfinite(y)
@@ -233,7 +250,7 @@ def _label_reps(ax: Axes, result: AnalysisResult) -> None:
             va="bottom",
             fontsize=8,
             fontweight="bold",
-            color=_BAND[rep_severity(rep)],
+            color=_band_colour(rep),
             annotation_clip=False,
         )
 
