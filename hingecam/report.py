@@ -61,7 +61,7 @@ MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
 
 VIEW_LABELS: Mapping[View, str] = {
     View.SIDE: "side view",
-    View.OBLIQUE: "oblique (about 45 deg) view",
+    View.OBLIQUE: "oblique (about 45°) view",
     View.FRONT: "front or back view",
     View.UNKNOWN: "unknown view",
 }
