@@ -14,9 +14,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories import (
     Camera,
+    Pattern,
     Posture,
     back_mask,
     back_profile_of,
+    hinge_set,
     make_pose,
     track_from_poses,
 )
@@ -127,6 +129,17 @@ def test_measures_of_stick_figure_match_its_angles_within_half_a_degree(name) ->
     expected = posture.measures()
     for field in ANGLES:
         assert first(m, field) == pytest.approx(expected[field], abs=0.5), field
+
+
+@pytest.mark.parametrize("pattern", list(Pattern))
+@pytest.mark.parametrize("facing", [1, -1])
+def test_measures_of_a_whole_set_match_the_generator_truth(pattern, facing) -> None:
+    hs = hinge_set(2, 10.0, pattern=pattern, facing=facing, stand_s=0.5, end_s=0.3)
+    m = compute_measures(hs.track)
+    for field in (*ANGLES, "spine_bow_norm"):
+        np.testing.assert_allclose(
+            getattr(m, field), hs.truth[field], atol=0.5, err_msg=field
+        )
 
 
 def test_hip_flexion_is_trunk_minus_thigh_by_hand() -> None:
