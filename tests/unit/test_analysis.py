@@ -4,6 +4,7 @@ the generator's truth, determinism, and the notes a user reads."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from factories import (
     HingeSet,
     Occlusion,
     Pattern,
+    back_mask,
+    back_profile_of,
     empty_track,
     hinge_set,
     poses_of,
@@ -26,12 +29,14 @@ from hingecam.analysis import Analyzer, analyze_track
 from hingecam.datatypes import (
     AnalysisResult,
     Exercise,
+    Fault,
     FrameAnalysis,
     Phase,
     PoseTrack,
     Side,
     View,
 )
+from hingecam.landmarks import SIDE_POINTS
 from hingecam.thresholds import Thresholds
 
 TH = Thresholds()
@@ -317,3 +322,39 @@ def test_oblique_view_note_reads_an_oblique_view() -> None:
     hs = hinge_set(2, FPS, view=View.OBLIQUE, **COMPACT)
     notes = analyze_track(hs.track, Exercise.AUTO, TH).notes
     assert any("an oblique view" in note for note in notes)
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize(
+    ("pattern", "rounded"), [(Pattern.ROUNDED_SPINE, True), (Pattern.HINGE, False)]
+)
+def test_person_masks_on_the_poses_give_the_rounded_spine_verdict(
+    facing, pattern, rounded
+) -> None:
+    # No precomputed back profile: the analyzer walks each frame's mask itself.
+    hs = hinge_set(
+        2, 24.0, pattern=pattern, facing=facing, image_wh=(320, 240), **COMPACT
+    )
+    track = hs.track
+    side = Side.RIGHT if facing == 1 else Side.LEFT
+    pts = SIDE_POINTS[side]
+    analyzer = Analyzer(Exercise.RDL, TH, track.image_wh)
+    for (index, t_s, pose, people, _), bow in zip(
+        poses_of(track), hs.truth["spine_bow_norm"], strict=True
+    ):
+        px = pose.xy_px
+        mask = back_mask(
+            track.image_wh,
+            px[pts["hip"]],
+            px[pts["shoulder"]],
+            facing,
+            back_profile_of(bow),
+        )
+        analyzer.push(index, t_s, dataclasses.replace(pose, mask=mask), people)
+    analyzer.finish()
+    assert len(analyzer.reps) == 2
+    np.testing.assert_allclose(
+        analyzer.track().back_profile, track.back_profile, atol=2.5 / (0.3 * 240)
+    )
+    for rep in analyzer.reps:
+        assert any(c.fault is Fault.ROUNDED_SPINE for c in rep.flags) is rounded
