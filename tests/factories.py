@@ -96,7 +96,10 @@ _ROLE_LANDMARKS: dict[str, tuple[Landmark, Landmark]] = {
     "mouth": (L.MOUTH_LEFT, L.MOUTH_RIGHT),
 }
 
-_LEG_ROLES = ("knee", "ankle", "heel", "toe")
+_ROLES = tuple(_ROLE_LANDMARKS)
+_LEFT_IDX = np.array([int(_ROLE_LANDMARKS[r][0]) for r in _ROLES])
+_RIGHT_IDX = np.array([int(_ROLE_LANDMARKS[r][1]) for r in _ROLES])
+_HALF = np.array([_HALF_WIDTH[r] for r in _ROLES])
 _BODY_ROLES = ("shoulder", "hip", "knee", "ankle")
 
 VIEW_YAW_DEG = {View.SIDE: 90.0, View.OBLIQUE: 45.0, View.FRONT: 0.0}
@@ -270,28 +273,29 @@ def pose_arrays(
         [-camera.far_offset_px * sx, -camera.far_offset_px / 2 * abs(math.sin(yaw))]
     )
 
-    def place(fu: NDArray[np.float64], lateral: float) -> tuple[NDArray, NDArray]:
-        x = fu[0] * fwd[0] + lateral * left[0]
-        z = fu[0] * fwd[1] + lateral * left[1]
-        px = np.array([x0 + x * h, floor_px - fu[1] * h])
-        wm = np.array([x, -fu[1], z]) * METRES_PER_UNIT
+    def place(
+        fu: NDArray[np.float64], lateral: NDArray[np.float64]
+    ) -> tuple[NDArray, NDArray]:
+        """(R, 2) forward/up points at (R,) lateral offsets -> pixels, world."""
+        x = fu[:, 0] * fwd[0] + lateral * left[0]
+        z = fu[:, 0] * fwd[1] + lateral * left[1]
+        px = np.stack([x0 + x * h, floor_px - fu[:, 1] * h], axis=-1)
+        wm = np.stack([x, -fu[:, 1], z], axis=-1) * METRES_PER_UNIT
         return px, wm
 
     points = _body_points(posture, far_leg)
-    for role, (lm_left, lm_right) in _ROLE_LANDMARKS.items():
-        near_fu, far_fu = points[role]
-        half = _HALF_WIDTH[role]
-        for lm, lateral in ((lm_left, half), (lm_right, -half)):
-            is_near = (lateral > 0) == near_is_left
-            fu = near_fu if is_near else far_fu
-            px, wm = place(fu, lateral)
-            if not is_near:
-                px = px + far_shift
-            xy_px[lm] = px
-            world[lm] = wm
-            vis[lm] = camera.near_visibility if is_near else far_vis
-    px, wm = place(points["nose"][0], 0.0)
-    xy_px[L.NOSE], world[L.NOSE], vis[L.NOSE] = px, wm, camera.near_visibility
+    near_fu = np.stack([points[r][0] for r in _ROLES])
+    far_fu = np.stack([points[r][1] for r in _ROLES])
+    for idx, lateral, is_near in (
+        (_LEFT_IDX, _HALF, near_is_left),
+        (_RIGHT_IDX, -_HALF, not near_is_left),
+    ):
+        px, wm = place(near_fu if is_near else far_fu, lateral)
+        xy_px[idx] = px if is_near else px + far_shift
+        world[idx] = wm
+        vis[idx] = camera.near_visibility if is_near else far_vis
+    px, wm = place(points["nose"][0][None], np.zeros(1))
+    xy_px[L.NOSE], world[L.NOSE], vis[L.NOSE] = px[0], wm[0], camera.near_visibility
 
     hip_mid = (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
     world = world - hip_mid

@@ -358,3 +358,29 @@ def test_person_masks_on_the_poses_give_the_rounded_spine_verdict(
     )
     for rep in analyzer.reps:
         assert any(c.fault is Fault.ROUNDED_SPINE for c in rep.flags) is rounded
+
+
+def test_zero_frames_note_that_nothing_was_read() -> None:
+    result = analyze_track(empty_track(0), Exercise.AUTO, TH)
+    assert result.reps == () and len(result.series) == 0
+    assert any("no frames" in note for note in result.notes)
+
+
+def test_front_view_asks_the_lifter_to_turn_sideways_live() -> None:
+    hs = hinge_set(1, FPS, view=View.FRONT, **COMPACT)
+    _, frames = stream(hs.track, live=True)
+    hints = [a.setup_hint for a in frames]
+    assert hints[0] is None  # hints need evidence for a while first
+    assert any(h is not None and "sideways" in h for h in hints)
+
+
+def test_side_view_set_gets_no_setup_hint(live_and_offline) -> None:
+    _, _, _, off_frames, live_frames = live_and_offline
+    assert {a.setup_hint for a in off_frames + live_frames} == {None}
+
+
+def test_two_people_in_view_are_noted() -> None:
+    hs = synthetic("plain")
+    track = dataclasses.replace(hs.track, people=np.full(len(hs.track), 2, np.int16))
+    notes = analyze_track(track, Exercise.AUTO, TH).notes
+    assert any("more than one person" in note for note in notes)
