@@ -313,11 +313,6 @@ def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     assert setup["trunk_incline_deg"] == pytest.approx(STANDING.trunk_deg, abs=1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analysis.py _notes (and rules.py _needs_side) write 'from a {view} view', "
-    "which reads 'from a oblique view'",
-)
 def test_oblique_view_note_reads_an_oblique_view() -> None:
     hs = hinge_set(2, FPS, view=View.OBLIQUE, **COMPACT)
     notes = analyze_track(hs.track, Exercise.AUTO, TH).notes
