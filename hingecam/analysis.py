@@ -39,11 +39,16 @@ from hingecam.datatypes import (
 from hingecam.landmarks import SIDE_POINTS, Landmark, side_visibility
 from hingecam.reps import RepEvent, RepSegmenter
 from hingecam.rules import RepWindow, evaluate_rep, rep_peaks
-from hingecam.smoothing import OneEuroFilter, gaussian_at
+from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
 from hingecam.thresholds import PROFILES, Thresholds
 
 FIELDS = MeasureSeries.ANGLE_FIELDS
 SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
+
+HAMPEL_HALF_WINDOW_S = 0.1
+"""Half-width of the outlier test window: a one- or two-frame glitch at 30 fps."""
+HAMPEL_FLOOR = np.array([15.0 if f.endswith("_deg") else 0.15 for f in FIELDS])
+"""Deviations smaller than this (deg, or body-length ratios) are never outliers."""
 
 SIDE_TAU_S = 1.0
 """Time constant of the running side/facing estimates: a turn is followed within ~1 s."""
@@ -118,6 +123,14 @@ class Analyzer:
         self._rows = _TrackRows()
         self._pending: deque[_Pending] = deque()
         self._window: deque[tuple[float, NDArray[np.float64]]] = deque()
+        self._tested = 0  # samples of _window already outlier-tested
+        self._good: tuple[float, NDArray[np.float64]] | None = (
+            None  # last frame not a glitch
+        )
+        self._gate_keys = [
+            FIELDS.index(f)
+            for f in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
+        ]
         self._filters = [
             OneEuroFilter(
                 thresholds.live_min_cutoff_hz,
@@ -173,6 +186,7 @@ class Analyzer:
             back_profile = self._back_profile(pose, side, facing)
         self._append_row(t_s, pose, people, back_profile)
         raw, view = self._raw_measures(pose, side, facing, back_profile)
+        raw = self._gate_glitch(t_s, raw)
         hint = self._hint(t_s, pose, people, view, brightness)
         self._pending.append(
             _Pending(index, t_s, pose, raw, side if pose else None, view, hint)
@@ -291,6 +305,25 @@ class Analyzer:
         )
         return np.array([float(getattr(m, f)[0]) for f in FIELDS]), m.view[0]
 
+    def _gate_glitch(self, t_s: float, raw: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Drop a frame whose key angles moved faster than a body can (a landmark swap)."""
+        keys = self._gate_keys
+        if not np.isfinite(raw[keys]).any():
+            return raw
+        if self._good is not None:
+            t0, ref = self._good
+            dt = t_s - t0
+            if 0 < dt < self.th.glitch_reanchor_s:
+                with np.errstate(invalid="ignore"):
+                    speed = np.abs(raw[keys] - ref[keys]) / dt
+                if np.nanmax(speed, initial=0.0) > self.th.glitch_max_speed_deg_s:
+                    return np.full_like(raw, np.nan)
+        self._good = (
+            t_s,
+            np.where(np.isfinite(raw), raw, self._good[1] if self._good else raw),
+        )
+        return raw
+
     def _hint(
         self,
         t_s: float,
@@ -333,8 +366,28 @@ class Analyzer:
                 return text
         return None
 
+    def _reject_outliers(self, final: bool) -> None:
+        """Outlier-test each raw sample once its own Hampel window is complete."""
+        if self.live or not self._window:
+            return
+        latest = self._window[-1][0]
+        t = np.fromiter((w[0] for w in self._window), float, len(self._window))
+        x = np.stack([w[1] for w in self._window])
+        while self._tested < len(self._window) and (
+            final or t[self._tested] <= latest - HAMPEL_HALF_WINDOW_S
+        ):
+            bad = hampel_outliers(
+                t, x, self._tested, HAMPEL_HALF_WINDOW_S, HAMPEL_FLOOR
+            )
+            if bad.any():
+                cleaned = self._window[self._tested][1].copy()
+                cleaned[bad] = np.nan
+                self._window[self._tested] = (t[self._tested], cleaned)
+            self._tested += 1
+
     def _drain(self, final: bool) -> list[FrameAnalysis]:
         out: list[FrameAnalysis] = []
+        self._reject_outliers(final)
         latest = self._window[-1][0] if self._window else 0.0
         while self._pending and (
             final or self.live or self._pending[0].t_s <= latest - self.lag_s
@@ -344,8 +397,9 @@ class Analyzer:
         # Keep only what later frames' windows still need.
         if self._pending:
             keep_from = self._pending[0].t_s - self.lag_s - 1e-9
-            while self._window and self._window[0][0] < keep_from:
+            while self._window and self._window[0][0] < keep_from and self._tested > 0:
                 self._window.popleft()
+                self._tested -= 1
         return out
 
     def _smooth(self, p: _Pending) -> NDArray[np.float64]:
@@ -531,7 +585,7 @@ class Analyzer:
             )
         if view is not View.SIDE:
             notes.append(
-                f"filmed from a {view.value} view: the spine's shape, squatting vs hinging and "
+                f"filmed from {'an' if view.value[0] in 'aeiou' else 'a'} {view.value} view: the spine's shape, squatting vs hinging and "
                 "the knees cannot be judged from here; film from the side at hip height"
             )
         elif any(rep.view is not View.SIDE for rep in self.reps):

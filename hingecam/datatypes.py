@@ -53,7 +53,6 @@ class Fault(enum.Enum):
     HIPS_RISE_FIRST = "hips_rise_first"
     SHALLOW_HINGE = "shallow_hinge"
     LEAN_BACK = "lean_back"
-    HEAD_POSITION = "head_position"
 
 
 class Outcome(enum.Enum):
@@ -127,7 +126,9 @@ class Pose:
         ):
             value = getattr(self, name)
             if value.shape != shape:
-                raise ValueError(f"Pose.{name} must have shape {shape}, got {value.shape}")
+                raise ValueError(
+                    f"Pose.{name} must have shape {shape}, got {value.shape}"
+                )
 
     @property
     def xy_px(self) -> NDArray[np.float32]:
@@ -208,6 +209,7 @@ class MeasureSeries:
     shoulder_height_norm: NDArray[np.float64]
     head_offset_deg: NDArray[np.float64]
     spine_bow_norm: NDArray[np.float64]
+    back_offset_norm: NDArray[np.float64]
 
     ANGLE_FIELDS = (
         "hip_flexion_deg",
@@ -219,6 +221,7 @@ class MeasureSeries:
         "shoulder_height_norm",
         "head_offset_deg",
         "spine_bow_norm",
+        "back_offset_norm",
     )
 
     def __len__(self) -> int:

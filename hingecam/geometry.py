@@ -15,7 +15,8 @@ when the distal-to-proximal vector leans *forward* (towards where the lifter fac
 | hip_back_norm          | hip x minus ankle x          | hip over the ankle            | hip ahead of the ankle; in leg lengths |
 | hip_height_norm        | hip y minus ankle y          | hip at ankle height           | up; in leg lengths              |
 | shoulder_height_norm   | shoulder y minus ankle y     | shoulder at ankle height      | up; in leg lengths              |
-| spine_bow_norm         | back silhouette (mask)       | back edge on a straight line  | mid-back bulges out (rounding); in shoulder-hip chord lengths |
+| spine_bow_norm         | back silhouette (mask)       | back edge on a straight line  | mid-back bulges beyond the line joining its ends (rounding); in chord lengths |
+| back_offset_norm       | back silhouette (mask)       | back edge on the chord        | mean distance of the mid-back edge from the hip-shoulder chord; in chord lengths |
 
 Leg length is thigh plus shin length in the same frame. Missing or low-visibility
 inputs give NaN, which propagates.
@@ -182,6 +183,7 @@ def compute_measures(
         shoulder_height_norm=shoulder_height,
         head_offset_deg=wrap_deg(neck - trunk),
         spine_bow_norm=spine_bow(track.back_profile.astype(np.float64)),
+        back_offset_norm=back_offset(track.back_profile.astype(np.float64)),
     )
 
 
@@ -242,12 +244,12 @@ def back_profile(
 
 
 def spine_bow(profile: FloatArray) -> FloatArray:
-    """How far the back's silhouette bulges beyond a straight line.
+    """How far the back's outline bulges beyond the straight line joining its ends.
 
-    The straight reference joins the profile at 25% and 90% of the chord (the
-    lower back just above the glutes, and the upper back below the neck); the
-    bow is the largest distance of the profile between them beyond that line,
-    in chord lengths. A dowel-flat back gives about 0.
+    The dowel test in 2D: a neutral back's outline from the tailbone end (hip) to
+    the upper back (shoulder) is close to a straight line; a rounded back humps
+    away from it. The bow is the largest distance of the profile beyond that
+    line, in chord lengths; about 0 for a flat back.
 
     Args:
         profile: (..., BACK_PROFILE_SAMPLES) from back_profile().
@@ -255,17 +257,29 @@ def spine_bow(profile: FloatArray) -> FloatArray:
     Returns:
         (...) bow in chord lengths, NaN where the profile has gaps.
     """
-    t = BACK_T
-    i0 = int(np.argmin(np.abs(t - 0.25)))
-    i1 = int(np.argmin(np.abs(t - 0.875)))
-    seg = profile[..., i0 : i1 + 1]
-    line = profile[..., i0 : i0 + 1] + (
-        profile[..., i1 : i1 + 1] - profile[..., i0 : i0 + 1]
-    ) * ((t[i0 : i1 + 1] - t[i0]) / (t[i1] - t[i0]))
+    p = np.asarray(profile, dtype=np.float64)
+    line = p[..., :1] + (p[..., -1:] - p[..., :1]) * BACK_T
     with np.errstate(invalid="ignore"):
-        bow = np.max(seg - line, axis=-1)
-    bow[np.isnan(seg).any(axis=-1)] = np.nan
-    return bow
+        bow = np.max(p[..., 1:-1] - line[..., 1:-1], axis=-1)
+    return np.where(np.isnan(p).any(axis=-1), np.nan, bow)
+
+
+def back_offset(profile: FloatArray) -> FloatArray:
+    """Mean distance of the mid-back outline (25-75% of the chord) from the chord.
+
+    Grows when the upper back rounds and the shoulders roll forward of the back's
+    line; compared with the lifter's own standing value, never absolutely
+    (clothing and build set the baseline).
+
+    Args:
+        profile: (..., BACK_PROFILE_SAMPLES) from back_profile().
+
+    Returns:
+        (...) chord lengths, NaN where the mid-back has gaps.
+    """
+    p = np.asarray(profile, dtype=np.float64)
+    mid = (BACK_T >= 0.25) & (BACK_T <= 0.75)
+    return np.asarray(p[..., mid].mean(axis=-1))
 
 
 def view_ratio(xy_norm: NDArray[np.floating], image_wh: tuple[int, int]) -> FloatArray:

@@ -38,7 +38,7 @@ class RepSegmenter:
     """Counts reps from hip flexion with enter/exit hysteresis.
 
     States: SETUP until the lifter has stood still once (or, with `from_floor`,
-    until a deep start is seen), then STANDING -> DESCENT -> BOTTOM -> ASCENT ->
+    until the lifter is seen deep enough to be at the bar on the floor), then STANDING -> DESCENT -> BOTTOM -> ASCENT ->
     STANDING. A rep is emitted when the lifter returns to standing after a deep
     enough bottom, within the duration limits. Excursions that are too shallow,
     too quick or too long are dropped silently.
@@ -47,7 +47,8 @@ class RepSegmenter:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
             rep_min_duration_s, rep_max_duration_s.
         from_floor: a rep may begin at the bottom (a deadlift's first pull):
-            the first ascent counts when the set starts deep enough.
+            an ascent counts before any standing when it starts at least
+            rep_floor_start_deg deep.
     """
 
     def __init__(self, thresholds: Thresholds, from_floor: bool = False) -> None:
@@ -62,7 +63,6 @@ class RepSegmenter:
         self._start: tuple[int, float] | None = None
         self._last_low: tuple[int, float] | None = None
         self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
-        self._seen_any = False
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration)."""
@@ -83,11 +83,11 @@ class RepSegmenter:
             return None
         rel = hip_flexion_deg - self._ref()
         th = self.th
-        first = not self._seen_any
-        self._seen_any = True
 
         if self.phase is Phase.SETUP:
-            if first and self.from_floor and rel >= th.rep_floor_start_deg:
+            # Before the lifter has ever stood, only a deadlift's pull from the
+            # floor can start a rep: walking in and bending to the bar are not reps.
+            if self.from_floor and rel >= th.rep_floor_start_deg:
                 self._begin(frame, t_s)
                 self._peak = (frame, t_s, rel)
                 self.phase = Phase.BOTTOM

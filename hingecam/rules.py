@@ -24,7 +24,6 @@ CUES: dict[Fault, str] = {
     Fault.HIPS_RISE_FIRST: "lift your chest and hips together: push the floor away",
     Fault.SHALLOW_HINGE: "push your hips further back to hinge deeper",
     Fault.LEAN_BACK: "finish tall: squeeze your glutes, don't lean back",
-    Fault.HEAD_POSITION: "keep your neck in line with your back",
 }
 """Plain-words coaching cue per fault, shown live and in the report."""
 
@@ -35,7 +34,6 @@ SEVERITY: dict[Fault, Severity] = {
     Fault.HIPS_RISE_FIRST: Severity.FAULT,
     Fault.SHALLOW_HINGE: Severity.WARNING,
     Fault.LEAN_BACK: Severity.NOTE,
-    Fault.HEAD_POSITION: Severity.NOTE,
 }
 
 MAIN_FAULTS = (
@@ -125,7 +123,8 @@ def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
     view = win.dominant_view().value
     return _not_judged(
         fault,
-        f"the camera saw this rep from a {view} view; judging this needs a side view",
+        f"the camera saw this rep from {'an' if view[0] in 'aeiou' else 'a'} {view} view; "
+        "judging this needs a side view",
     )
 
 
@@ -138,53 +137,79 @@ def _bottom_band(win: RepWindow, fraction: float = 0.7) -> NDArray[np.bool_]:
 
 
 def _ref(setup: dict[str, float], name: str, win: RepWindow) -> float:
-    """The lifter's setup value, else the rep's own start (least flexed) value."""
+    """The lifter's setup value, else the value at the rep's most upright frame
+    (its start for a rep from standing, its lockout for a pull from the floor)."""
     value = setup.get(name, math.nan)
     if math.isfinite(value):
         return value
+    hip = win["hip_flexion_deg"]
     series = win[name]
-    finite = np.flatnonzero(np.isfinite(series))
-    return float(series[finite[0]]) if finite.size else math.nan
+    ok = np.flatnonzero(np.isfinite(series) & np.isfinite(hip))
+    return float(series[ok[np.argmin(hip[ok])]]) if ok.size else math.nan
 
 
 def check_rounded_spine(
     win: RepWindow, setup: dict[str, float], th: Thresholds
 ) -> Check:
-    """Rounded spine: the back's silhouette bows out more than in the setup posture.
+    """Rounded spine: the back leaves the straight line of the dowel test.
 
-    Proxy: spine_bow_norm (the person mask's back edge between hip and shoulder
-    against a straight line), compared with setup, over the deepest part of the
-    rep; the 75th percentile must exceed the limit, so one bad mask frame is not
-    enough. Side view only. Fails with loose clothing (a hoodie bows by itself),
-    a plate or the arms hiding the back, or a background the mask merges with.
+    Two 2D proxies from the person mask, over the deepest part of the rep
+    (median, so one bad mask frame is not enough), each divided by its limit;
+    the larger is the score, flagged at 1:
+      - bow: the back's outline humps beyond the line joining its hip and
+        shoulder ends (spine_bow_norm), a lower- or mid-back rounding;
+      - offset rise: the mid-back outline moves away from the hip-shoulder chord
+        compared with standing (back_offset_norm vs the setup posture, else the
+        rep's most upright frame), the upper back and shoulders rolling forward.
+    The ear against the shoulder-hip line was tried and left out: where the arms
+    are (a dowel behind the neck, a bell hanging) moves the shoulder landmark
+    more than a rounded neck does. Side view only. Fails with loose clothing, a
+    plate or the arms hiding the back, or a background the mask merges with.
     """
     fault = Fault.ROUNDED_SPINE
     if (blocked := _needs_side(fault, win, th)) is not None:
         return blocked
-    band = _bottom_band(win, 0.5)
-    bow = win["spine_bow_norm"]
-    ref = setup.get("spine_bow_norm", math.nan)
-    if not math.isfinite(ref):
-        ref = float(np.nanmin(bow)) if np.isfinite(bow).any() else math.nan
-    vals = bow[band & np.isfinite(bow)]
-    if vals.size < 3 or not math.isfinite(ref):
+    band = _bottom_band(win, 0.7)
+
+    def median(name: str) -> float:
+        vals = win[name][band]
+        vals = vals[np.isfinite(vals)]
+        return float(np.median(vals)) if vals.size >= 3 else math.nan
+
+    bow = median("spine_bow_norm")
+    offset = median("back_offset_norm") - _ref(setup, "back_offset_norm", win)
+    parts = {
+        "spine_bow_norm": (bow, th.spine_bow_max_norm),
+        "back_offset_norm": (offset, th.spine_offset_rise_norm),
+    }
+    scores = {k: v / limit for k, (v, limit) in parts.items() if math.isfinite(v)}
+    if not scores:
         return _not_judged(
-            fault, "the back's outline could not be seen clearly enough", "chord"
+            fault, "the back's outline could not be seen clearly enough", "score"
         )
-    increase = float(np.percentile(vals, 75)) - ref
-    idx_band = np.flatnonzero(band & np.isfinite(bow))
-    worst = int(idx_band[np.argmax(bow[idx_band])])
-    flagged = increase >= th.spine_bow_max_increase
+    key = max(scores, key=lambda k: scores[k])
+    idx = np.flatnonzero(band & np.isfinite(win[key]))
+    worst = int(idx[np.argmax(win[key][idx])]) if idx.size else win.bottom
+    said = []
+    if math.isfinite(bow):
+        said.append(
+            f"the back's outline humped {bow:.2f} shoulder-hip lengths off a straight line "
+            f"(limit {th.spine_bow_max_norm:.2f})"
+        )
+    if math.isfinite(offset):
+        said.append(
+            f"the mid-back sat {offset:+.2f} lengths further from the hip-shoulder line than "
+            f"when standing (limit {th.spine_offset_rise_norm:.2f})"
+        )
     return _check(
         fault,
-        flagged,
-        increase,
-        th.spine_bow_max_increase,
-        "chord",
+        scores[key] >= 1.0,
+        scores[key],
+        1.0,
+        "score",
         win,
         worst,
-        f"the back's outline bowed {increase:+.2f} shoulder-hip lengths beyond its setup shape "
-        f"near the bottom (limit {th.spine_bow_max_increase:.2f})",
+        "near the bottom " + "; ".join(said),
     )
 
 
@@ -374,39 +399,6 @@ def check_lean_back(win: RepWindow, setup: dict[str, float], th: Thresholds) -> 
     )
 
 
-def check_head_position(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
-    """Head cranked up or dropped: the ear far off the hip-shoulder line vs setup.
-
-    Proxy: head_offset_deg at the bottom minus its setup value. Side view only;
-    the ear is often hidden by hair or a hood.
-    """
-    fault = Fault.HEAD_POSITION
-    if (blocked := _needs_side(fault, win, th)) is not None:
-        return blocked
-    ref = _ref(setup, "head_offset_deg", win)
-    band = _bottom_band(win, 0.6) & np.isfinite(win["head_offset_deg"])
-    if band.sum() < 3 or not math.isfinite(ref):
-        return _not_judged(fault, "the head was not visible enough", "deg")
-    change = win["head_offset_deg"][band] - ref
-    i = int(np.argmax(np.abs(change)))
-    measured = float(np.median(change))
-    idx = int(np.flatnonzero(band)[i])
-    where = "dropped towards the chest" if measured > 0 else "cranked up"
-    return _check(
-        fault,
-        abs(measured) >= th.head_max_offset_change_deg,
-        abs(measured),
-        th.head_max_offset_change_deg,
-        "deg",
-        win,
-        idx,
-        f"near the bottom the head {where} by {abs(measured):.0f} deg off the line of the "
-        f"back, compared with setup (limit {th.head_max_offset_change_deg:.0f} deg)",
-    )
-
-
 def evaluate_rep(
     win: RepWindow, setup: dict[str, float], profile: Profile, th: Thresholds
 ) -> tuple[Check, ...]:
@@ -427,7 +419,6 @@ def evaluate_rep(
             )
         checks.append(shallow)
     checks.append(check_lean_back(win, setup, th))
-    checks.append(check_head_position(win, setup, th))
     return tuple(checks)
 
 
@@ -451,5 +442,6 @@ def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
             "spine_bow_max_norm": float(np.nanmax(win["spine_bow_norm"]))
             if np.isfinite(win["spine_bow_norm"]).any()
             else math.nan,
+            "head_offset_bottom_deg": at("head_offset_deg", b),
             "stoop_squat_index": stoop_squat_index(d_trunk, d_knee),
         }

@@ -5,6 +5,7 @@ frame rate) and NaN gaps; neither invents values across long gaps."""
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,44 @@ def gaussian_at(
         if not before.size or not after.size or t[after[0]] - t[before[-1]] > max_gap_s:
             out[f] = np.nan
     return out
+
+
+def hampel_outliers(
+    t_s: NDArray[np.floating],
+    x: NDArray[np.floating],
+    i: int,
+    half_window_s: float,
+    floor: NDArray[np.floating],
+    k: float = 3.0,
+) -> NDArray[np.bool_]:
+    """Which of sample i's values are outliers (Hampel identifier, per column).
+
+    A value is an outlier when it is further from the median of the samples
+    within `half_window_s` than k scaled MADs, and further than `floor` (so a
+    still signal with a tiny MAD does not reject ordinary jitter). Catches the
+    one- or two-frame landmark swaps MediaPipe makes under occlusion.
+
+    Args:
+        t_s: (M,) timestamps.
+        x: (M, F) values, NaN where missing.
+        i: the sample to test.
+        half_window_s: window half-width in seconds.
+        floor: (F,) smallest deviation that can count, in each column's unit.
+        k: MADs (scaled by 1.4826 to a standard deviation) that count.
+
+    Returns:
+        (F,) True where x[i] is an outlier.
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    lo = int(np.searchsorted(t, t[i] - half_window_s, side="left"))
+    hi = int(np.searchsorted(t, t[i] + half_window_s, side="right"))
+    win = np.asarray(x[lo:hi], dtype=np.float64)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(win, axis=0)
+        mad = 1.4826 * np.nanmedian(np.abs(win - med), axis=0)
+        dev = np.abs(np.asarray(x[i], dtype=np.float64) - med)
+    return np.asarray((dev > k * mad) & (dev > floor))
 
 
 def gaussian_smooth(
