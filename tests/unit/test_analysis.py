@@ -40,17 +40,23 @@ from hingecam.landmarks import SIDE_POINTS
 from hingecam.thresholds import Thresholds
 
 TH = Thresholds()
-FPS = 30.0
+FPS = 25.0
 FRAME_S = 1.0 / FPS
-COMPACT = {"stand_s": 1.0, "top_hold_s": 0.5, "end_s": 0.6}
-"""Three reps with short holds keep each set under 10 s of video."""
+COMPACT = {
+    "stand_s": 0.8,
+    "descent_s": 0.9,
+    "ascent_s": 0.9,
+    "top_hold_s": 0.4,
+    "end_s": 0.5,
+}
+"""Three reps with short holds: about 8 s of video per set keeps the suite fast."""
 
 SETS = {
     "plain": {},
     "jitter": {"jitter_px": 2.0, "seed": 4},
-    "short_gap_no_person": {"gaps": [(5.0, 5.2)]},
-    "short_gap_hidden": {"gaps": [(5.0, 5.2)], "occlusion": Occlusion.HIDDEN},
-    "long_gap_at_a_bottom": {"gaps": [(4.6, 5.3)]},
+    # Nobody found for 0.2 s in rep 1's descent and 0.7 s over rep 2's bottom.
+    "no_person_gaps": {"gaps": [(1.1, 1.3), (3.9, 4.6)]},
+    "hidden_gap": {"gaps": [(4.0, 4.2)], "occlusion": Occlusion.HIDDEN},
     "walk_in": {"walk_in_s": 3.0},
     "variable_frame_rate": {"vfr": 0.4, "seed": 2},
     "facing_left": {"facing": -1},
@@ -250,7 +256,7 @@ def test_analyze_track_twice_gives_identical_results() -> None:
 
 
 def test_result_has_one_entry_per_frame() -> None:
-    hs, result = synthetic("short_gap_no_person"), analyzed("short_gap_no_person")
+    hs, result = synthetic("no_person_gaps"), analyzed("no_person_gaps")
     n = len(hs.track)
     assert len(result.series) == n and len(result.frame_phase) == n
     np.testing.assert_array_equal(result.series.t_s, hs.track.t_s)
@@ -290,7 +296,7 @@ def test_empty_track_notes_no_person() -> None:
 
 
 def test_missing_person_share_is_noted() -> None:
-    notes = analyzed("long_gap_at_a_bottom").notes
+    notes = analyzed("no_person_gaps").notes
     assert any("no person was found in" in note for note in notes)
 
 
