@@ -36,7 +36,8 @@ from hingecam.datatypes import (
     Side,
     View,
 )
-from hingecam.landmarks import SIDE_POINTS
+from hingecam.landmarks import SIDE_POINTS, Landmark
+from hingecam.rules import MAIN_FAULTS
 from hingecam.thresholds import Thresholds
 
 TH = Thresholds()
@@ -378,3 +379,23 @@ def test_two_people_in_view_are_noted() -> None:
     track = dataclasses.replace(hs.track, people=np.full(len(hs.track), 2, np.int16))
     notes = analyze_track(track, Exercise.AUTO, TH).notes
     assert any("more than one person" in note for note in notes)
+
+
+@pytest.mark.parametrize("frames", [1, 2])
+def test_a_landmark_glitch_at_the_bottom_changes_neither_count_nor_verdict(
+    frames: int,
+) -> None:
+    hs = synthetic("plain")
+    bottom = hs.reps[1].bottom_frame
+    xy = hs.track.xy_norm.copy()
+    # The near knee jumps far forward for a frame or two (a left/right swap or a
+    # hand mistaken for the knee): knee flexion ~100 deg more than it really is.
+    xy[bottom : bottom + frames, Landmark.RIGHT_KNEE, 0] += 0.15
+    track = dataclasses.replace(hs.track, xy_norm=xy)
+    result = analyze_track(track, Exercise.RDL, TH)
+    assert len(result.reps) == 3
+    rep = result.reps[1]
+    assert not [c.fault for c in rep.flags if c.fault in MAIN_FAULTS]
+    assert rep.peaks["knee_flexion_bottom_deg"] == pytest.approx(
+        hs.movement.bottom.knee_deg, abs=2.0
+    )
