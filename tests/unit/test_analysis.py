@@ -168,8 +168,10 @@ def test_rep_count_rises_by_one_at_each_rep_end(live_and_offline) -> None:
     _, offline, _, off_frames, _ = live_and_offline
     counts = np.array([a.rep_count for a in off_frames])
     rises = np.flatnonzero(np.diff(counts)) + 1
-    assert list(rises) == [rep.end_frame for rep in offline.reps]
-    assert counts[-1] == 3
+    assert counts[0] == 0 and counts[-1] == 3 and len(rises) == 3
+    # Counted once the lockout has settled: shortly after the rep's end frame.
+    for rise, rep in zip(rises, offline.reps, strict=True):
+        assert rep.end_frame <= rise <= rep.end_frame + round(0.5 * FPS)
 
 
 def test_offline_analyze_track_matches_the_streamed_analyzer(live_and_offline) -> None:
@@ -206,13 +208,6 @@ def test_rep_boundaries_lie_inside_the_true_movement(name: str) -> None:
         assert rep.ascent_s == pytest.approx(rep.end_s - rep.bottom_s)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reps.py RepSegmenter starts a rep at the last frame within rep_exit_deg "
-    "(18 deg) of standing and ends it at the first frame back within it, so start "
-    "is ~0.3 s after the lifter leaves standing and end ~0.3 s before they are "
-    "back: descent_s/ascent_s come out ~30% short",
-)
 @pytest.mark.parametrize("edge", ["start", "end"])
 def test_rep_start_and_end_are_within_two_frames_of_the_movement(edge: str) -> None:
     hs, result = synthetic("plain"), analyzed("plain")
@@ -301,12 +296,6 @@ def test_missing_person_share_is_noted() -> None:
     assert any("no person was found in" in note for note in notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analysis.py Analyzer._calibrate takes any 0.4 s with |hip| <= 25 and "
-    "knee <= 35 deg as the setup posture, without checking the lifter is still: "
-    "a walk-in calibrates mid-stride (hip ~10 deg, trunk 3 deg instead of 3 and 0)",
-)
 def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     setup = analyzed("walk_in").setup
     assert setup["hip_flexion_deg"] == pytest.approx(STANDING.hip_deg, abs=1.0)

@@ -169,16 +169,21 @@ def test_min_depth_below_enter_angle_raises_config_error() -> None:
 
 
 def test_view_limits_out_of_order_raise_config_error() -> None:
-    with pytest.raises(ConfigError, match="view_side_max_ratio"):
+    with pytest.raises(ConfigError):
         Thresholds(view_side_max_ratio=0.7, view_front_min_ratio=0.6)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="thresholds.py __post_init__ checks only finite and >= 0: a 0..1 or "
-    "fraction threshold above 1 (min_visibility=1.5 makes every landmark missing) "
-    "is accepted",
+    reason="thresholds.py __post_init__: the view-limit check says only 'the "
+    "side-view limits must not overlap the front-view limits', naming neither the "
+    "pair (ratio or yaw) nor the values (STYLE 4: quote the bad value)",
 )
+def test_view_limits_error_names_the_thresholds_and_values() -> None:
+    with pytest.raises(ConfigError, match=r"view_side_max_ratio.*0\.7"):
+        Thresholds(view_side_max_ratio=0.7, view_front_min_ratio=0.6)
+
+
 @pytest.mark.parametrize(
     "name", [f.name for f in FIELDS if f.metadata["unit"] in ("0..1", "fraction")]
 )
