@@ -940,6 +940,18 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+WINDOW_MAX_WH = (1280, 720)
+"""A window opens at the frame's size, shrunk (aspect kept) to fit this box (px)."""
+
+
+def window_size_wh(
+    width: int, height: int, max_wh: tuple[int, int] = WINDOW_MAX_WH
+) -> tuple[int, int]:
+    """Initial window size for a frame: its own size, shrunk to fit `max_wh`."""
+    scale = min(1.0, max_wh[0] / max(width, 1), max_wh[1] / max(height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 class Window:
     """An OpenCV window: show images, read keys, notice when the user closes it.
 
@@ -966,7 +978,13 @@ class Window:
         if self._closed:
             return
         if not self._created:
-            cv2.namedWindow(self.title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
+            # GUI_NORMAL: no Qt toolbar or status bar, just the picture.
+            cv2.namedWindow(
+                self.title,
+                cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL,
+            )
+            w, h = window_size_wh(image_bgr.shape[1], image_bgr.shape[0])
+            cv2.resizeWindow(self.title, w, h)  # Qt opens NORMAL windows tiny
             self._created = True
         cv2.imshow(self.title, image_bgr)
 
