@@ -10,6 +10,7 @@ code, so the annotated video, the live window and the report agree.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -44,6 +45,14 @@ from hingecam.thresholds import PROFILES, Thresholds
 
 FIELDS = MeasureSeries.ANGLE_FIELDS
 SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
+
+COUNT_FIELD = "hip_flexion_3d_deg"
+"""Off the side view reps are counted on the 3D hip angle, which reads the same from
+any view; 2D angles are foreshortened there. From the side the 2D angle counts:
+it is more precise, and the 3D angle is noisy when a plate hides the body."""
+SIDE_COUNT_FIELD = "hip_flexion_deg"
+VIEW_TAU_S = 1.0
+"""Time constant of the running side-view share that picks the count signal."""
 
 HAMPEL_HALF_WINDOW_S = 0.1
 """Half-width of the outlier test window: a one- or two-frame glitch at 30 fps."""
@@ -127,6 +136,10 @@ class Analyzer:
         self._good: tuple[float, NDArray[np.float64]] | None = (
             None  # last frame not a glitch
         )
+        self._side_share = 0.5
+        self._count_2d = False
+        self._count_t: float | None = None
+        self._sway_keys = [FIELDS.index(f) for f in (COUNT_FIELD, "trunk_incline_deg")]
         self._gate_keys = [
             FIELDS.index(f)
             for f in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
@@ -195,8 +208,13 @@ class Analyzer:
         return self._drain(final=False)
 
     def finish(self) -> list[FrameAnalysis]:
-        """Flush the frames still waiting for their smoothing window."""
-        return self._drain(final=True)
+        """Flush the frames still waiting for their smoothing window, and a rep
+        that ended on the last frames."""
+        out = self._drain(final=True)
+        event = self._segmenter.flush()
+        if event is not None:
+            self.reps.append(self._make_rep(event))
+        return out
 
     # ------------------------------------------------------------ live controls
     def recalibrate(self) -> None:
@@ -210,7 +228,7 @@ class Analyzer:
         self._rep_offset = len(self.reps)
         self._segmenter.reset()
         if self.setup:
-            self._segmenter.set_reference(self.setup["hip_flexion_deg"])
+            self._segmenter.set_reference(self.setup[COUNT_FIELD])
 
     # ---------------------------------------------------------------- internals
     def _update_side(self, pose: Pose | None, dt: float) -> tuple[Side | None, float]:
@@ -300,7 +318,12 @@ class Analyzer:
             one,
             side=side,
             facing=facing,
-            view_limits=(self.th.view_side_max_ratio, self.th.view_front_min_ratio),
+            view_limits=(
+                self.th.view_side_max_ratio,
+                self.th.view_front_min_ratio,
+                self.th.view_side_min_yaw_deg,
+                self.th.view_front_max_yaw_deg,
+            ),
             min_visibility=self.th.min_visibility,
         )
         return np.array([float(getattr(m, f)[0]) for f in FIELDS]), m.view[0]
@@ -423,7 +446,7 @@ class Analyzer:
         self._sides.append(p.side)
         measures = dict(zip(FIELDS, (float(v) for v in values), strict=True))
         self._calibrate(measures)
-        event = self._segmenter.update(p.index, p.t_s, measures["hip_flexion_deg"])
+        event = self._segmenter.update(p.index, p.t_s, self._count_value(p, measures))
         phase = (
             self._segmenter.phase
             if self.setup or self._segmenter.phase is not Phase.SETUP
@@ -459,14 +482,35 @@ class Analyzer:
             last_rep=self.reps[-1] if self.reps else None,
         )
 
+    def _count_value(self, p: _Pending, m: dict[str, float]) -> float:
+        """Hip flexion for counting, on the same scale as the setup reference."""
+        dt = 0.0 if self._count_t is None else max(p.t_s - self._count_t, 0.0)
+        self._count_t = p.t_s
+        if p.view is not View.UNKNOWN:
+            a = 1.0 - math.exp(-dt / VIEW_TAU_S) if dt > 0 else 0.5
+            self._side_share += a * (float(p.view is View.SIDE) - self._side_share)
+        use_2d = (
+            self._side_share >= 0.5 if not self._count_2d else self._side_share >= 0.3
+        )
+        self._count_2d = use_2d
+        if use_2d and math.isfinite(m[SIDE_COUNT_FIELD]):
+            # Shift the 2D angle onto the reference measured in 3D at setup.
+            ref2d = self.setup.get(SIDE_COUNT_FIELD, math.nan)
+            ref3d = self.setup.get(COUNT_FIELD, math.nan)
+            offset = (
+                ref3d - ref2d if math.isfinite(ref2d) and math.isfinite(ref3d) else 0.0
+            )
+            return m[SIDE_COUNT_FIELD] + offset
+        return m[COUNT_FIELD]
+
     def _calibrate(self, m: dict[str, float]) -> None:
         if self.setup:
             return
         n = len(self._t) - 1
         standing = (
-            math.isfinite(m["hip_flexion_deg"])
+            math.isfinite(m[COUNT_FIELD])
             and math.isfinite(m["knee_flexion_deg"])
-            and abs(m["hip_flexion_deg"]) <= self.th.setup_max_hip_flexion_deg
+            and abs(m[COUNT_FIELD]) <= self.th.setup_max_hip_flexion_deg
             and m["knee_flexion_deg"] <= self.th.setup_max_knee_flexion_deg
         )
         if not standing:
@@ -474,15 +518,25 @@ class Analyzer:
             return
         if self._stand_start is None:
             self._stand_start = n
+        block = np.stack(self._values[self._stand_start : n + 1])
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sway = np.nanmax(block[:, self._sway_keys], axis=0) - np.nanmin(
+                block[:, self._sway_keys], axis=0
+            )
+        if np.nanmax(sway, initial=0.0) > self.th.setup_max_sway_deg:
+            # Walking or shifting: restart the still stretch from here.
+            self._stand_start = n
+            return
         if self._t[n] - self._t[self._stand_start] >= self.calibration_s:
-            block = np.stack(self._values[self._stand_start : n + 1])
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 med = np.nanmedian(block, axis=0)
             self.setup = {f: float(v) for f, v in zip(FIELDS, med, strict=True)}
             if self._segmenter.phase is Phase.SETUP:
-                self._segmenter.set_reference(self.setup["hip_flexion_deg"])
+                self._segmenter.set_reference(self.setup[COUNT_FIELD])
             else:
-                self._segmenter.reference_deg = self.setup["hip_flexion_deg"]
+                self._segmenter.reference_deg = self.setup[COUNT_FIELD]
 
     def _window_for(self, event: RepEvent) -> RepWindow:
         frames = np.asarray(self._frames)
@@ -494,22 +548,33 @@ class Analyzer:
             frames=frames[lo:hi],
             views=tuple(self._views[lo:hi]),
             values={f: vals[:, k] for k, f in enumerate(FIELDS)},
-            bottom=int(np.searchsorted(frames[lo:hi], event.bottom_frame)),
+            bottom=self._bottom_index(vals, frames[lo:hi], event),
         )
+
+    @staticmethod
+    def _bottom_index(
+        vals: NDArray[np.float64], frames: NDArray[np.int64], event: RepEvent
+    ) -> int:
+        """The deepest frame by the 2D hip angle the rules judge, else by the count signal."""
+        hip2d = vals[:, FIELDS.index("hip_flexion_deg")]
+        if np.isfinite(hip2d).sum() >= 3:
+            return int(np.nanargmax(hip2d))
+        return int(np.searchsorted(frames, event.bottom_frame))
 
     def _make_rep(self, event: RepEvent) -> Rep:
         win = self._window_for(event)
         checks = evaluate_rep(win, self.setup, self.profile, self.th)
+        bottom_s = float(win.t_s[win.bottom])
         return Rep(
             index=len(self.reps) + 1,
             start_s=event.start_s,
-            bottom_s=event.bottom_s,
+            bottom_s=bottom_s,
             end_s=event.end_s,
             start_frame=event.start_frame,
-            bottom_frame=event.bottom_frame,
+            bottom_frame=int(win.frames[win.bottom]),
             end_frame=event.end_frame,
-            descent_s=event.bottom_s - event.start_s,
-            ascent_s=event.end_s - event.bottom_s,
+            descent_s=bottom_s - event.start_s,
+            ascent_s=event.end_s - bottom_s,
             view=win.dominant_view(),
             peaks=rep_peaks(win, self.setup),
             checks=checks,

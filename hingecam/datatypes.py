@@ -210,6 +210,7 @@ class MeasureSeries:
     head_offset_deg: NDArray[np.float64]
     spine_bow_norm: NDArray[np.float64]
     back_offset_norm: NDArray[np.float64]
+    hip_flexion_3d_deg: NDArray[np.float64]
 
     ANGLE_FIELDS = (
         "hip_flexion_deg",
@@ -222,6 +223,7 @@ class MeasureSeries:
         "head_offset_deg",
         "spine_bow_norm",
         "back_offset_norm",
+        "hip_flexion_3d_deg",
     )
 
     def __len__(self) -> int:

@@ -16,6 +16,7 @@ when the distal-to-proximal vector leans *forward* (towards where the lifter fac
 | hip_height_norm        | hip y minus ankle y          | hip at ankle height           | up; in leg lengths              |
 | shoulder_height_norm   | shoulder y minus ankle y     | shoulder at ankle height      | up; in leg lengths              |
 | spine_bow_norm         | back silhouette (mask)       | back edge on a straight line  | mid-back bulges beyond the line joining its ends (rounding); in chord lengths |
+| hip_flexion_3d_deg     | world: mid-shoulder, mid-hip, mid-knee | trunk in line with thighs | flexed; unsigned, from the 3D world landmarks: rough but the same from any view (used to count reps) |
 | back_offset_norm       | back silhouette (mask)       | back edge on the chord        | mean distance of the mid-back edge from the hip-shoulder chord; in chord lengths |
 
 Leg length is thigh plus shin length in the same frame. Missing or low-visibility
@@ -131,7 +132,7 @@ def compute_measures(
     track: PoseTrack,
     side: Side | None = None,
     facing: float | None = None,
-    view_limits: tuple[float, float] = (0.35, 0.65),
+    view_limits: tuple[float, float, float, float] = (0.25, 0.65, 60.0, 25.0),
     min_visibility: float = MIN_VISIBILITY,
 ) -> MeasureSeries:
     """All per-frame measures of a pose track (unsmoothed).
@@ -140,7 +141,8 @@ def compute_measures(
         track: the lifter's landmarks over N frames.
         side: near side; chosen from visibility over the track when None.
         facing: +1/-1 facing direction in the image; estimated when None.
-        view_limits: (side max, front min) shoulder-width ratios, see estimate_view.
+        view_limits: (side max ratio, front min ratio, side min yaw, front max yaw),
+            see estimate_view.
         min_visibility: landmarks below this visibility count as missing.
 
     Returns:
@@ -184,7 +186,44 @@ def compute_measures(
         head_offset_deg=wrap_deg(neck - trunk),
         spine_bow_norm=spine_bow(track.back_profile.astype(np.float64)),
         back_offset_norm=back_offset(track.back_profile.astype(np.float64)),
+        hip_flexion_3d_deg=hip_flexion_3d(
+            track.world_m, track.visibility, min_visibility
+        ),
     )
+
+
+def hip_flexion_3d(
+    world_m: NDArray[np.floating],
+    visibility: NDArray[np.floating],
+    min_visibility: float = MIN_VISIBILITY,
+) -> FloatArray:
+    """Hip flexion from the 3D world landmarks: 180 minus the angle at the hip
+    midpoint between the shoulder midpoint and the knee midpoint.
+
+    View-independent (MediaPipe's world z is rough, so it is used to count reps,
+    not to judge form). NaN when the hips, shoulders and knees are not all seen.
+
+    Args:
+        world_m: (N, 33, 3) metres.
+        visibility: (N, 33).
+
+    Returns:
+        (N,) degrees, 0 standing straight.
+    """
+    w = np.asarray(world_m, dtype=np.float64)
+    vis = np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0)
+    pairs = {
+        "shoulder": (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        "hip": (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        "knee": (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+    }
+    mid = {}
+    for role, (a, b) in pairs.items():
+        p = (w[:, a] + w[:, b]) / 2
+        seen = (vis[:, a] >= min_visibility) | (vis[:, b] >= min_visibility)
+        p[~seen] = np.nan
+        mid[role] = p
+    return np.asarray(180.0 - angle_at(mid["shoulder"], mid["hip"], mid["knee"]))
 
 
 def back_profile(
@@ -320,24 +359,29 @@ def world_yaw_deg(world_m: NDArray[np.floating]) -> FloatArray:
 
 
 def estimate_view(
-    track: PoseTrack, side_max_ratio: float = 0.35, front_min_ratio: float = 0.65
+    track: PoseTrack,
+    side_max_ratio: float = 0.25,
+    front_min_ratio: float = 0.65,
+    side_min_yaw_deg: float = 60.0,
+    front_max_yaw_deg: float = 25.0,
 ) -> list[View]:
-    """Camera view per frame from the shoulder/hip width ratio (see view_ratio).
+    """Camera view per frame from the 2D width ratio and the world-landmark yaw.
 
-    The default limits are Thresholds.view_side_max_ratio and view_front_min_ratio.
-
-    The torso's own length is foreshortened when a lifter hinges towards the
-    camera, which raises the ratio further: the error goes towards "not side",
-    the safe direction for spine verdicts.
+    Side needs both a narrow torso in the image (view_ratio) and a yaw near 90
+    deg; front needs either a wide torso or a yaw near 0. The defaults are the
+    Thresholds view_* values. A lifter hinging towards the camera foreshortens
+    the torso, which raises the ratio: errors go towards "not side", the safe
+    direction for spine verdicts.
     """
     ratio = view_ratio(track.xy_norm, track.image_wh)
+    yaw = world_yaw_deg(track.world_m)
     views = []
-    for r in ratio:
-        if not np.isfinite(r):
+    for r, y in zip(ratio, yaw, strict=True):
+        if not (np.isfinite(r) and np.isfinite(y)):
             views.append(View.UNKNOWN)
-        elif r <= side_max_ratio:
+        elif r <= side_max_ratio and y >= side_min_yaw_deg:
             views.append(View.SIDE)
-        elif r >= front_min_ratio:
+        elif r >= front_min_ratio or y <= front_max_yaw_deg:
             views.append(View.FRONT)
         else:
             views.append(View.OBLIQUE)

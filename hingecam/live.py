@@ -677,9 +677,10 @@ class LiveSession:
             self._snapshot(drawn)
         return None
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, line: str | None = None) -> None:
+        """Show `text` in place of the cue for NOTICE_S; print `line` (or text)."""
         self._notice = (text, time.monotonic() + NOTICE_S)
-        self.on_line(text)
+        self.on_line(line or text)
 
     def _snapshot(self, drawn: NDArray[np.uint8]) -> None:
         import cv2
@@ -694,8 +695,7 @@ class LiveSession:
             path = self.snapshot_dir / f"snapshot-{n:02d}.png"
         if cv2.imwrite(str(path), drawn):
             self.snapshots.append(path)
-            self._say(f"snapshot saved: {path.name}")
-            self.on_line(f"snapshot: {path}")
+            self._say(f"snapshot saved: {path.name}", f"snapshot saved: {path}")
         else:
             log.warning("could not write %s", path)
 

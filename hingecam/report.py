@@ -42,7 +42,6 @@ FAULT_LABELS: Mapping[Fault, str] = {
     Fault.HIPS_RISE_FIRST: "hips rose first",
     Fault.SHALLOW_HINGE: "shallow hinge",
     Fault.LEAN_BACK: "leaning back",
-    Fault.HEAD_POSITION: "head out of line",
 }
 """Plain words for each fault, used in verdicts, CSV and HTML."""
 

@@ -40,7 +40,6 @@ FAULT_MEASURE: Mapping[Fault, str] = {
     Fault.HIPS_RISE_FIRST: "hip_flexion_deg",
     Fault.SHALLOW_HINGE: "trunk_incline_deg",
     Fault.LEAN_BACK: "trunk_incline_deg",
-    Fault.HEAD_POSITION: "trunk_incline_deg",
 }
 """The panel a flagged check's marker is drawn on."""
 

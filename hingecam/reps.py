@@ -2,7 +2,9 @@
 
 A hysteresis state machine on hip flexion relative to the lifter's standing
 posture. Hip flexion, not trunk lean, drives it so that a squatted rep (upright
-trunk, deep hips) is still counted, and then judged as a squat pattern.
+trunk, deep hips) is still counted, and then judged as a squat pattern. The
+analyzer feeds the 3D hip angle from the world landmarks, which reads the same
+from any camera view.
 """
 
 from __future__ import annotations
@@ -15,6 +17,16 @@ from hingecam.thresholds import Thresholds
 
 BOTTOM_BAND_DEG = 6.0
 """Within this of the deepest point so far, the phase reads 'bottom' (display only)."""
+
+LOW_TOL_DEG = 1.5
+"""Hip flexion within this of the lowest value counts as the same upright plateau
+(about the smoothed jitter), so a rep starts where the lifter last stood still."""
+
+SETTLE_RISE_DEG = 3.0
+"""After returning to standing, rising this much again means the lockout has passed."""
+
+SETTLE_S = 0.25
+"""Or, after this long back at standing, the lockout is taken as reached."""
 
 DEFAULT_STANDING_HIP_DEG = 8.0
 """Standing hip flexion assumed before calibration (a set filmed from the floor up):
@@ -58,11 +70,14 @@ class RepSegmenter:
         self.reset()
 
     def reset(self) -> None:
-        """Forget the current cycle (the count is kept by the caller)."""
-        self.phase = Phase.SETUP
+        """Forget the current cycle; the reference posture (if any) is kept."""
+        self.phase = (
+            Phase.STANDING if math.isfinite(self.reference_deg) else Phase.SETUP
+        )
         self._start: tuple[int, float] | None = None
-        self._last_low: tuple[int, float] | None = None
+        self._low: tuple[int, float, float] | None = None
         self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
+        self._settle: tuple[int, float, float] | None = None
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration)."""
@@ -88,53 +103,91 @@ class RepSegmenter:
             # Before the lifter has ever stood, only a deadlift's pull from the
             # floor can start a rep: walking in and bending to the bar are not reps.
             if self.from_floor and rel >= th.rep_floor_start_deg:
-                self._begin(frame, t_s)
+                self._start = (frame, t_s)
                 self._peak = (frame, t_s, rel)
                 self.phase = Phase.BOTTOM
             return None
 
         if self.phase is Phase.STANDING:
-            if rel <= th.rep_exit_deg:
-                self._last_low = (frame, t_s)
-            if rel > th.rep_enter_deg:
-                self._begin(*(self._last_low or (frame, t_s)))
-                self._peak = (frame, t_s, rel)
-                self.phase = Phase.DESCENT
-            return None
+            event = None
+            if self._settle is not None:
+                event = self._settling(frame, t_s, rel)
+            if self._settle is None:
+                # The most upright moment (within LOW_TOL_DEG of the lowest so
+                # far) is where the next descent starts.
+                if self._low is None or rel <= self._low[2] + LOW_TOL_DEG:
+                    low = rel if self._low is None else min(rel, self._low[2])
+                    self._low = (frame, t_s, low)
+                if rel > th.rep_enter_deg:
+                    start = self._low or (frame, t_s, rel)
+                    self._start = (start[0], start[1])
+                    self._peak = (frame, t_s, rel)
+                    self._low = None
+                    self.phase = Phase.DESCENT
+            return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
         if rel > self._peak[2]:
             self._peak = (frame, t_s, rel)
         deep = self._peak[2] >= th.rep_min_depth_deg
         if rel <= th.rep_exit_deg:
-            return self._finish(frame, t_s, deep)
+            self.phase = Phase.STANDING
+            if not deep or self._start is None:
+                self._drop()
+                self._low = (frame, t_s, rel)
+                return None
+            self._settle = (frame, t_s, rel)
+            return None
         if rel >= self._peak[2] - BOTTOM_BAND_DEG:
             self.phase = Phase.BOTTOM if deep else Phase.DESCENT
         else:
             self.phase = Phase.ASCENT
         return None
 
-    def _begin(self, frame: int, t_s: float) -> None:
-        self._start = (frame, t_s)
-
-    def _finish(self, frame: int, t_s: float, deep: bool) -> RepEvent | None:
-        start = self._start
-        peak = self._peak
-        self.phase = Phase.STANDING
-        self._start = None
-        self._last_low = (frame, t_s)
-        self._peak = (-1, math.nan, -math.inf)
-        if start is None or not deep:
+    def flush(self) -> RepEvent | None:
+        """End of stream: emit a rep that was back at standing and settling."""
+        if self._settle is None:
             return None
-        duration = t_s - start[1]
+        return self._emit()
+
+    def _settling(self, frame: int, t_s: float, rel: float) -> RepEvent | None:
+        """After the exit crossing, find the lockout: the lowest point reached."""
+        assert self._settle is not None
+        s_frame, s_t, s_low = self._settle
+        if rel < s_low - LOW_TOL_DEG:
+            self._settle = (frame, t_s, rel)
+            return None
+        if (
+            rel > s_low + SETTLE_RISE_DEG
+            or t_s - s_t >= SETTLE_S
+            or rel > self.th.rep_enter_deg
+        ):
+            event = self._emit()
+            self._low = (s_frame, s_t, s_low)
+            return event
+        if rel < s_low:
+            self._settle = (s_frame, s_t, rel)
+        return None
+
+    def _drop(self) -> None:
+        self._start = None
+        self._settle = None
+        self._peak = (-1, math.nan, -math.inf)
+
+    def _emit(self) -> RepEvent | None:
+        start, peak, end = self._start, self._peak, self._settle
+        self._drop()
+        if start is None or end is None:
+            return None
+        duration = end[1] - start[1]
         if not (self.th.rep_min_duration_s <= duration <= self.th.rep_max_duration_s):
             return None
         return RepEvent(
             start_frame=start[0],
             bottom_frame=peak[0],
-            end_frame=frame,
+            end_frame=end[0],
             start_s=start[1],
             bottom_s=peak[1],
-            end_s=t_s,
+            end_s=end[1],
             peak_deg=peak[2],
         )
