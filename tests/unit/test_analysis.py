@@ -277,6 +277,43 @@ def test_side_view_set_has_no_view_note() -> None:
     assert not any("view" in note for note in analyzed("plain").notes)
 
 
+@pytest.mark.parametrize("view", [View.FRONT, View.OBLIQUE])
+@pytest.mark.parametrize("pattern", [Pattern.HINGE, Pattern.SQUAT])
+def test_reps_are_counted_off_the_side_view_too(view: View, pattern: Pattern) -> None:
+    hs = hinge_set(3, FPS, view=view, pattern=pattern, **COMPACT)
+    result = analyze_track(hs.track, Exercise.AUTO, TH)
+    assert len(result.reps) == 3
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        assert rep.view is view
+        assert truth.start_s - 2 * FRAME_S <= rep.start_s
+        assert rep.end_s <= truth.end_s + 2 * FRAME_S
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        Pattern.HINGE,
+        pytest.param(
+            Pattern.SQUAT,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="analysis.py Analyzer._bottom_index picks the bottom by the 2D "
+                "hip angle whenever 3 frames have one, whatever the view; from the "
+                "front the 2D angle is foreshortened and a squat's 'bottom' lands on "
+                "its start frame (0.84 s instead of 1.8 s)",
+            ),
+        ),
+    ],
+)
+def test_front_view_rep_bottom_is_within_two_frames_of_the_truth(
+    pattern: Pattern,
+) -> None:
+    hs = hinge_set(3, FPS, view=View.FRONT, pattern=pattern, **COMPACT)
+    result = analyze_track(hs.track, Exercise.AUTO, TH)
+    for rep, truth in zip(result.reps, hs.reps, strict=True):
+        assert rep.bottom_s == pytest.approx(truth.bottom_s, abs=2 * FRAME_S + 1e-9)
+
+
 def test_front_view_set_notes_the_view() -> None:
     hs = hinge_set(3, FPS, view=View.FRONT, **COMPACT)
     result = analyze_track(hs.track, Exercise.AUTO, TH)
@@ -296,6 +333,14 @@ def test_missing_person_share_is_noted() -> None:
     assert any("no person was found in" in note for note in notes)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="analysis.py Analyzer._calibrate: the stillness (sway) check looks at "
+    "COUNT_FIELD (hip_flexion_3d_deg, from mid-shoulder/mid-hip/mid-knee) and trunk "
+    "lean only; walking swings the legs in anti-phase, so the mid-knee stays under "
+    "the hip and neither moves: a walk-in still calibrates mid-stride (near-side "
+    "hip flexion ~10 deg instead of 3)",
+)
 def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     setup = analyzed("walk_in").setup
     assert setup["hip_flexion_deg"] == pytest.approx(STANDING.hip_deg, abs=1.0)

@@ -201,8 +201,7 @@ def test_faults_seen_at_45_degrees_are_not_judged_and_say_why(
 def test_faults_seen_from_the_front_are_not_judged_and_say_why(
     pattern, exercise, fault
 ) -> None:
-    # From the front the synthetic trunk lean is invisible (no rep is found), so
-    # the rules get the true rep's measures with every frame marked FRONT.
+    # The rules alone: the true rep's measures with every frame marked FRONT.
     win = window_from_set(synthetic(pattern), rep=1, view=View.FRONT)
     checks = evaluate_rep(win, {}, PROFILES[exercise], TH)
     assert any(c.fault is fault for c in checks)
@@ -210,6 +209,19 @@ def test_faults_seen_from_the_front_are_not_judged_and_say_why(
         assert c.outcome is Outcome.NOT_JUDGED
         assert "front view" in c.reason
         assert c.cue == CUES[c.fault]
+
+
+@pytest.mark.parametrize(("pattern", "exercise", "fault"), CASES[1::2])
+def test_sets_filmed_from_the_front_are_counted_but_not_judged(
+    pattern, exercise, fault
+) -> None:
+    result = analyzed(pattern, exercise, View.FRONT)
+    assert result.view is View.FRONT
+    for rep in result.reps:
+        assert any(c.fault is fault for c in rep.checks)
+        for c in rep.checks:
+            assert c.outcome is Outcome.NOT_JUDGED
+            assert "front view" in c.reason
 
 
 def test_same_rep_windows_from_the_side_are_judged() -> None:
