@@ -339,7 +339,7 @@ def test_missing_person_share_is_noted() -> None:
     "COUNT_FIELD (hip_flexion_3d_deg, from mid-shoulder/mid-hip/mid-knee) and trunk "
     "lean only; walking swings the legs in anti-phase, so the mid-knee stays under "
     "the hip and neither moves: a walk-in still calibrates mid-stride (near-side "
-    "hip flexion ~10 deg instead of 3)",
+    "hip flexion 10-16 deg instead of 3)",
 )
 def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     setup = analyzed("walk_in").setup

@@ -142,6 +142,18 @@ def test_measures_of_a_whole_set_match_the_generator_truth(pattern, facing) -> N
         )
 
 
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE, View.FRONT])
+@pytest.mark.parametrize(
+    "name", ["standing", "hinge_bottom", "squat_bottom", "locked_knees"]
+)
+def test_3d_hip_flexion_is_the_same_from_any_view(view, name) -> None:
+    posture = POSTURES[name]
+    m = measures_of(make_pose(posture, Camera.for_view(view)))
+    assert first(m, "hip_flexion_3d_deg") == pytest.approx(
+        abs(posture.hip_deg), abs=0.5
+    )
+
+
 def test_hip_flexion_is_trunk_minus_thigh_by_hand() -> None:
     # Trunk 60 forward, thigh 11 back (shin 7 - knee 18): hip flexion 71.
     m = measures_of(make_pose(trunk_deg=60.0, knee_deg=18.0, shin_deg=7.0))
