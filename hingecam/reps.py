@@ -10,6 +10,7 @@ from any camera view.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 from hingecam.datatypes import Phase
@@ -21,6 +22,9 @@ BOTTOM_BAND_DEG = 6.0
 LOW_TOL_DEG = 1.5
 """Hip flexion within this of the lowest value counts as the same upright plateau
 (about the smoothed jitter), so a rep starts where the lifter last stood still."""
+
+START_LOOKBACK_S = 1.0
+"""How far back the start of a descent is looked for."""
 
 SETTLE_RISE_DEG = 3.0
 """After returning to standing, rising this much again means the lockout has passed."""
@@ -75,7 +79,7 @@ class RepSegmenter:
             Phase.STANDING if math.isfinite(self.reference_deg) else Phase.SETUP
         )
         self._start: tuple[int, float] | None = None
-        self._low: tuple[int, float, float] | None = None
+        self._recent: deque[tuple[int, float, float]] = deque()
         self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
         self._settle: tuple[int, float, float] | None = None
 
@@ -113,16 +117,19 @@ class RepSegmenter:
             if self._settle is not None:
                 event = self._settling(frame, t_s, rel)
             if self._settle is None:
-                # The most upright moment (within LOW_TOL_DEG of the lowest so
-                # far) is where the next descent starts.
-                if self._low is None or rel <= self._low[2] + LOW_TOL_DEG:
-                    low = rel if self._low is None else min(rel, self._low[2])
-                    self._low = (frame, t_s, low)
+                self._recent.append((frame, t_s, rel))
+                while self._recent and self._recent[0][1] < t_s - START_LOOKBACK_S:
+                    self._recent.popleft()
                 if rel > th.rep_enter_deg:
-                    start = self._low or (frame, t_s, rel)
+                    # The descent starts at the last moment the lifter was as
+                    # upright as in the last START_LOOKBACK_S (within LOW_TOL_DEG).
+                    low = min(r[2] for r in self._recent)
+                    start = next(
+                        r for r in reversed(self._recent) if r[2] <= low + LOW_TOL_DEG
+                    )
                     self._start = (start[0], start[1])
                     self._peak = (frame, t_s, rel)
-                    self._low = None
+                    self._recent.clear()
                     self.phase = Phase.DESCENT
             return event
 
@@ -134,7 +141,6 @@ class RepSegmenter:
             self.phase = Phase.STANDING
             if not deep or self._start is None:
                 self._drop()
-                self._low = (frame, t_s, rel)
                 return None
             self._settle = (frame, t_s, rel)
             return None
@@ -163,7 +169,7 @@ class RepSegmenter:
             or rel > self.th.rep_enter_deg
         ):
             event = self._emit()
-            self._low = (s_frame, s_t, s_low)
+            self._recent.append((s_frame, s_t, s_low))
             return event
         if rel < s_low:
             self._settle = (s_frame, s_t, rel)
