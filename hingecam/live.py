@@ -657,6 +657,7 @@ class LiveSession:
         if key == KEY_SPACE:
             self._paused = not self._paused
             if self._paused:
+                self._notice = None  # "paused" wins over a key's confirmation
                 paused = dataclasses.replace(
                     analysis, cue=PAUSED_CUE, cue_severity=Severity.NOTE
                 )

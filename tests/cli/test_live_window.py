@@ -1,0 +1,168 @@
+"""`hingecam live` with its window, under a virtual display (Xvfb): keys pressed
+with xdotool, a screenshot of the screen, the report checked afterwards.
+
+Needs Xvfb and xdotool (apt-get install xvfb xdotool; imagemagick or x11-apps
+for the screenshot). Without them the test skips, also under CI: the system
+packages are optional, the model and the clips are not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.display,
+    pytest.mark.model,
+    pytest.mark.clips,
+    pytest.mark.slow,
+]
+
+CLIP = "kbdl_side_correct_tby.mp4"
+SCREENSHOT = Path("/tmp/live_window.png")
+"""Where the screenshot goes, to be looked at by a person."""
+PAUSED_SCREENSHOT = Path("/tmp/live_window_paused.png")
+
+
+def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:g} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def xvfb() -> Iterator[dict[str, str]]:
+    """A private virtual display; yields an environment with DISPLAY set."""
+    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(
+            f"{' and '.join(missing)} not installed (apt-get install xvfb xdotool)"
+        )
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    display = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1"}
+    env.pop("WAYLAND_DISPLAY", None)
+    try:
+        _wait_for(
+            lambda: (
+                Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None
+            ),
+            10,
+            "Xvfb to start",
+        )
+        if server.poll() is not None:
+            pytest.skip(f"Xvfb {display} did not start")
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _xdotool(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        ["xdotool", *args], env=env, capture_output=True, text=True, timeout=10
+    )
+    return done.stdout.strip()
+
+
+def _screenshot(env: dict[str, str], path: Path) -> bool:
+    if shutil.which("import"):
+        cmd = ["import", "-window", "root", str(path)]
+    elif shutil.which("xwd") and shutil.which("convert"):
+        cmd = ["sh", "-c", f"xwd -root -silent | convert xwd:- {path}"]
+    else:
+        return False
+    return subprocess.run(cmd, env=env, timeout=20).returncode == 0
+
+
+def test_window_keys_and_report_under_xvfb(
+    xvfb: dict[str, str],
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    tmp_path: Path,
+) -> None:
+    env = xvfb
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hingecam",
+            "live",
+            "--source",
+            str(clip_path(CLIP)),
+            "--out",
+            str(tmp_path),
+            "--model",
+            str(model_path),
+            "--debug",
+            "--set",
+            "live_calibration_s=1.0",  # the clip stands still only ~1.8 s
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        window = ""
+
+        def found() -> bool:
+            nonlocal window
+            assert proc.poll() is None, proc.communicate()
+            window = _xdotool(env, "search", "--name", "hingecam").split("\n")[0]
+            return bool(window)
+
+        _wait_for(found, 30, "the hingecam window")
+        shown_at = time.monotonic()
+
+        def key(name: str) -> None:
+            _xdotool(env, "key", "--window", window, name)
+
+        # Rep 1 ends ~3.9 s into the clip: its cue is on screen from then to 6.4 s.
+        time.sleep(max(0.0, 4.6 - (time.monotonic() - shown_at)))
+        if not _screenshot(env, SCREENSHOT):
+            pytest.fail("no screenshot tool (imagemagick `import`, or xwd + convert)")
+        key("s")
+        _wait_for(
+            lambda: any(tmp_path.glob("live-*/snapshot-01.png")), 5, "the snapshot"
+        )
+        key("space")
+        time.sleep(0.6)
+        _screenshot(env, PAUSED_SCREENSHOT)
+        key("space")
+        time.sleep(0.3)
+        key("r")
+        time.sleep(0.5)
+        key("q")
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    assert any(ln.startswith("snapshot saved: ") for ln in lines)
+    assert "paused (space goes on)" in lines and "going on" in lines
+    assert "count reset to 0" in lines
+    (folder,) = tmp_path.glob("live-*")
+    report = json.loads((folder / "report.json").read_text())
+    # q came before the clip's end: the reps so far (1 to 4), not all 5.
+    assert 1 <= report["summary"]["rep_count"] <= 4
+    assert (folder / "report.html").stat().st_size > 0
+    assert lines[-1].startswith(f"{CLIP}: {report['summary']['rep_count']} rep")
+    assert SCREENSHOT.stat().st_size > 0
