@@ -77,7 +77,7 @@ def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
     nv = np.linalg.norm(v, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.sum(u * v, axis=-1) / (nu * nv)
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
 
 
 def facing_sign(
@@ -171,7 +171,7 @@ def compute_measures(
         hip_height = (p["hip"][:, 1] - p["ankle"][:, 1]) / leg
         shoulder_height = (p["shoulder"][:, 1] - p["ankle"][:, 1]) / leg
 
-    sides: tuple[Side | None, ...] = tuple(side if v else None for v in valid)
+    sides: tuple[Side | None, ...] = tuple(side if bool(v) else None for v in np.atleast_1d(valid))
     return MeasureSeries(
         t_s=track.t_s.astype(np.float64),
         side=sides,

@@ -39,7 +39,8 @@ def gaussian_at(
     t = np.asarray(t_s, dtype=np.float64)
     v = np.asarray(x, dtype=np.float64)
     if sigma_s <= 0:
-        return v[i].copy()
+        row: NDArray[np.float64] = np.array(v[i], dtype=np.float64)
+        return row
     lo = int(np.searchsorted(t, t[i] - 3.0 * sigma_s, side="left"))
     hi = int(np.searchsorted(t, t[i] + 3.0 * sigma_s, side="right"))
     win = v[lo:hi]
@@ -55,7 +56,7 @@ def gaussian_at(
         after = valid[valid > i]
         if not before.size or not after.size or t[after[0]] - t[before[-1]] > max_gap_s:
             out[f] = np.nan
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 def hampel_outliers(

@@ -71,3 +71,21 @@ def model_path() -> Path:
     if not path.is_file():
         missing_resource(f"pose model not found at {path}")
     return path
+
+
+# -- golden files --------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite samples/*.expected.json from the current results (review the diff)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when run with --update-golden."""
+    return bool(request.config.getoption("--update-golden"))

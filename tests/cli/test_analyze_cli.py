@@ -1,0 +1,227 @@
+"""`hingecam analyze`, `eval` and `thresholds` end to end, in-process (cli.main) and
+once as a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hingecam.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "kbdl_side_roundedback.npz"
+
+
+def test_analyze_a_pose_track_writes_every_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["analyze", str(SAMPLE), "--out", str(tmp_path)])
+    assert code == 0
+    folder = tmp_path / "kbdl_side_roundedback"
+    report = json.loads((folder / "report.json").read_text())
+    assert report["schema_version"] == "1.0"
+    assert {"meta", "summary", "setup", "notes", "reps"} <= set(report)
+    assert len(report["reps"]) == 5
+    flagged = [
+        c["fault"]
+        for rep in report["reps"]
+        for c in rep["checks"]
+        if c["outcome"] == "flagged"
+    ]
+    assert flagged.count("rounded_spine") >= 4
+    with open(folder / "reps.csv", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 5
+    html = (folder / "report.html").read_text()
+    assert "<img" in html  # stick-figure thumbnails stand in for video frames
+    assert (folder / "pose_track.npz").is_file()
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "5 reps" in out[0] and "report.html" in out[0]
+
+
+def test_reanalysis_with_another_exercise_changes_the_profile(tmp_path: Path) -> None:
+    assert (
+        main(["analyze", str(SAMPLE), "--out", str(tmp_path), "--exercise", "rdl"]) == 0
+    )
+    report = json.loads(
+        (tmp_path / "kbdl_side_roundedback" / "report.json").read_text()
+    )
+    assert report["meta"]["exercise"]["used"] == "rdl"
+
+
+def test_threshold_override_from_set_reaches_the_report(tmp_path: Path) -> None:
+    args = [
+        "analyze",
+        str(SAMPLE),
+        "--out",
+        str(tmp_path),
+        "--set",
+        "spine_bow_max_norm=0.9",
+        "--set",
+        "spine_offset_rise_norm=0.9",
+    ]
+    assert main(args) == 0
+    report = json.loads(
+        (tmp_path / "kbdl_side_roundedback" / "report.json").read_text()
+    )
+    assert report["meta"]["thresholds"]["spine_bow_max_norm"] == 0.9
+    flagged = [
+        c["fault"]
+        for rep in report["reps"]
+        for c in rep["checks"]
+        if c["outcome"] == "flagged"
+    ]
+    assert "rounded_spine" not in flagged
+
+
+def _bad_inputs(tmp_path: Path, clip: Path | None) -> dict[str, Path]:
+    empty = tmp_path / "empty.mp4"
+    empty.touch()
+    text = tmp_path / "notes.mp4"
+    text.write_text("this is not a video\n")
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    cases = {
+        "missing": tmp_path / "nope.mp4",
+        "empty": empty,
+        "text": text,
+        "directory": folder,
+    }
+    if clip is not None:
+        truncated = tmp_path / "truncated.mp4"
+        truncated.write_bytes(clip.read_bytes()[:2000])
+        cases["truncated"] = truncated
+    return cases
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "text", "directory", "truncated"])
+def test_bad_input_is_one_line_and_exit_2(
+    case: str, tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    path = _bad_inputs(tmp_path, clip_path("deadlift_side_good_jeff.mp4"))[case]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hingecam",
+            "analyze",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("hingecam:")]
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert str(path.name) in lines[0]
+    assert not (tmp_path / "out" / path.stem / "report.json").exists()
+
+
+def test_a_bad_input_does_not_stop_the_good_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["analyze", str(tmp_path / "missing.npz"), str(SAMPLE), "--out", str(tmp_path)]
+    )
+    assert code == 2
+    assert (tmp_path / "kbdl_side_roundedback" / "report.json").is_file()
+    assert "missing.npz" in capsys.readouterr().err
+
+
+def test_help_loads_no_heavy_modules() -> None:
+    code = "import sys; from hingecam.cli import main; main(['--help'])"
+    check = "import sys; from hingecam.cli import build_parser; build_parser(); print(sorted(m for m in ('cv2','mediapipe','av','matplotlib','scipy') if m in sys.modules))"
+    proc = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "[]"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert "analyze" in proc.stdout and "live" in proc.stdout
+
+
+def test_thresholds_toml_round_trips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["thresholds", "--toml", "--set", "rep_min_depth_deg=50"]) == 0
+    toml = tmp_path / "th.toml"
+    toml.write_text(capsys.readouterr().out)
+    assert main(["thresholds", "--thresholds", str(toml)]) == 0
+    assert any(
+        line.startswith("rep_min_depth_deg") and " 50 " in line
+        for line in capsys.readouterr().out.splitlines()
+    )
+
+
+def test_unknown_threshold_is_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["thresholds", "--set", "no_such_threshold=1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no_such_threshold" in err
+
+
+def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    tracks = tmp_path / "tracks"
+    tracks.mkdir()
+    rows = [
+        ("kbdl_side_correct_tby.mp4", "side", "deadlift", "5", "none", "extra"),
+        (
+            "kbdl_side_roundedback_tby.mp4",
+            "side",
+            "deadlift",
+            "5",
+            "rounded_spine",
+            "extra",
+        ),
+    ]
+    (clips / "MANIFEST.tsv").write_text(
+        "file\tview\texercise\treps\tfaults\tnotes\n"
+        + "".join("\t".join(r) + "\n" for r in rows)
+    )
+    for name in ("kbdl_side_correct", "kbdl_side_roundedback"):
+        shutil.copy(REPO / "samples" / f"{name}.npz", tracks / f"{name}_tby.npz")
+    out_json = tmp_path / "eval.json"
+    assert (
+        main(["eval", str(clips), "--tracks", str(tracks), "--json", str(out_json)])
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "kbdl_side_correct_tby.mp4" in printed and "precision" in printed
+    data = json.loads(out_json.read_text())
+    first = data["clips"][0]
+    assert {
+        "file",
+        "reps_labelled",
+        "reps_counted",
+        "faults_labelled",
+        "faults_found",
+        "view",
+    } <= set(first)
+    totals = data["totals"]
+    assert totals["rep_exact_rate"] == 1.0
+    assert totals["faults"]["rounded_spine"]["recall"] >= 0.8
+    assert totals["faults"]["rounded_spine"]["precision"] == 1.0
+    assert totals["false_alarm_rate"] == 0.0
+
+
+def test_eval_without_manifest_is_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "MANIFEST.tsv" in capsys.readouterr().err
