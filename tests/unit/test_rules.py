@@ -31,8 +31,8 @@ from hingecam.rules import (
 from hingecam.thresholds import PROFILES, Thresholds
 
 TH = Thresholds()
-COMPACT = {"reps": 2, "fps": 24.0, "stand_s": 1.0, "top_hold_s": 0.6, "end_s": 0.6}
-"""Short sets keep the suite fast: two reps at 24 fps, brief standing."""
+COMPACT = {"reps": 2, "fps": 20.0, "stand_s": 0.8, "top_hold_s": 0.5, "end_s": 0.5}
+"""Short sets keep the suite fast: two reps at 20 fps, brief standing."""
 SIDE_ONLY = frozenset(Fault)
 """Every check needs a side view (rules.py: each calls _needs_side first)."""
 
