@@ -521,3 +521,22 @@ def test_a_signal_ends_the_session_with_the_report_saved(
     assert out.splitlines()[-1].startswith(f"{CLIP}: ")
     assert "the reps so far are saved" in err
     assert report_of(tmp_path)["summary"]["rep_count"] < CLIP_REPS
+
+
+def test_a_stream_that_ends_at_once_still_writes_a_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    camera = FakeCamera(np.zeros(0), WH)
+    monkeypatch.setattr(live, "open_source", lambda *a: camera)
+    monkeypatch.setattr("hingecam.models.resolve_model", lambda m=None: Path("x"))
+    monkeypatch.setattr(
+        "hingecam.pose.LivePoseEstimator", lambda cfg: FakeEstimator({})
+    )
+    code = main(["live", "--no-window", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        f"camera 7: 0 reps, no frames could be read -> "
+        f"{session_dir(tmp_path) / 'report.html'}"
+    )
+    assert report_of(tmp_path)["summary"]["rep_count"] == 0

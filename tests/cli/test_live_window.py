@@ -8,6 +8,9 @@ packages are optional, the model and the clips are not.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -90,13 +93,13 @@ def _screenshot(env: dict[str, str], path: Path) -> bool:
     return subprocess.run(cmd, env=env, timeout=20).returncode == 0
 
 
-def test_window_keys_and_report_under_xvfb(
-    xvfb: dict[str, str],
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path: Path,
-) -> None:
-    env = xvfb
+@contextlib.contextmanager
+def live_window(
+    env: dict[str, str], clip: Path, model: Path, out: Path
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m hingecam live --source CLIP` on the virtual display; yields the
+    process and its window id once the window is up (the process is killed if
+    the test leaves it running)."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -104,11 +107,11 @@ def test_window_keys_and_report_under_xvfb(
             "hingecam",
             "live",
             "--source",
-            str(clip_path(CLIP)),
+            str(clip),
             "--out",
-            str(tmp_path),
+            str(out),
             "--model",
-            str(model_path),
+            str(model),
             "--debug",
             "--set",
             "live_calibration_s=1.0",  # the clip stands still only ~1.8 s
@@ -128,6 +131,21 @@ def test_window_keys_and_report_under_xvfb(
             return bool(window)
 
         _wait_for(found, 30, "the hingecam window")
+        yield proc, window
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_window_keys_and_report_under_xvfb(
+    xvfb: dict[str, str],
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    tmp_path: Path,
+) -> None:
+    env = xvfb
+    with live_window(env, clip_path(CLIP), model_path, tmp_path) as (proc, window):
         shown_at = time.monotonic()
 
         def key(name: str) -> None:
@@ -150,10 +168,6 @@ def test_window_keys_and_report_under_xvfb(
         time.sleep(0.5)
         key("q")
         out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert proc.returncode == 0, err
     lines = out.splitlines()
     assert any(ln.startswith("snapshot saved: ") for ln in lines)
@@ -166,3 +180,71 @@ def test_window_keys_and_report_under_xvfb(
     assert (folder / "report.html").stat().st_size > 0
     assert lines[-1].startswith(f"{CLIP}: {report['summary']['rep_count']} rep")
     assert SCREENSHOT.stat().st_size > 0
+
+
+def _close_like_a_window_manager(env: dict[str, str], window: int) -> bool:
+    """Send WM_DELETE_WINDOW, as a window manager's close button does (Xvfb has
+    no window manager). False when libX11 cannot be loaded."""
+    name = ctypes.util.find_library("X11")
+    if name is None:
+        return False
+    x11 = ctypes.cdll.LoadLibrary(name)
+
+    class ClientMessage(ctypes.Structure):
+        _fields_ = [
+            ("type", ctypes.c_int),
+            ("serial", ctypes.c_ulong),
+            ("send_event", ctypes.c_int),
+            ("display", ctypes.c_void_p),
+            ("window", ctypes.c_ulong),
+            ("message_type", ctypes.c_ulong),
+            ("format", ctypes.c_int),
+            ("data", ctypes.c_long * 5),
+        ]
+
+    class XEvent(ctypes.Union):
+        _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_int,
+        ctypes.c_long,
+        ctypes.POINTER(XEvent),
+    ]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = x11.XOpenDisplay(env["DISPLAY"].encode())
+    if not display:
+        return False
+    event = XEvent()
+    event.xclient.type = 33  # ClientMessage
+    event.xclient.window = window
+    event.xclient.message_type = x11.XInternAtom(display, b"WM_PROTOCOLS", 0)
+    event.xclient.format = 32
+    event.xclient.data[0] = x11.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+    x11.XSendEvent(display, window, 0, 0, ctypes.byref(event))
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
+    return True
+
+
+def test_closing_the_window_ends_the_session_like_q(
+    xvfb: dict[str, str],
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    tmp_path: Path,
+) -> None:
+    with live_window(xvfb, clip_path(CLIP), model_path, tmp_path) as (proc, window):
+        time.sleep(2.0)
+        if not _close_like_a_window_manager(xvfb, int(window)):
+            pytest.skip("libX11 not loadable: cannot send WM_DELETE_WINDOW")
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (folder,) = tmp_path.glob("live-*")
+    assert (folder / "report.json").stat().st_size > 0
+    assert out.splitlines()[-1].endswith(f"{folder / 'report.html'}")
