@@ -65,10 +65,7 @@ def flagged(result: AnalysisResult, fault: Fault) -> list[bool]:
 # -- synthetic sets, end to end ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "exercise",
-    [Exercise.AUTO, Exercise.HINGE_DRILL, Exercise.GOOD_MORNING, Exercise.RDL],
-)
+@pytest.mark.parametrize("exercise", [Exercise.AUTO, Exercise.RDL])
 def test_correct_hinge_flags_no_main_fault(exercise: Exercise) -> None:
     result = analyzed(Pattern.HINGE, exercise)
     for rep in result.reps:
@@ -81,9 +78,7 @@ def test_correct_hinge_judges_the_main_faults_it_can_see() -> None:
         assert check_of(rep.checks, fault).outcome is Outcome.OK
 
 
-@pytest.mark.parametrize(
-    "exercise", [Exercise.AUTO, Exercise.RDL, Exercise.HINGE_DRILL]
-)
+@pytest.mark.parametrize("exercise", [Exercise.AUTO, Exercise.RDL])
 def test_squat_pattern_is_flagged_on_every_rep(exercise: Exercise) -> None:
     assert flagged(analyzed(Pattern.SQUAT, exercise), Fault.SQUAT_PATTERN) == [True] * 2
 
@@ -93,9 +88,7 @@ def test_squat_pattern_rep_is_not_also_called_a_shallow_hinge() -> None:
         assert check_of(rep.checks, Fault.SHALLOW_HINGE).outcome is Outcome.NOT_JUDGED
 
 
-@pytest.mark.parametrize(
-    "exercise", [Exercise.RDL, Exercise.GOOD_MORNING, Exercise.AUTO]
-)
+@pytest.mark.parametrize("exercise", [Exercise.RDL, Exercise.GOOD_MORNING])
 def test_locked_knees_are_flagged_on_every_rep(exercise: Exercise) -> None:
     assert (
         flagged(analyzed(Pattern.LOCKED_KNEES, exercise), Fault.LOCKED_KNEES)
