@@ -472,6 +472,8 @@ class LiveSession:
                 except StopIteration:
                     return Ending.STREAM_ENDED
                 except CaptureError as exc:
+                    if self.stop.reason is not None:  # asked to stop while waiting
+                        return self.stop.reason
                     self.error = exc
                     return Ending.CAMERA_FAILED
                 ending = self.step(frame)
@@ -734,7 +736,11 @@ def session_folder(out: Path, started: datetime) -> Path:
 
 
 def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
-    """The live source: a camera index, a URL (paced with --realtime) or a file (paced).
+    """The live source: a camera index, a URL, or a file.
+
+    A file always plays at its own frame rate, like a camera (live is about real
+    time; `analyze` reads every frame). A URL is read as it arrives; `realtime`
+    paces it too, for URLs of files.
 
     Raises:
         CaptureError: the camera or stream cannot be opened (one line, what to try).
