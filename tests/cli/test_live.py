@@ -540,3 +540,20 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
         f"{session_dir(tmp_path) / 'report.html'}"
     )
     assert report_of(tmp_path)["summary"]["rep_count"] == 0
+
+
+def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(live.shutil, "which", lambda name: None)  # no audio player
+    beeper = live.make_sound("beep")
+    assert beeper is not None
+    for kind, text, severity in [
+        ("rep", "good rep", Severity.NOTE),
+        ("cue", "stand tall and still to calibrate", Severity.NOTE),
+        ("rep", "soften your knees", Severity.FAULT),
+        ("hint", "turn sideways to the camera", Severity.WARNING),
+    ]:
+        beeper.cue(live.CueEvent(kind, text, severity, 0.0, 1))
+    beeper.close()
+    assert capsys.readouterr().out == "\a\a"
