@@ -4,13 +4,16 @@ imports mediapipe, and only lazily, so importing this module stays cheap."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import logging
 import math
+import os
+import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -250,6 +253,35 @@ def _mp_image(frame: Frame) -> Any:
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
 
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Silence MediaPipe's and TFLite's native log lines (they bypass Python).
+
+    They print INFO/WARNING lines ("Created TensorFlow Lite XNNPACK delegate",
+    "Feedback manager requires ...") straight to file descriptor 2 when a
+    landmarker is created and on its first frame. A user should see one clear
+    line per problem, not these; `hingecam -v` (logging at INFO) keeps them.
+    Errors still arrive as Python exceptions.
+    """
+    if logging.getLogger().isEnabledFor(logging.INFO):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except OSError:  # no real fd 2 (embedded interpreters)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
     model_path = config.model_path
     if model_path is None:
@@ -278,7 +310,8 @@ def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
         result_callback=result_callback,
     )
     try:
-        return vision.PoseLandmarker.create_from_options(options)
+        with quiet_native_stderr():
+            return vision.PoseLandmarker.create_from_options(options)
     except (RuntimeError, ValueError) as exc:
         text = " ".join(str(exc).split())[:200]
         raise ModelError(f"cannot load pose model {model_path}: {text}") from exc
@@ -313,12 +346,16 @@ class MediaPipePoseEstimator:
         if self._landmarker is None:
             raise RuntimeError("the pose estimator is closed")
         image = _mp_image(frame)
-        if self.config.running_mode is RunningMode.IMAGE:
-            result = self._landmarker.detect(image)
-        else:
-            ms = timestamp_ms(frame.t_s, self._last_ms)
-            self._last_ms = ms
-            result = self._landmarker.detect_for_video(image, ms)
+        quiet = (
+            quiet_native_stderr() if self._last_ms is None else contextlib.nullcontext()
+        )
+        with quiet:  # the first frame logs native warnings too
+            if self.config.running_mode is RunningMode.IMAGE:
+                result = self._landmarker.detect(image)
+            else:
+                ms = timestamp_ms(frame.t_s, self._last_ms)
+                self._last_ms = ms
+                result = self._landmarker.detect_for_video(image, ms)
         h, w = frame.image_bgr.shape[:2]
         return poses_from_mediapipe(result, frame.t_s, (w, h))
 

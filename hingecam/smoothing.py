@@ -5,7 +5,6 @@ frame rate) and NaN gaps; neither invents values across long gaps."""
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,12 +88,34 @@ def hampel_outliers(
     lo = int(np.searchsorted(t, t[i] - half_window_s, side="left"))
     hi = int(np.searchsorted(t, t[i] + half_window_s, side="right"))
     win = np.asarray(x[lo:hi], dtype=np.float64)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        med = np.nanmedian(win, axis=0)
-        mad = 1.4826 * np.nanmedian(np.abs(win - med), axis=0)
+    med = nanmedian_columns(win)
+    mad = 1.4826 * nanmedian_columns(np.abs(win - med))
+    with np.errstate(invalid="ignore"):
         dev = np.abs(np.asarray(x[i], dtype=np.float64) - med)
-    return np.asarray((dev > k * mad) & (dev > floor))
+        return np.asarray((dev > k * mad) & (dev > floor))
+
+
+def nanmedian_columns(x: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Median of each column ignoring NaN (NaN for an all-NaN column).
+
+    Same result as np.nanmedian(x, axis=0), without its masked-array path,
+    which costs ~1 ms on the small windows filtered every frame.
+
+    Args:
+        x: (M, F).
+
+    Returns:
+        (F,) float64.
+    """
+    v = np.asarray(x, dtype=np.float64)
+    ordered = np.sort(v, axis=0)  # NaN sorts last
+    n = np.isfinite(v).sum(axis=0)
+    out = np.full(v.shape[1], np.nan)
+    has = np.flatnonzero(n > 0)
+    lo = (n[has] - 1) // 2
+    hi = n[has] // 2
+    out[has] = 0.5 * (ordered[lo, has] + ordered[hi, has])
+    return out
 
 
 def gaussian_smooth(
