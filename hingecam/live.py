@@ -59,6 +59,8 @@ STATS_WINDOW_S = 1.0
 """Displayed fps and latency in the debug overlay are over this last stretch (s)."""
 HINT_FORGET_S = 2.0
 """A set-up hint gone this long (s) is printed / spoken again when it returns."""
+DRAIN_S = 1.0
+"""At the end, wait at most this long (s) for the pose of the last frames."""
 PAUSED_CUE = "paused: press space to go on"
 
 KEY_ESC = 27
@@ -448,6 +450,8 @@ class LiveSession:
         self._events = CueEvents()
         self._analysis: FrameAnalysis | None = None
         self._analyzed_index = -1
+        self._submitted_index = -1
+        self._last_frame: Frame | None = None
         self._previous_lifter: Pose | None = None
         self._brightness: dict[int, float] = {}
         self._seen_reps = 0
@@ -491,7 +495,9 @@ class LiveSession:
         new = False
         if not self._paused:
             self._brightness[frame.index] = _brightness(frame.image_bgr)
-            self.estimator.submit(frame)
+            if self.estimator.submit(frame):
+                self._submitted_index = frame.index
+            self._last_frame = frame
             new = self._collect()
         analysis = self._analysis or _placeholder(frame)
         drawn: NDArray[np.uint8] | None = None
@@ -518,11 +524,28 @@ class LiveSession:
             self._keep_thumbnail(frame, self._analysis, drawn)
         return ending
 
-    def finish(self) -> None:
-        """Flush the analyzer; announce a rep it could only close at the end."""
+    def finish(self, drain_s: float = DRAIN_S) -> None:
+        """Analyze the last frame, flush the analyzer, announce a rep it could
+        only close at the end.
+
+        The frame in flight and the last frame seen (if the model was busy
+        then) are analyzed first, waiting at most `drain_s`: a rep that ends
+        just before the stream does still counts.
+        """
         from hingecam.analysis import SEVERITY_RANK
         from hingecam.datatypes import Outcome
 
+        deadline = time.monotonic() + drain_s
+        last = self._last_frame
+        while time.monotonic() < deadline:
+            self._collect()
+            if self._analyzed_index >= self._submitted_index:
+                if last is None or self._submitted_index >= last.index:
+                    break
+                if self.estimator.submit(last):
+                    self._submitted_index = last.index
+                    continue
+            time.sleep(0.005)
         for a in self.analyzer.finish():
             self._on_analysis(a)
         reps = self.analyzer.reps
@@ -871,7 +894,7 @@ def run_live(
                 if display is not None:
                     display.close()
                 cam.close()
-                session.finish()
+                session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
                 info = cam.info
                 if sink is not None:
                     sink.close()

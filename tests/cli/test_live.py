@@ -557,3 +557,53 @@ def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
         beeper.cue(live.CueEvent(kind, text, severity, 0.0, 1))
     beeper.close()
     assert capsys.readouterr().out == "\a\a"
+
+
+class SlowEstimator(FakeEstimator):
+    """A live estimator whose result is ready only a few polls after submit."""
+
+    def __init__(self, script: Any, polls: int = 3) -> None:
+        super().__init__(script)
+        self.polls = polls
+        self._flight: tuple[Frame, int] | None = None
+        self._ready: Any = None
+
+    def submit(self, frame: Frame) -> bool:
+        if self._flight is not None:
+            return False
+        self._flight = (frame, self.polls)
+        return True
+
+    def latest(self) -> Any:
+        if self._flight is not None:
+            frame, left = self._flight
+            if left <= 1:
+                self._ready = (frame.index, frame.t_s, self.estimate(frame))
+                self._flight = None
+            else:
+                self._flight = (frame, left - 1)
+        return self._ready
+
+
+def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
+    from hingecam.analysis import Analyzer
+    from hingecam.overlay import FrameAnnotator
+    from hingecam.thresholds import load_thresholds
+
+    track = three_reps.track
+    estimator = SlowEstimator(FakeEstimator.from_track(track)._script)
+    analyzer = Analyzer(live.Exercise.AUTO, load_thresholds(), WH, live=True)
+    session = live.LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        analyzer,
+        FrameAnnotator(),
+        display=None,
+        stop=live.StopSignals(),
+    )
+    assert session.run() is Ending.STREAM_ENDED
+    last = len(track) - 1
+    assert estimator.calls[-1] != last  # the model was busy when it came
+    session.finish()
+    assert estimator.calls[-1] == last
+    assert analyzer.series().t_s[-1] == pytest.approx(track.t_s[last])
