@@ -139,7 +139,17 @@ class Analyzer:
         self._side_share = 0.5
         self._count_2d = False
         self._count_t: float | None = None
-        self._sway_keys = [FIELDS.index(f) for f in (COUNT_FIELD, "trunk_incline_deg")]
+        # Walking swings the near leg's 2D hip and knee angles even when the
+        # 3D midpoints and the trunk stay put: all of them must be still.
+        self._sway_keys = [
+            FIELDS.index(f)
+            for f in (
+                COUNT_FIELD,
+                "hip_flexion_deg",
+                "knee_flexion_deg",
+                "trunk_incline_deg",
+            )
+        ]
         self._gate_keys = [
             FIELDS.index(f)
             for f in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
@@ -629,16 +639,23 @@ class Analyzer:
             frames=frames[lo:hi],
             views=tuple(self._views[lo:hi]),
             values={f: vals[:, k] for k, f in enumerate(FIELDS)},
-            bottom=self._bottom_index(vals, frames[lo:hi], event),
+            bottom=self._bottom_index(
+                vals, frames[lo:hi], tuple(self._views[lo:hi]), event
+            ),
         )
 
-    @staticmethod
     def _bottom_index(
-        vals: NDArray[np.float64], frames: NDArray[np.int64], event: RepEvent
+        self,
+        vals: NDArray[np.float64],
+        frames: NDArray[np.int64],
+        views: tuple[View, ...],
+        event: RepEvent,
     ) -> int:
-        """The deepest frame by the 2D hip angle the rules judge, else by the count signal."""
+        """The deepest frame: by the 2D hip angle the rules judge when the rep was
+        seen from the side, else by the count signal (2D is foreshortened)."""
         hip2d = vals[:, FIELDS.index("hip_flexion_deg")]
-        if np.isfinite(hip2d).sum() >= 3:
+        side_share = sum(v is View.SIDE for v in views) / max(len(views), 1)
+        if side_share >= self.th.view_min_side_share and np.isfinite(hip2d).sum() >= 3:
             return int(np.nanargmax(hip2d))
         return int(np.searchsorted(frames, event.bottom_frame))
 

@@ -171,7 +171,9 @@ def compute_measures(
         hip_height = (p["hip"][:, 1] - p["ankle"][:, 1]) / leg
         shoulder_height = (p["shoulder"][:, 1] - p["ankle"][:, 1]) / leg
 
-    sides: tuple[Side | None, ...] = tuple(side if bool(v) else None for v in np.atleast_1d(valid))
+    sides: tuple[Side | None, ...] = tuple(
+        side if bool(v) else None for v in np.atleast_1d(valid)
+    )
     return MeasureSeries(
         t_s=track.t_s.astype(np.float64),
         side=sides,

@@ -116,6 +116,10 @@ class RepSegmenter:
             event = None
             if self._settle is not None:
                 event = self._settling(frame, t_s, rel)
+                if self._settle is not None:
+                    # Still settling: keep the frame as a candidate start for the
+                    # next descent (a short pause at the top).
+                    self._recent.append((frame, t_s, rel))
             if self._settle is None:
                 self._recent.append((frame, t_s, rel))
                 while self._recent and self._recent[0][1] < t_s - START_LOOKBACK_S:
@@ -143,6 +147,8 @@ class RepSegmenter:
                 self._drop()
                 return None
             self._settle = (frame, t_s, rel)
+            self._recent.clear()
+            self._recent.append((frame, t_s, rel))
             return None
         if rel >= self._peak[2] - BOTTOM_BAND_DEG:
             self.phase = Phase.BOTTOM if deep else Phase.DESCENT
@@ -168,9 +174,7 @@ class RepSegmenter:
             or t_s - s_t >= SETTLE_S
             or rel > self.th.rep_enter_deg
         ):
-            event = self._emit()
-            self._recent.append((s_frame, s_t, s_low))
-            return event
+            return self._emit()
         if rel < s_low:
             self._settle = (s_frame, s_t, rel)
         return None

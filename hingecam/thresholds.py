@@ -264,12 +264,15 @@ class Thresholds:
                 f"rep_min_depth_deg ({self.rep_min_depth_deg}) must be at least "
                 f"rep_enter_deg ({self.rep_enter_deg})"
             )
-        if (
-            self.view_side_max_ratio >= self.view_front_min_ratio
-            or self.view_front_max_yaw_deg >= self.view_side_min_yaw_deg
-        ):
+        if self.view_side_max_ratio >= self.view_front_min_ratio:
             raise ConfigError(
-                "the side-view limits must not overlap the front-view limits"
+                f"view_side_max_ratio ({self.view_side_max_ratio:g}) must be below "
+                f"view_front_min_ratio ({self.view_front_min_ratio:g})"
+            )
+        if self.view_front_max_yaw_deg >= self.view_side_min_yaw_deg:
+            raise ConfigError(
+                f"view_front_max_yaw_deg ({self.view_front_max_yaw_deg:g}) must be below "
+                f"view_side_min_yaw_deg ({self.view_side_min_yaw_deg:g})"
             )
 
     def as_dict(self) -> dict[str, float]:

@@ -304,13 +304,6 @@ def test_reps_are_counted_off_the_side_view_too(view: View, pattern: Pattern) ->
         Pattern.HINGE,
         pytest.param(
             Pattern.SQUAT,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="analysis.py Analyzer._bottom_index picks the bottom by the 2D "
-                "hip angle whenever 3 frames have one, whatever the view; from the "
-                "front the 2D angle is foreshortened and a squat's 'bottom' lands on "
-                "its start frame (0.84 s instead of 1.8 s)",
-            ),
         ),
     ],
 )
@@ -340,14 +333,6 @@ def test_missing_person_share_is_noted() -> None:
     assert any("no person was found in" in note for note in notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analysis.py Analyzer._calibrate: the stillness (sway) check looks at "
-    "COUNT_FIELD (hip_flexion_3d_deg, from mid-shoulder/mid-hip/mid-knee) and trunk "
-    "lean only; walking swings the legs in anti-phase, so the mid-knee stays under "
-    "the hip and neither moves: a walk-in still calibrates mid-stride (near-side "
-    "hip flexion 10-16 deg instead of 3)",
-)
 def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     setup = analyzed("walk_in").setup
     assert setup["hip_flexion_deg"] == pytest.approx(STANDING.hip_deg, abs=1.0)

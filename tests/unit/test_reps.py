@@ -70,13 +70,6 @@ def test_thresholds_used_by_these_tables_are_the_defaults_they_assume() -> None:
             CLEAN + CLEAN[1:],
             [(1, 6, 11), (13, 18, 23)],
             id="two_reps_with_a_short_pause",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="reps.py RepSegmenter: frames in the settle window after "
-                "a rep (SETTLE_S) never update _low, so after a top pause shorter "
-                "than SETTLE_S plus a frame the next rep starts at the previous "
-                "rep's end frame (11) instead of the last still frame (13)",
-            ),
         ),
         pytest.param(
             [0, 0, 28, 32, 28, 32, 29, 31, 45, 55, 60, 55, 45, 10, 0],

@@ -173,12 +173,6 @@ def test_view_limits_out_of_order_raise_config_error() -> None:
         Thresholds(view_side_max_ratio=0.7, view_front_min_ratio=0.6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="thresholds.py __post_init__: the view-limit check says only 'the "
-    "side-view limits must not overlap the front-view limits', naming neither the "
-    "pair (ratio or yaw) nor the values (STYLE 4: quote the bad value)",
-)
 def test_view_limits_error_names_the_thresholds_and_values() -> None:
     with pytest.raises(ConfigError, match=r"view_side_max_ratio.*0\.7"):
         Thresholds(view_side_max_ratio=0.7, view_front_min_ratio=0.6)
