@@ -76,6 +76,7 @@ class _Pending:
     side: Side | None
     view: View
     hint: str | None
+    feet: float  # ankle midpoint x in near-leg lengths (NaN if unseen)
 
 
 @dataclass
@@ -139,17 +140,9 @@ class Analyzer:
         self._side_share = 0.5
         self._count_2d = False
         self._count_t: float | None = None
-        # Walking swings the near leg's 2D hip and knee angles even when the
-        # 3D midpoints and the trunk stay put: all of them must be still.
-        self._sway_keys = [
-            FIELDS.index(f)
-            for f in (
-                COUNT_FIELD,
-                "hip_flexion_deg",
-                "knee_flexion_deg",
-                "trunk_incline_deg",
-            )
-        ]
+        # Still = trunk and hips steady and the feet planted (_feet_position):
+        # walking moves the feet even where the angles pass a still moment.
+        self._sway_keys = [FIELDS.index(f) for f in (COUNT_FIELD, "trunk_incline_deg")]
         self._gate_keys = [
             FIELDS.index(f)
             for f in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
@@ -164,6 +157,7 @@ class Analyzer:
         ]
         # Final (smoothed) history, one entry per finalized frame.
         self._t: list[float] = []
+        self._feet: list[float] = []
         self._frames: list[int] = []
         self._values: list[NDArray[np.float64]] = []
         self._views: list[View] = []
@@ -289,8 +283,9 @@ class Analyzer:
     ) -> list[FrameAnalysis]:
         raw = self._gate_glitch(t_s, raw)
         hint = self._hint(t_s, pose, people, view, brightness)
+        feet = _feet_position(pose, side, self.th.min_visibility)
         self._pending.append(
-            _Pending(index, t_s, pose, raw, side if pose else None, view, hint)
+            _Pending(index, t_s, pose, raw, side if pose else None, view, hint, feet)
         )
         self._window.append((t_s, raw))
         return self._drain(final=False)
@@ -531,6 +526,7 @@ class Analyzer:
 
     def _finalize(self, p: _Pending, values: NDArray[np.float64]) -> FrameAnalysis:
         self._t.append(p.t_s)
+        self._feet.append(p.feet)
         self._frames.append(p.index)
         self._values.append(values)
         self._views.append(p.view)
@@ -615,7 +611,13 @@ class Analyzer:
             sway = np.nanmax(block[:, self._sway_keys], axis=0) - np.nanmin(
                 block[:, self._sway_keys], axis=0
             )
-        if np.nanmax(sway, initial=0.0) > self.th.setup_max_sway_deg:
+        feet = np.asarray(self._feet[self._stand_start : n + 1])
+        feet = feet[np.isfinite(feet)]
+        shift = float(np.ptp(feet)) if feet.size else 0.0
+        if (
+            np.nanmax(sway, initial=0.0) > self.th.setup_max_sway_deg
+            or shift > self.th.setup_max_feet_shift_norm
+        ):
             # Walking or shifting: restart the still stretch from here.
             self._stand_start = n
             return
@@ -783,6 +785,29 @@ def flagged_faults(rep: Rep) -> tuple[Fault, ...]:
     """The faults a rep was flagged for, most severe first."""
     flags: list[Check] = sorted(rep.flags, key=lambda c: -SEVERITY_RANK[c.severity])
     return tuple(c.fault for c in flags)
+
+
+def _feet_position(
+    pose: Pose | None, side: Side | None, min_visibility: float
+) -> float:
+    """Horizontal position of the ankles' midpoint in near-leg lengths (px / px).
+
+    Planted feet keep it still; walking moves it by about a stride (~1 leg length).
+    """
+    if pose is None or side is None:
+        return math.nan
+    px = pose.xy_px.astype(np.float64)
+    ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
+    if np.nanmin(pose.visibility[ankles]) < min_visibility:
+        return math.nan
+    pts = SIDE_POINTS[side]
+    leg = float(
+        np.linalg.norm(px[pts["hip"]] - px[pts["knee"]])
+        + np.linalg.norm(px[pts["knee"]] - px[pts["ankle"]])
+    )
+    if not leg > 1.0:
+        return math.nan
+    return float(px[ankles, 0].mean() / leg)
 
 
 def _track_pose(track: PoseTrack, i: int) -> Pose | None:

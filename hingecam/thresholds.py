@@ -126,11 +126,17 @@ class Thresholds:
         "design: walking swings the hip +/-20 deg; standing still sways a few deg",
         "Standing counts as still (for the setup posture) while hip flexion and trunk lean stay within this range.",
     )
+    setup_max_feet_shift_norm: float = _t(
+        0.15,
+        "leg",
+        "design: a walking stride moves the ankles ~1 leg length; planted feet sway a few percent",
+        "Standing counts as still only while the ankles stay within this (in leg lengths): feet planted, not walking.",
+    )
     setup_min_s: float = _t(
-        0.25,
+        0.3,
         "s",
-        "design: a demo clip may pause only a moment at the top; walking sways more than setup_max_sway_deg within it",
-        "Standing still this long gives the lifter's reference (setup) posture.",
+        "design: demo clips pause only a moment at the top; planted feet rule out walking",
+        "Standing still this long, feet planted, gives the lifter's reference (setup) posture.",
     )
     live_calibration_s: float = _t(
         2.0,
