@@ -24,6 +24,7 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam.closing import Closing
 from hingecam.datatypes import Frame, VideoInfo
 from hingecam.errors import CaptureError, DisplayError, InputError
 
@@ -111,7 +112,7 @@ class _End:
 _END = _End()
 
 
-class VideoSource:
+class VideoSource(Closing):
     """Decoded frames of a video file, upright, timed by the decoder.
 
     Validated in the constructor (which decodes the first frame). Iterate once;
@@ -258,17 +259,6 @@ class VideoSource:
                 log.warning("%s: decoder thread did not stop", self.path.name)
                 return  # never close the container under a running decoder
         self._container.close()
-
-    def __enter__(self) -> VideoSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- consumer side ----------------------------------------------------------
 
@@ -460,7 +450,7 @@ class _NewestSlot:
             return None
 
 
-class CameraSource:
+class CameraSource(Closing):
     """Live frames from a camera, a stream URL or a file replayed in real time.
 
     Once iterated, a reader thread captures continuously and keeps only the
@@ -602,17 +592,6 @@ class CameraSource:
         if self._video is not None:
             self._video.close()
 
-    def __enter__(self) -> CameraSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     # -- consumer side ------------------------------------------------------------
 
     def _consume(self) -> Iterator[Frame]:
@@ -725,7 +704,7 @@ def _even_size(width: int, height: int, max_height: int | None) -> tuple[int, in
     return max(2, width // 2 * 2), max(2, height // 2 * 2)
 
 
-class VideoSink:
+class VideoSink(Closing):
     """Writes BGR images to a browser-playable H.264 mp4 (yuv420p, +faststart).
 
     Frames go through a bounded queue to an encoder thread, so encoding overlaps
@@ -864,9 +843,6 @@ class VideoSink:
             return
         os.replace(self._part, self.path)
 
-    def __enter__(self) -> VideoSink:
-        return self
-
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -952,7 +928,7 @@ def window_size_wh(
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-class Window:
+class Window(Closing):
     """An OpenCV window: show images, read keys, notice when the user closes it.
 
     Call `poll_key()` once per shown frame: it also lets the GUI repaint.
@@ -1018,14 +994,3 @@ class Window:
                 cv2.waitKey(1)
             except cv2.error:
                 pass
-
-    def __enter__(self) -> Window:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

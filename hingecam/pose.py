@@ -16,12 +16,12 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam.closing import Closing
 from hingecam.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
 from hingecam.errors import ConfigError, ModelError
 from hingecam.landmarks import Landmark
@@ -317,7 +317,7 @@ def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
         raise ModelError(f"cannot load pose model {model_path}: {text}") from exc
 
 
-class MediaPipePoseEstimator:
+class MediaPipePoseEstimator(Closing):
     """PoseLandmarker on files: VIDEO mode (tracking) or IMAGE mode, blocking.
 
     Frames must come in time order. Timestamps given to MediaPipe are the
@@ -365,23 +365,12 @@ class MediaPipePoseEstimator:
             self._landmarker.close()
             self._landmarker = None
 
-    def __enter__(self) -> MediaPipePoseEstimator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
 
 LIVE_STALL_S = 2.0
 """A live result not back after this long is given up, so submit() cannot stall."""
 
 
-class LivePoseEstimator:
+class LivePoseEstimator(Closing):
     """PoseLandmarker in LIVE_STREAM mode for cameras.
 
     `submit` never blocks: while the model works on a frame, new frames are
@@ -454,17 +443,6 @@ class LivePoseEstimator:
             landmarker, self._landmarker = self._landmarker, None
             landmarker.close()
 
-    def __enter__(self) -> LivePoseEstimator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def _raise_callback_error(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
@@ -491,7 +469,7 @@ class LivePoseEstimator:
 # -- fakes for tests ------------------------------------------------------------------
 
 
-class FakeEstimator:
+class FakeEstimator(Closing):
     """Replays scripted poses, for tests of the stages after pose.
 
     Poses are looked up by `frame.index` and re-timed to the frame's t_s, so
@@ -552,17 +530,6 @@ class FakeEstimator:
 
     def close(self) -> None:
         self.closed = True
-
-    def __enter__(self) -> FakeEstimator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _as_poses(value: Iterable[Pose] | Pose | None) -> tuple[Pose, ...]:
