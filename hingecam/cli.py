@@ -149,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--realtime",
         action="store_true",
-        help="with --source FILE: pace the file at its own frame rate, like a camera",
+        help="with --source URL: pace the stream at its own frame rate (files are always paced)",
     )
     _add_analysis_options(p)
     _add_model_option(p)

@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +80,12 @@ class ThumbnailKeeper:
             self._recent.append((index, t_s, buf.tobytes()))
         while self._recent and self._recent[0][1] < t_s - self.history_s:
             self._recent.popleft()
+
+    def catch_up(self, reps: Sequence[Rep]) -> None:
+        """Pick thumbnails for reps that have none yet (from the frames still kept)."""
+        for rep in reps:
+            if rep.index not in self.thumbnails:
+                self.on_rep(rep)
 
     def on_rep(self, rep: Rep) -> None:
         want = worst_moment(rep)
@@ -219,6 +225,8 @@ def analyze_video(
             interrupted = True
         emit(analyzer.finish())
         renderer.close()
+        # A rep closed by finish() (the set ends at lockout) reached no frame.
+        renderer.thumbs.catch_up(analyzer.reps)
         if sink is not None:
             sink.close()
         info = source.info  # frames and duration are final now
