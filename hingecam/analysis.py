@@ -142,7 +142,7 @@ class Analyzer:
         self._count_t: float | None = None
         # Still = trunk and hips steady and the feet planted (_feet_position):
         # walking moves the feet even where the angles pass a still moment.
-        self._sway_keys = [FIELDS.index(f) for f in (COUNT_FIELD, "trunk_incline_deg")]
+        self._sway_keys = [FIELDS.index("trunk_incline_deg")]
         self._gate_keys = [
             FIELDS.index(f)
             for f in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
@@ -594,10 +594,15 @@ class Analyzer:
         if self.setup:
             return
         n = len(self._t) - 1
+        # Upright by the 3D hip angle, or by the 2D one where the 3D is thrown
+        # off (a plate hiding the body); knees nearly straight.
+        upright = any(
+            math.isfinite(m[f]) and abs(m[f]) <= self.th.setup_max_hip_flexion_deg
+            for f in (COUNT_FIELD, SIDE_COUNT_FIELD)
+        )
         standing = (
-            math.isfinite(m[COUNT_FIELD])
+            upright
             and math.isfinite(m["knee_flexion_deg"])
-            and abs(m[COUNT_FIELD]) <= self.th.setup_max_hip_flexion_deg
             and m["knee_flexion_deg"] <= self.th.setup_max_knee_flexion_deg
         )
         if not standing:
