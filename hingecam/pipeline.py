@@ -25,8 +25,10 @@ from hingecam.capture import VideoSink, open_video
 from hingecam.datatypes import (
     AnalysisResult,
     Exercise,
+    Frame,
     FrameAnalysis,
     Outcome,
+    Phase,
     Pose,
     PoseTrack,
     Rep,
@@ -42,6 +44,9 @@ THUMB_HEIGHT_PX = 360
 """Rep thumbnails in the report are this tall (enough for a card, small in HTML)."""
 THUMB_HISTORY_S = 16.0
 """Drawn frames kept (as small JPEGs) for thumbnails: the longest rep plus margin."""
+ANNOTATED_PRESET = "superfast"
+"""x264 preset of the annotated video: encoding shares 2 cores with inference, and
+superfast costs about half of veryfast for a somewhat larger file."""
 
 
 def worst_moment(rep: Rep) -> int:
@@ -125,7 +130,9 @@ class _Renderer:
             while (item := self._queue.get()) is not None:
                 image, analysis = item
                 self.annotator.draw(image, analysis)
-                self.thumbs.add(analysis.frame_index, analysis.t_s, image)
+                if analysis.phase not in (Phase.SETUP, Phase.STANDING):
+                    # A rep's worst moment is always inside the rep.
+                    self.thumbs.add(analysis.frame_index, analysis.t_s, image)
                 if (
                     analysis.last_rep is not None
                     and analysis.last_rep.index > self._seen_reps
@@ -134,6 +141,62 @@ class _Renderer:
                     self.thumbs.on_rep(analysis.last_rep)
                 if self.sink is not None:
                     self.sink.write(image, analysis.t_s)
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._error = exc
+            while self._queue.get() is not None:  # unblock the producer
+                pass
+
+
+class _AnalysisWorker:
+    """Analysis thread: runs the Analyzer on (frame, pose) while the next frame's
+    inference runs (MediaPipe releases the GIL), and hands finalized frames,
+    with their images, to the renderer."""
+
+    def __init__(self, analyzer: Analyzer, renderer: _Renderer) -> None:
+        self.analyzer = analyzer
+        self.renderer = renderer
+        self._queue: queue.Queue[tuple[Frame, Pose | None, int] | None] = queue.Queue(
+            maxsize=8
+        )
+        self._pending: deque[tuple[int, NDArray[np.uint8]]] = deque()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="analysis", daemon=True)
+        self._thread.start()
+
+    def put(self, frame: Frame, lifter: Pose | None, people: int) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((frame, lifter, people))
+
+    def close(self) -> None:
+        """Analyze what is queued, flush the analyzer, and stop."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _emit(self, finals: list[FrameAnalysis]) -> None:
+        for fa in finals:
+            while self._pending and self._pending[0][0] < fa.frame_index:
+                self._pending.popleft()
+            if self._pending and self._pending[0][0] == fa.frame_index:
+                self.renderer.put(self._pending.popleft()[1], fa)
+
+    def _run(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None:
+                frame, lifter, people = item
+                self._pending.append((frame.index, frame.image_bgr))
+                self._emit(
+                    self.analyzer.push(
+                        frame.index,
+                        frame.t_s,
+                        lifter,
+                        people=people,
+                        brightness=brightness(frame.image_bgr),
+                    )
+                )
+            self._emit(self.analyzer.finish())
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
             while self._queue.get() is not None:  # unblock the producer
@@ -182,23 +245,15 @@ def analyze_video(
         info = source.info
         analyzer = Analyzer(exercise, thresholds, (info.width, info.height))
         sink = (
-            VideoSink(annotated_path, info.fps or 30.0)
+            VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
             if annotated_path is not None
             else None
         )
         renderer = _Renderer(sink, FrameAnnotator())
-        pending: deque[tuple[int, NDArray[np.uint8]]] = deque()
+        worker = _AnalysisWorker(analyzer, renderer)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         previous: Pose | None = None
         done = 0
-
-        def emit(finals: list[FrameAnalysis]) -> None:
-            for fa in finals:
-                while pending and pending[0][0] < fa.frame_index:
-                    pending.popleft()
-                if pending and pending[0][0] == fa.frame_index:
-                    renderer.put(pending.popleft()[1], fa)
-
         try:
             with MediaPipePoseEstimator(config) as estimator:
                 for frame in source:
@@ -208,23 +263,15 @@ def analyze_video(
                     poses = estimator.estimate(frame)
                     lifter = choose_lifter(poses, previous)
                     previous = lifter if lifter is not None else previous
-                    pending.append((frame.index, frame.image_bgr))
-                    emit(
-                        analyzer.push(
-                            frame.index,
-                            frame.t_s,
-                            lifter,
-                            people=len(poses),
-                            brightness=brightness(frame.image_bgr),
-                        )
-                    )
+                    worker.put(frame, lifter, len(poses))
                     done += 1
                     if progress is not None:
                         progress(done, frame.t_s)
         except KeyboardInterrupt:
             interrupted = True
-        emit(analyzer.finish())
-        renderer.close()
+        finally:
+            worker.close()  # finishes the analysis of every frame handed over
+            renderer.close()
         # A rep closed by finish() (the set ends at lockout) reached no frame.
         renderer.thumbs.catch_up(analyzer.reps)
         if sink is not None:
