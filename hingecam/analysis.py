@@ -762,7 +762,7 @@ class Analyzer:
             notes.append(
                 "the view changed during the set: reps not seen from the side were judged only in part"
             )
-        if not self.setup:
+        if not self.setup and self.reps:
             notes.append(
                 "the lifter was never seen standing still, so reps were compared with a typical "
                 "standing posture instead of the lifter's own"

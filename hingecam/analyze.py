@@ -48,7 +48,9 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
     )
     judged = f"faults: {faults}" if faults else "no faults flagged"
     if not reps:
-        judged = result.notes[0] if result.notes else "no complete rep found"
+        # The note that explains the missing reps, not a side remark.
+        about = [n for n in result.notes if n.startswith("no ") or "too short" in n]
+        judged = (about or list(result.notes) or ["no complete rep found"])[0]
     return f"{result.video.name}: {len(reps)} rep{'s' if len(reps) != 1 else ''}, {judged} -> {folder / 'report.html'}"
 
 

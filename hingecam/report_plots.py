@@ -112,7 +112,8 @@ def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | Non
         fig = Figure(figsize=(width_in, 1.55 * len(PLOT_MEASURES) + 0.5))
         FigureCanvasAgg(fig)
         axes = fig.subplots(len(PLOT_MEASURES), 1, sharex=True)
-        t_end = float(t[-1]) if t.size else 1.0
+        # A one-frame video still gets a readable (if empty) time axis.
+        t_end = max(float(t[-1]), float(t[0]) + 1.0) if t.size else 1.0
         for ax, name in zip(axes, PLOT_MEASURES, strict=True):
             _draw_panel(ax, result, t, data[name], name)
         axes[0].set_xlim(float(t[0]), t_end)

@@ -225,3 +225,82 @@ def test_eval_without_manifest_is_one_line_error(
 ) -> None:
     assert main(["eval", str(tmp_path)]) == 2
     assert "MANIFEST.tsv" in capsys.readouterr().err
+
+
+def _write_video(path: Path, frames: list, fps: float = 30.0) -> Path:
+    from hingecam.capture import VideoSink
+
+    with VideoSink(path, fps) as sink:
+        for k, image in enumerate(frames):
+            sink.write(image, k / fps)
+    return path
+
+
+def test_video_with_nobody_gives_a_report_that_says_so(
+    tmp_path: Path, model_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import numpy as np
+
+    blank = [np.full((240, 320, 3), 60 + k, np.uint8) for k in range(20)]
+    video = _write_video(tmp_path / "empty_room.mp4", blank)
+    assert main(["analyze", str(video), "--out", str(tmp_path / "out")]) == 0
+    report = json.loads((tmp_path / "out" / "empty_room" / "report.json").read_text())
+    assert report["summary"]["status"] == "no_person"
+    assert report["reps"] == []
+    assert "no person" in capsys.readouterr().out
+
+
+def test_one_frame_video_is_too_short_not_an_error(
+    tmp_path: Path,
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hingecam.capture import open_video
+
+    with open_video(clip_path("kbdl_side_correct_tby.mp4")) as source:
+        first = next(iter(source)).image_bgr
+    video = _write_video(tmp_path / "one.mp4", [first])
+    assert main(["analyze", str(video), "--out", str(tmp_path / "out")]) == 0
+    assert "too short" in capsys.readouterr().out
+    assert (tmp_path / "out" / "one" / "report.html").is_file()
+
+
+def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
+    tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hingecam",
+            "analyze",
+            str(clip_path("kbdl_side_correct_tby.mp4")),
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    folder = out / "kbdl_side_correct_tby"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (folder / "annotated.mp4.part").exists():
+        time.sleep(0.1)
+    time.sleep(2.0)  # some frames in
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    report = json.loads((folder / "report.json").read_text())
+    assert any("interrupted" in note for note in report["notes"])
+    assert 0 < report["meta"]["video"]["frames"] < 648
+    assert (folder / "annotated.mp4").is_file() and (
+        folder / "pose_track.npz"
+    ).is_file()
+    leftovers = [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
+    assert leftovers == []
