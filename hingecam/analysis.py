@@ -27,7 +27,6 @@ from hingecam.datatypes import (
     Fault,
     FrameAnalysis,
     MeasureSeries,
-    Outcome,
     Phase,
     Pose,
     PoseTrack,
@@ -39,7 +38,7 @@ from hingecam.datatypes import (
 )
 from hingecam.landmarks import SIDE_POINTS, Landmark, side_visibility
 from hingecam.reps import RepEvent, RepSegmenter
-from hingecam.rules import RepWindow, evaluate_rep, rep_peaks
+from hingecam.rules import RepWindow, evaluate_rep, rep_cue, rep_peaks
 from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
 from hingecam.thresholds import PROFILES, Thresholds
 
@@ -543,12 +542,7 @@ class Analyzer:
         if event is not None:
             rep = self._make_rep(event)
             self.reps.append(rep)
-            flagged = [c for c in rep.checks if c.outcome is Outcome.FLAGGED]
-            if flagged:
-                worst = max(flagged, key=lambda c: SEVERITY_RANK[c.severity])
-                self._cue = (worst.cue, worst.severity, p.t_s)
-            else:
-                self._cue = ("good rep", Severity.NOTE, p.t_s)
+            self._cue = (*rep_cue(rep.checks), p.t_s)
         cue, severity = None, Severity.NOTE
         if self._cue is not None and p.t_s - self._cue[2] <= self.th.cue_hold_s:
             cue, severity = self._cue[0], self._cue[1]

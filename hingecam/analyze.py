@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from hingecam.datatypes import AnalysisResult, Exercise
+from hingecam.datatypes import AnalysisResult, Exercise, Outcome, Rep
 from hingecam.errors import HingecamError
 from hingecam.thresholds import Thresholds, load_thresholds
 from hingecam.tracks import is_track_file, load_track, save_track
@@ -22,14 +22,20 @@ TRACK_NAME = "pose_track.npz"
 
 
 def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
-    """out/<stem>, with a numeric suffix when two inputs share a stem."""
-    base = out / source.stem
+    """out/<stem>, with a numeric suffix when two inputs share a stem. A track
+    written by an earlier run (<folder>/pose_track.npz) is named by its folder."""
+    stem = source.parent.name if source.name == TRACK_NAME and source.parent.name else source.stem
+    base = out / stem
     candidate, n = base, 2
     while candidate in taken:
         candidate = base.with_name(f"{base.name}-{n}")
         n += 1
     taken.add(candidate)
     return candidate
+
+
+def _nothing_judged(rep: Rep) -> bool:
+    return all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks)
 
 
 def summary_line(result: AnalysisResult, folder: Path) -> str:
@@ -47,6 +53,8 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
         f"{label} x{n}" for label, n in sorted(counts.items(), key=lambda kv: -kv[1])
     )
     judged = f"faults: {faults}" if faults else "no faults flagged"
+    if not faults and reps and all(_nothing_judged(rep) for rep in reps):
+        judged = f"form not judged from {'an' if result.view.value[0] in 'aeiou' else 'a'} {result.view.value} view (film from the side)"
     if not reps:
         # The note that explains the missing reps, not a side remark.
         about = [n for n in result.notes if n.startswith("no ") or "too short" in n]

@@ -43,6 +43,7 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.errors import CaptureError, DisplayError, HingecamError
+from hingecam.rules import rep_cue
 from hingecam.thresholds import Thresholds, load_thresholds
 
 log = logging.getLogger(__name__)
@@ -532,8 +533,6 @@ class LiveSession:
         then) are analyzed first, waiting at most `drain_s`: a rep that ends
         just before the stream does still counts.
         """
-        from hingecam.analysis import SEVERITY_RANK
-        from hingecam.datatypes import Outcome
 
         deadline = time.monotonic() + drain_s
         last = self._last_frame
@@ -552,14 +551,13 @@ class LiveSession:
         for rep in reps[self._seen_reps :] if self._seen_reps < len(reps) else []:
             self._seen_reps = rep.index
             self.thumbs.on_rep(rep)
-            flagged = [c for c in rep.checks if c.outcome is Outcome.FLAGGED]
-            worst = max(flagged, key=lambda c: SEVERITY_RANK[c.severity], default=None)
+            text, severity = rep_cue(rep.checks)
             self._events.count += 1
             self._emit(
                 CueEvent(
                     "rep",
-                    worst.cue if worst is not None else "good rep",
-                    worst.severity if worst is not None else Severity.NOTE,
+                    text,
+                    severity,
                     rep.end_s,
                     self._events.count,
                 )

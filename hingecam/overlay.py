@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import FrameAnalysis, Phase, Rep, Severity, Side
+from hingecam.datatypes import FrameAnalysis, Outcome, Phase, Rep, Severity, Side
 from hingecam.landmarks import SIDE_POINTS, SKELETON_EDGES, Landmark
 
 BGR = tuple[int, int, int]
@@ -752,6 +752,12 @@ class AngleOverlay:
 def _verdict(rep: Rep, style: OverlayStyle) -> list[tuple[str, BGR]]:
     """Chips for the last rep: 'CLEAN', or one per flagged fault."""
     flags = rep.flags
+    if (
+        not flags
+        and rep.checks
+        and all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks)
+    ):
+        return [("NOT JUDGED", style.muted_text_bgr)]
     if not flags:
         return [("CLEAN", style.clean_bgr)]
     return [

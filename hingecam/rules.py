@@ -422,6 +422,23 @@ def evaluate_rep(
     return tuple(checks)
 
 
+NOT_JUDGED_CUE = "rep counted: turn sideways so your form can be checked"
+GOOD_REP_CUE = "good rep"
+_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
+
+
+def rep_cue(checks: tuple[Check, ...]) -> tuple[str, Severity]:
+    """What to tell the lifter after a rep: the most severe flag's cue, a plain
+    "good rep", or, when nothing could be judged (camera view), how to fix that."""
+    flagged = [c for c in checks if c.outcome is Outcome.FLAGGED]
+    if flagged:
+        worst = max(flagged, key=lambda c: _RANK[c.severity])
+        return worst.cue, worst.severity
+    if checks and all(c.outcome is Outcome.NOT_JUDGED for c in checks):
+        return NOT_JUDGED_CUE, Severity.NOTE
+    return GOOD_REP_CUE, Severity.NOTE
+
+
 def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
     """Headline numbers of a rep for the report (degrees, ratios)."""
     b = win.bottom

@@ -1,0 +1,71 @@
+"""What the lifter is told after a rep, and where re-analysis writes."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from hingecam.analyze import output_dir
+from hingecam.datatypes import Check, Fault, Outcome, Rep, Severity, View
+from hingecam.rules import CUES, GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
+
+
+def _check(
+    fault: Fault, outcome: Outcome, severity: Severity = Severity.FAULT
+) -> Check:
+    return Check(
+        fault, outcome, math.nan, math.nan, "", math.nan, -1, severity, CUES[fault], ""
+    )
+
+
+def test_flagged_rep_gets_the_most_severe_cue() -> None:
+    checks = (
+        _check(Fault.LEAN_BACK, Outcome.FLAGGED, Severity.NOTE),
+        _check(Fault.ROUNDED_SPINE, Outcome.FLAGGED, Severity.FAULT),
+    )
+    assert rep_cue(checks) == (CUES[Fault.ROUNDED_SPINE], Severity.FAULT)
+
+
+def test_rep_judged_clean_is_a_good_rep() -> None:
+    checks = (
+        _check(Fault.ROUNDED_SPINE, Outcome.OK),
+        _check(Fault.SQUAT_PATTERN, Outcome.NOT_JUDGED),
+    )
+    assert rep_cue(checks) == (GOOD_REP_CUE, Severity.NOTE)
+
+
+def test_rep_nothing_could_judge_is_never_called_good() -> None:
+    checks = (
+        _check(Fault.ROUNDED_SPINE, Outcome.NOT_JUDGED),
+        _check(Fault.SQUAT_PATTERN, Outcome.NOT_JUDGED),
+    )
+    text, _ = rep_cue(checks)
+    assert text == NOT_JUDGED_CUE and "sideways" in text
+
+
+def test_overlay_chip_says_not_judged_for_an_unjudged_rep() -> None:
+    from hingecam.overlay import DEFAULT_STYLE, _verdict
+
+    rep = Rep(
+        1,
+        0.0,
+        1.0,
+        2.0,
+        0,
+        30,
+        60,
+        1.0,
+        1.0,
+        View.OBLIQUE,
+        {},
+        (_check(Fault.ROUNDED_SPINE, Outcome.NOT_JUDGED),),
+    )
+    assert [text for text, _ in _verdict(rep, DEFAULT_STYLE)] == ["NOT JUDGED"]
+
+
+def test_reanalyzed_track_is_named_after_its_folder(tmp_path: Path) -> None:
+    taken: set[Path] = set()
+    first = output_dir(tmp_path, Path("hingecam-out/monday_set/pose_track.npz"), taken)
+    second = output_dir(tmp_path, Path("videos/monday_set.mp4"), taken)
+    assert first == tmp_path / "monday_set"
+    assert second == tmp_path / "monday_set-2"
