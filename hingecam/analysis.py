@@ -37,7 +37,7 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.landmarks import SIDE_POINTS, Landmark, side_visibility
-from hingecam.reps import RepEvent, RepSegmenter
+from hingecam.reps import DEFAULT_STANDING_HIP_DEG, RepEvent, RepSegmenter
 from hingecam.rules import RepWindow, evaluate_rep, rep_cue, rep_peaks
 from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
 from hingecam.thresholds import PROFILES, Thresholds
@@ -52,6 +52,9 @@ it is more precise, and the 3D angle is noisy when a plate hides the body."""
 SIDE_COUNT_FIELD = "hip_flexion_deg"
 VIEW_TAU_S = 1.0
 """Time constant of the running side-view share that picks the count signal."""
+
+PLANTED_S = 0.2
+"""Offline, upright with the feet this long unmoved starts counting provisionally."""
 
 HAMPEL_HALF_WINDOW_S = 0.1
 """Half-width of the outlier test window: a one- or two-frame glitch at 30 fps."""
@@ -584,6 +587,20 @@ class Analyzer:
             return m[SIDE_COUNT_FIELD] + offset
         return m[COUNT_FIELD]
 
+    def _feet_planted(self, n: int) -> bool:
+        """The ankles stayed put over the last PLANTED_S (walking moves them)."""
+        t_end = self._t[n]
+        k = n
+        while k > 0 and self._t[k - 1] >= t_end - PLANTED_S:
+            k -= 1
+        if t_end - self._t[k] < 0.5 * PLANTED_S:
+            return False
+        feet = np.asarray(self._feet[k : n + 1])
+        feet = feet[np.isfinite(feet)]
+        return (
+            feet.size >= 2 and float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
+        )
+
     def _calibrate(self, m: dict[str, float]) -> None:
         if self.setup:
             return
@@ -604,6 +621,16 @@ class Analyzer:
             return
         if self._stand_start is None:
             self._stand_start = n
+        if (
+            not self.live
+            and self._segmenter.phase is Phase.SETUP
+            and self._feet_planted(n)
+        ):
+            # Recorded video: a set that never pauses still at the top (a looped
+            # demo, continuous reps) still counts, against a typical standing
+            # posture until a still stretch gives the lifter's own. Live asks
+            # the lifter to calibrate first instead.
+            self._segmenter.set_reference(DEFAULT_STANDING_HIP_DEG)
         block = np.stack(self._values[self._stand_start : n + 1])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -625,10 +652,7 @@ class Analyzer:
                 warnings.simplefilter("ignore", RuntimeWarning)
                 med = np.nanmedian(block, axis=0)
             self.setup = {f: float(v) for f, v in zip(FIELDS, med, strict=True)}
-            if self._segmenter.phase is Phase.SETUP:
-                self._segmenter.set_reference(self.setup[COUNT_FIELD])
-            else:
-                self._segmenter.reference_deg = self.setup[COUNT_FIELD]
+            self._segmenter.set_reference(self.setup[COUNT_FIELD])
 
     def _window_for(self, event: RepEvent) -> RepWindow:
         frames = np.asarray(self._frames)

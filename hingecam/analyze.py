@@ -24,7 +24,11 @@ TRACK_NAME = "pose_track.npz"
 def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
     """out/<stem>, with a numeric suffix when two inputs share a stem. A track
     written by an earlier run (<folder>/pose_track.npz) is named by its folder."""
-    stem = source.parent.name if source.name == TRACK_NAME and source.parent.name else source.stem
+    stem = (
+        source.parent.name
+        if source.name == TRACK_NAME and source.parent.name
+        else source.stem
+    )
     base = out / stem
     candidate, n = base, 2
     while candidate in taken:

@@ -84,8 +84,12 @@ class RepSegmenter:
         self._settle: tuple[int, float, float] | None = None
 
     def set_reference(self, standing_hip_deg: float) -> None:
-        """The lifter's standing hip flexion (from calibration)."""
+        """The lifter's standing hip flexion (from calibration).
+
+        Angles seen before it were on another scale, so the lookback for the
+        next descent's start begins again."""
         self.reference_deg = standing_hip_deg
+        self._recent.clear()
         if self.phase is Phase.SETUP:
             self.phase = Phase.STANDING
 
@@ -119,9 +123,9 @@ class RepSegmenter:
                 if self._settle is not None:
                     # Still settling: keep the frame as a candidate start for the
                     # next descent (a short pause at the top).
-                    self._recent.append((frame, t_s, rel))
+                    self._recent.append((frame, t_s, hip_flexion_deg))
             if self._settle is None:
-                self._recent.append((frame, t_s, rel))
+                self._recent.append((frame, t_s, hip_flexion_deg))
                 while self._recent and self._recent[0][1] < t_s - START_LOOKBACK_S:
                     self._recent.popleft()
                 if rel > th.rep_enter_deg:
@@ -148,7 +152,7 @@ class RepSegmenter:
                 return None
             self._settle = (frame, t_s, rel)
             self._recent.clear()
-            self._recent.append((frame, t_s, rel))
+            self._recent.append((frame, t_s, hip_flexion_deg))
             return None
         if rel >= self._peak[2] - BOTTOM_BAND_DEG:
             self.phase = Phase.BOTTOM if deep else Phase.DESCENT

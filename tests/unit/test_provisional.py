@@ -1,0 +1,45 @@
+"""A recorded set that never pauses still at the top still counts (against a
+typical standing posture); live practice waits for its calibration instead."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from factories import hinge_set
+
+from hingecam.analysis import Analyzer, _track_pose, analyze_track
+from hingecam.datatypes import Exercise
+from hingecam.thresholds import Thresholds
+
+TH = Thresholds()
+
+
+def _no_pause_set():  # type: ignore[no-untyped-def]
+    # Barely a moment upright before and between reps: never still for setup_min_s.
+    return hinge_set(3, 25, stand_s=0.2, top_hold_s=0.1, end_s=0.2)
+
+
+def test_offline_counts_a_set_without_a_still_pause() -> None:
+    hs = _no_pause_set()
+    result = analyze_track(hs.track, Exercise.RDL, TH)
+    assert len(result.reps) == len(hs.reps) == 3
+    # The first rep starts before any still stretch of setup_min_s existed.
+    assert result.reps[0].start_s < TH.setup_min_s + 0.2
+
+
+def test_live_waits_for_calibration_before_counting() -> None:
+    hs = _no_pause_set()
+    live = Analyzer(Exercise.RDL, TH, hs.track.image_wh, live=True)
+    for i in range(len(hs.track)):
+        live.push(
+            i,
+            float(hs.track.t_s[i]),
+            _track_pose(hs.track, i),
+            int(hs.track.people[i]),
+            hs.track.back_profile[i],
+        )
+    live.finish()
+    assert live.reps == []
