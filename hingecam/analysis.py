@@ -588,7 +588,11 @@ class Analyzer:
         return m[COUNT_FIELD]
 
     def _feet_planted(self, n: int) -> bool:
-        """The ankles stayed put over the last PLANTED_S (walking moves them)."""
+        """The ankles stayed put over the last PLANTED_S (walking moves them).
+
+        Feet not seen at all (out of frame, a low-resolution demo) do not count
+        against it: there is nothing to tell walking by, and the note on the
+        report says the feet were out of frame."""
         t_end = self._t[n]
         k = n
         while k > 0 and self._t[k - 1] >= t_end - PLANTED_S:
@@ -598,7 +602,7 @@ class Analyzer:
         feet = np.asarray(self._feet[k : n + 1])
         feet = feet[np.isfinite(feet)]
         return (
-            feet.size >= 2 and float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
+            feet.size < 2 or float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
         )
 
     def _calibrate(self, m: dict[str, float]) -> None:
