@@ -601,9 +601,7 @@ class Analyzer:
             return False
         feet = np.asarray(self._feet[k : n + 1])
         feet = feet[np.isfinite(feet)]
-        return (
-            feet.size < 2 or float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
-        )
+        return feet.size < 2 or float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
 
     def _calibrate(self, m: dict[str, float]) -> None:
         if self.setup:

@@ -58,7 +58,11 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
     )
     judged = f"faults: {faults}" if faults else "no faults flagged"
     if not faults and reps and all(_nothing_judged(rep) for rep in reps):
-        judged = f"form not judged from {'an' if result.view.value[0] in 'aeiou' else 'a'} {result.view.value} view (film from the side)"
+        if result.view.value == "side":
+            judged = "form not judged (see the notes in the report)"
+        else:
+            article = "an" if result.view.value[0] in "aeiou" else "a"
+            judged = f"form not judged from {article} {result.view.value} view (film from the side)"
     if not reps:
         # The note that explains the missing reps, not a side remark.
         about = [n for n in result.notes if n.startswith("no ") or "too short" in n]

@@ -66,9 +66,6 @@ class RepWindow:
     def __getitem__(self, name: str) -> NDArray[np.float64]:
         return self.values[name]
 
-    def side_share(self) -> float:
-        return sum(v is View.SIDE for v in self.views) / max(len(self.views), 1)
-
     def dominant_view(self) -> View:
         known = [v for v in self.views if v is not View.UNKNOWN]
         if not known:
@@ -118,7 +115,14 @@ def _not_judged(
 
 
 def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
-    if win.side_share() >= th.view_min_side_share:
+    """NOT_JUDGED unless the rep was seen, and seen from the side, long enough."""
+    seen = [v for v in win.views if v is not View.UNKNOWN]
+    if len(seen) < th.view_min_side_share * len(win.views):
+        share = len(seen) / max(len(win.views), 1)
+        return _not_judged(
+            fault, f"the lifter was seen clearly in only {share:.0%} of this rep"
+        )
+    if sum(v is View.SIDE for v in seen) >= th.view_min_side_share * len(seen):
         return None
     view = win.dominant_view().value
     return _not_judged(

@@ -69,3 +69,24 @@ def test_reanalyzed_track_is_named_after_its_folder(tmp_path: Path) -> None:
     second = output_dir(tmp_path, Path("videos/monday_set.mp4"), taken)
     assert first == tmp_path / "monday_set"
     assert second == tmp_path / "monday_set-2"
+
+
+def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -> None:
+    import numpy as np
+
+    from hingecam.rules import RepWindow, check_rounded_spine
+    from hingecam.thresholds import Thresholds
+
+    n = 10
+    views = (View.SIDE,) * 4 + (View.UNKNOWN,) * 6
+    values = {
+        name: np.zeros(n)
+        for name in ("hip_flexion_deg", "spine_bow_norm", "back_offset_norm")
+    }
+    win = RepWindow(
+        t_s=np.arange(n) / 10, frames=np.arange(n), views=views, values=values, bottom=5
+    )
+    check = check_rounded_spine(win, {}, Thresholds())
+    assert check.outcome is Outcome.NOT_JUDGED
+    assert "seen clearly in only 40%" in check.reason
+    assert "view" not in check.reason
