@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import FrameAnalysis, Outcome, Phase, Rep, Severity, Side
+from hingecam.datatypes import FrameAnalysis, Outcome, Phase, Pose, Rep, Severity, Side
 from hingecam.landmarks import SIDE_POINTS, SKELETON_EDGES, Landmark
 
 BGR = tuple[int, int, int]
@@ -104,6 +104,12 @@ DEFAULT_STYLE = OverlayStyle()
 
 def _wh(image: Image) -> tuple[int, int]:
     return int(image.shape[1]), int(image.shape[0])
+
+
+def _pose_px(pose: Pose, image: Image) -> NDArray[np.float64]:
+    """(33, 2) pixels on `image`: xy_norm times the drawn image's own size, so a
+    resized display frame still lines up."""
+    return pose.xy_norm.astype(np.float64) * np.array(_wh(image), dtype=np.float64)
 
 
 def _dim(color: BGR, factor: float) -> BGR:
@@ -453,10 +459,14 @@ class SkeletonOverlay:
         pose = analysis.pose
         if pose is None:
             return image
-        xy_px = pose.xy_norm.astype(np.float64) * np.array(_wh(image), dtype=np.float64)
         color = _state_color(analysis, self.style)
         return _draw_skeleton(
-            image, xy_px, pose.visibility, analysis.side, color, self.style
+            image,
+            _pose_px(pose, image),
+            pose.visibility,
+            analysis.side,
+            color,
+            self.style,
         )
 
 
@@ -738,10 +748,9 @@ class AngleOverlay:
         pose = analysis.pose
         if pose is None:
             return image
-        xy_px = pose.xy_norm.astype(np.float64) * np.array(_wh(image), dtype=np.float64)
         accent = _state_color(analysis, self.style)
         return _draw_angles(
-            image, xy_px, pose.visibility, analysis.side, analysis.measures, accent,
+            image, _pose_px(pose, image), pose.visibility, analysis.side, analysis.measures, accent,
             self.style,
         )  # fmt: skip
 
