@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -737,10 +737,10 @@ class Analyzer:
     ) -> AnalysisResult:
         """Everything known about the set so far (call finish() first)."""
         series = self.series()
-        known = [v for v in series.view if v is not View.UNKNOWN]
-        view = max(set(known), key=known.count) if known else View.UNKNOWN
-        sides = [s for s in series.side if s is not None]
-        side = max(set(sides), key=sides.count) if sides else None
+        views = Counter(v for v in series.view if v is not View.UNKNOWN)
+        view = views.most_common(1)[0][0] if views else View.UNKNOWN
+        sides = Counter(s for s in series.side if s is not None)
+        side = sides.most_common(1)[0][0] if sides else None
         return AnalysisResult(
             video=video,
             exercise=self.exercise,

@@ -37,12 +37,12 @@ from hingecam.datatypes import (
     FrameAnalysis,
     MeasureSeries,
     Phase,
-    Pose,
     Severity,
     VideoInfo,
     View,
 )
 from hingecam.errors import CaptureError, DisplayError, HingecamError
+from hingecam.pose import LifterTracker
 from hingecam.rules import rep_cue
 from hingecam.thresholds import Thresholds, load_thresholds
 
@@ -453,7 +453,7 @@ class LiveSession:
         self._analyzed_index = -1
         self._submitted_index = -1
         self._last_frame: Frame | None = None
-        self._previous_lifter: Pose | None = None
+        self._lifter = LifterTracker()
         self._brightness: dict[int, float] = {}
         self._seen_reps = 0
         self._calibrated = False
@@ -567,16 +567,12 @@ class LiveSession:
 
     def _collect(self) -> bool:
         """Push the estimator's newest result through the analyzer if it is new."""
-        from hingecam.pose import choose_lifter
-
         latest = self.estimator.latest()
         if latest is None or latest[0] <= self._analyzed_index:
             return False
         index, t_s, poses = latest
         self._analyzed_index = index
-        lifter = choose_lifter(poses, self._previous_lifter)
-        if lifter is not None:
-            self._previous_lifter = lifter
+        lifter = self._lifter.update(poses, t_s)
         bright = self._brightness.pop(index, None)
         for old in [i for i in self._brightness if i < index]:
             del self._brightness[old]

@@ -35,7 +35,7 @@ from hingecam.datatypes import (
     VideoInfo,
 )
 from hingecam.overlay import FrameAnnotator, draw_stick_figure
-from hingecam.pose import MediaPipePoseEstimator, PoseConfig, choose_lifter
+from hingecam.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
 from hingecam.thresholds import Thresholds
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def analyze_video(
         renderer = _Renderer(sink, FrameAnnotator())
         worker = _AnalysisWorker(analyzer, renderer)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-        previous: Pose | None = None
+        tracker = LifterTracker()
         done = 0
         try:
             with MediaPipePoseEstimator(config) as estimator:
@@ -261,8 +261,7 @@ def analyze_video(
                         interrupted = True
                         break
                     poses = estimator.estimate(frame)
-                    lifter = choose_lifter(poses, previous)
-                    previous = lifter if lifter is not None else previous
+                    lifter = tracker.update(poses, frame.t_s)
                     worker.put(frame, lifter, len(poses))
                     done += 1
                     if progress is not None:
