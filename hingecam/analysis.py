@@ -789,8 +789,10 @@ class Analyzer:
             )
         vis = np.asarray(r.vis)
         feet = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
-        with np.errstate(all="ignore"):
-            feet_seen = np.nanmax(vis[found][:, feet], axis=1) >= self.th.min_visibility
+        feet_seen = (
+            np.nan_to_num(vis[found][:, feet], nan=0.0).max(axis=1)
+            >= self.th.min_visibility
+        )
         if (~feet_seen).mean() > 0.2:
             notes.append(
                 f"the feet were out of frame or hidden in {(~feet_seen).mean():.0%} of the frames"
@@ -823,7 +825,7 @@ def _feet_position(
         return math.nan
     px = pose.xy_px.astype(np.float64)
     ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
-    if np.nanmin(pose.visibility[ankles]) < min_visibility:
+    if np.nan_to_num(pose.visibility[ankles], nan=0.0).min() < min_visibility:
         return math.nan
     pts = SIDE_POINTS[side]
     leg = float(

@@ -9,6 +9,7 @@ other views: the trunk is foreshortened and the spine's curve cannot be seen.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,6 +136,8 @@ def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
 def _bottom_band(win: RepWindow, fraction: float = 0.7) -> NDArray[np.bool_]:
     """Frames where hip flexion is within the deepest (1 - fraction) of the rep."""
     hip = win["hip_flexion_deg"]
+    if not np.isfinite(hip).any():
+        return np.zeros(hip.shape, dtype=bool)
     lo = np.nanmin(hip)
     hi = np.nanmax(hip)
     return np.asarray(hip >= lo + fraction * (hi - lo))
@@ -452,7 +455,8 @@ def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
 
     d_trunk = at("trunk_incline_deg", b) - _ref(setup, "trunk_incline_deg", win)
     d_knee = at("knee_flexion_deg", b) - _ref(setup, "knee_flexion_deg", win)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN measure is NaN
         return {
             "hip_flexion_max_deg": float(np.nanmax(win["hip_flexion_deg"])),
             "trunk_incline_bottom_deg": at("trunk_incline_deg", b),
