@@ -22,9 +22,7 @@ from hingecam.datatypes import (
     BACK_PROFILE_SAMPLES,
     N_LANDMARKS,
     AnalysisResult,
-    Check,
     Exercise,
-    Fault,
     FrameAnalysis,
     MeasureSeries,
     Phase,
@@ -43,7 +41,6 @@ from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
 from hingecam.thresholds import PROFILES, Thresholds
 
 FIELDS = MeasureSeries.ANGLE_FIELDS
-SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
 
 COUNT_FIELD = "hip_flexion_3d_deg"
 """Off the side view reps are counted on the 3D hip angle, which reads the same from
@@ -775,7 +772,7 @@ class Analyzer:
             )
         if view is not View.SIDE:
             notes.append(
-                f"filmed from {'an' if view.value[0] in 'aeiou' else 'a'} {view.value} view: the spine's shape, squatting vs hinging and "
+                f"filmed from {view.phrase}: the spine's shape, squatting vs hinging and "
                 "the knees cannot be judged from here; film from the side at hip height"
             )
         elif any(rep.view is not View.SIDE for rep in self.reps):
@@ -806,12 +803,6 @@ class Analyzer:
         elif not self.reps:
             notes.append("no complete rep was found")
         return notes
-
-
-def flagged_faults(rep: Rep) -> tuple[Fault, ...]:
-    """The faults a rep was flagged for, most severe first."""
-    flags: list[Check] = sorted(rep.flags, key=lambda c: -SEVERITY_RANK[c.severity])
-    return tuple(c.fault for c in flags)
 
 
 def _feet_position(

@@ -61,8 +61,7 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
         if result.view.value == "side":
             judged = "form not judged (see the notes in the report)"
         else:
-            article = "an" if result.view.value[0] in "aeiou" else "a"
-            judged = f"form not judged from {article} {result.view.value} view (film from the side)"
+            judged = f"form not judged from {result.view.phrase} (film from the side)"
     if not reps:
         # The note that explains the missing reps, not a side remark.
         about = [n for n in result.notes if n.startswith("no ") or "too short" in n]

@@ -32,6 +32,11 @@ class View(enum.Enum):
     FRONT = "front"  # facing the camera or facing away
     UNKNOWN = "unknown"
 
+    @property
+    def phrase(self) -> str:
+        """The view as words for a sentence: "a side view", "an oblique view"."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value} view"
+
 
 class Exercise(enum.Enum):
     """Exercise profiles; values match the `exercise` column of MANIFEST.tsv."""
@@ -67,6 +72,14 @@ class Severity(enum.Enum):
     NOTE = "note"
     WARNING = "warning"
     FAULT = "fault"
+
+    @property
+    def rank(self) -> int:
+        """0 for a note, 1 for a warning, 2 for a fault: how much it matters."""
+        return _SEVERITY_RANKS[self]
+
+
+_SEVERITY_RANKS = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
 
 
 class Phase(enum.Enum):

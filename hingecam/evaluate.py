@@ -98,10 +98,6 @@ def extra_cues(rep: Rep) -> tuple[str, ...]:
     )
 
 
-def clip_view(result: AnalysisResult) -> str:
-    return result.view.value
-
-
 @dataclass
 class ClipScore:
     label: ClipLabel
@@ -208,7 +204,7 @@ def print_table(
         found = " ".join("+".join(f) if f else "-" for f in s.per_rep) or "(no reps)"
         labelled = ",".join(s.label.faults) or "none"
         print(
-            f"{s.label.file:<{w}}  {s.label.view:>5}/{clip_view(s.result):<8} {s.exercise.value:<12} "
+            f"{s.label.file:<{w}}  {s.label.view:>5}/{s.result.view.value:<8} {s.exercise.value:<12} "
             f"{s.label.reps:>3}/{s.reps_counted:<3} {mark}  {labelled} -> {found}",
             file=out,
         )

@@ -23,7 +23,6 @@ Image = NDArray[np.uint8]
 
 _SHIFT = 4  # sub-pixel bits for cv2 lines and circles: smoother AA strokes
 _ONE = 1 << _SHIFT
-_SEVERITY_ORDER = (Severity.NOTE, Severity.WARNING, Severity.FAULT)
 
 
 def _default_severity_bgr() -> Mapping[Severity, BGR]:
@@ -771,7 +770,7 @@ def _verdict(rep: Rep, style: OverlayStyle) -> list[tuple[str, BGR]]:
         return [("CLEAN", style.clean_bgr)]
     return [
         (c.fault.value.replace("_", " ").upper(), style.severity_bgr[c.severity])
-        for c in sorted(flags, key=lambda c: -_SEVERITY_ORDER.index(c.severity))
+        for c in sorted(flags, key=lambda c: -c.severity.rank)
     ]
 
 

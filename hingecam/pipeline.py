@@ -53,8 +53,7 @@ def worst_moment(rep: Rep) -> int:
     """Frame index that best shows a rep: its most severe flag, else its bottom."""
     flags = [c for c in rep.checks if c.outcome is Outcome.FLAGGED and c.frame >= 0]
     if flags:
-        rank = {"fault": 2, "warning": 1, "note": 0}
-        return max(flags, key=lambda c: rank[c.severity.value]).frame
+        return max(flags, key=lambda c: c.severity.rank).frame
     return rep.bottom_frame
 
 

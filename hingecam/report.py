@@ -68,7 +68,6 @@ VIEW_LABELS: Mapping[View, str] = {
 CLEAN_VERDICT = "clean"
 NOT_JUDGED_VERDICT = "not judged"
 
-_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
 _OUTCOME_RANK = {Outcome.NOT_JUDGED: 0, Outcome.OK: 1, Outcome.FLAGGED: 2}
 _FAULT_ORDER = {f: i for i, f in enumerate(Fault)}
 
@@ -164,18 +163,14 @@ def worst_check(checks: Sequence[Check], fault: Fault) -> Check | None:
     same = [c for c in checks if c.fault is fault]
     if not same:
         return None
-    return max(
-        same, key=lambda c: (_OUTCOME_RANK[c.outcome], _SEVERITY_RANK[c.severity])
-    )
+    return max(same, key=lambda c: (_OUTCOME_RANK[c.outcome], c.severity.rank))
 
 
 def rep_flags(rep: Rep) -> list[Check]:
     """Flagged checks of a rep, one per fault, most severe first."""
     flags = [worst_check(rep.checks, f) for f in Fault]
     found = [c for c in flags if c is not None and c.outcome is Outcome.FLAGGED]
-    return sorted(
-        found, key=lambda c: (-_SEVERITY_RANK[c.severity], _FAULT_ORDER[c.fault])
-    )
+    return sorted(found, key=lambda c: (-c.severity.rank, _FAULT_ORDER[c.fault]))
 
 
 def rep_severity(rep: Rep) -> Severity | None:
@@ -269,14 +264,14 @@ def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
 
     def rank(item: tuple[Fault, list[tuple[int, Check]]]) -> tuple[int, int, int]:
         fault, hits = item
-        worst = max(_SEVERITY_RANK[c.severity] for _, c in hits)
+        worst = max(c.severity.rank for _, c in hits)
         return (len(hits), worst, -_FAULT_ORDER[fault])
 
     fault, hits = max(by_fault.items(), key=rank)
     cues = Counter(c.cue for _, c in hits if c.cue)
     # Counter.most_common keeps first-seen order among ties.
     cue = cues.most_common(1)[0][0] if cues else ""
-    severity = max((c.severity for _, c in hits), key=_SEVERITY_RANK.__getitem__)
+    severity = max((c.severity for _, c in hits), key=lambda s: s.rank)
     return {
         "fault": fault,
         "label": fault_label(fault),

@@ -125,10 +125,9 @@ def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
         )
     if sum(v is View.SIDE for v in seen) >= th.view_min_side_share * len(seen):
         return None
-    view = win.dominant_view().value
     return _not_judged(
         fault,
-        f"the camera saw this rep from {'an' if view[0] in 'aeiou' else 'a'} {view} view; "
+        f"the camera saw this rep from {win.dominant_view().phrase}; "
         "judging this needs a side view",
     )
 
@@ -431,7 +430,6 @@ def evaluate_rep(
 
 NOT_JUDGED_CUE = "rep counted: turn sideways so your form can be checked"
 GOOD_REP_CUE = "good rep"
-_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.FAULT: 2}
 
 
 def rep_cue(checks: tuple[Check, ...]) -> tuple[str, Severity]:
@@ -439,7 +437,7 @@ def rep_cue(checks: tuple[Check, ...]) -> tuple[str, Severity]:
     "good rep", or, when nothing could be judged (camera view), how to fix that."""
     flagged = [c for c in checks if c.outcome is Outcome.FLAGGED]
     if flagged:
-        worst = max(flagged, key=lambda c: _RANK[c.severity])
+        worst = max(flagged, key=lambda c: c.severity.rank)
         return worst.cue, worst.severity
     if checks and all(c.outcome is Outcome.NOT_JUDGED for c in checks):
         return NOT_JUDGED_CUE, Severity.NOTE

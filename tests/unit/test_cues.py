@@ -90,3 +90,17 @@ def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -
     assert check.outcome is Outcome.NOT_JUDGED
     assert "seen clearly in only 40%" in check.reason
     assert "view" not in check.reason
+
+
+def test_severity_rank_orders_note_warning_fault() -> None:
+    assert [s.rank for s in (Severity.NOTE, Severity.WARNING, Severity.FAULT)] == [
+        0,
+        1,
+        2,
+    ]
+
+
+def test_view_phrase_takes_the_right_article() -> None:
+    assert View.SIDE.phrase == "a side view"
+    assert View.OBLIQUE.phrase == "an oblique view"
+    assert View.UNKNOWN.phrase == "an unknown view"
