@@ -35,7 +35,7 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.landmarks import SIDE_POINTS, Landmark, side_visibility
-from hingecam.reps import DEFAULT_STANDING_HIP_DEG, RepEvent, RepSegmenter
+from hingecam.reps import RepEvent, RepSegmenter
 from hingecam.rules import RepWindow, evaluate_rep, rep_cue, rep_peaks
 from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
 from hingecam.thresholds import PROFILES, Thresholds
@@ -629,7 +629,7 @@ class Analyzer:
             # demo, continuous reps) still counts, against a typical standing
             # posture until a still stretch gives the lifter's own. Live asks
             # the lifter to calibrate first instead.
-            self._segmenter.set_reference(DEFAULT_STANDING_HIP_DEG)
+            self._segmenter.set_reference(self.th.standing_hip_default_deg)
         block = np.stack(self._values[self._stand_start : n + 1])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)

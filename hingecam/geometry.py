@@ -36,13 +36,12 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.landmarks import SIDE_POINTS, Landmark, near_side
+from hingecam.thresholds import Thresholds
 
 FloatArray = NDArray[np.float64]
 
-MIN_VISIBILITY = 0.5
-"""Landmarks below this visibility count as missing (Sports2D uses 0.3 for
-keypoints; BlazePose visibility is calibrated differently and 0.5 is MediaPipe's
-own default for drawing)."""
+MIN_VISIBILITY = Thresholds().min_visibility
+"""Default visibility below which landmarks count as missing (one source: thresholds)."""
 
 BACK_T = np.linspace(0.0, 1.0, BACK_PROFILE_SAMPLES)
 """Where along the hip (0) to shoulder (1) chord the back silhouette is sampled."""

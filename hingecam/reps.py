@@ -32,10 +32,6 @@ SETTLE_RISE_DEG = 3.0
 SETTLE_S = 0.25
 """Or, after this long back at standing, the lockout is taken as reached."""
 
-DEFAULT_STANDING_HIP_DEG = 8.0
-"""Standing hip flexion assumed before calibration (a set filmed from the floor up):
-MediaPipe puts the hip centre slightly behind the trunk line when standing tall."""
-
 
 @dataclass(frozen=True, slots=True)
 class RepEvent:
@@ -97,7 +93,7 @@ class RepSegmenter:
         return (
             self.reference_deg
             if math.isfinite(self.reference_deg)
-            else DEFAULT_STANDING_HIP_DEG
+            else self.th.standing_hip_default_deg
         )
 
     def update(self, frame: int, t_s: float, hip_flexion_deg: float) -> RepEvent | None:

@@ -107,6 +107,12 @@ class Thresholds:
         "One Euro speed gain for live use: higher follows fast moves with less lag.",
     )
     # --- calibration and reps ------------------------------------------------------
+    standing_hip_default_deg: float = _t(
+        8.0,
+        "deg",
+        "standing lifters measured 1-12 deg (3D hip angle) on " + CLIPS,
+        "Standing hip flexion assumed before the lifter's own is measured (a set filmed from the floor up).",
+    )
     setup_max_hip_flexion_deg: float = _t(
         30.0,
         "deg",

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from hingecam.datatypes import Phase
-from hingecam.reps import DEFAULT_STANDING_HIP_DEG, RepEvent, RepSegmenter
+from hingecam.reps import RepEvent, RepSegmenter
 from hingecam.thresholds import Thresholds
 
 TH = Thresholds()
@@ -162,7 +162,7 @@ def test_without_reference_or_from_floor_it_stays_in_setup() -> None:
 
 
 def test_from_floor_counts_the_first_ascent_from_a_deep_start() -> None:
-    start = DEFAULT_STANDING_HIP_DEG + TH.rep_floor_start_deg + 10
+    start = TH.standing_hip_default_deg + TH.rep_floor_start_deg + 10
     values = [start, start, start, 90, 60, 30, 10, 5, 5]
     events, phases = run(values, reference=None, from_floor=True)
     assert frames_of(events) == [(0, 0, 7)]  # back down to 5 deg at frame 7
@@ -170,14 +170,14 @@ def test_from_floor_counts_the_first_ascent_from_a_deep_start() -> None:
 
 
 def test_without_from_floor_an_ascent_from_a_deep_start_is_not_a_rep() -> None:
-    start = DEFAULT_STANDING_HIP_DEG + TH.rep_floor_start_deg + 10
+    start = TH.standing_hip_default_deg + TH.rep_floor_start_deg + 10
     values = [start, start, start, 90, 60, 30, 10, 5, 5]
     events, _ = run(values, reference=None, from_floor=False)
     assert events == []
 
 
 def test_from_floor_needs_a_deep_enough_first_frame() -> None:
-    shallow = DEFAULT_STANDING_HIP_DEG + TH.rep_floor_start_deg - 10
+    shallow = TH.standing_hip_default_deg + TH.rep_floor_start_deg - 10
     events, _ = run(
         [shallow, shallow, 30, 10, 5, 5, 5], reference=None, from_floor=True
     )
@@ -185,7 +185,7 @@ def test_from_floor_needs_a_deep_enough_first_frame() -> None:
 
 
 def test_from_floor_counts_later_reps_from_standing() -> None:
-    start = DEFAULT_STANDING_HIP_DEG + TH.rep_floor_start_deg + 10
+    start = TH.standing_hip_default_deg + TH.rep_floor_start_deg + 10
     values = [start, start, start, 80, 60, 30, 8, 8, 8] + [v + 8 for v in CLEAN[1:]]
     events, _ = run(values, reference=None, from_floor=True)
     assert len(events) == 2
