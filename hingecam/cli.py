@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
     _add_analysis_options(p)
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.analyze:run_cli")
+    p.set_defaults(handler="hingecam.app.analyze:run_cli")
 
     p = sub.add_parser(
         "live",
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_analysis_options(p)
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.live:run_cli")
+    p.set_defaults(handler="hingecam.app.live:run_cli")
 
     p = sub.add_parser(
         "eval",
@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         p, "default: each clip's own exercise column, auto where there is no profile"
     )
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.evaluate:run_cli", exercise=None)
+    p.set_defaults(handler="hingecam.app.evaluate:run_cli", exercise=None)
 
     p = sub.add_parser(
         "thresholds",
@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print as a TOML file to edit and pass back with --thresholds",
     )
-    p.set_defaults(handler="hingecam.thresholds:run_cli")
+    p.set_defaults(handler="hingecam.core.thresholds:run_cli")
 
     p = sub.add_parser(
         "models",
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     msub = p.add_subparsers(dest="models_command", metavar="ACTION")
     m = msub.add_parser("list", help="variants, where each is, whether it verified")
-    m.set_defaults(handler="hingecam.models:run_cli")
+    m.set_defaults(handler="hingecam.media.models:run_cli")
     m = msub.add_parser("install", help="install a variant (default: full)")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
@@ -232,20 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="install into DIR (default: models/ of a checkout, else the user cache)",
     )
-    m.set_defaults(handler="hingecam.models:run_cli")
+    m.set_defaults(handler="hingecam.media.models:run_cli")
     m = msub.add_parser(
         "verify", help="check installed models against their pinned sha256"
     )
     m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.models:run_cli")
+    m.set_defaults(handler="hingecam.media.models:run_cli")
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
     )
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.models:run_cli")
-    p.set_defaults(handler="hingecam.models:run_cli")
+    m.set_defaults(handler="hingecam.media.models:run_cli")
+    p.set_defaults(handler="hingecam.media.models:run_cli")
     return parser
 
 

@@ -26,8 +26,8 @@ CLIPS = REPO.parent / "shared" / "clips"
 
 def bare_inference_fps(clip: Path, model: Path) -> tuple[float, int]:
     """Frames per second of PoseLandmarker alone over pre-decoded frames."""
-    from hingecam.capture import open_video
-    from hingecam.pose import MediaPipePoseEstimator, PoseConfig
+    from hingecam.media.capture import open_video
+    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
 
     with open_video(clip) as source:
         frames = list(source)
@@ -41,10 +41,10 @@ def bare_inference_fps(clip: Path, model: Path) -> tuple[float, int]:
 
 def analyze_fps(clip: Path, model: Path, out: Path) -> tuple[float, int]:
     """Frames per second of the whole analyze path on the file (report included)."""
-    from hingecam.datatypes import Exercise
-    from hingecam.pipeline import analyze_video
-    from hingecam.report import write_outputs
-    from hingecam.thresholds import load_thresholds
+    from hingecam.app.pipeline import analyze_video
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.report.write import write_outputs
 
     start = time.perf_counter()
     run = analyze_video(
@@ -62,7 +62,7 @@ def analyze_fps(clip: Path, model: Path, out: Path) -> tuple[float, int]:
 
 def loop_clip(clip: Path, times: int, dest: Path) -> Path:
     """Write `clip` repeated `times` times into one H.264 file (for the memory run)."""
-    from hingecam.capture import VideoSink, open_video
+    from hingecam.media.capture import VideoSink, open_video
 
     with open_video(clip) as source:
         info = source.info
@@ -77,9 +77,9 @@ def loop_clip(clip: Path, times: int, dest: Path) -> Path:
 _CHILD = """
 import json, sys
 from pathlib import Path
-from hingecam.datatypes import Exercise
-from hingecam.pipeline import analyze_video
-from hingecam.thresholds import load_thresholds
+from hingecam.core.datatypes import Exercise
+from hingecam.app.pipeline import analyze_video
+from hingecam.core.thresholds import load_thresholds
 run = analyze_video(Path(sys.argv[1]), exercise=Exercise.AUTO, thresholds=load_thresholds(Exercise.AUTO),
                     model_path=Path(sys.argv[2]), annotated_path=Path(sys.argv[3]))
 peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))
@@ -118,7 +118,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from hingecam.models import resolve_model
+    from hingecam.media.models import resolve_model
 
     model = resolve_model(None)
     with tempfile.TemporaryDirectory() as tmp_name:

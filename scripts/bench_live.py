@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hingecam.live import run_live
-from hingecam.thresholds import load_thresholds
+from hingecam.app.live import run_live
+from hingecam.core.thresholds import load_thresholds
 
 DEFAULT_CLIP = Path("/work/shared/clips/kbdl_side_correct_tby.mp4")
 FPS_TARGET_RATIO = 0.9

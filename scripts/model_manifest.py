@@ -1,4 +1,4 @@
-"""Write models/manifest.json from the pins in hingecam/models.py.
+"""Write models/manifest.json from the pins in hingecam/media/models.py.
 
 Usage: python scripts/model_manifest.py [--check]
 --check exits 1 when the file differs (tests/unit/test_models.py checks the same).
@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from hingecam.models import checkout_models_dir, manifest_to_dict, write_manifest
+from hingecam.media.models import checkout_models_dir, manifest_to_dict, write_manifest
 
 
 def main() -> int:

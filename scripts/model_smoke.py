@@ -21,7 +21,7 @@ from mediapipe.tasks.python.vision import (
     RunningMode,
 )
 
-from hingecam.models import resolve_model
+from hingecam.media.models import resolve_model
 
 DEFAULT_CLIP = (
     Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     N_LANDMARKS,
     Check,
     Fault,
@@ -31,9 +31,9 @@ from hingecam.datatypes import (
     Side,
     View,
 )
-from hingecam.landmarks import Landmark as L
-from hingecam.landmarks import near_side
-from hingecam.overlay import FrameAnnotator, draw_stick_figure
+from hingecam.core.landmarks import Landmark as L
+from hingecam.core.landmarks import near_side
+from hingecam.render.overlay import FrameAnnotator, draw_stick_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "pose_landmarker_full.task"

@@ -19,8 +19,8 @@ root, reps, view, html = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 sys.path.insert(0, str(Path(root) / "tests"))
 from factories_report import make_analysis_result
 
-from hingecam.datatypes import View
-from hingecam.report_html import render_html
+from hingecam.core.datatypes import View
+from hingecam.report.html import render_html
 
 if view == "none":
     result = make_analysis_result(0, person=False, name="empty_room.mp4")

@@ -59,9 +59,9 @@ def clip_path(clips_dir: Path) -> Callable[[str], Path]:
 def model_path() -> Path:
     """The pose model (.task) as hingecam resolves it; skips (fails under CI)."""
     try:
-        from hingecam.models import resolve_model
+        from hingecam.media.models import resolve_model
     except ImportError as exc:
-        missing_resource(f"hingecam.models is not importable: {exc}")
+        missing_resource(f"hingecam.media.models is not importable: {exc}")
     from hingecam.errors import HingecamError
 
     try:

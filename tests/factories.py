@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     BACK_PROFILE_SAMPLES,
     N_LANDMARKS,
     MeasureSeries,
@@ -27,9 +27,9 @@ from hingecam.datatypes import (
     PoseTrack,
     View,
 )
-from hingecam.geometry import BACK_T, compute_measures
-from hingecam.landmarks import Landmark
-from hingecam.rules import RepWindow
+from hingecam.core.geometry import BACK_T, compute_measures
+from hingecam.core.landmarks import Landmark
+from hingecam.core.rules import RepWindow
 
 L = Landmark
 

@@ -10,8 +10,8 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam import rules
-from hingecam.datatypes import (
+from hingecam.core import rules
+from hingecam.core.datatypes import (
     AnalysisResult,
     Check,
     Exercise,
@@ -24,7 +24,7 @@ from hingecam.datatypes import (
     VideoInfo,
     View,
 )
-from hingecam.thresholds import Thresholds
+from hingecam.core.thresholds import Thresholds
 
 FPS = 30.0
 STAND_S = 1.5

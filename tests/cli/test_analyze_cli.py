@@ -228,7 +228,7 @@ def test_eval_without_manifest_is_one_line_error(
 
 
 def _write_video(path: Path, frames: list, fps: float = 30.0) -> Path:
-    from hingecam.capture import VideoSink
+    from hingecam.media.capture import VideoSink
 
     with VideoSink(path, fps) as sink:
         for k, image in enumerate(frames):
@@ -256,7 +256,7 @@ def test_one_frame_video_is_too_short_not_an_error(
     model_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hingecam.capture import open_video
+    from hingecam.media.capture import open_video
 
     with open_video(clip_path("kbdl_side_correct_tby.mp4")) as source:
         first = next(iter(source)).image_bgr

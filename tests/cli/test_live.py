@@ -23,10 +23,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories import hinge_set
 
-from hingecam import capture, live
-from hingecam.capture import open_video
+from hingecam.app import live
+from hingecam.app.live import CueEvents, Ending, LiveStats
 from hingecam.cli import main
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     Frame,
     FrameAnalysis,
     MeasureSeries,
@@ -36,8 +36,9 @@ from hingecam.datatypes import (
     View,
 )
 from hingecam.errors import CaptureError
-from hingecam.live import CueEvents, Ending, LiveStats
-from hingecam.pose import FakeEstimator
+from hingecam.media import capture
+from hingecam.media.capture import open_video
+from hingecam.media.pose import FakeEstimator
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_REPS = 5
@@ -145,8 +146,12 @@ def fake_session(
         camera = FakeCamera(track.t_s, WH, fail_after)
         estimator = FakeEstimator.from_track(track)
         monkeypatch.setattr(live, "open_source", lambda *a: camera)
-        monkeypatch.setattr("hingecam.models.resolve_model", lambda m=None: Path("x"))
-        monkeypatch.setattr("hingecam.pose.LivePoseEstimator", lambda cfg: estimator)
+        monkeypatch.setattr(
+            "hingecam.media.models.resolve_model", lambda m=None: Path("x")
+        )
+        monkeypatch.setattr(
+            "hingecam.media.pose.LivePoseEstimator", lambda cfg: estimator
+        )
         monkeypatch.setattr(capture, "has_display", lambda: window is not None)
         monkeypatch.setattr(capture, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
@@ -528,9 +533,9 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
 ) -> None:
     camera = FakeCamera(np.zeros(0), WH)
     monkeypatch.setattr(live, "open_source", lambda *a: camera)
-    monkeypatch.setattr("hingecam.models.resolve_model", lambda m=None: Path("x"))
+    monkeypatch.setattr("hingecam.media.models.resolve_model", lambda m=None: Path("x"))
     monkeypatch.setattr(
-        "hingecam.pose.LivePoseEstimator", lambda cfg: FakeEstimator({})
+        "hingecam.media.pose.LivePoseEstimator", lambda cfg: FakeEstimator({})
     )
     code = main(["live", "--no-window", "--out", str(tmp_path)])
     out = capsys.readouterr().out
@@ -586,9 +591,9 @@ class SlowEstimator(FakeEstimator):
 
 
 def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
-    from hingecam.analysis import Analyzer
-    from hingecam.overlay import FrameAnnotator
-    from hingecam.thresholds import load_thresholds
+    from hingecam.core.analysis import Analyzer
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.render.overlay import FrameAnnotator
 
     track = three_reps.track
     estimator = SlowEstimator(FakeEstimator.from_track(track)._script)

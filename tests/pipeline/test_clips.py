@@ -9,9 +9,9 @@ from pathlib import Path
 import av
 import pytest
 
-from hingecam.datatypes import Exercise, Fault, Outcome, View
-from hingecam.pipeline import analyze_video
-from hingecam.thresholds import load_thresholds
+from hingecam.app.pipeline import analyze_video
+from hingecam.core.datatypes import Exercise, Fault, Outcome, View
+from hingecam.core.thresholds import load_thresholds
 
 pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]
 

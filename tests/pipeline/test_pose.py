@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hingecam.capture import open_camera, open_video
-from hingecam.datatypes import N_LANDMARKS, Frame, Pose
+from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.errors import ConfigError, ModelError
-from hingecam.landmarks import SIDE_POINTS, Landmark, near_side
-from hingecam.pose import (
+from hingecam.media.capture import open_camera, open_video
+from hingecam.media.pose import (
     FakeEstimator,
     LiveEstimator,
     LivePoseEstimator,
@@ -300,7 +300,7 @@ def test_live_stream_mode_is_refused_by_the_video_estimator() -> None:
 
 
 def test_importing_pose_does_not_import_mediapipe() -> None:
-    code = "import sys, hingecam.pose; print('mediapipe' in sys.modules)"
+    code = "import sys, hingecam.media.pose; print('mediapipe' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

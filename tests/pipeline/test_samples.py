@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from hingecam.analysis import analyze_track
-from hingecam.datatypes import Exercise, Outcome
-from hingecam.rules import MAIN_FAULTS
-from hingecam.thresholds import load_thresholds
-from hingecam.tracks import load_track
+from hingecam.core.analysis import analyze_track
+from hingecam.core.datatypes import Exercise, Outcome
+from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.thresholds import load_thresholds
+from hingecam.media.tracks import load_track
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 FRAME_TOLERANCE = 2

@@ -25,8 +25,8 @@ from factories import (
     poses_of,
 )
 
-from hingecam.analysis import Analyzer, analyze_track
-from hingecam.datatypes import (
+from hingecam.core.analysis import Analyzer, analyze_track
+from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
     Fault,
@@ -36,9 +36,9 @@ from hingecam.datatypes import (
     Side,
     View,
 )
-from hingecam.landmarks import SIDE_POINTS, Landmark
-from hingecam.rules import MAIN_FAULTS
-from hingecam.thresholds import Thresholds
+from hingecam.core.landmarks import SIDE_POINTS, Landmark
+from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
 FPS = 25.0

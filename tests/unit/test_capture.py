@@ -8,14 +8,15 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
-import cv2  # noqa: F401  (cv2 before av, as in hingecam.capture)
+import cv2  # noqa: F401  (cv2 before av, as in hingecam.media.capture)
 
 # isort: split
 import av
 import numpy as np
 import pytest
 
-from hingecam.capture import (
+from hingecam.errors import CaptureError, DisplayError, InputError
+from hingecam.media.capture import (
     VideoSink,
     Window,
     _even_size,
@@ -25,7 +26,6 @@ from hingecam.capture import (
     rotate_cw,
     rotation_to_upright_cw,
 )
-from hingecam.errors import CaptureError, DisplayError, InputError
 
 # -- helpers -------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ def test_clip_truncated_midway_keeps_frames_and_warns(
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     with (
-        caplog.at_level(logging.WARNING, logger="hingecam.capture"),
+        caplog.at_level(logging.WARNING, logger="hingecam.media.capture"),
         open_video(cut) as source,
     ):
         times = [frame.t_s for frame in source]

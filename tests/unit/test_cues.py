@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from hingecam.analyze import output_dir
-from hingecam.datatypes import Check, Fault, Outcome, Rep, Severity, View
-from hingecam.rules import CUES, GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
+from hingecam.app.analyze import output_dir
+from hingecam.core.datatypes import Check, Fault, Outcome, Rep, Severity, View
+from hingecam.core.rules import CUES, GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
 
 
 def _check(
@@ -44,7 +44,7 @@ def test_rep_nothing_could_judge_is_never_called_good() -> None:
 
 
 def test_overlay_chip_says_not_judged_for_an_unjudged_rep() -> None:
-    from hingecam.overlay import DEFAULT_STYLE, _verdict
+    from hingecam.render.overlay import DEFAULT_STYLE, _verdict
 
     rep = Rep(
         1,
@@ -74,8 +74,8 @@ def test_reanalyzed_track_is_named_after_its_folder(tmp_path: Path) -> None:
 def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -> None:
     import numpy as np
 
-    from hingecam.rules import RepWindow, check_rounded_spine
-    from hingecam.thresholds import Thresholds
+    from hingecam.core.rules import RepWindow, check_rounded_spine
+    from hingecam.core.thresholds import Thresholds
 
     n = 10
     views = (View.SIDE,) * 4 + (View.UNKNOWN,) * 6

@@ -23,8 +23,8 @@ from factories import (
     track_from_poses,
 )
 
-from hingecam.datatypes import BACK_PROFILE_SAMPLES, MeasureSeries, Side, View
-from hingecam.geometry import (
+from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, MeasureSeries, Side, View
+from hingecam.core.geometry import (
     BACK_T,
     angle_at,
     back_profile,
@@ -36,7 +36,7 @@ from hingecam.geometry import (
     view_ratio,
     world_yaw_deg,
 )
-from hingecam.landmarks import Landmark, near_side
+from hingecam.core.landmarks import Landmark, near_side
 
 ANGLES = (
     "trunk_incline_deg",

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from factories import Camera, make_pose
 
-from hingecam.pose import FORGET_LIFTER_S, LifterTracker, choose_lifter
+from hingecam.media.pose import FORGET_LIFTER_S, LifterTracker, choose_lifter
 
 LIFTER = make_pose(camera=Camera(ankle_x=0.3))
 OTHER = make_pose(camera=Camera(ankle_x=0.8))

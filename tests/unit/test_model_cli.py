@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hingecam import models
 from hingecam.cli import main
-from hingecam.models import (
+from hingecam.media import models
+from hingecam.media.models import (
     DETECTOR_MEMBER,
     LANDMARKER_MEMBER,
     ModelVariant,

@@ -1,4 +1,4 @@
-"""hingecam.models: resolution order, sha256 checks, the .task bundle and the
+"""hingecam.media.models: resolution order, sha256 checks, the .task bundle and the
 metadata writer on small fake models (no network), plus the real model (marked)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hingecam import models
 from hingecam.errors import ModelError
-from hingecam.models import (
+from hingecam.media import models
+from hingecam.media.models import (
     DETECTOR_MEMBER,
     LANDMARKER_MEMBER,
     ModelVariant,
@@ -171,7 +171,7 @@ def test_explicit_path_not_in_manifest_is_accepted_with_warning(
     dirs: tuple[Path, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     explicit = fake_task(tmp_path, "custom.task")
-    with caplog.at_level("WARNING", logger="hingecam.models"):
+    with caplog.at_level("WARNING", logger="hingecam.media.models"):
         assert resolve_model(explicit) == explicit
     assert "not in the manifest" in caplog.text
 
@@ -198,7 +198,7 @@ def test_unpinned_variant_is_loaded_with_warning(
 ) -> None:
     checkout, _ = dirs
     lite = fake_task(checkout, ModelVariant.LITE.file_name)
-    with caplog.at_level("WARNING", logger="hingecam.models"):
+    with caplog.at_level("WARNING", logger="hingecam.media.models"):
         assert resolve_model(variant=ModelVariant.LITE) == lite
     assert "UNPINNED" in caplog.text
 

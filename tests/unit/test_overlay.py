@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     N_LANDMARKS,
     Check,
     Fault,
@@ -20,8 +20,8 @@ from hingecam.datatypes import (
     Side,
     View,
 )
-from hingecam.landmarks import Landmark as L
-from hingecam.overlay import (
+from hingecam.core.landmarks import Landmark as L
+from hingecam.render.overlay import (
     AngleOverlay,
     CueBanner,
     DebugOverlay,

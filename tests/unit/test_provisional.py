@@ -10,9 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from factories import hinge_set
 
-from hingecam.analysis import Analyzer, _track_pose, analyze_track
-from hingecam.datatypes import Exercise
-from hingecam.thresholds import Thresholds
+from hingecam.core.analysis import Analyzer, _track_pose, analyze_track
+from hingecam.core.datatypes import Exercise
+from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hingecam.analysis import Analyzer, _track_pose, analyze_track
-from hingecam.datatypes import Exercise
-from hingecam.thresholds import load_thresholds
-from hingecam.tracks import load_track, save_track
+from hingecam.core.analysis import Analyzer, _track_pose, analyze_track
+from hingecam.core.datatypes import Exercise
+from hingecam.core.thresholds import load_thresholds
+from hingecam.media.tracks import load_track, save_track
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "kbdl_side_hipfirst.npz"
 

@@ -19,20 +19,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories_report import CUES, make_analysis_result
 
-from hingecam import report as report_mod
-from hingecam.datatypes import Fault, Outcome, Rep, Severity, View
-from hingecam.report import (
+from hingecam.core.datatypes import Fault, Outcome, Rep, Severity, View
+from hingecam.report import build as report_mod
+from hingecam.report.build import SCHEMA_VERSION, build_report
+from hingecam.report.html import jpeg_size, render_html
+from hingecam.report.plots import measures_svg
+from hingecam.report.write import (
     CSV_COLUMNS,
-    SCHEMA_VERSION,
-    build_report,
     csv_columns,
     write_atomic,
     write_csv,
     write_json,
     write_outputs,
 )
-from hingecam.report_html import jpeg_size, render_html
-from hingecam.report_plots import measures_svg
 
 CREATED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 
@@ -420,7 +419,7 @@ def test_failed_render_leaves_previous_files_untouched(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr("hingecam.report_html.render_html", broken)
+    monkeypatch.setattr("hingecam.report.html.render_html", broken)
     with pytest.raises(RuntimeError, match="render failed"):
         write_outputs(make_analysis_result(2), tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
@@ -449,9 +448,10 @@ def test_interrupted_write_removes_its_temp_file(
 @pytest.mark.parametrize(
     ("module", "banned"),
     [
-        ("report", {"cv2", "mediapipe", "matplotlib"}),
-        ("report_html", {"cv2", "mediapipe"}),
-        ("report_plots", {"cv2", "mediapipe", "matplotlib.pyplot"}),
+        ("build", {"cv2", "mediapipe", "matplotlib"}),
+        ("write", {"cv2", "mediapipe", "matplotlib"}),
+        ("html", {"cv2", "mediapipe"}),
+        ("plots", {"cv2", "mediapipe", "matplotlib.pyplot"}),
     ],
 )
 def test_report_modules_keep_to_their_imports(module: str, banned: set[str]) -> None:

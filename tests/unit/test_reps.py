@@ -12,9 +12,9 @@ import math
 
 import pytest
 
-from hingecam.datatypes import Phase
-from hingecam.reps import RepEvent, RepSegmenter
-from hingecam.thresholds import Thresholds
+from hingecam.core.datatypes import Phase
+from hingecam.core.reps import RepEvent, RepSegmenter
+from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
 FPS = 10.0

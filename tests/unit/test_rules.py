@@ -15,9 +15,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories import HingeSet, Pattern, hinge_set, rep_window, window_from_set
 
-from hingecam.analysis import analyze_track
-from hingecam.datatypes import AnalysisResult, Check, Exercise, Fault, Outcome, View
-from hingecam.rules import (
+from hingecam.core.analysis import analyze_track
+from hingecam.core.datatypes import (
+    AnalysisResult,
+    Check,
+    Exercise,
+    Fault,
+    Outcome,
+    View,
+)
+from hingecam.core.rules import (
     CUES,
     MAIN_FAULTS,
     SEVERITY,
@@ -28,7 +35,7 @@ from hingecam.rules import (
     evaluate_rep,
     stoop_squat_index,
 )
-from hingecam.thresholds import PROFILES, Thresholds
+from hingecam.core.thresholds import PROFILES, Thresholds
 
 TH = Thresholds()
 COMPACT = {"reps": 2, "fps": 20.0, "stand_s": 0.8, "top_hold_s": 0.5, "end_s": 0.5}

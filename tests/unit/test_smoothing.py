@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from hingecam.smoothing import OneEuroFilter, gaussian_at, gaussian_smooth
-from hingecam.thresholds import Thresholds
+from hingecam.core.smoothing import OneEuroFilter, gaussian_at, gaussian_smooth
+from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
 SIGMA = TH.smooth_sigma_s

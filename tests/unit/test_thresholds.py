@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from hingecam import cli
-from hingecam.datatypes import Exercise
-from hingecam.errors import ConfigError, HingecamError
-from hingecam.thresholds import (
+from hingecam.core.datatypes import Exercise
+from hingecam.core.thresholds import (
     PROFILES,
     Thresholds,
     describe,
     load_thresholds,
     parse_set,
 )
+from hingecam.errors import ConfigError, HingecamError
 
 FIELDS = dataclasses.fields(Thresholds)
 NAMES = [f.name for f in FIELDS]

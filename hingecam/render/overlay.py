@@ -15,8 +15,16 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import FrameAnalysis, Outcome, Phase, Pose, Rep, Severity, Side
-from hingecam.landmarks import SIDE_POINTS, SKELETON_EDGES, Landmark
+from hingecam.core.datatypes import (
+    FrameAnalysis,
+    Outcome,
+    Phase,
+    Pose,
+    Rep,
+    Severity,
+    Side,
+)
+from hingecam.core.landmarks import SIDE_POINTS, SKELETON_EDGES, Landmark
 
 BGR = tuple[int, int, int]
 Image = NDArray[np.uint8]

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hingecam.datatypes import AnalysisResult, Exercise, Fault, Outcome, Rep
+from hingecam.core.datatypes import AnalysisResult, Exercise, Fault, Outcome, Rep
+from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import HingecamError, InputError
-from hingecam.rules import MAIN_FAULTS
-from hingecam.thresholds import Thresholds, load_thresholds
 
 LABELLED_FAULTS = tuple(f.value for f in MAIN_FAULTS)
 """The fault vocabulary of MANIFEST.tsv's `faults` column (besides none/unsure)."""
@@ -241,14 +241,14 @@ def analyze_clip(
     cache: Path | None,
 ) -> AnalysisResult:
     """Analyze one clip, from a cached pose track when there is one."""
-    from hingecam.analysis import analyze_track
-    from hingecam.tracks import load_track, save_track
+    from hingecam.core.analysis import analyze_track
+    from hingecam.media.tracks import load_track, save_track
 
     cached = cache / (clip.stem + ".npz") if cache is not None else None
     if cached is not None and cached.is_file():
         return analyze_track(load_track(cached), exercise, thresholds)
-    from hingecam.models import resolve_model
-    from hingecam.pipeline import analyze_video
+    from hingecam.app.pipeline import analyze_video
+    from hingecam.media.models import resolve_model
 
     run = analyze_video(
         clip, exercise=exercise, thresholds=thresholds, model_path=resolve_model(model)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam import geometry
-from hingecam.datatypes import (
+from hingecam.core import geometry
+from hingecam.core.datatypes import (
     BACK_PROFILE_SAMPLES,
     N_LANDMARKS,
     AnalysisResult,
@@ -34,11 +34,11 @@ from hingecam.datatypes import (
     VideoInfo,
     View,
 )
-from hingecam.landmarks import SIDE_POINTS, Landmark, side_visibility
-from hingecam.reps import RepEvent, RepSegmenter
-from hingecam.rules import RepWindow, evaluate_rep, rep_cue, rep_peaks
-from hingecam.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
-from hingecam.thresholds import PROFILES, Thresholds
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, side_visibility
+from hingecam.core.reps import RepEvent, RepSegmenter
+from hingecam.core.rules import RepWindow, evaluate_rep, rep_cue, rep_peaks
+from hingecam.core.smoothing import OneEuroFilter, gaussian_at, hampel_outliers
+from hingecam.core.thresholds import PROFILES, Thresholds
 
 FIELDS = MeasureSeries.ANGLE_FIELDS
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import Check, Fault, Outcome, Severity, View
-from hingecam.thresholds import Profile, Thresholds
+from hingecam.core.datatypes import Check, Fault, Outcome, Severity, View
+from hingecam.core.thresholds import Profile, Thresholds
 
 CUES: dict[Fault, str] = {
     Fault.ROUNDED_SPINE: "keep your back flat: chest proud, hinge only as far as it stays straight",

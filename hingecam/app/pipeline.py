@@ -20,9 +20,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.analysis import Analyzer
-from hingecam.capture import VideoSink, open_video
-from hingecam.datatypes import (
+from hingecam.core.analysis import Analyzer
+from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
     Frame,
@@ -34,9 +33,10 @@ from hingecam.datatypes import (
     Rep,
     VideoInfo,
 )
-from hingecam.overlay import FrameAnnotator, draw_stick_figure
-from hingecam.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
-from hingecam.thresholds import Thresholds
+from hingecam.core.thresholds import Thresholds
+from hingecam.media.capture import VideoSink, open_video
+from hingecam.media.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
+from hingecam.render.overlay import FrameAnnotator, draw_stick_figure
 
 log = logging.getLogger(__name__)
 

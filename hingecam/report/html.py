@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     AnalysisResult,
     Check,
     Exercise,
@@ -20,7 +20,8 @@ from hingecam.datatypes import (
     Severity,
     View,
 )
-from hingecam.report import (
+from hingecam.core.thresholds import describe
+from hingecam.report.build import (
     CLEAN_VERDICT,
     MEASURE_LABELS,
     VIEW_LABELS,
@@ -33,7 +34,6 @@ from hingecam.report import (
     rep_verdict,
     worst_check,
 )
-from hingecam.thresholds import describe
 
 EXERCISE_LABELS: Mapping[Exercise, str] = {
     Exercise.AUTO: "Hip hinge",
@@ -604,7 +604,7 @@ def _table(result: AnalysisResult) -> str:
 
 
 def _plots(result: AnalysisResult) -> str:
-    from hingecam.report_plots import measures_svg
+    from hingecam.report.plots import measures_svg
 
     svg = measures_svg(result)
     if svg is None:

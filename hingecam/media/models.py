@@ -223,7 +223,7 @@ def manifest_to_dict() -> dict[str, Any]:
 
 def checkout_models_dir() -> Path:
     """`models/` next to the hingecam package (exists only in a source checkout)."""
-    return Path(__file__).resolve().parent.parent / "models"
+    return Path(__file__).resolve().parents[2] / "models"
 
 
 def cache_models_dir() -> Path:
@@ -736,7 +736,7 @@ def install(
     if result.status is Status.UNPINNED:
         print(
             f"{variant.value}: only its size and structure were checked; pin the "
-            "sha256 above in hingecam/models.py once it is confirmed"
+            "sha256 above in hingecam/media/models.py once it is confirmed"
         )
     if target.parent.resolve() not in {d.resolve() for d in search_dirs()}:
         print(f"note: {target.parent} is not searched; use --model or ${ENV_VAR}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hingecam.datatypes import PoseTrack
+from hingecam.core.datatypes import PoseTrack
 from hingecam.errors import InputError
 
 TRACK_FORMAT = "hingecam-pose-track"

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
     Frame,
@@ -41,10 +41,10 @@ from hingecam.datatypes import (
     VideoInfo,
     View,
 )
+from hingecam.core.rules import rep_cue
+from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import CaptureError, DisplayError, HingecamError
-from hingecam.pose import LifterTracker
-from hingecam.rules import rep_cue
-from hingecam.thresholds import Thresholds, load_thresholds
+from hingecam.media.pose import LifterTracker
 
 log = logging.getLogger(__name__)
 
@@ -432,7 +432,7 @@ class LiveSession:
         on_line: Callable[[str], None] | None = None,
         source_fps: float = 0.0,
     ) -> None:
-        from hingecam.pipeline import ThumbnailKeeper
+        from hingecam.app.pipeline import ThumbnailKeeper
 
         self.camera = camera
         self.estimator = estimator
@@ -721,7 +721,7 @@ class LiveSession:
 
 
 def _brightness(image_bgr: NDArray[np.uint8]) -> float:
-    from hingecam.pipeline import brightness
+    from hingecam.app.pipeline import brightness
 
     return brightness(image_bgr)
 
@@ -763,7 +763,7 @@ def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
         CaptureError: the camera or stream cannot be opened (one line, what to try).
         InputError: the file is missing or not a video.
     """
-    from hingecam.capture import open_camera
+    from hingecam.media.capture import open_camera
 
     if source is None:
         return open_camera(0 if camera is None else camera)
@@ -811,11 +811,11 @@ def run_live(
         DisplayError: window=True without a display, before anything opens.
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
-    from hingecam import capture
-    from hingecam.analysis import Analyzer
-    from hingecam.models import resolve_model
-    from hingecam.overlay import FrameAnnotator
-    from hingecam.pose import LivePoseEstimator, PoseConfig
+    from hingecam.core.analysis import Analyzer
+    from hingecam.media import capture
+    from hingecam.media.models import resolve_model
+    from hingecam.media.pose import LivePoseEstimator, PoseConfig
+    from hingecam.render.overlay import FrameAnnotator
 
     if window and not capture.has_display():
         raise DisplayError(NO_DISPLAY_MESSAGE)
@@ -933,9 +933,9 @@ def _save(
     info: VideoInfo,
     model_path: Path,
 ) -> None:
-    from hingecam.analyze import TRACK_NAME
-    from hingecam.report import write_outputs
-    from hingecam.tracks import save_track
+    from hingecam.app.analyze import TRACK_NAME
+    from hingecam.media.tracks import save_track
+    from hingecam.report.write import write_outputs
 
     meta = {
         "source": info.name,
@@ -950,7 +950,7 @@ def _save(
 
 def run_cli(args: argparse.Namespace) -> int:
     """`hingecam live`: run a session, print one summary line, return the exit status."""
-    from hingecam.analyze import summary_line
+    from hingecam.app.analyze import summary_line
 
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)

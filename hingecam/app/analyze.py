@@ -10,10 +10,10 @@ import sys
 import threading
 from pathlib import Path
 
-from hingecam.datatypes import AnalysisResult, Exercise, Outcome, Rep
+from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome, Rep
+from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import HingecamError
-from hingecam.thresholds import Thresholds, load_thresholds
-from hingecam.tracks import is_track_file, load_track, save_track
+from hingecam.media.tracks import is_track_file, load_track, save_track
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _nothing_judged(rep: Rep) -> bool:
 
 def summary_line(result: AnalysisResult, folder: Path) -> str:
     """One line per input: reps, faults, where the report is."""
-    from hingecam.report import fault_label
+    from hingecam.report.build import fault_label
 
     reps = result.reps
     counts: dict[str, int] = {}
@@ -81,11 +81,11 @@ def analyze_one(
     stop: threading.Event,
 ) -> tuple[AnalysisResult, bool]:
     """Analyze one input into `folder`; returns the result and whether it was interrupted."""
-    from hingecam.report import write_outputs
+    from hingecam.report.write import write_outputs
 
     if is_track_file(source):
-        from hingecam.analysis import analyze_track
-        from hingecam.pipeline import stick_thumbnails
+        from hingecam.app.pipeline import stick_thumbnails
+        from hingecam.core.analysis import analyze_track
 
         track = load_track(source)
         result = analyze_track(track, exercise, thresholds)
@@ -96,9 +96,9 @@ def analyze_one(
             save_track(track, folder / TRACK_NAME)
         return result, False
 
-    from hingecam.capture import open_video
-    from hingecam.models import resolve_model
-    from hingecam.pipeline import analyze_video
+    from hingecam.app.pipeline import analyze_video
+    from hingecam.media.capture import open_video
+    from hingecam.media.models import resolve_model
 
     model_path = resolve_model(model)
     with open_video(source) as probe:  # fail fast, before creating any folder

@@ -13,8 +13,8 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from hingecam.datatypes import Phase
-from hingecam.thresholds import Thresholds
+from hingecam.core.datatypes import Phase
+from hingecam.core.thresholds import Thresholds
 
 BOTTOM_BAND_DEG = 6.0
 """Within this of the deepest point so far, the phase reads 'bottom' (display only)."""

@@ -7,7 +7,7 @@ import enum
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import Side
+from hingecam.core.datatypes import Side
 
 
 class Landmark(enum.IntEnum):

@@ -24,9 +24,9 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.closing import Closing
-from hingecam.datatypes import Frame, VideoInfo
+from hingecam.core.datatypes import Frame, VideoInfo
 from hingecam.errors import CaptureError, DisplayError, InputError
+from hingecam.media.closing import Closing
 
 log = logging.getLogger(__name__)
 

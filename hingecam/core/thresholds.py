@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from hingecam.datatypes import Exercise
+from hingecam.core.datatypes import Exercise
 from hingecam.errors import ConfigError
 
 if sys.version_info >= (3, 11):

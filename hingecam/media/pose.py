@@ -21,10 +21,10 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.closing import Closing
-from hingecam.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
+from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
+from hingecam.core.landmarks import Landmark
 from hingecam.errors import ConfigError, ModelError
-from hingecam.landmarks import Landmark
+from hingecam.media.closing import Closing
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class PoseConfig:
     """PoseLandmarker settings (MediaPipe's names and defaults unless noted).
 
     Attributes:
-        model_path: the .task file; None resolves it with hingecam.models.
+        model_path: the .task file; None resolves it with hingecam.media.models.
         num_poses: most people to detect. 2 (MediaPipe: 1) so a second person
             in view is noticed instead of being silently swapped for the lifter.
         min_pose_detection_confidence: 0..1, the detector's score needed to
@@ -324,7 +324,7 @@ def quiet_native_stderr() -> Iterator[None]:
 def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
     model_path = config.model_path
     if model_path is None:
-        from hingecam.models import resolve_model
+        from hingecam.media.models import resolve_model
 
         model_path = resolve_model()
     model_path = Path(model_path)

@@ -28,15 +28,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.datatypes import (
+from hingecam.core.datatypes import (
     BACK_PROFILE_SAMPLES,
     MeasureSeries,
     PoseTrack,
     Side,
     View,
 )
-from hingecam.landmarks import SIDE_POINTS, Landmark, near_side
-from hingecam.thresholds import Thresholds
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
+from hingecam.core.thresholds import Thresholds
 
 FloatArray = NDArray[np.float64]
 

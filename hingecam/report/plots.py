@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hingecam.datatypes import AnalysisResult, Fault, Outcome, Rep, Severity
-from hingecam.report import (
+from hingecam.core.datatypes import AnalysisResult, Fault, Outcome, Rep, Severity
+from hingecam.report.build import (
     MEASURE_LABELS,
     NOT_JUDGED_VERDICT,
     fault_label,

@@ -1,0 +1,1 @@
+"""The driver and the commands: analyze, live and eval compose the layers below."""

@@ -1,0 +1,1 @@
+"""Pure analysis: datatypes, geometry, smoothing, reps, rules and the Analyzer (numpy only)."""

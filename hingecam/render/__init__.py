@@ -1,0 +1,1 @@
+"""Drawing: overlay elements, the annotator and the stick figure; they draw what they are given."""

@@ -1,0 +1,1 @@
+"""The rep report: build it from an AnalysisResult, render HTML/JSON/CSV, plots, and write it atomically."""

@@ -1,0 +1,182 @@
+"""Write a run's report files: report.json, reps.csv and report.html, each atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hingecam.core.datatypes import AnalysisResult, Fault, Outcome
+from hingecam.report.build import (
+    _OUTCOME_RANK,
+    CSV_PEAK_FIELDS,
+    Report,
+    _jsonable,
+    build_report,
+)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write `text` (UTF-8) to `path` via a temp file in the same folder.
+
+    The temp file is fsynced and moved over `path` with os.replace, so a
+    reader sees the old file or the whole new one, never half of it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def report_json(report: Report) -> str:
+    """report.json text: indented, NaN as null, UTF-8 kept readable."""
+    return (
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
+
+
+def write_json(report: Report, path: Path) -> Path:
+    """Write report.json atomically; returns the path."""
+    return write_atomic(Path(path), report_json(report))
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "rep",
+    "start_s",
+    "bottom_s",
+    "end_s",
+    "start_frame",
+    "bottom_frame",
+    "end_frame",
+    "duration_s",
+    "descent_s",
+    "ascent_s",
+    "view",
+    *(f"peak_{m}" for m in CSV_PEAK_FIELDS),
+    *(f.value for f in Fault),
+    "verdict",
+    "cues",
+)
+"""reps.csv header, in order, for reps whose peaks are all in CSV_PEAK_FIELDS."""
+
+
+def _csv_cell(value: Any) -> Any:
+    value = _jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.1f}"
+    return value
+
+
+def _peak_names(report: Report) -> tuple[str, ...]:
+    extra = sorted({k for r in report.reps for k in r["peaks"]} - set(CSV_PEAK_FIELDS))
+    return (*CSV_PEAK_FIELDS, *extra)
+
+
+def csv_columns(report: Report) -> tuple[str, ...]:
+    """reps.csv header for this report: CSV_COLUMNS plus any extra peak columns."""
+    peaks = tuple(f"peak_{m}" for m in _peak_names(report))
+    i = CSV_COLUMNS.index(f"peak_{CSV_PEAK_FIELDS[-1]}") + 1
+    return (*CSV_COLUMNS[: i - len(CSV_PEAK_FIELDS)], *peaks, *CSV_COLUMNS[i:])
+
+
+def reps_csv(report: Report) -> str:
+    """reps.csv text: a header row, then one row per rep (see csv_columns)."""
+    peak_names = _peak_names(report)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(csv_columns(report))
+    for rep in report.reps:
+        outcomes: dict[str, str] = {}
+        for check in rep["checks"]:
+            key = _jsonable(check["fault"])
+            outcome = _jsonable(check["outcome"])
+            old = outcomes.get(key)
+            if (
+                old is None
+                or _OUTCOME_RANK[Outcome(outcome)] > _OUTCOME_RANK[Outcome(old)]
+            ):
+                outcomes[key] = outcome
+        cues = [
+            c["cue"]
+            for c in rep["checks"]
+            if _jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
+        ]
+        row = [
+            rep["index"],
+            rep["start_s"],
+            rep["bottom_s"],
+            rep["end_s"],
+            rep["start_frame"],
+            rep["bottom_frame"],
+            rep["end_frame"],
+            rep["duration_s"],
+            rep["descent_s"],
+            rep["ascent_s"],
+            rep["view"],
+            *(rep["peaks"].get(m, math.nan) for m in peak_names),
+            *(outcomes.get(f.value, "") for f in Fault),
+            rep["verdict"],
+            " | ".join(dict.fromkeys(cues)),
+        ]
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def write_csv(source: AnalysisResult | Report, path: Path) -> Path:
+    """Write reps.csv atomically from a result or a built report; returns the path."""
+    report = source if isinstance(source, Report) else build_report(source)
+    return write_atomic(Path(path), reps_csv(report))
+
+
+OUTPUT_NAMES = {"json": "report.json", "csv": "reps.csv", "html": "report.html"}
+
+
+def write_outputs(
+    result: AnalysisResult, out_dir: Path, *, created: datetime | None = None
+) -> dict[str, Path]:
+    """Write report.json, reps.csv and report.html into `out_dir`.
+
+    Every text is rendered before any file is touched, and each file is
+    replaced atomically, so a failure leaves the previous files (or none).
+
+    Returns:
+        {"json": path, "csv": path, "html": path}.
+    """
+    from hingecam.report.html import render_html  # matplotlib only when needed
+
+    report = build_report(result, created=created)
+    texts = {
+        "json": report_json(report),
+        "csv": reps_csv(report),
+        "html": render_html(result, report=report),
+    }
+    out_dir = Path(out_dir)
+    return {
+        kind: write_atomic(out_dir / OUTPUT_NAMES[kind], text)
+        for kind, text in texts.items()
+    }
