@@ -10,7 +10,13 @@ import sys
 import threading
 from pathlib import Path
 
-from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome, Rep
+from hingecam.core.datatypes import (
+    AnalysisResult,
+    Exercise,
+    Severity,
+    VerdictKind,
+    View,
+)
 from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import HingecamError
 from hingecam.media.tracks import is_track_file, load_track, save_track
@@ -38,27 +44,26 @@ def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
     return candidate
 
 
-def _nothing_judged(rep: Rep) -> bool:
-    return all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks)
-
-
 def summary_line(result: AnalysisResult, folder: Path) -> str:
     """One line per input: reps, faults, where the report is."""
-    from hingecam.report.build import fault_label
 
     reps = result.reps
     counts: dict[str, int] = {}
     for rep in reps:
-        for check in rep.flags:
-            if check.severity.value != "note":
-                label = fault_label(check.fault)
+        for check in rep.verdict.flags:
+            if check.severity is not Severity.NOTE:
+                label = check.fault.label
                 counts[label] = counts.get(label, 0) + 1
     faults = ", ".join(
         f"{label} x{n}" for label, n in sorted(counts.items(), key=lambda kv: -kv[1])
     )
     judged = f"faults: {faults}" if faults else "no faults flagged"
-    if not faults and reps and all(_nothing_judged(rep) for rep in reps):
-        if result.view.value == "side":
+    if (
+        not faults
+        and reps
+        and all(r.verdict.kind is VerdictKind.NOT_JUDGED for r in reps)
+    ):
+        if result.view is View.SIDE:
             judged = "form not judged (see the notes in the report)"
         else:
             judged = f"form not judged from {result.view.phrase} (film from the side)"

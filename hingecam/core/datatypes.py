@@ -59,6 +59,21 @@ class Fault(enum.Enum):
     SHALLOW_HINGE = "shallow_hinge"
     LEAN_BACK = "lean_back"
 
+    @property
+    def label(self) -> str:
+        """Plain words for verdicts, CSV and HTML ("rounded spine", "squatting")."""
+        return _FAULT_LABELS[self]
+
+
+_FAULT_LABELS = {
+    Fault.ROUNDED_SPINE: "rounded spine",
+    Fault.LOCKED_KNEES: "locked knees",
+    Fault.SQUAT_PATTERN: "squatting",
+    Fault.HIPS_RISE_FIRST: "hips rose first",
+    Fault.SHALLOW_HINGE: "shallow hinge",
+    Fault.LEAN_BACK: "leaning back",
+}
+
 
 class Outcome(enum.Enum):
     """Result of one check on one rep."""
@@ -66,6 +81,14 @@ class Outcome(enum.Enum):
     OK = "ok"
     FLAGGED = "flagged"
     NOT_JUDGED = "not_judged"  # the view or the data does not allow a verdict
+
+    @property
+    def rank(self) -> int:
+        """0 not judged, 1 ok, 2 flagged: which of two checks of a fault wins."""
+        return _OUTCOME_RANKS[self]
+
+
+_OUTCOME_RANKS = {Outcome.NOT_JUDGED: 0, Outcome.OK: 1, Outcome.FLAGGED: 2}
 
 
 class Severity(enum.Enum):
@@ -272,6 +295,65 @@ class Check:
     reason: str
 
 
+class VerdictKind(enum.Enum):
+    """What a rep comes to: clean, faulty, or not judged (view or data)."""
+
+    CLEAN = "clean"
+    FAULTS = "faults"
+    NOT_JUDGED = "not judged"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A rep's verdict, decided once here and shown by overlay, report and summary.
+
+    Attributes:
+        kind: clean, faults, or not judged.
+        flags: one flagged check per fault, most severe first (empty unless FAULTS).
+        reason: for NOT_JUDGED, why (the first check's reason, or no checks ran).
+    """
+
+    kind: VerdictKind
+    flags: tuple[Check, ...] = ()
+    reason: str = ""
+
+    @property
+    def severity(self) -> Severity | None:
+        """The most severe flag's severity, or None when nothing was flagged."""
+        return self.flags[0].severity if self.flags else None
+
+    @property
+    def label(self) -> str:
+        """One line: "clean", "not judged", or the flagged faults in words."""
+        if self.kind is VerdictKind.FAULTS:
+            return ", ".join(c.fault.label for c in self.flags)
+        return "clean" if self.kind is VerdictKind.CLEAN else "not judged"
+
+    @classmethod
+    def of(cls, checks: tuple[Check, ...]) -> Verdict:
+        """The verdict of a rep's checks (see Rep.verdict)."""
+        if not checks:
+            return cls(VerdictKind.NOT_JUDGED, reason="no fault check ran on this rep")
+        worst: dict[Fault, Check] = {}
+        for c in checks:
+            old = worst.get(c.fault)
+            if old is None or (c.outcome.rank, c.severity.rank) > (
+                old.outcome.rank,
+                old.severity.rank,
+            ):
+                worst[c.fault] = c
+        order = list(Fault)
+        flags = sorted(
+            (c for c in worst.values() if c.outcome is Outcome.FLAGGED),
+            key=lambda c: (-c.severity.rank, order.index(c.fault)),
+        )
+        if flags:
+            return cls(VerdictKind.FAULTS, tuple(flags))
+        if all(c.outcome is Outcome.NOT_JUDGED for c in checks):
+            return cls(VerdictKind.NOT_JUDGED, reason=checks[0].reason)
+        return cls(VerdictKind.CLEAN)
+
+
 @dataclass(frozen=True)
 class Rep:
     """One repetition, start to end, with its phases, peaks and checks.
@@ -301,6 +383,18 @@ class Rep:
     @property
     def flags(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.outcome is Outcome.FLAGGED)
+
+    def check(self, fault: Fault) -> Check | None:
+        """The check of `fault` with the strongest outcome (flagged > ok > not judged)."""
+        same = [c for c in self.checks if c.fault is fault]
+        if not same:
+            return None
+        return max(same, key=lambda c: (c.outcome.rank, c.severity.rank))
+
+    @property
+    def verdict(self) -> Verdict:
+        """Clean, faults (one flag per fault, most severe first) or not judged."""
+        return Verdict.of(self.checks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Check, Fault, Outcome, Severity, View
+from hingecam.core.datatypes import (
+    Check,
+    Fault,
+    Outcome,
+    Severity,
+    Verdict,
+    VerdictKind,
+    View,
+)
 from hingecam.core.thresholds import Profile, Thresholds
 
 CUES: dict[Fault, str] = {
@@ -435,11 +443,11 @@ GOOD_REP_CUE = "good rep"
 def rep_cue(checks: tuple[Check, ...]) -> tuple[str, Severity]:
     """What to tell the lifter after a rep: the most severe flag's cue, a plain
     "good rep", or, when nothing could be judged (camera view), how to fix that."""
-    flagged = [c for c in checks if c.outcome is Outcome.FLAGGED]
-    if flagged:
-        worst = max(flagged, key=lambda c: c.severity.rank)
+    verdict = Verdict.of(checks)
+    if verdict.kind is VerdictKind.FAULTS:
+        worst = verdict.flags[0]
         return worst.cue, worst.severity
-    if checks and all(c.outcome is Outcome.NOT_JUDGED for c in checks):
+    if verdict.kind is VerdictKind.NOT_JUDGED:
         return NOT_JUDGED_CUE, Severity.NOTE
     return GOOD_REP_CUE, Severity.NOTE
 

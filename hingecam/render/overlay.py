@@ -17,12 +17,12 @@ from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
     FrameAnalysis,
-    Outcome,
     Phase,
     Pose,
     Rep,
     Severity,
     Side,
+    VerdictKind,
 )
 from hingecam.core.landmarks import SIDE_POINTS, SKELETON_EDGES, Landmark
 
@@ -766,19 +766,15 @@ class AngleOverlay:
 
 
 def _verdict(rep: Rep, style: OverlayStyle) -> list[tuple[str, BGR]]:
-    """Chips for the last rep: 'CLEAN', or one per flagged fault."""
-    flags = rep.flags
-    if (
-        not flags
-        and rep.checks
-        and all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks)
-    ):
+    """Chips for the last rep: 'CLEAN', 'NOT JUDGED', or one per flagged fault."""
+    verdict = rep.verdict
+    if verdict.kind is VerdictKind.NOT_JUDGED:
         return [("NOT JUDGED", style.muted_text_bgr)]
-    if not flags:
+    if verdict.kind is VerdictKind.CLEAN:
         return [("CLEAN", style.clean_bgr)]
     return [
         (c.fault.value.replace("_", " ").upper(), style.severity_bgr[c.severity])
-        for c in sorted(flags, key=lambda c: -c.severity.rank)
+        for c in verdict.flags
     ]
 
 

@@ -22,22 +22,13 @@ from hingecam.core.datatypes import (
     MeasureSeries,
     Outcome,
     Rep,
-    Severity,
+    Verdict,
+    VerdictKind,
     View,
 )
 
 SCHEMA_VERSION = "1.0"
 """Bump the minor for added keys, the major for renamed or removed ones."""
-
-FAULT_LABELS: Mapping[Fault, str] = {
-    Fault.ROUNDED_SPINE: "rounded spine",
-    Fault.LOCKED_KNEES: "locked knees",
-    Fault.SQUAT_PATTERN: "squatting",
-    Fault.HIPS_RISE_FIRST: "hips rose first",
-    Fault.SHALLOW_HINGE: "shallow hinge",
-    Fault.LEAN_BACK: "leaning back",
-}
-"""Plain words for each fault, used in verdicts, CSV and HTML."""
 
 MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
     "trunk_incline_deg": ("Trunk incline", "deg"),
@@ -58,12 +49,6 @@ VIEW_LABELS: Mapping[View, str] = {
     View.FRONT: "front or back view",
     View.UNKNOWN: "unknown view",
 }
-
-CLEAN_VERDICT = "clean"
-NOT_JUDGED_VERDICT = "not judged"
-
-_OUTCOME_RANK = {Outcome.NOT_JUDGED: 0, Outcome.OK: 1, Outcome.FLAGGED: 2}
-_FAULT_ORDER = {f: i for i, f in enumerate(Fault)}
 
 PEAK_LABELS: Mapping[str, tuple[str, str]] = {
     "trunk_incline_bottom_deg": ("Trunk at bottom", "deg"),
@@ -147,44 +132,6 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} in a report")
 
 
-def fault_label(fault: Fault) -> str:
-    """Plain words for a fault ("rounded spine")."""
-    return FAULT_LABELS.get(fault, fault.value.replace("_", " "))
-
-
-def worst_check(checks: Sequence[Check], fault: Fault) -> Check | None:
-    """The check of `fault` with the strongest outcome (flagged > ok > not judged)."""
-    same = [c for c in checks if c.fault is fault]
-    if not same:
-        return None
-    return max(same, key=lambda c: (_OUTCOME_RANK[c.outcome], c.severity.rank))
-
-
-def rep_flags(rep: Rep) -> list[Check]:
-    """Flagged checks of a rep, one per fault, most severe first."""
-    flags = [worst_check(rep.checks, f) for f in Fault]
-    found = [c for c in flags if c is not None and c.outcome is Outcome.FLAGGED]
-    return sorted(found, key=lambda c: (-c.severity.rank, _FAULT_ORDER[c.fault]))
-
-
-def rep_severity(rep: Rep) -> Severity | None:
-    """The most severe flagged check of a rep, or None when nothing was flagged."""
-    flags = rep_flags(rep)
-    return flags[0].severity if flags else None
-
-
-def rep_verdict(rep: Rep) -> str:
-    """One line per rep: "clean", "not judged", or the flagged faults in words."""
-    flags = rep_flags(rep)
-    if flags:
-        return ", ".join(fault_label(c.fault) for c in flags)
-    if rep.checks and all(c.outcome is Outcome.NOT_JUDGED for c in rep.checks):
-        return NOT_JUDGED_VERDICT
-    if not rep.checks:
-        return NOT_JUDGED_VERDICT
-    return CLEAN_VERDICT
-
-
 def person_found(series: MeasureSeries) -> bool:
     """True when any frame has any finite measure."""
     for name in MeasureSeries.ANGLE_FIELDS:
@@ -202,7 +149,7 @@ def _round_s(value: float) -> float:
 def _check_dict(check: Check) -> dict[str, Any]:
     return {
         "fault": check.fault,
-        "label": fault_label(check.fault),
+        "label": check.fault.label,
         "outcome": check.outcome,
         "measured": check.measured,
         "threshold": check.threshold,
@@ -228,8 +175,8 @@ def _rep_dict(rep: Rep) -> dict[str, Any]:
         "descent_s": _round_s(rep.descent_s),
         "ascent_s": _round_s(rep.ascent_s),
         "view": rep.view,
-        "verdict": rep_verdict(rep),
-        "severity": rep_severity(rep),
+        "verdict": rep.verdict.label,
+        "severity": rep.verdict.severity,
         "peaks": dict(rep.peaks),
         "checks": [_check_dict(c) for c in rep.checks],
     }
@@ -240,7 +187,7 @@ def _fault_counts(reps: Sequence[Rep]) -> dict[str, dict[str, int]]:
     for fault in Fault:
         c = {o.value: 0 for o in Outcome}
         for rep in reps:
-            check = worst_check(rep.checks, fault)
+            check = rep.check(fault)
             if check is not None:
                 c[check.outcome.value] += 1
         counts[fault.value] = c
@@ -251,7 +198,7 @@ def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
     """The most often flagged fault; ties go to the more severe, then enum order."""
     by_fault: dict[Fault, list[tuple[int, Check]]] = {}
     for rep in reps:
-        for check in rep_flags(rep):
+        for check in rep.verdict.flags:
             by_fault.setdefault(check.fault, []).append((rep.index, check))
     if not by_fault:
         return None
@@ -259,7 +206,7 @@ def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
     def rank(item: tuple[Fault, list[tuple[int, Check]]]) -> tuple[int, int, int]:
         fault, hits = item
         worst = max(c.severity.rank for _, c in hits)
-        return (len(hits), worst, -_FAULT_ORDER[fault])
+        return (len(hits), worst, -list(Fault).index(fault))
 
     fault, hits = max(by_fault.items(), key=rank)
     cues = Counter(c.cue for _, c in hits if c.cue)
@@ -268,7 +215,7 @@ def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
     severity = max((c.severity for _, c in hits), key=lambda s: s.rank)
     return {
         "fault": fault,
-        "label": fault_label(fault),
+        "label": fault.label,
         "reps_flagged": len(hits),
         "reps": [i for i, _ in hits],
         "severity": severity,
@@ -280,13 +227,13 @@ def _not_judged(reps: Sequence[Rep]) -> list[dict[str, Any]]:
     """Faults that no rep could be judged on, with the first reason given."""
     out: list[dict[str, Any]] = []
     for fault in Fault:
-        checks = [worst_check(r.checks, fault) for r in reps]
+        checks = [r.check(fault) for r in reps]
         present = [c for c in checks if c is not None]
         if present and all(c.outcome is Outcome.NOT_JUDGED for c in present):
             out.append(
                 {
                     "fault": fault,
-                    "label": fault_label(fault),
+                    "label": fault.label,
                     "reps": len(present),
                     "reason": next((c.reason for c in present if c.reason), ""),
                 }
@@ -295,15 +242,18 @@ def _not_judged(reps: Sequence[Rep]) -> list[dict[str, Any]]:
 
 
 def _headline(
-    status: str, verdicts: Sequence[str], n_flagged: int, focus: dict[str, Any] | None
+    status: str,
+    verdicts: Sequence[Verdict],
+    n_flagged: int,
+    focus: dict[str, Any] | None,
 ) -> str:
     if status == "no_person":
         return "No person was found in the video, so nothing could be judged."
     if status == "no_reps":
         return "A person was found, but no complete rep was counted."
     n_reps = len(verdicts)
-    clean = sum(1 for v in verdicts if v == CLEAN_VERDICT)
-    unjudged = sum(1 for v in verdicts if v == NOT_JUDGED_VERDICT)
+    clean = sum(1 for v in verdicts if v.kind is VerdictKind.CLEAN)
+    unjudged = sum(1 for v in verdicts if v.kind is VerdictKind.NOT_JUDGED)
     reps = f"{n_reps} rep{'s' if n_reps != 1 else ''}"
     if unjudged == n_reps:
         return f"{reps} counted, but none could be judged (see the notes)."
@@ -339,9 +289,9 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
     reps = tuple(sorted(result.reps, key=lambda r: r.index))
     found = person_found(result.series)
     status = "no_person" if not found else ("no_reps" if not reps else "ok")
-    flagged = [r for r in reps if rep_flags(r)]
+    flagged = [r for r in reps if r.verdict.flags]
     focus = _main_focus(reps)
-    verdicts = [rep_verdict(r) for r in reps]
+    verdicts = [r.verdict for r in reps]
 
     meta = {
         "hingecam_version": __version__,
@@ -370,17 +320,17 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
         "headline": _headline(status, verdicts, len(flagged), focus),
         "rep_count": len(reps),
         "reps_with_fault": len(flagged),
-        "reps_clean": verdicts.count(CLEAN_VERDICT),
-        "reps_not_judged": verdicts.count(NOT_JUDGED_VERDICT),
+        "reps_clean": sum(v.kind is VerdictKind.CLEAN for v in verdicts),
+        "reps_not_judged": sum(v.kind is VerdictKind.NOT_JUDGED for v in verdicts),
         "fault_counts": _fault_counts(reps),
         "main_focus": focus,
         "not_judged": _not_judged(reps),
         "rep_verdicts": [
             {
                 "index": r.index,
-                "verdict": rep_verdict(r),
-                "severity": rep_severity(r),
-                "faults": [c.fault for c in rep_flags(r)],
+                "verdict": r.verdict.label,
+                "severity": r.verdict.severity,
+                "faults": [c.fault for c in r.verdict.flags],
             }
             for r in reps
         ],

@@ -18,21 +18,16 @@ from hingecam.core.datatypes import (
     Outcome,
     Rep,
     Severity,
+    VerdictKind,
     View,
 )
 from hingecam.core.thresholds import describe
 from hingecam.report.build import (
-    CLEAN_VERDICT,
     MEASURE_LABELS,
     VIEW_LABELS,
     Report,
     build_report,
-    fault_label,
     peak_label,
-    rep_flags,
-    rep_severity,
-    rep_verdict,
-    worst_check,
 )
 
 EXERCISE_LABELS: Mapping[Exercise, str] = {
@@ -314,11 +309,10 @@ def _sev_class(severity: Severity | None) -> str:
 
 
 def _chip_class(rep: Rep) -> str:
-    verdict = rep_verdict(rep)
-    if verdict == CLEAN_VERDICT:
+    verdict = rep.verdict
+    if verdict.kind is VerdictKind.CLEAN:
         return "clean"
-    severity = rep_severity(rep)
-    return "not-judged" if severity is None else severity.value
+    return "not-judged" if verdict.severity is None else verdict.severity.value
 
 
 def _checked_faults(reps: Iterable[Rep]) -> list[Fault]:
@@ -330,7 +324,7 @@ def _checked_faults(reps: Iterable[Rep]) -> list[Fault]:
 def _evidence(check: Check) -> str:
     """Text behind a table cell's tooltip: outcome, measured vs limit, reason."""
     words = _OUTCOME_WORDS[check.outcome]
-    parts = [f"{fault_label(check.fault).capitalize()}: {words}."]
+    parts = [f"{check.fault.label.capitalize()}: {words}."]
     if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
         measured, limit = _vs_limit(check)
         parts.append(
@@ -397,7 +391,7 @@ def _summary(result: AnalysisResult, report: dict[str, Any]) -> str:
     reps = sorted(result.reps, key=lambda r: r.index)
     chips = "".join(
         f'<li class="chip {_chip_class(r)}" title="{_e(_rep_title(r))}">'
-        f"<b>Rep {r.index}</b>&nbsp;{_e(rep_verdict(r))}</li>"
+        f"<b>Rep {r.index}</b>&nbsp;{_e(r.verdict.label)}</li>"
         for r in reps
     )
     left = (
@@ -475,9 +469,9 @@ def _tally(summary: dict[str, Any], *, limited: bool) -> str:
 
 
 def _rep_title(rep: Rep) -> str:
-    flags = rep_flags(rep)
+    flags = rep.verdict.flags
     if not flags:
-        return f"Rep {rep.index}: {rep_verdict(rep)}"
+        return f"Rep {rep.index}: {rep.verdict.label}"
     return f"Rep {rep.index}: " + " ".join(_evidence(c) for c in flags)
 
 
@@ -552,8 +546,7 @@ def _judged_faults(reps: list[Rep]) -> list[Fault]:
         f
         for f in _checked_faults(reps)
         if any(
-            (c := worst_check(r.checks, f)) is not None
-            and c.outcome is not Outcome.NOT_JUDGED
+            (c := r.check(f)) is not None and c.outcome is not Outcome.NOT_JUDGED
             for r in reps
         )
     ]
@@ -564,23 +557,21 @@ def _table(result: AnalysisResult) -> str:
     faults = _judged_faults(reps)
     head = (
         "<tr><th>Rep</th><th>Time</th><th>Length</th><th>Down / up</th>"
-        + "".join(
-            f'<th class="chk" scope="col">{_e(fault_label(f))}</th>' for f in faults
-        )
+        + "".join(f'<th class="chk" scope="col">{_e(f.label)}</th>' for f in faults)
         + '<th class="verdict">Verdict</th></tr>'
     )
     rows = []
     for rep in reps:
-        cues = list(dict.fromkeys(c.cue for c in rep_flags(rep) if c.cue))
+        cues = list(dict.fromkeys(c.cue for c in rep.verdict.flags if c.cue))
         rows.append(
             f'<tr id="rep-row-{rep.index}"{" class=has-cue" if cues else ""}>'
             f"<td><b>{rep.index}</b></td>"
             f'<td class="num">{_clock(rep.start_s)}–{_clock(rep.end_s)}</td>'
             f'<td class="num">{_secs(rep.duration_s)}</td>'
             f'<td class="num">{_secs(rep.descent_s)} / {_secs(rep.ascent_s)}</td>'
-            + "".join(_check_cell(worst_check(rep.checks, f)) for f in faults)
+            + "".join(_check_cell(rep.check(f)) for f in faults)
             + f'<td class="verdict"><span class="chip {_chip_class(rep)}">'
-            f"{_e(rep_verdict(rep))}</span></td></tr>"
+            f"{_e(rep.verdict.label)}</span></td></tr>"
         )
         if cues:
             # The cue gets a full-width line of its own: a column of cues
@@ -642,7 +633,7 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
         peaks.append(f"<span>{_e(label)} <b>{_e(_num(value, unit))}</b></span>")
     judged, skipped = [], []
     for fault in _checked_faults([rep]):
-        check = worst_check(rep.checks, fault)
+        check = rep.check(fault)
         if check is None:
             continue
         if check.outcome is Outcome.NOT_JUDGED:
@@ -670,11 +661,11 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
         items.append(
             f'<li class="o-{check.outcome.value} s-{check.severity.value}">'
             f'<span class="sym">{_SYMBOL[check.outcome]}</span>'
-            f'<span><span class="name">{_e(fault_label(check.fault).capitalize())}</span>'
+            f'<span><span class="name">{_e(check.fault.label.capitalize())}</span>'
             f'<span class="muted">{_e(measured)}</span></span>{why}{cue}</li>'
         )
     if skipped:
-        unjudged = _and_list([fault_label(c.fault) for c in skipped])
+        unjudged = _and_list([c.fault.label for c in skipped])
         items.append(
             '<li class="nj o-not_judged"><span class="sym">—</span>'
             f"<span>Not judged: {_e(unjudged)}</span></li>"
@@ -683,7 +674,7 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
         f'<article class="card rep-card" id="rep-{rep.index}">{figure}'
         '<div class="body"><div class="head">'
         f"<h3>Rep {rep.index}</h3>"
-        f'<span class="chip {_chip_class(rep)}">{_e(rep_verdict(rep))}</span></div>'
+        f'<span class="chip {_chip_class(rep)}">{_e(rep.verdict.label)}</span></div>'
         f'<p class="times">{_clock(rep.start_s)}–{_clock(rep.end_s)} · '
         f"{_secs(rep.duration_s)} · down {_secs(rep.descent_s)}, "
         f"up {_secs(rep.ascent_s)}</p>"

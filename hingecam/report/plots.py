@@ -16,13 +16,16 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hingecam.core.datatypes import AnalysisResult, Fault, Outcome, Rep, Severity
+from hingecam.core.datatypes import (
+    AnalysisResult,
+    Fault,
+    Outcome,
+    Rep,
+    Severity,
+    VerdictKind,
+)
 from hingecam.report.build import (
     MEASURE_LABELS,
-    NOT_JUDGED_VERDICT,
-    fault_label,
-    rep_severity,
-    rep_verdict,
 )
 
 PLOT_MEASURES: tuple[str, ...] = (
@@ -62,10 +65,10 @@ _NOT_JUDGED = "#94a3b8"
 
 def _band_colour(rep: Rep) -> str:
     """Green for a clean rep, grey when nothing could be judged, else severity."""
-    severity = rep_severity(rep)
+    severity = rep.verdict.severity
     if severity is not None:
         return SEVERITY_COLOURS[severity]
-    return _NOT_JUDGED if rep_verdict(rep) == NOT_JUDGED_VERDICT else _CLEAN
+    return _NOT_JUDGED if rep.verdict.kind is VerdictKind.NOT_JUDGED else _CLEAN
 
 
 _INK = "#1f2933"
@@ -219,7 +222,7 @@ def _draw_markers(
             labelled.add(check.fault)
             near_end = check.t_s > t0 + 0.85 * (t1 - t0)
             ax.annotate(
-                fault_label(check.fault),
+                check.fault.label,
                 xy=xy,
                 xycoords=coords,
                 xytext=(-6, 4) if near_end else (6, 4),

@@ -14,7 +14,6 @@ from typing import Any
 
 from hingecam.core.datatypes import AnalysisResult, Fault, Outcome
 from hingecam.report.build import (
-    _OUTCOME_RANK,
     CSV_PEAK_FIELDS,
     Report,
     _jsonable,
@@ -116,10 +115,7 @@ def reps_csv(report: Report) -> str:
             key = _jsonable(check["fault"])
             outcome = _jsonable(check["outcome"])
             old = outcomes.get(key)
-            if (
-                old is None
-                or _OUTCOME_RANK[Outcome(outcome)] > _OUTCOME_RANK[Outcome(old)]
-            ):
+            if old is None or Outcome(outcome).rank > Outcome(old).rank:
                 outcomes[key] = outcome
         cues = [
             c["cue"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -84,11 +85,14 @@ def make_analysis(
     )
 
 
-def make_rep(*faults: Fault) -> Rep:
+def make_rep(*faults: Fault, outcome: Outcome = Outcome.FLAGGED) -> Rep:
+    """A rep with one check per fault; with no faults, one passed check (clean)."""
     checks = tuple(
-        Check(f, Outcome.FLAGGED, 30.0, 20.0, "deg", 1.0, 30, Severity.FAULT, "", "")
-        for f in faults
+        Check(f, outcome, 30.0, 20.0, "deg", 1.0, 30, Severity.FAULT, "", "")
+        for f in faults or (Fault.LOCKED_KNEES,)
     )
+    if not faults:
+        checks = tuple(replace(c, outcome=Outcome.OK) for c in checks)
     return Rep(1, 0.0, 1.0, 2.0, 0, 30, 60, 1.0, 1.0, View.SIDE, {}, checks)
 
 
@@ -331,6 +335,9 @@ def test_rep_verdict_chip_is_green_when_clean_and_red_for_a_fault() -> None:
     assert chip_pixels(make_rep(), red) == 0
     assert chip_pixels(make_rep(Fault.ROUNDED_SPINE), red) > 50
     assert chip_pixels(make_rep(Fault.ROUNDED_SPINE), green) == 0
+    unjudged = make_rep(Fault.ROUNDED_SPINE, outcome=Outcome.NOT_JUDGED)
+    assert chip_pixels(unjudged, green) == 0
+    assert chip_pixels(unjudged, red) == 0
 
 
 def test_debug_overlay_shows_the_stats_it_was_given() -> None:
