@@ -33,7 +33,8 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.landmarks import near_side
-from hingecam.render.overlay import FrameAnnotator, draw_stick_figure
+from hingecam.render.annotator import FrameAnnotator
+from hingecam.render.stickfigure import draw_stick_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "pose_landmarker_full.task"

@@ -815,7 +815,7 @@ def run_live(
     from hingecam.media import capture
     from hingecam.media.models import resolve_model
     from hingecam.media.pose import LivePoseEstimator, PoseConfig
-    from hingecam.render.overlay import FrameAnnotator
+    from hingecam.render.annotator import FrameAnnotator
 
     if window and not capture.has_display():
         raise DisplayError(NO_DISPLAY_MESSAGE)

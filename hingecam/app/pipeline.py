@@ -36,7 +36,8 @@ from hingecam.core.datatypes import (
 from hingecam.core.thresholds import Thresholds
 from hingecam.media.capture import VideoSink, open_video
 from hingecam.media.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
-from hingecam.render.overlay import FrameAnnotator, draw_stick_figure
+from hingecam.render.annotator import FrameAnnotator
+from hingecam.render.stickfigure import draw_stick_figure
 
 log = logging.getLogger(__name__)
 

@@ -593,7 +593,7 @@ class SlowEstimator(FakeEstimator):
 def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
     from hingecam.core.analysis import Analyzer
     from hingecam.core.thresholds import load_thresholds
-    from hingecam.render.overlay import FrameAnnotator
+    from hingecam.render.annotator import FrameAnnotator
 
     track = three_reps.track
     estimator = SlowEstimator(FakeEstimator.from_track(track)._script)

@@ -44,7 +44,8 @@ def test_rep_nothing_could_judge_is_never_called_good() -> None:
 
 
 def test_overlay_chip_says_not_judged_for_an_unjudged_rep() -> None:
-    from hingecam.render.overlay import DEFAULT_STYLE, _verdict
+    from hingecam.render.elements import verdict_chips
+    from hingecam.render.style import DEFAULT_STYLE
 
     rep = Rep(
         1,
@@ -60,7 +61,7 @@ def test_overlay_chip_says_not_judged_for_an_unjudged_rep() -> None:
         {},
         (_check(Fault.ROUNDED_SPINE, Outcome.NOT_JUDGED),),
     )
-    assert [text for text, _ in _verdict(rep, DEFAULT_STYLE)] == ["NOT JUDGED"]
+    assert [text for text, _ in verdict_chips(rep, DEFAULT_STYLE)] == ["NOT JUDGED"]
 
 
 def test_reanalyzed_track_is_named_after_its_folder(tmp_path: Path) -> None:
