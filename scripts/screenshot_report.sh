@@ -9,7 +9,7 @@ view="${2:-side}"
 png="${3:-/tmp/report.png}"
 width="${4:-1280}"
 height="${5:-2400}"
-python="${PYTHON:-/tmp/dev/bin/python}"
+python="${PYTHON:-python3}"
 html="${png%.png}.html"
 "$python" - "$here" "$reps" "$view" "$html" <<'PY'
 import sys

@@ -36,7 +36,8 @@ def page_css() -> str:
     """The stylesheet shipped as templates/report.css, inlined into every page."""
     return (
         resources.files("hingecam.report")
-        .joinpath("templates", "report.css")
+        .joinpath("templates")
+        .joinpath("report.css")
         .read_text(encoding="utf-8")
     )
 

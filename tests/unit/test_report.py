@@ -1,4 +1,4 @@
-"""report.py, report_html.py and report_plots.py on synthetic AnalysisResults."""
+"""report build, write, html and plots on synthetic AnalysisResults."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from factories_report import CUES, make_analysis_result
 from hingecam.core.datatypes import Fault, Outcome, Rep, Severity, View
 from hingecam.report import build as report_mod
 from hingecam.report.build import SCHEMA_VERSION, build_report
-from hingecam.report.html import jpeg_size, render_html
+from hingecam.report.html import environment, jpeg_size, page_css, render_html
 from hingecam.report.plots import measures_svg
 from hingecam.report.write import (
     CSV_COLUMNS,
@@ -100,9 +100,6 @@ def _load_json(tmp_path: Path, result=None) -> dict:
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
-
-
-# --- JSON -------------------------------------------------------------------
 
 
 def test_json_round_trips_with_documented_keys(tmp_path: Path) -> None:
@@ -242,9 +239,6 @@ def test_rep_with_only_unjudged_checks_is_not_called_clean() -> None:
     assert "Nothing flagged" not in page
 
 
-# --- CSV --------------------------------------------------------------------
-
-
 def test_csv_has_one_row_per_rep_and_the_documented_columns(tmp_path: Path) -> None:
     path = write_csv(make_analysis_result(5), tmp_path / "reps.csv")
     text = path.read_text(encoding="utf-8")
@@ -286,8 +280,6 @@ def test_csv_from_report_equals_csv_from_result(tmp_path: Path) -> None:
     assert _csv_rows(a)[0]["peak_spine_bow_max_norm"] == ""  # NaN is an empty cell
 
 
-# --- HTML -------------------------------------------------------------------
-
 EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
 
@@ -317,6 +309,51 @@ def test_html_escapes_text_from_the_source() -> None:
     page = render_html(make_analysis_result(2, name='<script>alert("x")</script>.mp4'))
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_html_autoescapes_a_script_in_the_video_name_and_a_quote_in_an_attribute() -> (
+    None
+):
+    evil = "<script>alert(1)</script>.mp4"
+    result = make_analysis_result(2, name=evil)
+    rep = result.reps[1]
+    check = rep.flags[0]
+    sneaky = dataclasses.replace(check, reason='x" onmouseover="alert(1)')
+    checks = tuple(sneaky if c is check else c for c in rep.checks)
+    reps = (result.reps[0], dataclasses.replace(rep, checks=checks))
+    page = render_html(dataclasses.replace(result, reps=reps))
+    assert evil not in page and "<script" not in page
+    # In the <title> and in the Source field of the header.
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;.mp4") == 2
+    assert 'onmouseover="' not in page
+    assert "X&#34; onmouseover=&#34;alert(1)" in page  # the reason, capitalised
+    assert environment().autoescape is True
+
+
+def test_css_file_is_inlined_in_the_page() -> None:
+    css_file = Path(report_mod.__file__).with_name("templates") / "report.css"
+    css = css_file.read_text(encoding="utf-8")
+    assert page_css() == css and ".rep-card" in css
+    page = render_html(make_analysis_result(1))
+    assert f"<style>\n{css}</style>" in page
+    assert "<link" not in page
+
+
+def test_templates_and_css_are_package_data() -> None:
+    """A non-editable install ships what render_html reads."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    root = Path(report_mod.__file__).parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["hingecam.report"]
+    folder = Path(report_mod.__file__).parent
+    shipped = {p for g in globs for p in folder.glob(g)}
+    assert set((folder / "templates").iterdir()) <= shipped
+    assert {p.name for p in shipped} >= {"report.css", "report.html.j2", "base.html.j2"}
+    assert any(d.startswith("jinja2") for d in config["project"]["dependencies"])
 
 
 def test_html_embeds_thumbnails_as_jpeg_data_uris() -> None:
@@ -363,9 +400,6 @@ def test_plot_is_inline_svg_and_absent_without_measures() -> None:
     assert measures_svg(make_analysis_result(0, person=False)) is None
 
 
-# --- empty sets -------------------------------------------------------------
-
-
 def test_zero_reps_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
     result = make_analysis_result(0)
     paths = write_outputs(result, tmp_path, created=CREATED)
@@ -392,9 +426,6 @@ def test_no_person_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
     page = paths["html"].read_text(encoding="utf-8")
     assert "No person was found" in page
     assert "<svg " not in page
-
-
-# --- atomic writing ---------------------------------------------------------
 
 
 def test_write_outputs_writes_three_files_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -442,15 +473,14 @@ def test_interrupted_write_removes_its_temp_file(
     assert target.read_text(encoding="utf-8") == "old"
 
 
-# --- boundaries -------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     ("module", "banned"),
     [
         ("build", {"cv2", "mediapipe", "matplotlib"}),
         ("write", {"cv2", "mediapipe", "matplotlib"}),
         ("html", {"cv2", "mediapipe"}),
+        ("context", {"cv2", "mediapipe", "matplotlib", "jinja2"}),
+        ("wording", {"cv2", "mediapipe", "matplotlib", "jinja2"}),
         ("plots", {"cv2", "mediapipe", "matplotlib.pyplot"}),
     ],
 )
