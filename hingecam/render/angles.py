@@ -26,6 +26,7 @@ from hingecam.render.style import BGR, Image, OverlayStyle, image_wh
 
 
 def unit_vector(v: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """The 2-vector scaled to length 1, or None when it is NaN or near zero."""
     n = float(np.hypot(v[0], v[1]))
     return None if not math.isfinite(n) or n < 1e-6 else v / n
 
@@ -52,6 +53,7 @@ class Chip:
 def measure_chip(
     name: str, value_deg: float, wh: tuple[int, int], style: OverlayStyle
 ) -> Chip:
+    """Layout of the chip 'NAME 42°' for `value_deg` on an image of size `wh`."""
     s = style.scale(wh)
     v_scale = style.font_scale * s
     n_scale = v_scale * 0.72

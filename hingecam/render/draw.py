@@ -32,6 +32,7 @@ def put_text(
     color: BGR,
     thickness: int,
 ) -> None:
+    """Anti-aliased `text` with its baseline's left end at `org` (x, y) px."""
     cv2.putText(image, text, org, font, scale, color, thickness, cv2.LINE_AA)
 
 
@@ -113,6 +114,7 @@ def draw_icon(
 
 
 def fixed(p: NDArray[np.floating]) -> tuple[int, int]:
+    """A point (x, y) px as cv2's fixed-point integers with SHIFT fraction bits."""
     return round(float(p[0]) * ONE), round(float(p[1]) * ONE)
 
 
@@ -124,6 +126,7 @@ def dashed_line(
     thickness: int,
     dash_px: float,
 ) -> None:
+    """Dashes of `dash_px` with equal gaps from `p0` to `p1` (pixels)."""
     x0, y0 = float(p0[0]), float(p0[1])
     dx, dy = float(p1[0]) - x0, float(p1[1]) - y0
     length = math.hypot(dx, dy)

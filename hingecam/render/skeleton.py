@@ -54,6 +54,7 @@ _EDGES_BY_SIDE = {side: _edges_by_depth(side) for side in (Side.LEFT, Side.RIGHT
 def valid_points(
     xy_px: NDArray[np.floating], visibility: NDArray[np.floating], min_visibility: float
 ) -> NDArray[np.bool_]:
+    """(33,) True where a point is finite and seen at `min_visibility` or more."""
     vis = np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0)
     valid: NDArray[np.bool_] = np.isfinite(xy_px).all(axis=1) & (vis >= min_visibility)
     return valid

@@ -93,10 +93,12 @@ DEFAULT_STYLE = OverlayStyle()
 
 
 def image_wh(image: Image) -> tuple[int, int]:
+    """(width, height) of an (H, W, 3) image."""
     return int(image.shape[1]), int(image.shape[0])
 
 
 def dim(color: BGR, factor: float) -> BGR:
+    """`color` with each channel scaled by `factor` (0..1 darkens)."""
     return (
         round(color[0] * factor),
         round(color[1] * factor),
