@@ -29,7 +29,7 @@ class PendingFile:
     """
 
     def __init__(self, target: Path | str, *, mode: int | None = None) -> None:
-        """Create the empty temporary file (and the target's folder if needed).
+        """Create the empty temporary file in the target's folder.
 
         Args:
             target: the file to publish to.
@@ -37,10 +37,9 @@ class PendingFile:
                 plain open() would (0o666 less the umask).
 
         Raises:
-            OSError: the folder or the temporary file cannot be created.
+            OSError: the temporary file cannot be created (e.g. no such folder).
         """
         self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(
             prefix=f".{self.target.name}.", suffix=TEMP_SUFFIX, dir=self.target.parent
         )
@@ -113,6 +112,7 @@ def write_atomic(
         `path`, as a Path.
     """
     raw = data.encode(encoding) if isinstance(data, str) else data
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path, mode=mode) as tmp, open(tmp, "wb") as fh:
         fh.write(raw)
     return Path(path)

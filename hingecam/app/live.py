@@ -93,7 +93,7 @@ class Ending(enum.Enum):
 
 
 class Display(Protocol):
-    """Where the loop shows frames: capture.Window, or NullDisplay for benchmarks."""
+    """Where the loop shows frames: display.Window, or NullDisplay for benchmarks."""
 
     def show(self, image_bgr: NDArray[np.uint8]) -> None: ...
 
@@ -404,7 +404,7 @@ class LiveSession:
     the model, so the display keeps the camera's rate.
 
     Args:
-        camera: an iterable of Frames (capture.CameraSource), newest frame wins.
+        camera: an iterable of Frames (camera.CameraSource), newest frame wins.
         estimator: a LiveEstimator (submit / latest).
         analyzer: analysis.Analyzer(live=True).
         annotator: overlay.FrameAnnotator.
@@ -763,7 +763,7 @@ def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
         CaptureError: the camera or stream cannot be opened (one line, what to try).
         InputError: the file is missing or not a video.
     """
-    from hingecam.media.capture import open_camera
+    from hingecam.media.camera import open_camera
 
     if source is None:
         return open_camera(0 if camera is None else camera)
@@ -812,12 +812,13 @@ def run_live(
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
     from hingecam.core.analysis import Analyzer
-    from hingecam.media import capture
+    from hingecam.media import display as screen
     from hingecam.media.models import resolve_model
     from hingecam.media.pose import LivePoseEstimator, PoseConfig
+    from hingecam.media.sink import VideoSink
     from hingecam.render.overlay import FrameAnnotator
 
-    if window and not capture.has_display():
+    if window and not screen.has_display():
         raise DisplayError(NO_DISPLAY_MESSAGE)
     say = echo or (lambda line: print(line, flush=True))
     thresholds = thresholds or load_thresholds(exercise)
@@ -834,7 +835,7 @@ def run_live(
             if record is not None:
                 record.mkdir(parents=True, exist_ok=True)
                 recording = record / f"{folder.name}.mp4"
-                sink = capture.VideoSink(recording, info.fps or 30.0)
+                sink = VideoSink(recording, info.fps or 30.0)
             analyzer = Analyzer(
                 exercise, thresholds, (info.width, info.height), live=True
             )
@@ -849,7 +850,7 @@ def run_live(
 
             display: Display | None = None
             if window:
-                display = capture.Window(WINDOW_TITLE)
+                display = screen.Window(WINDOW_TITLE)
             elif null_display:
                 display = NullDisplay()
             signals = stop or StopSignals()

@@ -36,9 +36,9 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.errors import CaptureError
-from hingecam.media import capture
-from hingecam.media.capture import open_video
+from hingecam.media import display as screen
 from hingecam.media.pose import FakeEstimator
+from hingecam.media.video import open_video
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_REPS = 5
@@ -152,8 +152,8 @@ def fake_session(
         monkeypatch.setattr(
             "hingecam.media.pose.LivePoseEstimator", lambda cfg: estimator
         )
-        monkeypatch.setattr(capture, "has_display", lambda: window is not None)
-        monkeypatch.setattr(capture, "Window", lambda title: window)
+        monkeypatch.setattr(screen, "has_display", lambda: window is not None)
+        monkeypatch.setattr(screen, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["live", "--out", str(tmp_path / "out"), *args])

@@ -19,7 +19,7 @@ import pytest
 from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.errors import ConfigError, ModelError
-from hingecam.media.capture import open_camera, open_video
+from hingecam.media.camera import open_camera
 from hingecam.media.pose import (
     FakeEstimator,
     LiveEstimator,
@@ -31,6 +31,7 @@ from hingecam.media.pose import (
     choose_lifter,
     timestamp_ms,
 )
+from hingecam.media.video import open_video
 
 STANDING_CLIP = "kbdl_side_correct_tby.mp4"  # 360x640, the lifter stands at the start
 WARMUP_FRAMES = 8  # VIDEO mode tracks; judge the last of these frames
