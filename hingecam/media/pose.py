@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -40,50 +40,82 @@ class RunningMode(enum.Enum):
     LIVE_STREAM = "live_stream"  # cameras: asynchronous, results by callback
 
 
+MEDIAPIPE_DEFAULT = "MediaPipe PoseLandmarkerOptions default"
+
+
+def _knob(default: float, unit: str, source: str, doc: str) -> Any:
+    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
+
+
 @dataclass(frozen=True, slots=True)
 class PoseConfig:
-    """PoseLandmarker settings (MediaPipe's names and defaults unless noted).
+    """PoseLandmarker settings: the model knobs that change what is found.
 
-    Attributes:
-        model_path: the .task file; None resolves it with hingecam.media.models.
-        num_poses: most people to detect. 2 (MediaPipe: 1) so a second person
-            in view is noticed instead of being silently swapped for the lifter.
-        min_pose_detection_confidence: 0..1, the detector's score needed to
-            start tracking a person (MediaPipe default 0.5).
-        min_pose_presence_confidence: 0..1, the landmark model's score that a
-            person is still there; below it the detector runs again (0.5).
-        min_tracking_confidence: 0..1, the score for keeping the previous
-            frame's person box instead of re-detecting (0.5). VIDEO and
-            LIVE_STREAM only.
-        output_segmentation_masks: also return each person's (H, W) mask;
-            costs time on large frames, see the report in pose tests.
-        running_mode: VIDEO for files (MediaPipePoseEstimator, also IMAGE);
-            LivePoseEstimator always uses LIVE_STREAM.
+    Fields with metadata (unit, source, doc, as in core/thresholds.py) are the
+    knobs; `pose_knobs()` lists them. `model_path` None resolves the .task with
+    hingecam.media.models. `running_mode` is VIDEO for files
+    (MediaPipePoseEstimator, also IMAGE); LivePoseEstimator always uses
+    LIVE_STREAM.
     """
 
     model_path: Path | None = None
-    num_poses: int = 2
-    min_pose_detection_confidence: float = 0.5
-    min_pose_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    output_segmentation_masks: bool = False
+    num_poses: int = _knob(
+        2,
+        "people",
+        "design: MediaPipe's default is 1; 2 notices a second person in view",
+        "Most people to detect, so a second person is noticed instead of being "
+        "silently swapped for the lifter.",
+    )
+    min_pose_detection_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The detector's score needed to start tracking a person.",
+    )
+    min_pose_presence_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The landmark model's score that a person is still there; below it the "
+        "detector runs again.",
+    )
+    min_tracking_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The score for keeping the previous frame's person box instead of "
+        "re-detecting (VIDEO and LIVE_STREAM only).",
+    )
+    output_segmentation_masks: bool = _knob(
+        False,
+        "bool",
+        MEDIAPIPE_DEFAULT + "; the commands turn it on for the back profile",
+        "Also return each person's (H, W) mask; costs time on large frames.",
+    )
     running_mode: RunningMode = RunningMode.VIDEO
 
     def __post_init__(self) -> None:
         if not 1 <= self.num_poses <= 10:
             raise ConfigError(f"num_poses must be 1..10, got {self.num_poses!r}")
-        for name in (
-            "min_pose_detection_confidence",
-            "min_pose_presence_confidence",
-            "min_tracking_confidence",
-        ):
-            value = getattr(self, name)
+        for f in fields(self):
+            if f.metadata.get("unit") != "0..1":
+                continue
+            value = getattr(self, f.name)
             if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-                raise ConfigError(f"{name} must be within 0..1, got {value!r}")
+                raise ConfigError(f"{f.name} must be within 0..1, got {value!r}")
         if not isinstance(self.running_mode, RunningMode):
             raise ConfigError(
                 f"running_mode must be a RunningMode, got {self.running_mode!r}"
             )
+
+
+def pose_knobs() -> list[tuple[str, Any, str, str, str]]:
+    """(name, default, unit, source, doc) of every PoseConfig knob, in field order."""
+    return [
+        (f.name, f.default, f.metadata["unit"], f.metadata["source"], f.metadata["doc"])
+        for f in fields(PoseConfig)
+        if f.metadata
+    ]
 
 
 @runtime_checkable
