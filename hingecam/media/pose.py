@@ -1,6 +1,6 @@
 """Pose stage: Frame -> tuple[Pose, ...] (everyone the model finds) via MediaPipe
-PoseLandmarker, plus choose_lifter() and a FakeEstimator. The only module that
-imports mediapipe, and only lazily, so importing this module stays cheap."""
+PoseLandmarker, plus choose_lifter(). The only module that imports mediapipe, and
+only lazily, so importing this module stays cheap (fakes: media/fake_pose.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -21,7 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
+from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import Landmark
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
@@ -138,9 +138,6 @@ class LiveEstimator(Protocol):
     def close(self) -> None: ...
 
 
-# -- timestamps -----------------------------------------------------------------------
-
-
 def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
     """MediaPipe's timestamp for a frame: integer ms, strictly increasing.
 
@@ -157,8 +154,6 @@ def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
         ms = previous_ms + 1
     return ms
 
-
-# -- choosing the lifter ------------------------------------------------------------
 
 LIFTER_MIN_VISIBILITY = 0.5
 """Landmarks at least this visible (0..1) count towards a person's bounding box."""
@@ -252,9 +247,6 @@ class LifterTracker:
         if lifter is not None:
             self._last, self._last_t = lifter, t_s
         return lifter
-
-
-# -- MediaPipe adapter -----------------------------------------------------------------
 
 
 def _float_or_nan(value: float | None) -> float:
@@ -535,77 +527,3 @@ class LivePoseEstimator(Closing):
                     self._latest = (index, t_s, poses)
         except Exception as exc:
             self._error = exc
-
-
-# -- fakes for tests ------------------------------------------------------------------
-
-
-class FakeEstimator(Closing):
-    """Replays scripted poses, for tests of the stages after pose.
-
-    Poses are looked up by `frame.index` and re-timed to the frame's t_s, so
-    dropped or skipped frames do not shift the script. Implements both
-    PoseEstimator and LiveEstimator (results are ready at once).
-    """
-
-    def __init__(
-        self,
-        script: Mapping[int, Iterable[Pose] | Pose | None]
-        | Sequence[Iterable[Pose] | Pose | None],
-    ) -> None:
-        """Args:
-        script: frame index -> the poses for it (a Pose, several, or None),
-            as a mapping or a sequence indexed from 0. Frames not in the
-            script have nobody in them.
-        """
-        items = script.items() if isinstance(script, Mapping) else enumerate(script)
-        self._script: dict[int, tuple[Pose, ...]] = {
-            int(i): _as_poses(p) for i, p in items
-        }
-        self.calls: list[int] = []
-        self._latest: LivePoses | None = None
-        self.closed = False
-
-    @classmethod
-    def from_track(cls, track: PoseTrack) -> FakeEstimator:
-        """One pose per frame of a recorded track; frames without one stay empty."""
-        script: dict[int, Pose] = {}
-        for i in range(len(track)):
-            if not np.isfinite(track.xy_norm[i]).any():
-                continue
-            script[i] = Pose(
-                t_s=float(track.t_s[i]),
-                xy_norm=track.xy_norm[i],
-                image_wh=track.image_wh,
-                world_m=track.world_m[i],
-                visibility=track.visibility[i],
-                presence=track.presence[i],
-            )
-        return cls(script)
-
-    def estimate(self, frame: Frame) -> tuple[Pose, ...]:
-        if self.closed:
-            raise RuntimeError("the pose estimator is closed")
-        self.calls.append(frame.index)
-        return tuple(
-            dataclasses.replace(p, t_s=frame.t_s)
-            for p in self._script.get(frame.index, ())
-        )
-
-    def submit(self, frame: Frame) -> bool:
-        self._latest = (frame.index, frame.t_s, self.estimate(frame))
-        return True
-
-    def latest(self) -> LivePoses | None:
-        return self._latest
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def _as_poses(value: Iterable[Pose] | Pose | None) -> tuple[Pose, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, Pose):
-        return (value,)
-    return tuple(value)

@@ -38,7 +38,7 @@ from hingecam.core.datatypes import (
 from hingecam.errors import CaptureError
 from hingecam.media import display as screen
 from hingecam.media import sound
-from hingecam.media.pose import FakeEstimator
+from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.video import open_video
 
 CLIP = "kbdl_side_correct_tby.mp4"

@@ -21,8 +21,8 @@ from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.camera import open_camera
+from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.pose import (
-    FakeEstimator,
     LiveEstimator,
     LivePoseEstimator,
     MediaPipePoseEstimator,
