@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     msub = p.add_subparsers(dest="models_command", metavar="ACTION")
     m = msub.add_parser("list", help="variants, where each is, whether it verified")
-    m.set_defaults(handler="hingecam.media.models:run_cli")
+    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
     m = msub.add_parser("install", help="install a variant (default: full)")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
@@ -232,20 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="install into DIR (default: models/ of a checkout, else the user cache)",
     )
-    m.set_defaults(handler="hingecam.media.models:run_cli")
+    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
     m = msub.add_parser(
         "verify", help="check installed models against their pinned sha256"
     )
     m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.media.models:run_cli")
+    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
     )
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.media.models:run_cli")
-    p.set_defaults(handler="hingecam.media.models:run_cli")
+    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
+    p.set_defaults(handler="hingecam.app.models_cmd:run_cli")
     return parser
 
 

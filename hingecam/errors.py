@@ -25,3 +25,9 @@ class ConfigError(HingecamError):
 
 class DisplayError(HingecamError):
     """A window was asked for where there is no display."""
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's text on one line (whitespace collapsed), else its type name."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__

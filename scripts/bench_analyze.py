@@ -26,8 +26,8 @@ CLIPS = REPO.parent / "shared" / "clips"
 
 def bare_inference_fps(clip: Path, model: Path) -> tuple[float, int]:
     """Frames per second of PoseLandmarker alone over pre-decoded frames."""
-    from hingecam.media.capture import open_video
     from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+    from hingecam.media.video import open_video
 
     with open_video(clip) as source:
         frames = list(source)
@@ -62,7 +62,8 @@ def analyze_fps(clip: Path, model: Path, out: Path) -> tuple[float, int]:
 
 def loop_clip(clip: Path, times: int, dest: Path) -> Path:
     """Write `clip` repeated `times` times into one H.264 file (for the memory run)."""
-    from hingecam.media.capture import VideoSink, open_video
+    from hingecam.media.sink import VideoSink
+    from hingecam.media.video import open_video
 
     with open_video(clip) as source:
         info = source.info

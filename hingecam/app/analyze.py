@@ -102,8 +102,8 @@ def analyze_one(
         return result, False
 
     from hingecam.app.pipeline import analyze_video
-    from hingecam.media.capture import open_video
     from hingecam.media.models import resolve_model
+    from hingecam.media.video import open_video
 
     model_path = resolve_model(model)
     with open_video(source) as probe:  # fail fast, before creating any folder

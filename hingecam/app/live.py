@@ -10,15 +10,11 @@ import dataclasses
 import enum
 import logging
 import math
-import shutil
 import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import wave
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +41,7 @@ from hingecam.core.rules import rep_cue
 from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import CaptureError, DisplayError, HingecamError
 from hingecam.media.pose import LifterTracker
+from hingecam.media.sound import make_sound
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +90,7 @@ class Ending(enum.Enum):
 
 
 class Display(Protocol):
-    """Where the loop shows frames: capture.Window, or NullDisplay for benchmarks."""
+    """Where the loop shows frames: display.Window, or NullDisplay for benchmarks."""
 
     def show(self, image_bgr: NDArray[np.uint8]) -> None: ...
 
@@ -179,113 +176,6 @@ class CueEvents:
             events.append(CueEvent("cue", a.cue, a.cue_severity, a.t_s))
         self.count = a.rep_count
         return events
-
-
-SPEECH_PROGRAMS = (
-    ("espeak-ng", "-s", "165"),
-    ("espeak", "-s", "165"),
-    ("spd-say",),
-    ("say",),
-)
-AUDIO_PLAYERS = (("paplay",), ("aplay", "-q"), ("afplay",))
-BEEP_HZ = 880.0
-BEEP_S = 0.15
-
-
-class Sound(Protocol):
-    def cue(self, event: CueEvent) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class Speaker:
-    """Speaks each new cue with a speech program; a newer cue cuts the older one."""
-
-    def __init__(self, argv: tuple[str, ...]) -> None:
-        self.argv = argv
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def cue(self, event: CueEvent) -> None:
-        if event.kind == "rep" and event.text == "done":
-            return
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-        self._proc = _spawn([*self.argv, event.text])
-
-    def close(self) -> None:
-        pass  # let the last words finish
-
-
-class Beeper:
-    """A short tone for a rep with a fault or warning and for a set-up hint.
-
-    Plays a generated WAV with an audio player when one is on PATH, else rings
-    the terminal bell. Never blocks the loop.
-    """
-
-    def __init__(self) -> None:
-        self._player = next(
-            (argv for argv in AUDIO_PLAYERS if shutil.which(argv[0])), None
-        )
-        self._dir: tempfile.TemporaryDirectory[str] | None = None
-        self._tone: Path | None = None
-        if self._player is not None:
-            self._dir = tempfile.TemporaryDirectory(prefix="hingecam-")
-            self._tone = Path(self._dir.name) / "beep.wav"
-            write_tone(self._tone, BEEP_HZ, BEEP_S)
-
-    def cue(self, event: CueEvent) -> None:
-        if event.kind == "cue" or event.severity is Severity.NOTE:
-            return
-        if self._player is not None and self._tone is not None:
-            _spawn([*self._player, str(self._tone)])
-        else:
-            sys.stdout.write("\a")
-            sys.stdout.flush()
-
-    def close(self) -> None:
-        if self._dir is not None:
-            self._dir.cleanup()
-
-
-def write_tone(path: Path, hz: float, seconds: float, rate: int = 22050) -> None:
-    """A mono 16-bit sine WAV with 10 ms fades (no clicks)."""
-    t = np.arange(round(seconds * rate)) / rate
-    fade = np.clip(np.minimum(t, seconds - t) / 0.01, 0.0, 1.0)
-    samples = (np.sin(2 * np.pi * hz * t) * fade * 0.4 * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.tobytes())
-
-
-def _spawn(argv: list[str]) -> subprocess.Popen[bytes] | None:
-    try:
-        return subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError as exc:
-        log.debug("cannot run %s: %s", argv[0], exc)
-        return None
-
-
-def make_sound(mode: str) -> Sound | None:
-    """The --sound choice: None for "off" (or "speak" without a speech program)."""
-    if mode == "beep":
-        return Beeper()
-    if mode == "speak":
-        for argv in SPEECH_PROGRAMS:
-            if shutil.which(argv[0]):
-                return Speaker(argv)
-        log.warning(
-            "no speech program found (espeak-ng, espeak, spd-say or say); "
-            "cues stay silent"
-        )
-    return None
 
 
 # -- stop signals -------------------------------------------------------------------
@@ -404,7 +294,7 @@ class LiveSession:
     the model, so the display keeps the camera's rate.
 
     Args:
-        camera: an iterable of Frames (capture.CameraSource), newest frame wins.
+        camera: an iterable of Frames (camera.CameraSource), newest frame wins.
         estimator: a LiveEstimator (submit / latest).
         analyzer: analysis.Analyzer(live=True).
         annotator: overlay.FrameAnnotator.
@@ -763,7 +653,7 @@ def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
         CaptureError: the camera or stream cannot be opened (one line, what to try).
         InputError: the file is missing or not a video.
     """
-    from hingecam.media.capture import open_camera
+    from hingecam.media.camera import open_camera
 
     if source is None:
         return open_camera(0 if camera is None else camera)
@@ -812,12 +702,13 @@ def run_live(
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
     from hingecam.core.analysis import Analyzer
-    from hingecam.media import capture
+    from hingecam.media import display as screen
     from hingecam.media.models import resolve_model
     from hingecam.media.pose import LivePoseEstimator, PoseConfig
+    from hingecam.media.sink import VideoSink
     from hingecam.render.annotator import FrameAnnotator
 
-    if window and not capture.has_display():
+    if window and not screen.has_display():
         raise DisplayError(NO_DISPLAY_MESSAGE)
     say = echo or (lambda line: print(line, flush=True))
     thresholds = thresholds or load_thresholds(exercise)
@@ -834,7 +725,7 @@ def run_live(
             if record is not None:
                 record.mkdir(parents=True, exist_ok=True)
                 recording = record / f"{folder.name}.mp4"
-                sink = capture.VideoSink(recording, info.fps or 30.0)
+                sink = VideoSink(recording, info.fps or 30.0)
             analyzer = Analyzer(
                 exercise, thresholds, (info.width, info.height), live=True
             )
@@ -849,7 +740,7 @@ def run_live(
 
             display: Display | None = None
             if window:
-                display = capture.Window(WINDOW_TITLE)
+                display = screen.Window(WINDOW_TITLE)
             elif null_display:
                 display = NullDisplay()
             signals = stop or StopSignals()

@@ -34,8 +34,9 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.thresholds import Thresholds
-from hingecam.media.capture import VideoSink, open_video
 from hingecam.media.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
+from hingecam.media.sink import VideoSink
+from hingecam.media.video import open_video
 from hingecam.render.annotator import FrameAnnotator
 from hingecam.render.stickfigure import draw_stick_figure
 

@@ -7,6 +7,9 @@ from typing import TypeVar
 
 _T = TypeVar("_T", bound="Closing")
 
+THREAD_JOIN_S = 5.0
+"""How long close() waits for a resource's worker thread before giving up on it."""
+
 
 class Closing:
     """`with resource:` returns the resource and calls its close() on the way out,

@@ -1,6 +1,6 @@
 """Pose stage: Frame -> tuple[Pose, ...] (everyone the model finds) via MediaPipe
-PoseLandmarker, plus choose_lifter() and a FakeEstimator. The only module that
-imports mediapipe, and only lazily, so importing this module stays cheap."""
+PoseLandmarker, plus choose_lifter(). The only module that imports mediapipe, and
+only lazily, so importing this module stays cheap (fakes: media/fake_pose.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose, PoseTrack
+from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import Landmark
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
@@ -40,50 +40,82 @@ class RunningMode(enum.Enum):
     LIVE_STREAM = "live_stream"  # cameras: asynchronous, results by callback
 
 
+MEDIAPIPE_DEFAULT = "MediaPipe PoseLandmarkerOptions default"
+
+
+def _knob(default: float, unit: str, source: str, doc: str) -> Any:
+    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
+
+
 @dataclass(frozen=True, slots=True)
 class PoseConfig:
-    """PoseLandmarker settings (MediaPipe's names and defaults unless noted).
+    """PoseLandmarker settings: the model knobs that change what is found.
 
-    Attributes:
-        model_path: the .task file; None resolves it with hingecam.media.models.
-        num_poses: most people to detect. 2 (MediaPipe: 1) so a second person
-            in view is noticed instead of being silently swapped for the lifter.
-        min_pose_detection_confidence: 0..1, the detector's score needed to
-            start tracking a person (MediaPipe default 0.5).
-        min_pose_presence_confidence: 0..1, the landmark model's score that a
-            person is still there; below it the detector runs again (0.5).
-        min_tracking_confidence: 0..1, the score for keeping the previous
-            frame's person box instead of re-detecting (0.5). VIDEO and
-            LIVE_STREAM only.
-        output_segmentation_masks: also return each person's (H, W) mask;
-            costs time on large frames, see the report in pose tests.
-        running_mode: VIDEO for files (MediaPipePoseEstimator, also IMAGE);
-            LivePoseEstimator always uses LIVE_STREAM.
+    Fields with metadata (unit, source, doc, as in core/thresholds.py) are the
+    knobs; `pose_knobs()` lists them. `model_path` None resolves the .task with
+    hingecam.media.models. `running_mode` is VIDEO for files
+    (MediaPipePoseEstimator, also IMAGE); LivePoseEstimator always uses
+    LIVE_STREAM.
     """
 
     model_path: Path | None = None
-    num_poses: int = 2
-    min_pose_detection_confidence: float = 0.5
-    min_pose_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    output_segmentation_masks: bool = False
+    num_poses: int = _knob(
+        2,
+        "people",
+        "design: MediaPipe's default is 1; 2 notices a second person in view",
+        "Most people to detect, so a second person is noticed instead of being "
+        "silently swapped for the lifter.",
+    )
+    min_pose_detection_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The detector's score needed to start tracking a person.",
+    )
+    min_pose_presence_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The landmark model's score that a person is still there; below it the "
+        "detector runs again.",
+    )
+    min_tracking_confidence: float = _knob(
+        0.5,
+        "0..1",
+        MEDIAPIPE_DEFAULT,
+        "The score for keeping the previous frame's person box instead of "
+        "re-detecting (VIDEO and LIVE_STREAM only).",
+    )
+    output_segmentation_masks: bool = _knob(
+        False,
+        "bool",
+        MEDIAPIPE_DEFAULT + "; the commands turn it on for the back profile",
+        "Also return each person's (H, W) mask; costs time on large frames.",
+    )
     running_mode: RunningMode = RunningMode.VIDEO
 
     def __post_init__(self) -> None:
         if not 1 <= self.num_poses <= 10:
             raise ConfigError(f"num_poses must be 1..10, got {self.num_poses!r}")
-        for name in (
-            "min_pose_detection_confidence",
-            "min_pose_presence_confidence",
-            "min_tracking_confidence",
-        ):
-            value = getattr(self, name)
+        for f in fields(self):
+            if f.metadata.get("unit") != "0..1":
+                continue
+            value = getattr(self, f.name)
             if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-                raise ConfigError(f"{name} must be within 0..1, got {value!r}")
+                raise ConfigError(f"{f.name} must be within 0..1, got {value!r}")
         if not isinstance(self.running_mode, RunningMode):
             raise ConfigError(
                 f"running_mode must be a RunningMode, got {self.running_mode!r}"
             )
+
+
+def pose_knobs() -> list[tuple[str, Any, str, str, str]]:
+    """(name, default, unit, source, doc) of every PoseConfig knob, in field order."""
+    return [
+        (f.name, f.default, f.metadata["unit"], f.metadata["source"], f.metadata["doc"])
+        for f in fields(PoseConfig)
+        if f.metadata
+    ]
 
 
 @runtime_checkable
@@ -106,9 +138,6 @@ class LiveEstimator(Protocol):
     def close(self) -> None: ...
 
 
-# -- timestamps -----------------------------------------------------------------------
-
-
 def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
     """MediaPipe's timestamp for a frame: integer ms, strictly increasing.
 
@@ -125,8 +154,6 @@ def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
         ms = previous_ms + 1
     return ms
 
-
-# -- choosing the lifter ------------------------------------------------------------
 
 LIFTER_MIN_VISIBILITY = 0.5
 """Landmarks at least this visible (0..1) count towards a person's bounding box."""
@@ -220,9 +247,6 @@ class LifterTracker:
         if lifter is not None:
             self._last, self._last_t = lifter, t_s
         return lifter
-
-
-# -- MediaPipe adapter -----------------------------------------------------------------
 
 
 def _float_or_nan(value: float | None) -> float:
@@ -503,77 +527,3 @@ class LivePoseEstimator(Closing):
                     self._latest = (index, t_s, poses)
         except Exception as exc:
             self._error = exc
-
-
-# -- fakes for tests ------------------------------------------------------------------
-
-
-class FakeEstimator(Closing):
-    """Replays scripted poses, for tests of the stages after pose.
-
-    Poses are looked up by `frame.index` and re-timed to the frame's t_s, so
-    dropped or skipped frames do not shift the script. Implements both
-    PoseEstimator and LiveEstimator (results are ready at once).
-    """
-
-    def __init__(
-        self,
-        script: Mapping[int, Iterable[Pose] | Pose | None]
-        | Sequence[Iterable[Pose] | Pose | None],
-    ) -> None:
-        """Args:
-        script: frame index -> the poses for it (a Pose, several, or None),
-            as a mapping or a sequence indexed from 0. Frames not in the
-            script have nobody in them.
-        """
-        items = script.items() if isinstance(script, Mapping) else enumerate(script)
-        self._script: dict[int, tuple[Pose, ...]] = {
-            int(i): _as_poses(p) for i, p in items
-        }
-        self.calls: list[int] = []
-        self._latest: LivePoses | None = None
-        self.closed = False
-
-    @classmethod
-    def from_track(cls, track: PoseTrack) -> FakeEstimator:
-        """One pose per frame of a recorded track; frames without one stay empty."""
-        script: dict[int, Pose] = {}
-        for i in range(len(track)):
-            if not np.isfinite(track.xy_norm[i]).any():
-                continue
-            script[i] = Pose(
-                t_s=float(track.t_s[i]),
-                xy_norm=track.xy_norm[i],
-                image_wh=track.image_wh,
-                world_m=track.world_m[i],
-                visibility=track.visibility[i],
-                presence=track.presence[i],
-            )
-        return cls(script)
-
-    def estimate(self, frame: Frame) -> tuple[Pose, ...]:
-        if self.closed:
-            raise RuntimeError("the pose estimator is closed")
-        self.calls.append(frame.index)
-        return tuple(
-            dataclasses.replace(p, t_s=frame.t_s)
-            for p in self._script.get(frame.index, ())
-        )
-
-    def submit(self, frame: Frame) -> bool:
-        self._latest = (frame.index, frame.t_s, self.estimate(frame))
-        return True
-
-    def latest(self) -> LivePoses | None:
-        return self._latest
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def _as_poses(value: Iterable[Pose] | Pose | None) -> tuple[Pose, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, Pose):
-        return (value,)
-    return tuple(value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 
 from hingecam.core.datatypes import PoseTrack
 from hingecam.errors import InputError
+from hingecam.files import atomic_path
 
 TRACK_FORMAT = "hingecam-pose-track"
 TRACK_VERSION = 1
@@ -26,22 +26,20 @@ _ARRAYS = (
 
 
 def save_track(track: PoseTrack, path: Path) -> None:
-    """Write `track` to `path` (.npz), atomically (temp name, then rename)."""
+    """Write `track` to `path` (.npz), atomically (see hingecam.files)."""
     header = {
         "format": TRACK_FORMAT,
         "version": TRACK_VERSION,
         "image_wh": list(track.image_wh),
         "meta": track.meta,
     }
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
+    # A file object, not a path: savez would append ".npz" to the temp name.
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez_compressed(
             fh,
             header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
             **{name: getattr(track, name) for name in _ARRAYS},
         )
-    os.replace(tmp, path)
 
 
 def is_track_file(path: Path) -> bool:

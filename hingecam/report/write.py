@@ -6,47 +6,18 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from hingecam.core.datatypes import AnalysisResult, Fault, Outcome
+from hingecam.files import write_atomic  # one atomic writer for every layer
 from hingecam.report.build import (
     CSV_PEAK_FIELDS,
     Report,
     _jsonable,
     build_report,
 )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` via a temp file in the same folder.
-
-    The temp file is fsynced and moved over `path` with os.replace, so a
-    reader sees the old file or the whole new one, never half of it.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def report_json(report: Report) -> str:

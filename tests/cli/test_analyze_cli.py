@@ -228,7 +228,7 @@ def test_eval_without_manifest_is_one_line_error(
 
 
 def _write_video(path: Path, frames: list, fps: float = 30.0) -> Path:
-    from hingecam.media.capture import VideoSink
+    from hingecam.media.sink import VideoSink
 
     with VideoSink(path, fps) as sink:
         for k, image in enumerate(frames):
@@ -256,7 +256,7 @@ def test_one_frame_video_is_too_short_not_an_error(
     model_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from hingecam.media.capture import open_video
+    from hingecam.media.video import open_video
 
     with open_video(clip_path("kbdl_side_correct_tby.mp4")) as source:
         first = next(iter(source)).image_bgr
@@ -289,7 +289,7 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
     )
     folder = out / "kbdl_side_correct_tby"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (folder / "annotated.mp4.part").exists():
+    while time.monotonic() < deadline and not any(folder.glob(".annotated.mp4.*.tmp")):
         time.sleep(0.1)
     time.sleep(2.0)  # some frames in
     proc.send_signal(signal.SIGINT)

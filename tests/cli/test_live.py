@@ -36,9 +36,10 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.errors import CaptureError
-from hingecam.media import capture
-from hingecam.media.capture import open_video
-from hingecam.media.pose import FakeEstimator
+from hingecam.media import display as screen
+from hingecam.media import sound
+from hingecam.media.fake_pose import FakeEstimator
+from hingecam.media.video import open_video
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_REPS = 5
@@ -152,8 +153,8 @@ def fake_session(
         monkeypatch.setattr(
             "hingecam.media.pose.LivePoseEstimator", lambda cfg: estimator
         )
-        monkeypatch.setattr(capture, "has_display", lambda: window is not None)
-        monkeypatch.setattr(capture, "Window", lambda title: window)
+        monkeypatch.setattr(screen, "has_display", lambda: window is not None)
+        monkeypatch.setattr(screen, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["live", "--out", str(tmp_path / "out"), *args])
@@ -391,8 +392,8 @@ def test_exit_status_per_ending() -> None:
 def test_speak_without_a_speech_program_warns_once_and_stays_silent(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(live.shutil, "which", lambda name: None)
-    assert live.make_sound("speak") is None
+    monkeypatch.setattr(sound.shutil, "which", lambda name: None)
+    assert sound.make_sound("speak") is None
     assert len(caplog.records) == 1
     assert "cues stay silent" in caplog.records[0].getMessage()
 
@@ -400,7 +401,7 @@ def test_speak_without_a_speech_program_warns_once_and_stays_silent(
 def test_beep_writes_a_short_tone(tmp_path: Path) -> None:
     import wave
 
-    live.write_tone(tmp_path / "t.wav", 880.0, 0.15)
+    sound.write_tone(tmp_path / "t.wav", 880.0, 0.15)
     with wave.open(str(tmp_path / "t.wav")) as w:
         assert w.getnchannels() == 1
         assert w.getnframes() / w.getframerate() == pytest.approx(0.15, abs=1e-3)
@@ -550,8 +551,8 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
 def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(live.shutil, "which", lambda name: None)  # no audio player
-    beeper = live.make_sound("beep")
+    monkeypatch.setattr(sound.shutil, "which", lambda name: None)  # no audio player
+    beeper = sound.make_sound("beep")
     assert beeper is not None
     for kind, text, severity in [
         ("rep", "good rep", Severity.NOTE),

@@ -6,6 +6,7 @@ PoseConfig) live here too, below the model tests; they need neither.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import subprocess
 import sys
@@ -19,9 +20,9 @@ import pytest
 from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.errors import ConfigError, ModelError
-from hingecam.media.capture import open_camera, open_video
+from hingecam.media.camera import open_camera
+from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.pose import (
-    FakeEstimator,
     LiveEstimator,
     LivePoseEstimator,
     MediaPipePoseEstimator,
@@ -29,8 +30,10 @@ from hingecam.media.pose import (
     PoseEstimator,
     RunningMode,
     choose_lifter,
+    pose_knobs,
     timestamp_ms,
 )
+from hingecam.media.video import open_video
 
 STANDING_CLIP = "kbdl_side_correct_tby.mp4"  # 360x640, the lifter stands at the start
 WARMUP_FRAMES = 8  # VIDEO mode tracks; judge the last of these frames
@@ -292,6 +295,27 @@ def test_pose_config_rejects_bad_values_naming_them(kwargs: dict[str, object]) -
     with pytest.raises(ConfigError) as info:
         PoseConfig(**kwargs)  # type: ignore[arg-type]
     assert next(iter(kwargs)) in str(info.value)
+
+
+def test_every_pose_knob_has_a_unit_a_source_and_a_doc() -> None:
+    knobs = pose_knobs()
+    others = {"model_path", "running_mode"}
+    names = [f.name for f in dataclasses.fields(PoseConfig) if f.name not in others]
+    assert [k[0] for k in knobs] == names
+    for name, _, unit, source, doc in knobs:
+        assert unit and source and doc.endswith("."), name
+
+
+def test_pose_knob_defaults_are_the_ones_results_were_made_with() -> None:
+    assert {name: default for name, default, *_ in pose_knobs()} == {
+        "num_poses": 2,
+        "min_pose_detection_confidence": 0.5,
+        "min_pose_presence_confidence": 0.5,
+        "min_tracking_confidence": 0.5,
+        "output_segmentation_masks": False,
+    }
+    config = PoseConfig()
+    assert all(getattr(config, name) == d for name, d, *_ in pose_knobs())
 
 
 def test_live_stream_mode_is_refused_by_the_video_estimator() -> None:

@@ -1,4 +1,5 @@
-"""capture.py: file validation, decoder timing, rotation, live sources, VideoSink."""
+"""media video, camera, sink and display: file validation, decoder timing, rotation,
+live sources, VideoSink, Window."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
-import cv2  # noqa: F401  (cv2 before av, as in hingecam.media.capture)
+import cv2  # noqa: F401  (cv2 before av, as in hingecam.media.video)
 
 # isort: split
 import av
@@ -16,16 +17,10 @@ import numpy as np
 import pytest
 
 from hingecam.errors import CaptureError, DisplayError, InputError
-from hingecam.media.capture import (
-    VideoSink,
-    Window,
-    _even_size,
-    has_display,
-    open_camera,
-    open_video,
-    rotate_cw,
-    rotation_to_upright_cw,
-)
+from hingecam.media.camera import open_camera
+from hingecam.media.display import Window, has_display
+from hingecam.media.sink import VideoSink, _even_size
+from hingecam.media.video import open_video, rotate_cw, rotation_to_upright_cw
 
 # -- helpers -------------------------------------------------------------------------
 
@@ -171,7 +166,7 @@ def test_clip_truncated_midway_keeps_frames_and_warns(
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     with (
-        caplog.at_level(logging.WARNING, logger="hingecam.media.capture"),
+        caplog.at_level(logging.WARNING, logger="hingecam.media.video"),
         open_video(cut) as source,
     ):
         times = [frame.t_s for frame in source]
@@ -408,9 +403,9 @@ def test_video_sink_writes_browser_playable_h264(tmp_path: Path) -> None:
     with VideoSink(out, fps=30) as sink:
         for i in range(20):
             sink.write(pattern(i, 101, 75))
-        assert out.with_name("out.mp4.part").exists()
+        assert len(list(tmp_path.glob(".out.mp4.*.tmp"))) == 1
         assert not out.exists()
-    assert not out.with_name("out.mp4.part").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
     stream, frames = read_back(out)
     assert stream.codec_context.name == "h264"
     assert frames[0].format.name == "yuv420p"

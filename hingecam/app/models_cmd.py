@@ -1,0 +1,84 @@
+"""`hingecam models list|install|verify|path`: what is installed where, install a
+variant, check sha256 pins, print the model hingecam would load."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from hingecam.errors import ModelError
+from hingecam.media.model_download import install
+from hingecam.media.models import (
+    ENV_VAR,
+    ModelVariant,
+    Status,
+    find_installed,
+    resolve_model,
+    search_dirs,
+    verify_file,
+)
+
+
+def _list() -> int:
+    env = os.environ.get(ENV_VAR)
+    if env:
+        print(f"${ENV_VAR}={env} overrides every variant below")
+    for variant in ModelVariant:
+        path = find_installed(variant)
+        if path is None:
+            print(f"{variant.value:<6} not installed")
+            continue
+        result = verify_file(path, variant)
+        print(f"{variant.value:<6} {path}  {result.status.value}")
+    print(f"searched: {', '.join(str(d) for d in search_dirs())}")
+    return 0
+
+
+def _verify(variant: ModelVariant | None, model: Path | None) -> int:
+    if model is not None:
+        if not model.is_file():
+            raise ModelError(f"model file not found: {model}")
+        targets = [(model, variant)]
+    elif variant is not None:
+        path = find_installed(variant)
+        if path is None:
+            raise ModelError(
+                f"{variant.value} is not installed; install it with: "
+                f"hingecam models install {variant.value}"
+            )
+        targets = [(path, variant)]
+    else:
+        targets = [(p, v) for v in ModelVariant if (p := find_installed(v)) is not None]
+        if not targets:
+            raise ModelError(
+                "no model installed; install one with: hingecam models install full"
+            )
+    failed = 0
+    for path, v in targets:
+        result = verify_file(path, v)
+        label = result.variant.value if result.variant else "?"
+        print(f"{label:<6} {path}  {result.status.value}  sha256 {result.sha256}")
+        if result.status is Status.MISMATCH:
+            print(f"hingecam: error: {result.mismatch_message()}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Entry point of `hingecam models [list|install|verify|path]`."""
+    command = getattr(args, "models_command", None) or "list"
+    variant_name = getattr(args, "variant", None)
+    variant = ModelVariant(variant_name) if variant_name else None
+    if command == "list":
+        return _list()
+    if command == "install":
+        install(variant or ModelVariant.FULL, dest=args.dest, force=args.force)
+        return 0
+    if command == "verify":
+        return _verify(variant, args.model)
+    if command == "path":
+        print(resolve_model(args.model, variant or ModelVariant.FULL))
+        return 0
+    raise ModelError(f"unknown models action: {command}")
