@@ -242,7 +242,7 @@ def analyze_video(
     interrupted = False
     with open_video(path) as source:
         info = source.info
-        analyzer = Analyzer(exercise, thresholds, (info.width, info.height))
+        analyzer = Analyzer.offline(exercise, thresholds, (info.width, info.height))
         sink = (
             VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
             if annotated_path is not None

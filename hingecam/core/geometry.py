@@ -35,8 +35,8 @@ from hingecam.core.datatypes import (
     Side,
     View,
 )
-from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.facing import facing_sign
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 FloatArray = NDArray[np.float64]

@@ -644,8 +644,10 @@ def _draw_angles(
     measures: Mapping[str, float],
     accent: BGR,
     style: OverlayStyle,
+    facing: float | None = None,
 ) -> Image:
-    """Hip, knee and trunk angle chips beside the near side's joints."""
+    """Hip, knee and trunk angle chips beside the near side's joints; `facing`
+    (+1/-1, 0 unknown) as decided in core, else guessed (stick figures)."""
     if side is None:
         return image
     wh = _wh(image)
@@ -673,7 +675,8 @@ def _draw_angles(
     # The hip's chip goes behind the body and the knee's in front, where a hinge
     # leaves room; a side picked from the joint's angle would flip between
     # frames as a nearly straight joint jitters.
-    facing = _facing_x(xy, valid, side)
+    if facing is None:
+        facing = _facing_x(xy, valid, side)
     for key, name, joint, a, b, ahead in (
         ("hip_flexion_deg", "HIP", hip, shoulder, knee, -1.0),
         ("knee_flexion_deg", "KNEE", knee, hip, ankle, 1.0),
@@ -757,8 +760,8 @@ class AngleOverlay:
             return image
         accent = _state_color(analysis, self.style)
         return _draw_angles(
-            image, _pose_px(pose, image), pose.visibility, analysis.side, analysis.measures, accent,
-            self.style,
+            image, _pose_px(pose, image), pose.visibility, analysis.side,
+            analysis.measures.to_dict(), accent, self.style, facing=analysis.facing,
         )  # fmt: skip
 
 

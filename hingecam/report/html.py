@@ -624,9 +624,10 @@ def _rep_card(rep: Rep, thumbnail: bytes | None) -> str:
     else:
         figure = ""
     peaks = []
-    names = [n for n in _CARD_PEAKS if n in rep.peaks] or list(rep.peaks)
+    peak_values = rep.peaks.to_dict()
+    names = [n for n in _CARD_PEAKS if n in peak_values] or list(peak_values)
     for name in names:
-        value = rep.peaks.get(name)
+        value = peak_values.get(name)
         if value is None or not math.isfinite(value):
             continue
         label, unit = peak_label(name)
@@ -766,7 +767,7 @@ def _reference(result: AnalysisResult) -> str:
     parts = []
     setup = {
         k: v
-        for k, v in result.setup.items()
+        for k, v in (result.setup.to_dict() if result.setup else {}).items()
         if MEASURE_LABELS.get(k, ("", ""))[1] in _SETUP_UNITS
     }
     if setup:
