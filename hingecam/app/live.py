@@ -835,9 +835,7 @@ def run_live(
                 record.mkdir(parents=True, exist_ok=True)
                 recording = record / f"{folder.name}.mp4"
                 sink = capture.VideoSink(recording, info.fps or 30.0)
-            analyzer = Analyzer.live(
-                exercise, thresholds, (info.width, info.height)
-            )
+            analyzer = Analyzer.live(exercise, thresholds, (info.width, info.height))
             annotator = FrameAnnotator(debug=debug)
             noise = make_sound(sound)
 

@@ -89,7 +89,9 @@ def from_floor_set() -> HingeSet:
 def stream(
     track: PoseTrack, live: bool, exercise: Exercise = Exercise.AUTO
 ) -> tuple[Analyzer, list[FrameAnalysis]]:
-    analyzer = (Analyzer.live if live else Analyzer.offline)(exercise, TH, track.image_wh)
+    analyzer = (Analyzer.live if live else Analyzer.offline)(
+        exercise, TH, track.image_wh
+    )
     out: list[FrameAnalysis] = []
     for index, t_s, pose, people, back in poses_of(track):
         got = analyzer.push(index, t_s, pose, people, back)
@@ -235,9 +237,7 @@ def test_rep_peaks_match_the_bottom_posture() -> None:
         assert rep.peaks.knee_flexion_bottom_deg == pytest.approx(
             bottom.knee_deg, abs=1.0
         )
-        assert rep.peaks.hip_flexion_max_deg == pytest.approx(
-            bottom.hip_deg, abs=1.0
-        )
+        assert rep.peaks.hip_flexion_max_deg == pytest.approx(bottom.hip_deg, abs=1.0)
 
 
 def test_smoothed_series_follows_the_true_trunk_angle() -> None:

@@ -267,7 +267,8 @@ def test_min_visibility_is_the_cut_for_missing() -> None:
         measures_of(
             pose,
             thresholds=dataclasses.replace(DEFAULT_THRESHOLDS, min_visibility=0.4),
-        ), "knee_flexion_deg"
+        ),
+        "knee_flexion_deg",
     ) == pytest.approx(5.0, abs=1e-3)
 
 

@@ -267,6 +267,7 @@ def test_csv_has_one_row_per_rep_and_the_documented_columns(tmp_path: Path) -> N
 def test_csv_keeps_unknown_peaks_after_the_known_ones(tmp_path: Path) -> None:
     result = make_analysis_result(2)
     rep = result.reps[0]
+
     @dataclasses.dataclass(frozen=True, slots=True)
     class NewerPeaks(Peaks):
         zz_new_deg: float = 1.5
