@@ -10,7 +10,6 @@ recorded filters zero-phase and answers each frame a fixed lag later.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ from numpy.typing import NDArray
 
 from hingecam.core.calibration import Calibrator
 from hingecam.core.count_signal import COUNT_FIELD, CountSignal
+from hingecam.core.cue_hold import CueHold
 from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
@@ -27,57 +27,22 @@ from hingecam.core.datatypes import (
     Pose,
     PoseTrack,
     Rep,
-    Severity,
     VideoInfo,
     View,
 )
-from hingecam.core.facing import Facing, FacingEstimator
-from hingecam.core.filtering import (
-    CausalSmoothing,
-    GlitchGate,
-    Smoothing,
-    ZeroPhaseSmoothing,
-)
+from hingecam.core.facing import Facing
+from hingecam.core.filtering import GlitchGate
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.hints import SetupHints
+from hingecam.core.ingest import FrameIntake, Intake
 from hingecam.core.measures import Measures
+from hingecam.core.mode import LIVE, RECORDED, Mode
 from hingecam.core.notes import set_notes
-from hingecam.core.pose_measures import (
-    back_profile_of,
-    feet_position,
-    measure_pose,
-    measure_track,
-)
-from hingecam.core.recorder import TrackRecorder
+from hingecam.core.pose_measures import feet_position
+from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder
-from hingecam.core.reps import RepSegmenter
-from hingecam.core.rules import rep_cue
+from hingecam.core.reps import RepEvent, RepSegmenter
 from hingecam.core.thresholds import PROFILES, Thresholds
-
-
-@dataclass(frozen=True)
-class Mode:
-    """Live or recorded video: what differs between the two, and nothing else.
-
-    Attributes:
-        name: "live" or "recorded".
-        smoothing: builds the filter strategy from the thresholds.
-        calibration_field: the Thresholds field with the still-standing time.
-        provisional_reference: count against a typical standing posture before
-            the lifter's own is measured (recorded video; live asks first).
-        calibrate_prompt: the cue shown until calibrated, or None.
-    """
-
-    name: str
-    smoothing: Callable[[Thresholds], Smoothing]
-    calibration_field: str
-    provisional_reference: bool
-    calibrate_prompt: str | None
-
-
-LIVE = Mode("live", CausalSmoothing, "live_calibration_s", False,
-            "stand tall and still to calibrate")  # fmt: skip
-RECORDED = Mode("recorded", ZeroPhaseSmoothing, "setup_min_s", True, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +83,8 @@ class Analyzer:
         self.image_wh = image_wh
         self.mode = mode
         if calibration_s is None:
-            calibration_s = float(getattr(thresholds, mode.calibration_field))
-        self._facing = FacingEstimator(thresholds)
-        self._recorder = TrackRecorder(image_wh)
+            calibration_s = mode.calibration_s(thresholds)
+        self._intake = FrameIntake(thresholds, image_wh)
         self._gate = GlitchGate(thresholds)
         self._smoothing = mode.smoothing(thresholds)
         self._hints = SetupHints(thresholds)
@@ -132,7 +96,7 @@ class Analyzer:
         self._builder = RepBuilder(self.profile, thresholds)
         self._log = FrameLog()
         self._pending: deque[_Pending] = deque()
-        self._cue: tuple[str, Severity, float] | None = None
+        self._cue = CueHold(thresholds.cue_hold_s, mode.calibrate_prompt)
         self._rep_offset = 0
         self.reps: list[Rep] = []
 
@@ -189,12 +153,8 @@ class Analyzer:
                 track); computed from pose.mask when None.
             brightness: mean image brightness 0..255, for the "too dark" hint.
         """
-        facing = self._facing.update(t_s, pose)
-        if back_profile is None:
-            back_profile = back_profile_of(pose, facing, self.th)
-        self._recorder.update(t_s, pose, people, back_profile)
-        raw, view = measure_pose(pose, facing, back_profile, self.image_wh, self.th)
-        return self._push_raw(index, t_s, pose, people, facing, raw, view, brightness)
+        frame = self._intake.update(t_s, pose, people, back_profile)
+        return self._push_raw(index, t_s, frame, brightness)
 
     def replay(self, track: PoseTrack) -> list[FrameAnalysis]:
         """Push every frame of a recorded pose track, then finish.
@@ -203,20 +163,9 @@ class Analyzer:
         the measures in one vectorized call per near-side/facing stretch, so a
         typical set re-analyzes in well under a second.
         """
-        poses = [track.pose_at(i) for i in range(len(track))]
-        facings = []
-        for i, pose in enumerate(poses):
-            facings.append(self._facing.update(float(track.t_s[i]), pose))
-            people = int(track.people[i])
-            self._recorder.update(
-                float(track.t_s[i]), pose, people, track.back_profile[i]
-            )
-        present = [p is not None for p in poses]
-        raw, views = measure_track(track, present, facings, self.th)
         out: list[FrameAnalysis] = []
-        for i, pose in enumerate(poses):
-            out += self._push_raw(i, float(track.t_s[i]), pose, int(track.people[i]),
-                                  facings[i], raw[i], views[i], None)  # fmt: skip
+        for i, frame in enumerate(self._intake.replay(track)):
+            out += self._push_raw(i, float(track.t_s[i]), frame, None)
         return out + self.finish()
 
     def finish(self) -> list[FrameAnalysis]:
@@ -225,9 +174,7 @@ class Analyzer:
         out = self._drain(final=True)
         event = self._segmenter.flush()
         if event is not None:
-            self.reps.append(
-                self._builder.update(event, self._log, self.setup, len(self.reps) + 1)
-            )
+            self._add_rep(event)
         return out
 
     def recalibrate(self) -> None:
@@ -242,15 +189,18 @@ class Analyzer:
         if self.setup is not None:
             self._segmenter.set_reference(self.setup.get(COUNT_FIELD))
 
+    def _add_rep(self, event: RepEvent) -> Rep:
+        rep = self._builder.update(event, self._log, self.setup, len(self.reps) + 1)
+        self.reps.append(rep)
+        return rep
+
     def _push_raw(
-        self, index: int, t_s: float, pose: Pose | None, people: int, facing: Facing,
-        raw: NDArray[np.float64], view: View, brightness: float | None,
-    ) -> list[FrameAnalysis]:  # fmt: skip
-        raw = self._gate.update(t_s, raw)
-        hint = self._hints.update(t_s, pose, people, view, brightness)
-        feet = feet_position(pose, facing.side, self.th.min_visibility)
-        self._pending.append(_Pending(index, t_s, pose, facing, view, hint, feet))
-        self._smoothing.push(t_s, raw)
+        self, index: int, t_s: float, f: Intake, brightness: float | None
+    ) -> list[FrameAnalysis]:
+        hint = self._hints.update(t_s, f.pose, f.people, f.view, brightness)
+        feet = feet_position(f.pose, f.facing.side, self.th.min_visibility)
+        self._pending.append(_Pending(index, t_s, f.pose, f.facing, f.view, hint, feet))
+        self._smoothing.push(t_s, self._gate.update(t_s, f.raw))
         return self._drain(final=False)
 
     def _drain(self, final: bool) -> list[FrameAnalysis]:
@@ -271,16 +221,9 @@ class Analyzer:
         event = self._segmenter.update(p.index, p.t_s, hip)
         phase = self._segmenter.phase
         self._log.phases.append(phase)
-        if event is not None:
-            rep = self._builder.update(event, self._log, self.setup, len(self.reps) + 1)
-            self.reps.append(rep)
-            self._cue = (*rep_cue(rep.checks), p.t_s)
-        cue, severity = None, Severity.NOTE
-        if self._cue is not None and p.t_s - self._cue[2] <= self.th.cue_hold_s:
-            cue, severity = self._cue[0], self._cue[1]
-        prompt = self.mode.calibrate_prompt
-        if prompt and self.setup is None and p.pose is not None and p.hint is None:
-            cue = cue or prompt
+        rep = self._add_rep(event) if event is not None else None
+        prompt = self.setup is None and p.pose is not None and p.hint is None
+        cue, severity = self._cue.update(p.t_s, rep, prompt)
         return FrameAnalysis(
             frame_index=p.index,
             t_s=p.t_s,
@@ -299,7 +242,7 @@ class Analyzer:
 
     def track(self, meta: dict[str, object] | None = None) -> PoseTrack:
         """The lifter's landmarks so far, as a pose track (no pixels)."""
-        return self._recorder.track(meta)
+        return self._intake.recorder.track(meta)
 
     def series(self) -> MeasureSeries:
         """Smoothed measures of every finalized frame."""
@@ -309,18 +252,16 @@ class Analyzer:
         self, video: VideoInfo, thumbnails: dict[int, bytes] | None = None
     ) -> AnalysisResult:
         """Everything known about the set so far (call finish() first)."""
-        series = self.series()
-        views = Counter(v for v in series.view if v is not View.UNKNOWN)
+        views = Counter(v for v in self._log.views if v is not View.UNKNOWN)
         view = views.most_common(1)[0][0] if views else View.UNKNOWN
-        sides = Counter(s for s in series.side if s is not None)
-        side = sides.most_common(1)[0][0] if sides else None
+        sides = Counter(s for s in self._log.sides if s is not None)
         return AnalysisResult(
             video=video,
             exercise=self.exercise,
             exercise_requested=self.exercise,
             view=view,
-            side=side,
-            series=series,
+            side=sides.most_common(1)[0][0] if sides else None,
+            series=self.series(),
             frame_phase=tuple(self._log.phases),
             reps=tuple(self.reps),
             setup=self.setup,
@@ -339,17 +280,4 @@ def analyze_track(
     """Re-run the analysis on a recorded pose track (no model, no video)."""
     analyzer = Analyzer.offline(exercise, thresholds, track.image_wh)
     analyzer.replay(track)
-    if video is None:
-        n = len(track)
-        duration = float(track.t_s[-1] - track.t_s[0]) if n > 1 else 0.0
-        fps = (n - 1) / duration if duration > 0 else 0.0
-        video = VideoInfo(
-            name=str(track.meta.get("source", "pose track")),
-            width=track.image_wh[0],
-            height=track.image_wh[1],
-            fps=float(track.meta.get("fps", fps) or fps),
-            frames=n,
-            duration_s=duration + (1.0 / fps if fps else 0.0),
-            rotation_deg=int(track.meta.get("rotation_deg", 0) or 0),
-        )
-    return analyzer.result(video)
+    return analyzer.result(video or track_video_info(track))

@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, N_LANDMARKS, Pose, PoseTrack
+from hingecam.core.datatypes import (
+    BACK_PROFILE_SAMPLES,
+    N_LANDMARKS,
+    Pose,
+    PoseTrack,
+    VideoInfo,
+)
 
 
 def _nan(shape: tuple[int, ...]) -> NDArray[np.float32]:
@@ -67,3 +73,19 @@ class TrackRecorder:
             image_wh=self.image_wh,
             meta=dict(meta or {}),
         )
+
+
+def track_video_info(track: PoseTrack) -> VideoInfo:
+    """What a pose track says about its video (meta, else its timestamps)."""
+    n = len(track)
+    duration = float(track.t_s[-1] - track.t_s[0]) if n > 1 else 0.0
+    fps = (n - 1) / duration if duration > 0 else 0.0
+    return VideoInfo(
+        name=str(track.meta.get("source", "pose track")),
+        width=track.image_wh[0],
+        height=track.image_wh[1],
+        fps=float(track.meta.get("fps", fps) or fps),
+        frames=n,
+        duration_s=duration + (1.0 / fps if fps else 0.0),
+        rotation_deg=int(track.meta.get("rotation_deg", 0) or 0),
+    )
