@@ -1,11 +1,6 @@
-"""The analysis core shared by live practice and recorded video: poses, frame by
-frame -> smoothed measures, phases, reps with checks, cues -> AnalysisResult.
-
-A short composition of small state machines (facing, track recorder, glitch gate,
-smoothing, calibrator, count signal, set-up hints, rep counter and builder). The
-Mode says live or recorded: live filters causally and answers every frame at once;
-recorded filters zero-phase and answers each frame a fixed lag later.
-"""
+"""The analyzer shared by live practice and recorded video: poses, frame by frame ->
+FrameAnalysis, then an AnalysisResult; a short composition of small state machines,
+with live vs recorded given by a Mode (core/mode.py)."""
 
 from __future__ import annotations
 
