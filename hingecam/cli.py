@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print as a TOML file to edit and pass back with --thresholds",
     )
-    p.set_defaults(handler="hingecam.core.thresholds:run_cli")
+    p.set_defaults(handler="hingecam.app.thresholds_cmd:run_cli")
 
     p = sub.add_parser(
         "models",

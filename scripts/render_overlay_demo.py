@@ -33,6 +33,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.landmarks import near_side
+from hingecam.core.measures import Measures
 from hingecam.render.annotator import FrameAnnotator
 from hingecam.render.stickfigure import draw_stick_figure
 
@@ -191,7 +192,7 @@ def main() -> int:
             frame_index=index,
             t_s=index / 30.0,
             pose=pose,
-            measures=measures_of(pose, side),
+            measures=Measures(**measures_of(pose, side)),
             side=side,
             view=View.SIDE,
             phase=phase,
@@ -205,7 +206,7 @@ def main() -> int:
 
     # Setup: no person found yet, camera guidance shown.
     image = read_frame(args.clips / "kbdl_side_correct_tby.mp4", 0)
-    hint = FrameAnalysis(0, 0.0, None, {}, None, View.UNKNOWN, Phase.SETUP, 0,
+    hint = FrameAnalysis(0, 0.0, None, Measures(), None, View.UNKNOWN, Phase.SETUP, 0,
                          setup_hint="Turn sideways to the camera, whole body in view")  # fmt: skip
     annotator.draw(image, hint)
     cv2.imwrite(str(out / "overlay_setup_hint.png"), image)
@@ -215,7 +216,7 @@ def main() -> int:
     pose = pose_from_model(image) or pose_by_hand("deadlift_side_good_mat01.mp4", image)
     side = near_side(pose.visibility)
     hint = FrameAnalysis(
-        90, 3.0, pose, measures_of(pose, side), side, View.OBLIQUE, Phase.SETUP, 0,
+        90, 3.0, pose, Measures(**measures_of(pose, side)), side, View.OBLIQUE, Phase.SETUP, 0,
         setup_hint="Move the camera closer: you fill a quarter of the frame",
     )  # fmt: skip
     annotator.draw(image, hint)
@@ -226,7 +227,7 @@ def main() -> int:
     pose = pose_from_model(image) or pose_by_hand("kbdl_side_correct_tby.mp4", image)
     side = near_side(pose.visibility)
     long_cue = FrameAnalysis(
-        360, 6.0, pose, measures_of(pose, side), side, View.SIDE,
+        360, 6.0, pose, Measures(**measures_of(pose, side)), side, View.SIDE,
         Phase.ASCENT, 4, cue="Drive your hips forward and squeeze your glutes at the "
         "top, keep the bell close to your legs and your back flat all the way up",
         cue_severity=Severity.NOTE, last_rep=make_rep(4, ()),
@@ -251,7 +252,7 @@ def main() -> int:
     frame = cv2.resize(full, (1280, 720), interpolation=cv2.INTER_AREA)
     side = near_side(pose.visibility)
     analysis = FrameAnalysis(
-        24, 0.8, pose, measures_of(pose, side), side, View.SIDE,
+        24, 0.8, pose, Measures(**measures_of(pose, side)), side, View.SIDE,
         Phase.DESCENT, 3, cue="Soften your knees a little", cue_severity=Severity.WARNING,
         setup_hint=None, last_rep=make_rep(3, ((Fault.ROUNDED_SPINE, Severity.FAULT),)),
     )  # fmt: skip

@@ -24,6 +24,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
     View,
 )
+from hingecam.core.measures import Measures, Peaks
 from hingecam.core.thresholds import Thresholds
 
 FPS = 30.0
@@ -252,7 +253,7 @@ def make_analysis_result(
                 descent_s=round(bottom - start, 3),
                 ascent_s=round(end - bottom, 3),
                 view=view,
-                peaks=_peaks(script, view),
+                peaks=Peaks(**_peaks(script, view)),
                 checks=_rep_checks(index, script, round(bottom, 3), view),
             )
         )
@@ -312,14 +313,14 @@ def make_analysis_result(
             "angles use the left side."
         )
     setup = (
-        {
-            "trunk_incline_deg": 8.0,
-            "hip_flexion_deg": 6.0,
-            "knee_flexion_deg": 7.0,
-            "spine_bow_norm": 0.03 if view is View.SIDE else math.nan,
-        }
+        Measures(
+            trunk_incline_deg=8.0,
+            hip_flexion_deg=6.0,
+            knee_flexion_deg=7.0,
+            spine_bow_norm=0.03 if view is View.SIDE else math.nan,
+        )
         if person
-        else {}
+        else None
     )
     return AnalysisResult(
         video=VideoInfo(

@@ -94,7 +94,10 @@ def analyze_one(
 
         track = load_track(source)
         result = analyze_track(track, exercise, thresholds)
-        result = dataclasses.replace(result, thumbnails=stick_thumbnails(result, track))
+        result = dataclasses.replace(
+            result,
+            thumbnails=stick_thumbnails(result, track, thresholds.min_visibility),
+        )
         folder.mkdir(parents=True, exist_ok=True)
         write_outputs(result, folder)
         if source.resolve() != (folder / TRACK_NAME).resolve():

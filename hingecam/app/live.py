@@ -31,12 +31,12 @@ from hingecam.core.datatypes import (
     Exercise,
     Frame,
     FrameAnalysis,
-    MeasureSeries,
     Phase,
     Severity,
     VideoInfo,
     View,
 )
+from hingecam.core.measures import Measures
 from hingecam.core.rules import rep_cue
 from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import CaptureError, DisplayError, HingecamError
@@ -277,7 +277,7 @@ def _placeholder(frame: Frame) -> FrameAnalysis:
         frame_index=frame.index,
         t_s=frame.t_s,
         pose=None,
-        measures=dict.fromkeys(MeasureSeries.ANGLE_FIELDS, math.nan),
+        measures=Measures(),
         side=None,
         view=View.UNKNOWN,
         phase=Phase.SETUP,
@@ -296,7 +296,7 @@ class LiveSession:
     Args:
         camera: an iterable of Frames (camera.CameraSource), newest frame wins.
         estimator: a LiveEstimator (submit / latest).
-        analyzer: analysis.Analyzer(live=True).
+        analyzer: analysis.Analyzer.live(...).
         annotator: overlay.FrameAnnotator.
         display: a Window, a NullDisplay, or None (no window: draw only the
             frames kept as report thumbnails).
@@ -726,9 +726,7 @@ def run_live(
                 record.mkdir(parents=True, exist_ok=True)
                 recording = record / f"{folder.name}.mp4"
                 sink = VideoSink(recording, info.fps or 30.0)
-            analyzer = Analyzer(
-                exercise, thresholds, (info.width, info.height), live=True
-            )
+            analyzer = Analyzer.live(exercise, thresholds, (info.width, info.height))
             annotator = FrameAnnotator(debug=debug)
             noise = make_sound(sound)
 

@@ -33,6 +33,7 @@ from hingecam.core.datatypes import (
     Rep,
     VideoInfo,
 )
+from hingecam.core.facing import facing_sign
 from hingecam.core.thresholds import Thresholds
 from hingecam.media.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
 from hingecam.media.sink import VideoSink
@@ -244,7 +245,7 @@ def analyze_video(
     interrupted = False
     with open_video(path) as source:
         info = source.info
-        analyzer = Analyzer(exercise, thresholds, (info.width, info.height))
+        analyzer = Analyzer.offline(exercise, thresholds, (info.width, info.height))
         sink = (
             VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
             if annotated_path is not None
@@ -307,13 +308,19 @@ def _with_note(result: AnalysisResult, note: str) -> AnalysisResult:
     return replace(result, notes=(*result.notes, note))
 
 
-def stick_thumbnails(result: AnalysisResult, track: PoseTrack) -> dict[int, bytes]:
+def stick_thumbnails(
+    result: AnalysisResult, track: PoseTrack, min_visibility: float
+) -> dict[int, bytes]:
     """Rep thumbnails drawn as stick figures from a pose track (no video)."""
     frames = {int(i): k for k, i in enumerate(range(len(track)))}
     out: dict[int, bytes] = {}
     w, h = track.image_wh
     scale = THUMB_HEIGHT_PX / max(h, 1)
     size = (max(2, round(w * scale)), THUMB_HEIGHT_PX)
+    facing = 0.0
+    if result.side is not None:
+        xy_px = track.xy_norm * np.array([w, h], dtype=np.float32)
+        facing = facing_sign(xy_px, track.visibility, result.side, min_visibility)
     for rep in result.reps:
         k = frames.get(worst_moment(rep))
         if k is None:
@@ -328,6 +335,7 @@ def stick_thumbnails(result: AnalysisResult, track: PoseTrack) -> dict[int, byte
                 name: float(getattr(result.series, name)[k])
                 for name in ("hip_flexion_deg", "knee_flexion_deg", "trunk_incline_deg")
             },
+            facing=facing,
         )
         ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
         if ok:

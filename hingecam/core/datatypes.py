@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam.core.measures import Measures, Peaks
+
 N_LANDMARKS = 33
 """BlazePose landmarks per person."""
 
@@ -224,6 +226,37 @@ class PoseTrack:
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
 
+    def pose_at(self, i: int) -> Pose | None:
+        """Frame i as a Pose (no mask), or None where nobody was seen.
+
+        Nobody was seen where no coordinate is finite (a recorded frame without a
+        person is all NaN); a pose with some NaN points is still a pose, its
+        missing points propagating as NaN.
+        """
+        if not np.isfinite(self.xy_norm[i]).any():
+            return None
+        return Pose(
+            t_s=float(self.t_s[i]),
+            xy_norm=self.xy_norm[i],
+            image_wh=self.image_wh,
+            world_m=self.world_m[i],
+            visibility=self.visibility[i],
+            presence=self.presence[i],
+        )
+
+    def select(self, frames: NDArray[np.intp] | list[int]) -> PoseTrack:
+        """The given frames as a track of their own (meta not kept)."""
+        return PoseTrack(
+            t_s=self.t_s[frames],
+            xy_norm=self.xy_norm[frames],
+            world_m=self.world_m[frames],
+            visibility=self.visibility[frames],
+            presence=self.presence[frames],
+            back_profile=self.back_profile[frames],
+            people=self.people[frames],
+            image_wh=self.image_wh,
+        )
+
 
 @dataclass(frozen=True)
 class MeasureSeries:
@@ -248,19 +281,7 @@ class MeasureSeries:
     back_offset_norm: NDArray[np.float64]
     hip_flexion_3d_deg: NDArray[np.float64]
 
-    ANGLE_FIELDS = (
-        "hip_flexion_deg",
-        "knee_flexion_deg",
-        "trunk_incline_deg",
-        "shin_incline_deg",
-        "hip_back_norm",
-        "hip_height_norm",
-        "shoulder_height_norm",
-        "head_offset_deg",
-        "spine_bow_norm",
-        "back_offset_norm",
-        "hip_flexion_3d_deg",
-    )
+    ANGLE_FIELDS = Measures.NAMES
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
@@ -359,8 +380,8 @@ class Rep:
     """One repetition, start to end, with its phases, peaks and checks.
 
     Times are seconds in the source's clock; frames are decode indices.
-    `peaks` maps a measure name (a MeasureSeries field) to its value at the
-    bottom or its extreme over the rep, documented in rules.py.
+    `peaks` holds measures at the bottom or their extremes over the rep,
+    documented in rules.rep_peaks.
     """
 
     index: int  # 1-based
@@ -373,7 +394,7 @@ class Rep:
     descent_s: float
     ascent_s: float
     view: View
-    peaks: dict[str, float]
+    peaks: Peaks
     checks: tuple[Check, ...] = ()
 
     @property
@@ -404,9 +425,10 @@ class FrameAnalysis:
     Attributes:
         frame_index, t_s: the frame analysed.
         pose: the lifter's pose, or None.
-        measures: the smoothed measures of this frame as name -> value (NaN if
-            missing), the MeasureSeries field names.
+        measures: the smoothed measures of this frame (NaN if missing).
         side, view: near side and camera view for this frame.
+        facing: +1 the lifter faces image-right, -1 image-left, 0 not known
+            (decided in core, see facing.py; overlays read it, never decide).
         phase: rep phase.
         rep_count: completed reps so far.
         cue: words to show the lifter now, or None.
@@ -418,7 +440,7 @@ class FrameAnalysis:
     frame_index: int
     t_s: float
     pose: Pose | None
-    measures: dict[str, float]
+    measures: Measures
     side: Side | None
     view: View
     phase: Phase
@@ -427,6 +449,7 @@ class FrameAnalysis:
     cue_severity: Severity = Severity.NOTE
     setup_hint: str | None = None
     last_rep: Rep | None = None
+    facing: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,15 +481,16 @@ class AnalysisResult:
 
     Attributes:
         video: where the frames came from.
-        exercise: the profile used (AUTO resolved to what was detected).
-        exercise_requested: what the user asked for.
+        exercise: the profile used: the one requested. AUTO is not resolved to
+            a detected exercise; it is judged as a generic hinge (PROFILES[AUTO]).
+        exercise_requested: what the user asked for (today always `exercise`).
         view: dominant camera view over the set.
         side: near side over the set, or None without a person.
         series: smoothed per-frame measures, the frame axis matching the track.
         frame_phase: (N,) phase per frame, for plots and overlays.
         reps: completed reps with their checks.
-        setup: the lifter's reference posture (measure name -> value) from the
-            first standing frames; empty when never calibrated.
+        setup: the lifter's reference posture from the first still standing
+            frames; None when never calibrated.
         notes: sentences on what could and could not be judged and why
             (view, visibility, people, frame rate).
         thresholds: threshold name -> value in force.
@@ -481,7 +505,7 @@ class AnalysisResult:
     series: MeasureSeries
     frame_phase: tuple[Phase, ...]
     reps: tuple[Rep, ...]
-    setup: dict[str, float]
+    setup: Measures | None
     notes: tuple[str, ...]
     thresholds: dict[str, float]
     thumbnails: dict[int, bytes] = field(default_factory=dict)

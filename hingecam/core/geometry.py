@@ -35,19 +35,14 @@ from hingecam.core.datatypes import (
     Side,
     View,
 )
+from hingecam.core.facing import facing_sign
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
-from hingecam.core.thresholds import Thresholds
+from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 FloatArray = NDArray[np.float64]
 
-MIN_VISIBILITY = Thresholds().min_visibility
-"""Default visibility below which landmarks count as missing (one source: thresholds)."""
-
 BACK_T = np.linspace(0.0, 1.0, BACK_PROFILE_SAMPLES)
 """Where along the hip (0) to shoulder (1) chord the back silhouette is sampled."""
-
-_BACK_SEARCH_CHORDS = 0.8
-"""How far out from the chord (in chord lengths) the back edge is searched for."""
 
 
 def segment_angle_deg(distal: FloatArray, proximal: FloatArray) -> FloatArray:
@@ -79,36 +74,6 @@ def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
     return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
 
 
-def facing_sign(
-    xy_px: NDArray[np.floating], visibility: NDArray[np.floating], side: Side
-) -> float:
-    """+1 when the lifter faces +x in the image, -1 when facing -x.
-
-    Uses the near foot (toe ahead of heel), then the nose against the ears, over
-    all frames given (median), so one decision holds for a whole set.
-
-    Args:
-        xy_px: (N, 33, 2) or (33, 2) pixel coordinates.
-        visibility: matching (N, 33) or (33,).
-    """
-    xy = np.asarray(xy_px, dtype=np.float64).reshape(-1, 33, 2)
-    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
-    pts = SIDE_POINTS[side]
-    foot = xy[:, pts["toe"], 0] - xy[:, pts["heel"], 0]
-    ok = (vis[:, pts["toe"]] >= MIN_VISIBILITY) & (
-        vis[:, pts["heel"]] >= MIN_VISIBILITY
-    )
-    foot = foot[ok & np.isfinite(foot)]
-    if foot.size and abs(float(np.median(foot))) > 1e-6:
-        return 1.0 if float(np.median(foot)) > 0 else -1.0
-    ears = (xy[:, Landmark.LEFT_EAR, 0] + xy[:, Landmark.RIGHT_EAR, 0]) / 2
-    head = xy[:, Landmark.NOSE, 0] - ears
-    head = head[np.isfinite(head)]
-    if head.size and float(np.median(head)) < 0:
-        return -1.0
-    return 1.0
-
-
 def _side_points(
     xy_px: FloatArray,
     visibility: FloatArray,
@@ -131,8 +96,7 @@ def compute_measures(
     track: PoseTrack,
     side: Side | None = None,
     facing: float | None = None,
-    view_limits: tuple[float, float, float, float] = (0.25, 0.65, 60.0, 25.0),
-    min_visibility: float = MIN_VISIBILITY,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> MeasureSeries:
     """All per-frame measures of a pose track (unsmoothed).
 
@@ -140,14 +104,14 @@ def compute_measures(
         track: the lifter's landmarks over N frames.
         side: near side; chosen from visibility over the track when None.
         facing: +1/-1 facing direction in the image; estimated when None.
-        view_limits: (side max ratio, front min ratio, side min yaw, front max yaw),
-            see estimate_view.
-        min_visibility: landmarks below this visibility count as missing.
+        thresholds: min_visibility (landmarks below it count as missing) and the
+            view_* limits (see estimate_view).
 
     Returns:
         MeasureSeries with (N,) arrays; NaN where inputs are missing.
     """
     n = len(track)
+    min_visibility = thresholds.min_visibility
     w, h = track.image_wh
     xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
     vis = track.visibility.astype(np.float64)
@@ -155,7 +119,11 @@ def compute_measures(
     if side is None:
         side = near_side(vis[valid]) if valid.any() else Side.LEFT
     if facing is None:
-        facing = facing_sign(xy[valid], vis[valid], side) if valid.any() else 1.0
+        facing = (
+            facing_sign(xy[valid], vis[valid], side, min_visibility)
+            if valid.any()
+            else 1.0
+        )
     p = _side_points(xy, np.nan_to_num(vis, nan=0.0), side, facing, min_visibility)
 
     trunk = segment_angle_deg(p["hip"], p["shoulder"])
@@ -176,7 +144,7 @@ def compute_measures(
     return MeasureSeries(
         t_s=track.t_s.astype(np.float64),
         side=sides,
-        view=tuple(estimate_view(track, *view_limits)),
+        view=tuple(estimate_view(track, thresholds)),
         hip_flexion_deg=wrap_deg(trunk - thigh),
         knee_flexion_deg=wrap_deg(shin - thigh),
         trunk_incline_deg=trunk,
@@ -196,7 +164,7 @@ def compute_measures(
 def hip_flexion_3d(
     world_m: NDArray[np.floating],
     visibility: NDArray[np.floating],
-    min_visibility: float = MIN_VISIBILITY,
+    min_visibility: float = DEFAULT_THRESHOLDS.min_visibility,
 ) -> FloatArray:
     """Hip flexion from the 3D world landmarks: 180 minus the angle at the hip
     midpoint between the shoulder midpoint and the knee midpoint.
@@ -232,19 +200,20 @@ def back_profile(
     shoulder_px: NDArray[np.floating],
     hip_px: NDArray[np.floating],
     facing: float,
-    threshold: float = 0.5,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> NDArray[np.float32]:
     """Distance of the back's silhouette edge from the hip-shoulder chord.
 
     Walks from points along the chord (hip to shoulder, BACK_T) outwards along
     the normal that points to the lifter's back, and stops where the person mask
-    drops below `threshold`. A flat back gives a profile that is a straight line;
+    drops below `thresholds.back_mask_min_prob`. A flat back gives a profile that is a straight line;
     a rounded back bulges in the middle.
 
     Args:
         mask: (H, W) person probability 0..1.
         shoulder_px, hip_px: (2,) pixel coordinates (x right, y down).
         facing: +1 when the lifter faces +x in the image, else -1.
+        thresholds: back_mask_min_prob, back_min_chord_px, back_search_chords.
 
     Returns:
         (BACK_PROFILE_SAMPLES,) float32 distances in chord lengths; NaN where the
@@ -257,13 +226,13 @@ def back_profile(
         return out
     chord = s - hp
     length = float(np.hypot(*chord))
-    if length < 8.0:  # pixels: too small to find an edge
+    if length < thresholds.back_min_chord_px:
         return out
     u = chord / length
     # Rotate the chord direction a quarter turn towards the back: for a lifter
     # facing +x standing upright (u = (0, -1) in y-down pixels) this gives (-1, 0).
     normal = np.array([u[1], -u[0]]) * facing
-    steps = np.arange(0.0, _BACK_SEARCH_CHORDS * length, 1.0)
+    steps = np.arange(0.0, thresholds.back_search_chords * length, 1.0)
     base = hp[None, :] + BACK_T[:, None] * chord[None, :]  # (K, 2)
     pts = base[:, None, :] + steps[None, :, None] * normal[None, None, :]  # (K, S, 2)
     h, w = mask.shape
@@ -271,7 +240,9 @@ def back_profile(
     yi = np.rint(pts[..., 1]).astype(np.int64)
     inside_img = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
     vals = np.zeros(xi.shape, dtype=bool)
-    vals[inside_img] = mask[yi[inside_img], xi[inside_img]] >= threshold
+    vals[inside_img] = (
+        mask[yi[inside_img], xi[inside_img]] >= thresholds.back_mask_min_prob
+    )
     for k in range(BACK_PROFILE_SAMPLES):
         row = vals[k]
         if not row[0]:
@@ -360,20 +331,19 @@ def world_yaw_deg(world_m: NDArray[np.floating]) -> FloatArray:
 
 
 def estimate_view(
-    track: PoseTrack,
-    side_max_ratio: float = 0.25,
-    front_min_ratio: float = 0.65,
-    side_min_yaw_deg: float = 60.0,
-    front_max_yaw_deg: float = 25.0,
+    track: PoseTrack, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> list[View]:
     """Camera view per frame from the 2D width ratio and the world-landmark yaw.
 
     Side needs both a narrow torso in the image (view_ratio) and a yaw near 90
-    deg; front needs either a wide torso or a yaw near 0. The defaults are the
-    Thresholds view_* values. A lifter hinging towards the camera foreshortens
+    deg; front needs either a wide torso or a yaw near 0, by the Thresholds
+    view_* limits. A lifter hinging towards the camera foreshortens
     the torso, which raises the ratio: errors go towards "not side", the safe
     direction for spine verdicts.
     """
+    side_max_ratio, front_min_ratio, side_min_yaw_deg, front_max_yaw_deg = (
+        thresholds.view_limits
+    )
     ratio = view_ratio(track.xy_norm, track.image_wh)
     yaw = world_yaw_deg(track.world_m)
     views = []

@@ -16,22 +16,6 @@ from dataclasses import dataclass
 from hingecam.core.datatypes import Phase
 from hingecam.core.thresholds import Thresholds
 
-BOTTOM_BAND_DEG = 6.0
-"""Within this of the deepest point so far, the phase reads 'bottom' (display only)."""
-
-LOW_TOL_DEG = 1.5
-"""Hip flexion within this of the lowest value counts as the same upright plateau
-(about the smoothed jitter), so a rep starts where the lifter last stood still."""
-
-START_LOOKBACK_S = 1.0
-"""How far back the start of a descent is looked for."""
-
-SETTLE_RISE_DEG = 3.0
-"""After returning to standing, rising this much again means the lockout has passed."""
-
-SETTLE_S = 0.25
-"""Or, after this long back at standing, the lockout is taken as reached."""
-
 
 @dataclass(frozen=True, slots=True)
 class RepEvent:
@@ -122,14 +106,18 @@ class RepSegmenter:
                     self._recent.append((frame, t_s, hip_flexion_deg))
             if self._settle is None:
                 self._recent.append((frame, t_s, hip_flexion_deg))
-                while self._recent and self._recent[0][1] < t_s - START_LOOKBACK_S:
+                while (
+                    self._recent and self._recent[0][1] < t_s - th.rep_start_lookback_s
+                ):
                     self._recent.popleft()
                 if rel > th.rep_enter_deg:
                     # The descent starts at the last moment the lifter was as
-                    # upright as in the last START_LOOKBACK_S (within LOW_TOL_DEG).
+                    # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
                     low = min(r[2] for r in self._recent)
                     start = next(
-                        r for r in reversed(self._recent) if r[2] <= low + LOW_TOL_DEG
+                        r
+                        for r in reversed(self._recent)
+                        if r[2] <= low + th.rep_start_tol_deg
                     )
                     self._start = (start[0], start[1])
                     self._peak = (frame, t_s, rel)
@@ -150,7 +138,7 @@ class RepSegmenter:
             self._recent.clear()
             self._recent.append((frame, t_s, hip_flexion_deg))
             return None
-        if rel >= self._peak[2] - BOTTOM_BAND_DEG:
+        if rel >= self._peak[2] - th.rep_bottom_band_deg:
             self.phase = Phase.BOTTOM if deep else Phase.DESCENT
         else:
             self.phase = Phase.ASCENT
@@ -166,12 +154,12 @@ class RepSegmenter:
         """After the exit crossing, find the lockout: the lowest point reached."""
         assert self._settle is not None
         s_frame, s_t, s_low = self._settle
-        if rel < s_low - LOW_TOL_DEG:
+        if rel < s_low - self.th.rep_start_tol_deg:
             self._settle = (frame, t_s, rel)
             return None
         if (
-            rel > s_low + SETTLE_RISE_DEG
-            or t_s - s_t >= SETTLE_S
+            rel > s_low + self.th.rep_settle_rise_deg
+            or t_s - s_t >= self.th.rep_settle_s
             or rel > self.th.rep_enter_deg
         ):
             return self._emit()

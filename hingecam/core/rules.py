@@ -24,6 +24,7 @@ from hingecam.core.datatypes import (
     VerdictKind,
     View,
 )
+from hingecam.core.measures import Measures, Peaks
 from hingecam.core.thresholds import Profile, Thresholds
 
 CUES: dict[Fault, str] = {
@@ -140,7 +141,7 @@ def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
     )
 
 
-def _bottom_band(win: RepWindow, fraction: float = 0.7) -> NDArray[np.bool_]:
+def _bottom_band(win: RepWindow, fraction: float) -> NDArray[np.bool_]:
     """Frames where hip flexion is within the deepest (1 - fraction) of the rep."""
     hip = win["hip_flexion_deg"]
     if not np.isfinite(hip).any():
@@ -150,10 +151,10 @@ def _bottom_band(win: RepWindow, fraction: float = 0.7) -> NDArray[np.bool_]:
     return np.asarray(hip >= lo + fraction * (hi - lo))
 
 
-def _ref(setup: dict[str, float], name: str, win: RepWindow) -> float:
+def _ref(setup: Measures, name: str, win: RepWindow) -> float:
     """The lifter's setup value, else the value at the rep's most upright frame
     (its start for a rep from standing, its lockout for a pull from the floor)."""
-    value = setup.get(name, math.nan)
+    value = setup.get(name)
     if math.isfinite(value):
         return value
     hip = win["hip_flexion_deg"]
@@ -162,9 +163,7 @@ def _ref(setup: dict[str, float], name: str, win: RepWindow) -> float:
     return float(series[ok[np.argmin(hip[ok])]]) if ok.size else math.nan
 
 
-def check_rounded_spine(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
+def check_rounded_spine(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Rounded spine: the back leaves the straight line of the dowel test.
 
     Two 2D proxies from the person mask, over the deepest part of the rep
@@ -183,7 +182,7 @@ def check_rounded_spine(
     fault = Fault.ROUNDED_SPINE
     if (blocked := _needs_side(fault, win, th)) is not None:
         return blocked
-    band = _bottom_band(win, 0.7)
+    band = _bottom_band(win, th.spine_bottom_band_fraction)
 
     def median(name: str) -> float:
         vals = win[name][band]
@@ -227,9 +226,7 @@ def check_rounded_spine(
     )
 
 
-def check_locked_knees(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
+def check_locked_knees(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Locked knees: the knee nearly straight while the trunk is hinged.
 
     Proxy: median knee flexion over the frames where the trunk leans at least
@@ -278,9 +275,7 @@ def stoop_squat_index(d_trunk_deg: float, d_knee_deg: float) -> float:
     return 100.0 * a / (a + b)
 
 
-def check_squat_pattern(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
+def check_squat_pattern(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Squatting instead of hinging: knees bend much, trunk leans little.
 
     Proxy: the Stoop-Squat Index at the bottom (trunk lean gained over trunk lean
@@ -310,9 +305,7 @@ def check_squat_pattern(
     )
 
 
-def check_hips_rise_first(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
+def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Hips rise first: on the way up the hips shoot up while the chest stays down.
 
     Proxy: the trunk lean at the moment the knees have done half of their
@@ -357,9 +350,7 @@ def check_hips_rise_first(
     )
 
 
-def check_shallow_hinge(
-    win: RepWindow, setup: dict[str, float], th: Thresholds
-) -> Check:
+def check_shallow_hinge(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Not enough hinge: the trunk barely leans at the bottom (and it is no squat).
 
     Proxy: trunk lean at the bottom vs setup. Side view only.
@@ -384,7 +375,7 @@ def check_shallow_hinge(
     )
 
 
-def check_lean_back(win: RepWindow, setup: dict[str, float], th: Thresholds) -> Check:
+def check_lean_back(win: RepWindow, setup: Measures, th: Thresholds) -> Check:
     """Lean-back at lockout: the trunk behind its setup angle at the top.
 
     Proxy: the least trunk lean in the last third of the rep vs setup. Side view only.
@@ -393,7 +384,7 @@ def check_lean_back(win: RepWindow, setup: dict[str, float], th: Thresholds) -> 
     if (blocked := _needs_side(fault, win, th)) is not None:
         return blocked
     trunk = win["trunk_incline_deg"]
-    ref = setup.get("trunk_incline_deg", math.nan)
+    ref = setup.trunk_incline_deg
     tail = np.arange(win.bottom, trunk.size)
     tail = tail[np.isfinite(trunk[tail])]
     if not math.isfinite(ref) or tail.size == 0:
@@ -414,7 +405,7 @@ def check_lean_back(win: RepWindow, setup: dict[str, float], th: Thresholds) -> 
 
 
 def evaluate_rep(
-    win: RepWindow, setup: dict[str, float], profile: Profile, th: Thresholds
+    win: RepWindow, setup: Measures, profile: Profile, th: Thresholds
 ) -> tuple[Check, ...]:
     """All checks that apply to this exercise profile, in a stable order."""
     checks = [check_rounded_spine(win, setup, th)]
@@ -452,7 +443,7 @@ def rep_cue(checks: tuple[Check, ...]) -> tuple[str, Severity]:
     return GOOD_REP_CUE, Severity.NOTE
 
 
-def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
+def rep_peaks(win: RepWindow, setup: Measures) -> Peaks:
     """Headline numbers of a rep for the report (degrees, ratios)."""
     b = win.bottom
 
@@ -463,16 +454,16 @@ def rep_peaks(win: RepWindow, setup: dict[str, float]) -> dict[str, float]:
     d_knee = at("knee_flexion_deg", b) - _ref(setup, "knee_flexion_deg", win)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN measure is NaN
-        return {
-            "hip_flexion_max_deg": float(np.nanmax(win["hip_flexion_deg"])),
-            "trunk_incline_bottom_deg": at("trunk_incline_deg", b),
-            "trunk_incline_max_deg": float(np.nanmax(win["trunk_incline_deg"])),
-            "knee_flexion_bottom_deg": at("knee_flexion_deg", b),
-            "knee_flexion_min_deg": float(np.nanmin(win["knee_flexion_deg"])),
-            "shin_incline_bottom_deg": at("shin_incline_deg", b),
-            "spine_bow_max_norm": float(np.nanmax(win["spine_bow_norm"]))
+        return Peaks(
+            hip_flexion_max_deg=float(np.nanmax(win["hip_flexion_deg"])),
+            trunk_incline_bottom_deg=at("trunk_incline_deg", b),
+            trunk_incline_max_deg=float(np.nanmax(win["trunk_incline_deg"])),
+            knee_flexion_bottom_deg=at("knee_flexion_deg", b),
+            knee_flexion_min_deg=float(np.nanmin(win["knee_flexion_deg"])),
+            shin_incline_bottom_deg=at("shin_incline_deg", b),
+            spine_bow_max_norm=float(np.nanmax(win["spine_bow_norm"]))
             if np.isfinite(win["spine_bow_norm"]).any()
             else math.nan,
-            "head_offset_bottom_deg": at("head_offset_deg", b),
-            "stoop_squat_index": stoop_squat_index(d_trunk, d_knee),
-        }
+            head_offset_bottom_deg=at("head_offset_deg", b),
+            stoop_squat_index=stoop_squat_index(d_trunk, d_knee),
+        )

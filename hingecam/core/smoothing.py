@@ -64,7 +64,7 @@ def hampel_outliers(
     i: int,
     half_window_s: float,
     floor: NDArray[np.floating],
-    k: float = 3.0,
+    k: float,
 ) -> NDArray[np.bool_]:
     """Which of sample i's values are outliers (Hampel identifier, per column).
 

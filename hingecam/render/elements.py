@@ -13,7 +13,6 @@ import cv2
 from hingecam.core.datatypes import FrameAnalysis, Rep, Severity, VerdictKind
 from hingecam.render.angles import draw_angles
 from hingecam.render.draw import draw_icon, panel, put_text, text_size
-from hingecam.render.facing import facing_x
 from hingecam.render.skeleton import draw_skeleton, pose_px
 from hingecam.render.style import (
     BGR,
@@ -81,10 +80,9 @@ class AngleOverlay:
         accent = _state_color(analysis, self.style)
         xy = pose_px(pose, image)
         st = self.style
-        facing = facing_x(xy, pose.visibility, analysis.side, st.min_visibility)
         return draw_angles(
-            image, xy, pose.visibility, analysis.side, analysis.measures, accent, st,
-            facing,
+            image, xy, pose.visibility, analysis.side, analysis.measures.to_dict(),
+            accent, st, analysis.facing,
         )  # fmt: skip
 
 

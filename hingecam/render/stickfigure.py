@@ -13,7 +13,6 @@ from hingecam.core.datatypes import Phase, Side
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
 from hingecam.render.angles import draw_angles, measure_chip
 from hingecam.render.draw import ONE, SHIFT, fixed
-from hingecam.render.facing import facing_x
 from hingecam.render.skeleton import draw_skeleton, valid_points
 from hingecam.render.style import (
     BGR,
@@ -66,6 +65,7 @@ def draw_stick_figure(
     source_wh: tuple[int, int] | None = None,
     color: BGR | None = None,
     measures: Mapping[str, float] | None = None,
+    facing: float = 0.0,
     background_bgr: BGR = (40, 34, 30),
     fit: bool = True,
     style: OverlayStyle = DEFAULT_STYLE,
@@ -124,6 +124,5 @@ def draw_stick_figure(
     draw_skeleton(canvas, xy, visibility, side, col, style)
     _draw_head(canvas, xy, valid, side, col, style)
     if measures:
-        facing = facing_x(xy, visibility, side, style.min_visibility)
         draw_angles(canvas, xy, visibility, side, measures, col, style, facing)
     return canvas

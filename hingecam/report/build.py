@@ -177,7 +177,7 @@ def _rep_dict(rep: Rep) -> dict[str, Any]:
         "view": rep.view,
         "verdict": rep.verdict.label,
         "severity": rep.verdict.severity,
-        "peaks": dict(rep.peaks),
+        "peaks": rep.peaks.to_dict(),
         "checks": [_check_dict(c) for c in rep.checks],
     }
 
@@ -336,8 +336,8 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
         ],
     }
     setup = {
-        "calibrated": bool(result.setup),
-        "measures": dict(result.setup),
+        "calibrated": result.setup is not None,
+        "measures": result.setup.to_dict() if result.setup else {},
     }
     return Report(
         meta=meta,

@@ -390,9 +390,10 @@ def _card_check(check: Check) -> CardCheck:
 
 def _card(rep: Rep, thumbnail: bytes | None) -> Card:
     peaks: list[tuple[str, str]] = []
-    names = [n for n in _CARD_PEAKS if n in rep.peaks] or list(rep.peaks)
+    peak_values = rep.peaks.to_dict()
+    names = [n for n in _CARD_PEAKS if n in peak_values] or list(peak_values)
     for name in names:
-        value = rep.peaks.get(name)
+        value = peak_values.get(name)
         if value is None or not math.isfinite(value):
             continue
         label, unit = peak_label(name)
@@ -476,7 +477,7 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         rows=tuple(_row(r, faults) for r in reps),
         cards=tuple(_card(r, result.thumbnails.get(r.index)) for r in reps),
         portrait=_portrait(result.thumbnails.values()),
-        setup=_setup_values(result.setup),
+        setup=_setup_values(result.setup.to_dict() if result.setup else {}),
         limits=_limit_values(result.thresholds) if result.thresholds else (),
         version=str(meta["hingecam_version"]),
         schema_version=str(report["schema_version"]),

@@ -141,7 +141,7 @@ def _draw_panel(
         ax.plot(
             t, y, color=LINE_COLOURS.get(name, _INK), lw=1.6, solid_capstyle="round"
         )
-        setup = result.setup.get(name, math.nan)
+        setup = result.setup.get(name) if result.setup else math.nan
         if math.isfinite(setup):
             ax.axhline(setup, color=_MUTED, lw=0.9, ls=(0, (4, 3)))
             ax.annotate(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 import os
 import signal
 import subprocess
@@ -29,12 +28,12 @@ from hingecam.cli import main
 from hingecam.core.datatypes import (
     Frame,
     FrameAnalysis,
-    MeasureSeries,
     Phase,
     Severity,
     VideoInfo,
     View,
 )
+from hingecam.core.measures import Measures
 from hingecam.errors import CaptureError
 from hingecam.media import display as screen
 from hingecam.media import sound
@@ -324,7 +323,7 @@ def analysis(
         frame_index=round(t_s * 30),
         t_s=t_s,
         pose=None,
-        measures=dict.fromkeys(MeasureSeries.ANGLE_FIELDS, math.nan),
+        measures=Measures(),
         side=None,
         view=View.SIDE,
         phase=Phase.STANDING,
@@ -598,7 +597,7 @@ def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> 
 
     track = three_reps.track
     estimator = SlowEstimator(FakeEstimator.from_track(track)._script)
-    analyzer = Analyzer(live.Exercise.AUTO, load_thresholds(), WH, live=True)
+    analyzer = Analyzer.live(live.Exercise.AUTO, load_thresholds(), WH)
     session = live.LiveSession(
         FakeCamera(track.t_s, WH),
         estimator,

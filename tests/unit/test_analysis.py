@@ -89,7 +89,9 @@ def from_floor_set() -> HingeSet:
 def stream(
     track: PoseTrack, live: bool, exercise: Exercise = Exercise.AUTO
 ) -> tuple[Analyzer, list[FrameAnalysis]]:
-    analyzer = Analyzer(exercise, TH, track.image_wh, live=live)
+    analyzer = (Analyzer.live if live else Analyzer.offline)(
+        exercise, TH, track.image_wh
+    )
     out: list[FrameAnalysis] = []
     for index, t_s, pose, people, back in poses_of(track):
         got = analyzer.push(index, t_s, pose, people, back)
@@ -162,10 +164,10 @@ def test_live_and_offline_count_the_same_reps(live_and_offline) -> None:
 def test_live_and_offline_calibrate_to_the_standing_posture(live_and_offline) -> None:
     _, offline, live, _, _ = live_and_offline
     for analyzer in (offline, live):
-        assert analyzer.setup["hip_flexion_deg"] == pytest.approx(
+        assert analyzer.setup.hip_flexion_deg == pytest.approx(
             STANDING.hip_deg, abs=0.5
         )
-        assert analyzer.setup["trunk_incline_deg"] == pytest.approx(0.0, abs=0.5)
+        assert analyzer.setup.trunk_incline_deg == pytest.approx(0.0, abs=0.5)
 
 
 def test_every_frame_is_analysed_once_in_order(live_and_offline) -> None:
@@ -229,15 +231,13 @@ def test_rep_start_and_end_are_within_two_frames_of_the_movement(edge: str) -> N
 def test_rep_peaks_match_the_bottom_posture() -> None:
     bottom = synthetic("plain").movement.bottom
     for rep in analyzed("plain").reps:
-        assert rep.peaks["trunk_incline_bottom_deg"] == pytest.approx(
+        assert rep.peaks.trunk_incline_bottom_deg == pytest.approx(
             bottom.trunk_deg, abs=1.0
         )
-        assert rep.peaks["knee_flexion_bottom_deg"] == pytest.approx(
+        assert rep.peaks.knee_flexion_bottom_deg == pytest.approx(
             bottom.knee_deg, abs=1.0
         )
-        assert rep.peaks["hip_flexion_max_deg"] == pytest.approx(
-            bottom.hip_deg, abs=1.0
-        )
+        assert rep.peaks.hip_flexion_max_deg == pytest.approx(bottom.hip_deg, abs=1.0)
 
 
 def test_smoothed_series_follows_the_true_trunk_angle() -> None:
@@ -335,8 +335,8 @@ def test_missing_person_share_is_noted() -> None:
 
 def test_walk_in_calibrates_on_the_still_standing_posture() -> None:
     setup = analyzed("walk_in").setup
-    assert setup["hip_flexion_deg"] == pytest.approx(STANDING.hip_deg, abs=1.0)
-    assert setup["trunk_incline_deg"] == pytest.approx(STANDING.trunk_deg, abs=1.0)
+    assert setup.hip_flexion_deg == pytest.approx(STANDING.hip_deg, abs=1.0)
+    assert setup.trunk_incline_deg == pytest.approx(STANDING.trunk_deg, abs=1.0)
 
 
 def test_oblique_view_note_reads_an_oblique_view() -> None:
@@ -419,6 +419,6 @@ def test_a_landmark_glitch_at_the_bottom_changes_neither_count_nor_verdict() -> 
     assert len(result.reps) == 3
     rep = result.reps[1]
     assert not [c.fault for c in rep.flags if c.fault in MAIN_FAULTS]
-    assert rep.peaks["knee_flexion_bottom_deg"] == pytest.approx(
+    assert rep.peaks.knee_flexion_bottom_deg == pytest.approx(
         hs.movement.bottom.knee_deg, abs=2.0
     )

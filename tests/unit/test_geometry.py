@@ -24,19 +24,20 @@ from factories import (
 )
 
 from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, MeasureSeries, Side, View
+from hingecam.core.facing import facing_sign
 from hingecam.core.geometry import (
     BACK_T,
     angle_at,
     back_profile,
     compute_measures,
     estimate_view,
-    facing_sign,
     segment_angle_deg,
     spine_bow,
     view_ratio,
     world_yaw_deg,
 )
 from hingecam.core.landmarks import Landmark, near_side
+from hingecam.core.thresholds import DEFAULT_THRESHOLDS
 
 ANGLES = (
     "trunk_incline_deg",
@@ -228,7 +229,7 @@ def test_facing_sign_follows_the_feet() -> None:
     for facing in (1, -1):
         pose = make_pose(camera=Camera(facing=facing))
         side = Side.RIGHT if facing == 1 else Side.LEFT
-        assert facing_sign(pose.xy_px, pose.visibility, side) == facing
+        assert facing_sign(pose.xy_px, pose.visibility, side, 0.5) == facing
 
 
 def test_near_side_is_the_more_visible_one() -> None:
@@ -263,7 +264,11 @@ def test_min_visibility_is_the_cut_for_missing() -> None:
     pose = make_pose(camera=Camera(near_visibility=0.45, far_visibility=0.3))
     assert math.isnan(first(measures_of(pose), "knee_flexion_deg"))
     assert first(
-        measures_of(pose, min_visibility=0.4), "knee_flexion_deg"
+        measures_of(
+            pose,
+            thresholds=dataclasses.replace(DEFAULT_THRESHOLDS, min_visibility=0.4),
+        ),
+        "knee_flexion_deg",
     ) == pytest.approx(5.0, abs=1e-3)
 
 

@@ -22,6 +22,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.landmarks import Landmark as L
+from hingecam.core.measures import Measures
 from hingecam.render.annotator import FrameAnnotator
 from hingecam.render.elements import (
     AngleOverlay,
@@ -69,12 +70,13 @@ def make_analysis(
     setup_hint: str | None = None,
     last_rep: Rep | None = None,
     rep_count: int = 2,
+    facing: float = 0.0,
 ) -> FrameAnalysis:
     return FrameAnalysis(
         frame_index=7,
         t_s=0.25,
         pose=pose,
-        measures=measures or {},
+        measures=Measures(**(measures or {})),
         side=side,
         view=View.SIDE,
         phase=phase,
@@ -83,6 +85,7 @@ def make_analysis(
         cue_severity=severity,
         setup_hint=setup_hint,
         last_rep=last_rep,
+        facing=facing,
     )
 
 
@@ -250,7 +253,7 @@ def test_hip_chip_stays_behind_a_nearly_straight_body(bend: float) -> None:
         }
     )
     image = canvas(300, 300)
-    analysis = make_analysis(pose, measures={"hip_flexion_deg": 3.0})
+    analysis = make_analysis(pose, measures={"hip_flexion_deg": 3.0}, facing=-1.0)
     AngleOverlay(STYLE).draw(image, analysis)
     _, xs = np.nonzero(changed(image, canvas(300, 300)))
     assert xs.min() > (0.5 + bend) * 300  # wholly behind (right of) the hip

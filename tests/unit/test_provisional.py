@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from factories import hinge_set
 
-from hingecam.core.analysis import Analyzer, _track_pose, analyze_track
+from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import Exercise
 from hingecam.core.thresholds import Thresholds
 
@@ -32,12 +32,12 @@ def test_offline_counts_a_set_without_a_still_pause() -> None:
 
 def test_live_waits_for_calibration_before_counting() -> None:
     hs = _no_pause_set()
-    live = Analyzer(Exercise.RDL, TH, hs.track.image_wh, live=True)
+    live = Analyzer.live(Exercise.RDL, TH, hs.track.image_wh)
     for i in range(len(hs.track)):
         live.push(
             i,
             float(hs.track.t_s[i]),
-            _track_pose(hs.track, i),
+            hs.track.pose_at(i),
             int(hs.track.people[i]),
             hs.track.back_profile[i],
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hingecam.core.analysis import Analyzer, _track_pose, analyze_track
+from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import Exercise
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.tracks import load_track, save_track
@@ -24,7 +24,7 @@ def test_replay_equals_pushing_every_frame() -> None:
         pushed.push(
             i,
             float(track.t_s[i]),
-            _track_pose(track, i),
+            track.pose_at(i),
             int(track.people[i]),
             track.back_profile[i],
         )

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factories_report import CUES, make_analysis_result
 
 from hingecam.core.datatypes import Fault, Outcome, Rep, Severity, View
+from hingecam.core.measures import Peaks
 from hingecam.report import build as report_mod
 from hingecam.report.build import SCHEMA_VERSION, build_report
 from hingecam.report.html import environment, jpeg_size, page_css, render_html
@@ -260,7 +261,12 @@ def test_csv_has_one_row_per_rep_and_the_documented_columns(tmp_path: Path) -> N
 def test_csv_keeps_unknown_peaks_after_the_known_ones(tmp_path: Path) -> None:
     result = make_analysis_result(2)
     rep = result.reps[0]
-    extra = dataclasses.replace(rep, peaks={**rep.peaks, "zz_new_deg": 1.5})
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class NewerPeaks(Peaks):
+        zz_new_deg: float = 1.5
+
+    extra = dataclasses.replace(rep, peaks=NewerPeaks(**rep.peaks.to_dict()))
     result = dataclasses.replace(result, reps=(extra, result.reps[1]))
     report = build_report(result)
     columns = csv_columns(report)

@@ -24,6 +24,7 @@ from hingecam.core.datatypes import (
     Outcome,
     View,
 )
+from hingecam.core.measures import Measures
 from hingecam.core.rules import (
     CUES,
     MAIN_FAULTS,
@@ -203,7 +204,7 @@ def test_faults_seen_from_the_front_are_not_judged_and_say_why(
 ) -> None:
     # The rules alone: the true rep's measures with every frame marked FRONT.
     win = window_from_set(synthetic(pattern), rep=1, view=View.FRONT)
-    checks = evaluate_rep(win, {}, PROFILES[exercise], TH)
+    checks = evaluate_rep(win, Measures(), PROFILES[exercise], TH)
     assert any(c.fault is fault for c in checks)
     for c in checks:
         assert c.outcome is Outcome.NOT_JUDGED
@@ -227,7 +228,7 @@ def test_sets_filmed_from_the_front_are_counted_but_not_judged(
 def test_same_rep_windows_from_the_side_are_judged() -> None:
     win = window_from_set(synthetic(Pattern.SQUAT), rep=1)
     squat = check_of(
-        evaluate_rep(win, {}, PROFILES[Exercise.RDL], TH), Fault.SQUAT_PATTERN
+        evaluate_rep(win, Measures(), PROFILES[Exercise.RDL], TH), Fault.SQUAT_PATTERN
     )
     assert squat.outcome is Outcome.FLAGGED
 
@@ -245,7 +246,7 @@ def test_side_only_checks_need_enough_side_view_frames(
     views = (View.SIDE,) * k + (View.OBLIQUE,) * (n - k)
     win = type(win)(win.t_s, win.frames, views, win.values, win.bottom)
     squat = check_of(
-        evaluate_rep(win, {}, PROFILES[Exercise.RDL], TH), Fault.SQUAT_PATTERN
+        evaluate_rep(win, Measures(), PROFILES[Exercise.RDL], TH), Fault.SQUAT_PATTERN
     )
     assert (squat.outcome is not Outcome.NOT_JUDGED) is judged
 
@@ -266,7 +267,7 @@ def test_first_pull_from_the_floor_does_not_blame_visibility() -> None:
 def test_each_profile_runs_the_checks_its_flags_ask_for(exercise: Exercise) -> None:
     profile = PROFILES[exercise]
     win = window_from_set(synthetic(Pattern.HINGE), rep=1)
-    faults = [c.fault for c in evaluate_rep(win, {}, profile, TH)]
+    faults = [c.fault for c in evaluate_rep(win, Measures(), profile, TH)]
     assert len(faults) == len(set(faults))
     assert (Fault.LOCKED_KNEES in faults) is profile.soft_knees
     assert (Fault.SQUAT_PATTERN in faults) is profile.hinge_only
@@ -307,7 +308,7 @@ def test_squat_pattern_uses_the_setup_posture_as_reference() -> None:
         }
     )
     c = check_squat_pattern(
-        win, {"trunk_incline_deg": 0.0, "knee_flexion_deg": 5.0}, TH
+        win, Measures(trunk_incline_deg=0.0, knee_flexion_deg=5.0), TH
     )
     assert c.measured == pytest.approx(100 * 18 / (18 + 105))
     assert c.outcome is Outcome.FLAGGED
@@ -323,7 +324,7 @@ def test_squat_pattern_not_flagged_for_a_deep_trunk_lean() -> None:
         }
     )
     c = check_squat_pattern(
-        win, {"trunk_incline_deg": 0.0, "knee_flexion_deg": 5.0}, TH
+        win, Measures(trunk_incline_deg=0.0, knee_flexion_deg=5.0), TH
     )
     assert c.measured == pytest.approx(80.0)
     assert c.outcome is Outcome.OK
@@ -338,7 +339,7 @@ def test_locked_knees_not_judged_when_the_trunk_never_leans() -> None:
             "knee_flexion_deg": ramp(2, 2),
         }
     )
-    assert check_locked_knees(win, {}, TH).outcome is Outcome.NOT_JUDGED
+    assert check_locked_knees(win, Measures(), TH).outcome is Outcome.NOT_JUDGED
 
 
 def test_locked_knees_flagged_only_at_or_below_the_limit() -> None:
@@ -350,7 +351,7 @@ def test_locked_knees_flagged_only_at_or_below_the_limit() -> None:
                 "knee_flexion_deg": ramp(knee, knee),
             }
         )
-        return check_locked_knees(win, {}, TH).outcome
+        return check_locked_knees(win, Measures(), TH).outcome
 
     assert with_knee(TH.locked_knee_max_flexion_deg - 3) is Outcome.FLAGGED
     assert with_knee(TH.locked_knee_max_flexion_deg + 8) is Outcome.OK
@@ -365,7 +366,7 @@ def test_hips_first_not_judged_when_the_knees_barely_move() -> None:
             "knee_flexion_deg": ramp(5, 5 + small),
         }
     )
-    c = check_hips_rise_first(win, {}, TH)
+    c = check_hips_rise_first(win, Measures(), TH)
     assert c.outcome is Outcome.NOT_JUDGED
     assert "straightened only" in c.reason
 
@@ -380,7 +381,7 @@ def test_lean_back_at_lockout_is_flagged_against_setup() -> None:
             "knee_flexion_deg": ramp(5, 15),
         }
     )
-    c = check_lean_back(win, {"trunk_incline_deg": 0.0}, TH)
+    c = check_lean_back(win, Measures(trunk_incline_deg=0.0), TH)
     assert c.outcome is Outcome.FLAGGED
     assert c.measured == pytest.approx(lean)
     assert c.t_s > win.t_s[win.bottom]
@@ -388,4 +389,4 @@ def test_lean_back_at_lockout_is_flagged_against_setup() -> None:
 
 def test_lean_back_without_setup_is_not_judged() -> None:
     win = rep_window({"hip_flexion_deg": ramp(0, 70), "trunk_incline_deg": ramp(0, 60)})
-    assert check_lean_back(win, {}, TH).outcome is Outcome.NOT_JUDGED
+    assert check_lean_back(win, Measures(), TH).outcome is Outcome.NOT_JUDGED

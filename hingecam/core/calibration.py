@@ -1,0 +1,126 @@
+"""Calibration: smoothed frames -> the lifter's standing reference posture, once
+they have stood still (trunk steady, feet planted) for calibration_s."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from hingecam.core.count_signal import COUNT_FIELD, SIDE_COUNT_FIELD
+from hingecam.core.frame_log import FrameLog
+from hingecam.core.measures import Measures
+from hingecam.core.thresholds import Thresholds
+
+SWAY_FIELDS = ("trunk_incline_deg",)
+"""Measures that must stay steady for standing to count as still."""
+
+
+class Calibrator:
+    """Finds the setup posture: the median of a still standing stretch.
+
+    Still = upright (hip within setup_max_hip_flexion_deg by the 3D or the 2D
+    angle), knees nearly straight, trunk sway within setup_max_sway_deg and the
+    feet within setup_max_feet_shift_norm (walking moves the feet even where the
+    angles pass a still moment).
+
+    Args:
+        thresholds: the setup_* numbers.
+        calibration_s: how long the lifter must stand still.
+        provisional: recorded video: while the rep counter has no reference,
+            upright with the feet planted for setup_planted_s starts counting
+            against standing_hip_default_deg (live asks the lifter to calibrate).
+    """
+
+    def __init__(
+        self, thresholds: Thresholds, calibration_s: float, provisional: bool
+    ) -> None:
+        self.th = thresholds
+        self.calibration_s = calibration_s
+        self.provisional = provisional
+        self._sway = [Measures.NAMES.index(f) for f in SWAY_FIELDS]
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the setup posture and the current still stretch."""
+        self.setup: Measures | None = None
+        self._stand_start: int | None = None
+
+    def update(self, log: FrameLog, m: Measures, counting: bool) -> float | None:
+        """Look at the newest logged frame (measures `m`).
+
+        Args:
+            log: the finalized frames, the newest last.
+            m: the newest frame's measures.
+            counting: the rep counter already has a reference posture.
+
+        Returns:
+            A standing hip angle for the rep counter to count against (the
+            calibrated one, or the provisional default), or None for no change.
+        """
+        if self.setup is not None:
+            return None
+        th = self.th
+        n = len(log.t_s) - 1
+        # Upright by the 3D hip angle, or by the 2D one where the 3D is thrown
+        # off (a plate hiding the body); knees nearly straight.
+        upright = any(
+            math.isfinite(v) and abs(v) <= th.setup_max_hip_flexion_deg
+            for v in (m.get(COUNT_FIELD), m.get(SIDE_COUNT_FIELD))
+        )
+        knee = m.knee_flexion_deg
+        if not (
+            upright and math.isfinite(knee) and knee <= th.setup_max_knee_flexion_deg
+        ):
+            self._stand_start = None
+            return None
+        if self._stand_start is None:
+            self._stand_start = n
+        reference: float | None = None
+        if self.provisional and not counting and self._feet_planted(log, n):
+            # Recorded video: a set that never pauses still at the top (a looped
+            # demo, continuous reps) still counts, against a typical standing
+            # posture until a still stretch gives the lifter's own.
+            reference = th.standing_hip_default_deg
+        start = self._stand_start
+        block = np.stack(log.values[start : n + 1])
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sway = np.nanmax(block[:, self._sway], axis=0) - np.nanmin(
+                block[:, self._sway], axis=0
+            )
+        feet = np.asarray(log.feet[start : n + 1])
+        feet = feet[np.isfinite(feet)]
+        shift = float(np.ptp(feet)) if feet.size else 0.0
+        if (
+            np.nanmax(sway, initial=0.0) > th.setup_max_sway_deg
+            or shift > th.setup_max_feet_shift_norm
+        ):
+            # Walking or shifting: restart the still stretch from here.
+            self._stand_start = n
+            return reference
+        if log.t_s[n] - log.t_s[start] >= self.calibration_s:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                med = np.nanmedian(block, axis=0)
+            self.setup = Measures.from_array(med)
+            reference = self.setup.get(COUNT_FIELD)
+        return reference
+
+    def _feet_planted(self, log: FrameLog, n: int) -> bool:
+        """The ankles stayed put over the last setup_planted_s (walking moves them).
+
+        Feet not seen at all (out of frame, a low-resolution demo) do not count
+        against it: there is nothing to tell walking by, and the note on the
+        report says the feet were out of frame."""
+        planted_s = self.th.setup_planted_s
+        t_end = log.t_s[n]
+        k = n
+        while k > 0 and log.t_s[k - 1] >= t_end - planted_s:
+            k -= 1
+        if t_end - log.t_s[k] < 0.5 * planted_s:
+            return False
+        feet = np.asarray(log.feet[k : n + 1])
+        feet = feet[np.isfinite(feet)]
+        return feet.size < 2 or float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm

@@ -1,0 +1,57 @@
+"""Which hip angle counts reps, frame by frame: the 2D one while the lifter is
+mostly seen from the side, else the 3D one, on the scale of the setup reference."""
+
+from __future__ import annotations
+
+import math
+
+from hingecam.core.datatypes import View
+from hingecam.core.measures import Measures
+from hingecam.core.thresholds import Thresholds
+
+COUNT_FIELD = "hip_flexion_3d_deg"
+"""Off the side view reps are counted on the 3D hip angle, which reads the same from
+any view; 2D angles are foreshortened there. From the side the 2D angle counts:
+it is more precise, and the 3D angle is noisy when a plate hides the body."""
+SIDE_COUNT_FIELD = "hip_flexion_deg"
+
+
+class CountSignal:
+    """A running side-view share (time constant count_view_tau_s) with hysteresis:
+    the 2D angle is chosen at count_2d_min_side_share and kept down to
+    count_2d_keep_side_share."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.th = thresholds
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to an even share, counting on the 3D angle."""
+        self.side_share = 0.5
+        self.uses_2d = False
+        self._t: float | None = None
+
+    def update(
+        self, t_s: float, view: View, m: Measures, setup: Measures | None
+    ) -> float:
+        """Hip flexion (deg) to count this frame with, NaN when missing."""
+        th = self.th
+        dt = 0.0 if self._t is None else max(t_s - self._t, 0.0)
+        self._t = t_s
+        if view is not View.UNKNOWN:
+            a = 1.0 - math.exp(-dt / th.count_view_tau_s) if dt > 0 else 0.5
+            self.side_share += a * (float(view is View.SIDE) - self.side_share)
+        limit = (
+            th.count_2d_keep_side_share if self.uses_2d else th.count_2d_min_side_share
+        )
+        self.uses_2d = self.side_share >= limit
+        hip2d = m.get(SIDE_COUNT_FIELD)
+        if self.uses_2d and math.isfinite(hip2d):
+            # Shift the 2D angle onto the reference measured in 3D at setup.
+            ref2d = setup.get(SIDE_COUNT_FIELD) if setup else math.nan
+            ref3d = setup.get(COUNT_FIELD) if setup else math.nan
+            offset = (
+                ref3d - ref2d if math.isfinite(ref2d) and math.isfinite(ref3d) else 0.0
+            )
+            return hip2d + offset
+        return m.get(COUNT_FIELD)

@@ -1,0 +1,131 @@
+"""Near side and facing direction, decided once in core: per frame from a running
+estimate (FacingEstimator), or over a whole track at once (facing_sign)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.core.datatypes import Pose, Side
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, side_visibility
+from hingecam.core.thresholds import Thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Facing:
+    """Where the lifter is turned in one frame.
+
+    Attributes:
+        side: the near side (the subject's own), None before anyone was seen.
+        sign: +1 facing image-right (+x), -1 image-left; +1 while unknown.
+        known: a foot or the head has shown the direction at least once.
+    """
+
+    side: Side | None
+    sign: float
+    known: bool
+
+    @property
+    def shown_sign(self) -> float:
+        """+1 / -1 as `sign`, or 0.0 while the direction is not known."""
+        return self.sign if self.known and self.side is not None else 0.0
+
+
+class FacingEstimator:
+    """Running near side (visibility, with a switch margin) and facing sign.
+
+    Both follow a turn with time constant side_tau_s. The near side flips only
+    when the other side is side_switch_margin more visible; the facing sign comes
+    from the near foot (heel to toe), else from the nose against the ears.
+    """
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.th = thresholds
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the side and facing seen so far."""
+        self._last_t: float | None = None
+        self._side: Side | None = None
+        self._side_score = np.array([0.5, 0.5])
+        self._facing_score = 0.0
+
+    def update(self, t_s: float, pose: Pose | None) -> Facing:
+        """Advance to a frame at `t_s`; returns the side and facing in force."""
+        dt = 0.0 if self._last_t is None else max(t_s - self._last_t, 0.0)
+        self._last_t = t_s
+        if pose is not None:
+            self._follow(pose, dt)
+        return Facing(
+            self._side,
+            1.0 if self._facing_score >= 0 else -1.0,
+            self._facing_score != 0,
+        )
+
+    def _follow(self, pose: Pose, dt: float) -> None:
+        th = self.th
+        if self._side is None:
+            alpha = 1.0
+        else:
+            alpha = 1.0 - math.exp(-dt / th.side_tau_s) if dt > 0 else 0.1
+        scores = side_visibility(np.nan_to_num(pose.visibility))
+        self._side_score = (1 - alpha) * self._side_score + alpha * scores
+        left, right = self._side_score
+        if self._side is None:
+            self._side = Side.LEFT if left >= right else Side.RIGHT
+        elif self._side is Side.LEFT and right > left + th.side_switch_margin:
+            self._side = Side.RIGHT
+        elif self._side is Side.RIGHT and left > right + th.side_switch_margin:
+            self._side = Side.LEFT
+        pts = SIDE_POINTS[self._side]
+        px = pose.xy_px
+        foot = float(px[pts["toe"], 0] - px[pts["heel"], 0])
+        if not (
+            math.isfinite(foot)
+            and pose.visibility[pts["toe"]] >= th.min_visibility
+            and pose.visibility[pts["heel"]] >= th.min_visibility
+        ):
+            ears = (px[Landmark.LEFT_EAR, 0] + px[Landmark.RIGHT_EAR, 0]) / 2
+            foot = float(px[Landmark.NOSE, 0] - ears)
+        if math.isfinite(foot) and foot != 0:
+            self._facing_score = (
+                1 - alpha
+            ) * self._facing_score + alpha * math.copysign(1.0, foot)
+
+
+def facing_sign(
+    xy_px: NDArray[np.floating],
+    visibility: NDArray[np.floating],
+    side: Side,
+    min_visibility: float,
+) -> float:
+    """+1 when the lifter faces +x in the image, -1 when facing -x, over a whole set.
+
+    Uses the near foot (toe ahead of heel), then the nose against the ears, over
+    all frames given (median), so one decision holds for a whole set.
+
+    Args:
+        xy_px: (N, 33, 2) or (33, 2) pixel coordinates.
+        visibility: matching (N, 33) or (33,).
+        side: the near side.
+        min_visibility: toe and heel less visible than this are not used.
+    """
+    xy = np.asarray(xy_px, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    pts = SIDE_POINTS[side]
+    foot = xy[:, pts["toe"], 0] - xy[:, pts["heel"], 0]
+    ok = (vis[:, pts["toe"]] >= min_visibility) & (
+        vis[:, pts["heel"]] >= min_visibility
+    )
+    foot = foot[ok & np.isfinite(foot)]
+    if foot.size and abs(float(np.median(foot))) > 1e-6:
+        return 1.0 if float(np.median(foot)) > 0 else -1.0
+    ears = (xy[:, Landmark.LEFT_EAR, 0] + xy[:, Landmark.RIGHT_EAR, 0]) / 2
+    head = xy[:, Landmark.NOSE, 0] - ears
+    head = head[np.isfinite(head)]
+    if head.size and float(np.median(head)) < 0:
+        return -1.0
+    return 1.0

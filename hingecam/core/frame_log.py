@@ -1,0 +1,63 @@
+"""The finalized frames so far (smoothed measures, views, sides, phases): what
+calibration and rep assembly look back on, and the MeasureSeries of a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.core.datatypes import MeasureSeries, Phase, Side, View
+from hingecam.core.measures import Measures
+
+
+@dataclass
+class FrameLog:
+    """Per finalized frame, in order: one entry in each list.
+
+    Attributes:
+        t_s: frame times in seconds.
+        feet: ankle midpoint x in near-leg lengths (NaN if unseen).
+        frames: frame indices.
+        values: (len(Measures.NAMES),) smoothed rows.
+        views, sides: camera view and near side (None without a person).
+        phases: rep phase (appended after the rep counter has seen the frame).
+    """
+
+    t_s: list[float] = field(default_factory=list)
+    feet: list[float] = field(default_factory=list)
+    frames: list[int] = field(default_factory=list)
+    values: list[NDArray[np.float64]] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
+    sides: list[Side | None] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+
+    def append(
+        self,
+        index: int,
+        t_s: float,
+        values: NDArray[np.float64],
+        view: View,
+        side: Side | None,
+        feet: float,
+    ) -> int:
+        """Log a finalized frame (its phase comes later); returns its position."""
+        self.t_s.append(t_s)
+        self.feet.append(feet)
+        self.frames.append(index)
+        self.values.append(values)
+        self.views.append(view)
+        self.sides.append(side)
+        return len(self.t_s) - 1
+
+    def series(self) -> MeasureSeries:
+        """Smoothed measures of every logged frame."""
+        names = Measures.NAMES
+        vals = np.stack(self.values) if self.values else np.zeros((0, len(names)))
+        return MeasureSeries(
+            t_s=np.asarray(self.t_s, dtype=np.float64),
+            side=tuple(self.sides),
+            view=tuple(self.views),
+            **{f: vals[:, k].astype(np.float64) for k, f in enumerate(names)},
+        )

@@ -1,0 +1,83 @@
+"""Camera set-up hints, frame by frame: light, people in view, the view, feet and
+head in frame -> the hint to show once its condition has held hint_window_s."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hingecam.core.datatypes import Pose, View
+from hingecam.core.landmarks import Landmark
+from hingecam.core.thresholds import Thresholds
+
+TOO_DARK = "too dark: add light in front of you"
+NOBODY = "step into view: nobody is in the frame"
+TWO_PEOPLE = "two people in view: only one lifter at a time"
+TURN_SIDEWAYS = "turn sideways to the camera"
+FEET_OUT = "step back: your feet are out of frame"
+HEAD_OUT = "step back: your head is out of frame"
+HINTS = (TOO_DARK, NOBODY, TWO_PEOPLE, TURN_SIDEWAYS, FEET_OUT, HEAD_OUT)
+"""Every hint, first wins when several hold."""
+
+_FEET = [
+    Landmark.LEFT_ANKLE,
+    Landmark.RIGHT_ANKLE,
+    Landmark.LEFT_HEEL,
+    Landmark.RIGHT_HEEL,
+]
+_HEAD = [Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR]
+
+
+class SetupHints:
+    """Remembers since when each hint's condition holds; shows the first that has
+    held for hint_window_s (a passing moment does not flash a hint)."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.th = thresholds
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every condition."""
+        self._since: dict[str, float] = {}
+
+    def update(
+        self,
+        t_s: float,
+        pose: Pose | None,
+        people: int,
+        view: View,
+        brightness: float | None,
+    ) -> str | None:
+        """The hint to show at `t_s`, or None.
+
+        Args:
+            t_s: frame time in seconds.
+            pose: the lifter's pose, or None.
+            people: how many people the model found.
+            view: this frame's camera view.
+            brightness: mean image brightness 0..255, None when unknown.
+        """
+        th = self.th
+        conditions: dict[str, bool] = {
+            TOO_DARK: brightness is not None
+            and brightness < th.hint_dark_max_brightness,
+            NOBODY: pose is None,
+            TWO_PEOPLE: people > 1,
+            TURN_SIDEWAYS: pose is not None and view in (View.FRONT, View.OBLIQUE),
+        }
+        if pose is not None:
+            conditions[FEET_OUT] = bool(
+                np.nanmax(pose.presence[_FEET]) < th.hint_min_presence
+            )
+            conditions[HEAD_OUT] = bool(
+                np.nanmax(pose.presence[_HEAD]) < th.hint_min_presence
+            )
+        for text, active in conditions.items():
+            if active:
+                self._since.setdefault(text, t_s)
+            else:
+                self._since.pop(text, None)
+        for text in conditions:
+            since = self._since.get(text)
+            if since is not None and t_s - since >= th.hint_window_s:
+                return text
+        return None

@@ -1,0 +1,80 @@
+"""Notes on a whole set: the recorded track, the view and the reps -> sentences on
+what could and could not be judged, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from hingecam.core.datatypes import PoseTrack, Rep, View
+from hingecam.core.landmarks import Landmark
+from hingecam.core.measures import Measures
+from hingecam.core.thresholds import Thresholds
+
+
+def set_notes(
+    track: PoseTrack,
+    view: View,
+    reps: Sequence[Rep],
+    setup: Measures | None,
+    thresholds: Thresholds,
+) -> list[str]:
+    """Sentences for the report on people, view, calibration, feet, frame rate.
+
+    Args:
+        track: every frame's lifter (NaN rows where nobody was seen).
+        view: the dominant camera view of the set.
+        reps: the reps found.
+        setup: the calibrated standing posture, None if never calibrated.
+        thresholds: min_visibility (feet seen).
+    """
+    notes: list[str] = []
+    n = len(track)
+    if n == 0:
+        return ["no frames could be read"]
+    people = np.asarray(track.people)
+    found = people > 0
+    if not found.any():
+        return ["no person was found in the video: nothing could be judged"]
+    if (~found).mean() > 0.05:
+        notes.append(f"no person was found in {(~found).mean():.0%} of the frames")
+    if (people > 1).mean() > 0.05:
+        notes.append(
+            f"more than one person was in view in {(people > 1).mean():.0%} of the frames: "
+            "hingecam followed the person it saw first"
+        )
+    if view is not View.SIDE:
+        notes.append(
+            f"filmed from {view.phrase}: the spine's shape, squatting vs hinging and "
+            "the knees cannot be judged from here; film from the side at hip height"
+        )
+    elif any(rep.view is not View.SIDE for rep in reps):
+        notes.append(
+            "the view changed during the set: reps not seen from the side were judged only in part"
+        )
+    if setup is None and reps:
+        notes.append(
+            "the lifter was never seen standing still, so reps were compared with a typical "
+            "standing posture instead of the lifter's own"
+        )
+    vis = np.asarray(track.visibility)
+    feet = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
+    feet_seen = (
+        np.nan_to_num(vis[found][:, feet], nan=0.0).max(axis=1)
+        >= thresholds.min_visibility
+    )
+    if (~feet_seen).mean() > 0.2:
+        notes.append(
+            f"the feet were out of frame or hidden in {(~feet_seen).mean():.0%} of the frames"
+        )
+    t = track.t_s
+    duration = float(t[-1] - t[0]) if n > 1 else 0.0
+    fps = (n - 1) / duration if duration > 0 else 0.0
+    if 0 < fps < 20:
+        notes.append(f"low frame rate ({fps:.0f} fps): timing measures are coarse")
+    if n < 3:
+        notes.append("the video is too short to find a rep")
+    elif not reps:
+        notes.append("no complete rep was found")
+    return notes

@@ -1,0 +1,108 @@
+"""One frame's pose (or a replayed track) and its facing -> raw measure rows, view,
+back profile and feet position, through geometry.py."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.core import geometry
+from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, Pose, PoseTrack, Side, View
+from hingecam.core.facing import Facing
+from hingecam.core.landmarks import SIDE_POINTS, Landmark
+from hingecam.core.measures import Measures
+from hingecam.core.thresholds import Thresholds
+
+_N = len(Measures.NAMES)
+
+
+def back_profile_of(
+    pose: Pose | None, facing: Facing, thresholds: Thresholds
+) -> NDArray[np.float32]:
+    """The back silhouette profile from the pose's mask (NaN without a mask)."""
+    if pose is None or pose.mask is None or facing.side is None:
+        return np.full(BACK_PROFILE_SAMPLES, np.nan, dtype=np.float32)
+    pts = SIDE_POINTS[facing.side]
+    px = pose.xy_px
+    return geometry.back_profile(
+        pose.mask, px[pts["shoulder"]], px[pts["hip"]], facing.sign, thresholds
+    )
+
+
+def measure_pose(
+    pose: Pose | None,
+    facing: Facing,
+    back: NDArray[np.floating],
+    image_wh: tuple[int, int],
+    thresholds: Thresholds,
+) -> tuple[NDArray[np.float64], View]:
+    """Raw (unsmoothed) measures of one pose as a row in Measures.NAMES order,
+    the pose scaled to `image_wh` (the analyzer's frame size)."""
+    if pose is None or facing.side is None:
+        return np.full(_N, np.nan), View.UNKNOWN
+    one = PoseTrack(
+        t_s=np.zeros(1),
+        xy_norm=pose.xy_norm[None].astype(np.float32),
+        world_m=pose.world_m[None].astype(np.float32),
+        visibility=pose.visibility[None].astype(np.float32),
+        presence=pose.presence[None].astype(np.float32),
+        back_profile=np.asarray(back, dtype=np.float32)[None],
+        people=np.ones(1, dtype=np.int16),
+        image_wh=image_wh,
+    )
+    m = geometry.compute_measures(
+        one, side=facing.side, facing=facing.sign, thresholds=thresholds
+    )
+    return np.array([float(getattr(m, f)[0]) for f in Measures.NAMES]), m.view[0]
+
+
+def measure_track(
+    track: PoseTrack,
+    present: Sequence[bool],
+    facings: Sequence[Facing],
+    thresholds: Thresholds,
+) -> tuple[NDArray[np.float64], list[View]]:
+    """Raw measures of every frame of a track, one vectorized call per stretch of
+    the same near side and facing; frames not `present` stay NaN / UNKNOWN.
+
+    Gives exactly what measure_pose gives frame by frame.
+    """
+    n = len(track)
+    raw = np.full((n, _N), np.nan)
+    views = [View.UNKNOWN] * n
+    groups: dict[tuple[Side, float], list[int]] = {}
+    for i, f in enumerate(facings):
+        if present[i] and f.side is not None:
+            groups.setdefault((f.side, f.sign), []).append(i)
+    for (side, sign), idx in groups.items():
+        m = geometry.compute_measures(
+            track.select(idx), side=side, facing=sign, thresholds=thresholds
+        )
+        raw[idx] = np.stack([getattr(m, f) for f in Measures.NAMES], axis=1)
+        for k, i in enumerate(idx):
+            views[i] = m.view[k]
+    return raw, views
+
+
+def feet_position(pose: Pose | None, side: Side | None, min_visibility: float) -> float:
+    """Horizontal position of the ankles' midpoint in near-leg lengths (px / px).
+
+    Planted feet keep it still; walking moves it by about a stride (~1 leg length).
+    """
+    if pose is None or side is None:
+        return math.nan
+    px = pose.xy_px.astype(np.float64)
+    ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
+    if np.nan_to_num(pose.visibility[ankles], nan=0.0).min() < min_visibility:
+        return math.nan
+    pts = SIDE_POINTS[side]
+    leg = float(
+        np.linalg.norm(px[pts["hip"]] - px[pts["knee"]])
+        + np.linalg.norm(px[pts["knee"]] - px[pts["ankle"]])
+    )
+    if not leg > 1.0:
+        return math.nan
+    return float(px[ankles, 0].mean() / leg)

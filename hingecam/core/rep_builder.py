@@ -1,0 +1,87 @@
+"""Rep assembly: a RepEvent from the counter plus the logged frames -> a Rep with
+its bottom, peaks and fault checks."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.core.datatypes import Rep, View
+from hingecam.core.frame_log import FrameLog
+from hingecam.core.measures import Measures
+from hingecam.core.reps import RepEvent
+from hingecam.core.rules import RepWindow, evaluate_rep, rep_peaks
+from hingecam.core.thresholds import Profile, Thresholds
+
+_NO_SETUP = Measures()
+_HIP_2D = Measures.NAMES.index("hip_flexion_deg")
+
+
+class RepBuilder:
+    """Turns each rep event into a judged Rep (stateless between reps)."""
+
+    def __init__(self, profile: Profile, thresholds: Thresholds) -> None:
+        self.profile = profile
+        self.th = thresholds
+
+    def reset(self) -> None:
+        """Nothing to forget: every rep is built from the log alone."""
+
+    def update(
+        self, event: RepEvent, log: FrameLog, setup: Measures | None, index: int
+    ) -> Rep:
+        """The rep `index` (1-based) that `event` delimits.
+
+        Args:
+            event: the counter's start, bottom and end.
+            log: the finalized frames, covering the event.
+            setup: the lifter's standing posture, None if not calibrated.
+            index: the rep's number.
+        """
+        win = self._window_for(event, log)
+        reference = setup or _NO_SETUP
+        checks = evaluate_rep(win, reference, self.profile, self.th)
+        bottom_s = float(win.t_s[win.bottom])
+        return Rep(
+            index=index,
+            start_s=event.start_s,
+            bottom_s=bottom_s,
+            end_s=event.end_s,
+            start_frame=event.start_frame,
+            bottom_frame=int(win.frames[win.bottom]),
+            end_frame=event.end_frame,
+            descent_s=bottom_s - event.start_s,
+            ascent_s=event.end_s - bottom_s,
+            view=win.dominant_view(),
+            peaks=rep_peaks(win, reference),
+            checks=checks,
+        )
+
+    def _window_for(self, event: RepEvent, log: FrameLog) -> RepWindow:
+        frames = np.asarray(log.frames)
+        lo = int(np.searchsorted(frames, event.start_frame))
+        hi = int(np.searchsorted(frames, event.end_frame)) + 1
+        vals = np.stack(log.values[lo:hi])
+        views = tuple(log.views[lo:hi])
+        return RepWindow(
+            t_s=np.asarray(log.t_s[lo:hi]),
+            frames=frames[lo:hi],
+            views=views,
+            values={f: vals[:, k] for k, f in enumerate(Measures.NAMES)},
+            bottom=self._bottom_index(vals, frames[lo:hi], views, event),
+        )
+
+    def _bottom_index(
+        self,
+        vals: NDArray[np.float64],
+        frames: NDArray[np.int64],
+        views: tuple[View, ...],
+        event: RepEvent,
+    ) -> int:
+        """The deepest frame: by the 2D hip angle the rules judge when the rep was
+        seen from the side, else by the count signal (2D is foreshortened)."""
+        hip2d = vals[:, _HIP_2D]
+        side_share = sum(v is View.SIDE for v in views) / max(len(views), 1)
+        if side_share >= self.th.view_min_side_share and np.isfinite(hip2d).sum() >= 3:
+            return int(np.nanargmax(hip2d))
+        return int(np.searchsorted(frames, event.bottom_frame))

@@ -1,0 +1,151 @@
+"""Signal-quality, view and filtering numbers: the base of Thresholds (same metadata,
+same validation), kept apart so each file stays readable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CLIPS = "../shared/clips (all labelled clips, `hingecam eval`)"
+
+
+def threshold_field(default: float, unit: str, source: str, doc: str) -> Any:
+    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
+
+
+@dataclass(frozen=True)
+class SignalThresholds:
+    """Landmark quality, camera view, near side, glitch and smoothing numbers.
+
+    Thresholds extends this class; use Thresholds, which validates every field."""
+
+    # Signal quality and view.
+    min_visibility: float = threshold_field(
+        0.5,
+        "0..1",
+        "MediaPipe's own drawing default; Sports2D uses 0.3 for likelihood",
+        "Landmarks less visible than this count as missing.",
+    )
+    view_side_max_ratio: float = threshold_field(
+        0.25,
+        "ratio",
+        "METHODS.md (<0.5 side in public code); side clips' median <=0.25, 45 deg clips' >=0.28 on "
+        + CLIPS,
+        "Shoulder/hip width over torso length at or below this (with the yaw below) can be a side view.",
+    )
+    view_front_min_ratio: float = threshold_field(
+        0.65,
+        "ratio",
+        "METHODS.md (>0.7 front, public code)",
+        "Shoulder/hip width over torso length at or above this is a front (or back) view.",
+    )
+    view_side_min_yaw_deg: float = threshold_field(
+        60.0,
+        "deg",
+        "METHODS.md: world-landmark torso yaw; side clips' median >=68, 45 deg clips' <=64 on "
+        + CLIPS,
+        "Torso yaw from the world landmarks at or above this (with the ratio above) is a side view.",
+    )
+    view_front_max_yaw_deg: float = threshold_field(
+        25.0,
+        "deg",
+        "METHODS.md: world-landmark torso yaw; front clips 14-34 on " + CLIPS,
+        "Torso yaw at or below this is a front (or back) view.",
+    )
+    view_min_side_share: float = threshold_field(
+        0.6,
+        "fraction",
+        "design: a verdict needs the view for most of the rep",
+        "Side-view-only checks need at least this share of a rep's frames seen from the side.",
+    )
+    side_tau_s: float = threshold_field(
+        1.0,
+        "s",
+        "design: a turn towards the camera is followed within about a second",
+        "Time constant of the running near-side and facing estimates.",
+    )
+    side_switch_margin: float = threshold_field(
+        0.15,
+        "0..1",
+        "design: a hinge hides the near hip for a moment; the margin keeps the side",
+        "The other side must be this much more visible before the near side flips.",
+    )
+    back_mask_min_prob: float = threshold_field(
+        0.5,
+        "0..1",
+        "MediaPipe's segmentation mask: 0.5 is its own person/background cut",
+        "Mask pixels at or above this count as the person when tracing the back's outline.",
+    )
+    back_min_chord_px: float = threshold_field(
+        8.0,
+        "px",
+        "design: a shoulder-hip chord shorter than this has no edge to find",
+        "The back's outline is not traced when the shoulder-hip chord is shorter than this.",
+    )
+    back_search_chords: float = threshold_field(
+        0.8,
+        "chord",
+        "design: the back edge of any build lies within 0.8 chord lengths of the chord",
+        "How far out from the shoulder-hip chord the back's edge is searched for.",
+    )
+    glitch_max_speed_deg_s: float = threshold_field(
+        1000.0,
+        "deg/s",
+        "2.5x the fastest real joint speed on " + CLIPS + " (p99 <= 420 deg/s)",
+        "A frame whose hip, knee or trunk angle moved faster than this since the last good frame is a landmark glitch and is dropped.",
+    )
+    glitch_reanchor_s: float = threshold_field(
+        0.3,
+        "s",
+        "design: longer than a landmark swap, shorter than a rep phase",
+        "After this long of dropped frames the next frame is trusted again.",
+    )
+    hampel_half_window_s: float = threshold_field(
+        0.1,
+        "s",
+        "design: a one- or two-frame landmark swap at 30 fps",
+        "Recorded video: half-width of the outlier (Hampel) test window.",
+    )
+    hampel_k: float = threshold_field(
+        3.0,
+        "MAD",
+        "Hampel identifier's usual 3 scaled MADs (Pearson 2002)",
+        "Recorded video: a value further than this many scaled MADs from its window's median is an outlier.",
+    )
+    hampel_floor_deg: float = threshold_field(
+        15.0,
+        "deg",
+        "design: ordinary jitter of a still angle stays well below it",
+        "Angle deviations smaller than this are never outliers.",
+    )
+    hampel_floor_norm: float = threshold_field(
+        0.15,
+        "ratio",
+        "design: ordinary jitter of a still length ratio stays well below it",
+        "Deviations of ratio measures (body lengths, chords) smaller than this are never outliers.",
+    )
+    # Smoothing.
+    smooth_sigma_s: float = threshold_field(
+        0.05,
+        "s",
+        "Sports2D: Butterworth 6 Hz zero-phase; a Gaussian of 0.05 s passes ~2.6 Hz",
+        "Zero-phase Gaussian width for recorded video; hinge reps last 1-4 s.",
+    )
+    smooth_max_gap_s: float = threshold_field(
+        0.35,
+        "s",
+        "design: about one tenth of a rep",
+        "Missing stretches up to this long are bridged; longer ones stay missing.",
+    )
+    live_min_cutoff_hz: float = threshold_field(
+        1.5,
+        "Hz",
+        "Casiez et al. CHI 2012 tuning procedure, on live replays of the clips",
+        "One Euro cutoff at rest for live use: lower is steadier, slower.",
+    )
+    live_beta: float = threshold_field(
+        0.02,
+        "1/deg",
+        "Casiez et al. CHI 2012 tuning procedure",
+        "One Euro speed gain for live use: higher follows fast moves with less lag.",
+    )

@@ -1,0 +1,318 @@
+"""The Analyzer's parts on synthetic sequences with known answers: facing, glitch
+gate, smoothing strategies, calibrator, count signal, set-up hints, cue hold, and
+the typed Measures and Peaks."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from hingecam.core.analysis import Analyzer
+from hingecam.core.calibration import Calibrator
+from hingecam.core.count_signal import CountSignal
+from hingecam.core.cue_hold import CueHold
+from hingecam.core.datatypes import (
+    N_LANDMARKS,
+    Exercise,
+    MeasureSeries,
+    Pose,
+    PoseTrack,
+    Rep,
+    Severity,
+    Side,
+    View,
+)
+from hingecam.core.facing import FacingEstimator
+from hingecam.core.filtering import CausalSmoothing, GlitchGate, ZeroPhaseSmoothing
+from hingecam.core.frame_log import FrameLog
+from hingecam.core.hints import NOBODY, TOO_DARK, SetupHints
+from hingecam.core.landmarks import SIDE_POINTS
+from hingecam.core.landmarks import Landmark as L
+from hingecam.core.measures import Measures, Peaks
+from hingecam.core.mode import LIVE, RECORDED
+from hingecam.core.rules import GOOD_REP_CUE
+from hingecam.core.thresholds import Thresholds
+from hingecam.errors import ConfigError
+
+TH = Thresholds()
+DT = 1 / 30
+N = len(Measures.NAMES)
+CHAIN = ("shoulder", "hip", "knee", "ankle")
+
+
+def pose(left_vis: float = 0.9, right_vis: float = 0.5, toe_dx: float = 0.05) -> Pose:
+    """A pose whose left/right chains have the given visibility; the near foot's
+    toe is toe_dx (normalized) right of its heel."""
+    xy = np.full((N_LANDMARKS, 2), 0.5, dtype=np.float32)
+    vis = np.full(N_LANDMARKS, 0.9, dtype=np.float32)
+    for role in CHAIN:
+        vis[SIDE_POINTS[Side.LEFT][role]] = left_vis
+        vis[SIDE_POINTS[Side.RIGHT][role]] = right_vis
+    for side in Side:
+        xy[SIDE_POINTS[side]["toe"], 0] = 0.5 + toe_dx
+    return Pose(0.0, xy, (100, 100), np.zeros((N_LANDMARKS, 3), np.float32), vis,
+                np.ones(N_LANDMARKS, np.float32))  # fmt: skip
+
+
+def row(**values: float) -> np.ndarray:
+    return Measures(**values).as_array()
+
+
+# Facing
+
+
+def test_near_side_flips_only_past_the_switch_margin() -> None:
+    est = FacingEstimator(TH)
+    assert est.update(0.0, pose(0.9, 0.5)).side is Side.LEFT
+    t = 0.0
+    # Right a little more visible than left (inside the margin): stays left.
+    for _ in range(300):
+        t += DT
+        facing = est.update(t, pose(0.6, 0.6 + TH.side_switch_margin - 0.05))
+    assert facing.side is Side.LEFT
+    # Right clearly more visible: flips within a few time constants.
+    sides = []
+    for _ in range(300):
+        t += DT
+        sides.append(est.update(t, pose(0.5, 0.9)).side)
+    assert sides[0] is Side.LEFT and sides[-1] is Side.RIGHT
+
+
+def test_facing_follows_the_near_foot_and_is_unknown_before_any_pose() -> None:
+    est = FacingEstimator(TH)
+    first = est.update(0.0, None)
+    assert (first.side, first.known, first.shown_sign) == (None, False, 0.0)
+    assert est.update(DT, pose(toe_dx=-0.05)).shown_sign == -1.0
+    est.reset()
+    assert est.update(0.0, pose(toe_dx=0.05)).shown_sign == 1.0
+
+
+# Glitch gate and smoothing
+
+
+def test_glitch_gate_drops_a_jump_faster_than_a_body_and_reanchors() -> None:
+    gate = GlitchGate(TH)
+    assert gate.update(0.0, row(hip_flexion_deg=10.0))[0] == 10.0
+    jump = 10.0 + 2 * TH.glitch_max_speed_deg_s * DT
+    assert np.isnan(gate.update(DT, row(hip_flexion_deg=jump))).all()
+    later = TH.glitch_reanchor_s + DT
+    assert gate.update(later, row(hip_flexion_deg=jump))[0] == jump
+
+
+def test_causal_smoothing_answers_every_frame_at_once() -> None:
+    s = CausalSmoothing(TH)
+    assert s.lag_s == 0.0
+    for i in range(5):
+        s.push(i * DT, row(hip_flexion_deg=10.0))
+        assert len(s.drain(final=False)) == 1
+
+
+def test_zero_phase_smoothing_answers_each_frame_one_lag_later() -> None:
+    s = ZeroPhaseSmoothing(TH)
+    assert s.lag_s == max(3 * TH.smooth_sigma_s, TH.smooth_max_gap_s)
+    out = []
+    lag_frames = math.ceil(s.lag_s / DT)
+    for i in range(lag_frames + 10):
+        s.push(i * DT, row(hip_flexion_deg=10.0))
+        out.append(len(s.drain(final=False)))
+    assert sum(out[:lag_frames]) == 0
+    assert sum(out) + len(s.drain(final=True)) == lag_frames + 10
+
+
+def test_zero_phase_smoothing_rejects_a_one_frame_outlier() -> None:
+    s = ZeroPhaseSmoothing(dataclasses.replace(TH, smooth_sigma_s=0.0))
+    for i in range(30):
+        hip = 80.0 if i == 15 else 10.0
+        s.push(i * DT, row(hip_flexion_deg=hip))
+    rows = s.drain(final=True)
+    assert np.isnan(rows[15][0]) and rows[14][0] == 10.0
+
+
+# Calibration
+
+
+def feed(cal: Calibrator, log: FrameLog, n: int, t0: float = 0.0, **m: float) -> list:
+    out = []
+    for i in range(n):
+        values = row(**m)
+        log.append(len(log.t_s), t0 + i * DT, values, View.SIDE, Side.LEFT, 0.5)
+        out.append(cal.update(log, Measures.from_array(values), counting=True))
+    return out
+
+
+STAND = {"hip_flexion_deg": 5.0, "hip_flexion_3d_deg": 6.0,
+         "knee_flexion_deg": 5.0, "trunk_incline_deg": 2.0}  # fmt: skip
+
+
+def test_calibrator_needs_calibration_s_of_still_standing() -> None:
+    cal, log = Calibrator(TH, 1.0, provisional=False), FrameLog()
+    refs = feed(cal, log, 40, **STAND)
+    done = [i for i, r in enumerate(refs) if r is not None]
+    assert done == [30]  # 30 frames after the first = 1.0 s at 30 fps
+    assert refs[30] == pytest.approx(6.0)  # the 3D hip angle: the count scale
+    assert cal.setup is not None and cal.setup.knee_flexion_deg == 5.0
+
+
+def test_calibrator_restarts_when_the_trunk_sways_and_ignores_bending() -> None:
+    cal, log = Calibrator(TH, 1.0, provisional=False), FrameLog()
+    feed(cal, log, 20, **STAND)
+    feed(cal, log, 1, 20 * DT, **{**STAND, "trunk_incline_deg": 20.0})  # sway
+    refs = feed(cal, log, 40, 21 * DT, **STAND)
+    assert [i for i, r in enumerate(refs) if r is not None] == [30]
+    cal.reset()
+    bent = feed(cal, log, 60, 2.0, **{**STAND, "hip_flexion_deg": 60.0,
+                                     "hip_flexion_3d_deg": 60.0})  # fmt: skip
+    assert bent == [None] * 60 and cal.setup is None
+
+
+def test_recorded_calibrator_counts_provisionally_once_the_feet_are_planted() -> None:
+    cal, log = Calibrator(TH, 5.0, provisional=True), FrameLog()
+    refs = []
+    for i in range(10):
+        values = row(**STAND)
+        log.append(i, i * DT, values, View.SIDE, Side.LEFT, 0.5)
+        refs.append(cal.update(log, Measures.from_array(values), counting=False))
+    first = next(i for i, r in enumerate(refs) if r is not None)
+    assert refs[first] == TH.standing_hip_default_deg
+    assert first * DT >= 0.5 * TH.setup_planted_s
+    assert cal.setup is None
+
+
+# Count signal
+
+
+def test_count_signal_switches_to_2d_at_the_side_share_and_back_below_the_keep_share() -> (
+    None
+):
+    sig = CountSignal(TH)
+    m = Measures(hip_flexion_deg=40.0, hip_flexion_3d_deg=50.0)
+    t = 0.0
+    for _ in range(60):  # front view: the share decays towards 0
+        t += DT
+        assert sig.update(t, View.FRONT, m, None) == 50.0
+    switched_at = None
+    while switched_at is None:
+        t += DT
+        before = sig.side_share
+        if sig.update(t, View.SIDE, m, None) == 40.0:
+            switched_at = sig.side_share
+            assert before < TH.count_2d_min_side_share
+    assert switched_at >= TH.count_2d_min_side_share
+    while sig.uses_2d:
+        t += DT
+        sig.update(t, View.FRONT, m, None)
+        if sig.uses_2d:
+            assert sig.side_share >= TH.count_2d_keep_side_share
+    assert sig.side_share < TH.count_2d_keep_side_share
+
+
+def test_count_signal_shifts_the_2d_angle_onto_the_3d_setup_reference() -> None:
+    sig = CountSignal(TH)
+    setup = Measures(hip_flexion_deg=4.0, hip_flexion_3d_deg=10.0)
+    m = Measures(hip_flexion_deg=40.0, hip_flexion_3d_deg=55.0)
+    assert sig.update(0.0, View.SIDE, m, setup) == 46.0
+
+
+# Hints and cues
+
+
+def test_a_hint_shows_only_after_its_condition_held_hint_window_s() -> None:
+    hints = SetupHints(TH)
+    frames = round(TH.hint_window_s / DT)
+    shown = [
+        hints.update(i * DT, None, 0, View.UNKNOWN, None) for i in range(frames + 2)
+    ]
+    assert shown[: frames - 1] == [None] * (frames - 1)
+    assert shown[-1] == NOBODY
+    dark = TH.hint_dark_max_brightness - 1
+    hints.reset()
+    shown = [
+        hints.update(i * DT, None, 0, View.UNKNOWN, dark) for i in range(frames + 2)
+    ]
+    assert shown[-1] == TOO_DARK  # the first hint listed wins
+
+
+def test_cue_hold_keeps_a_reps_cue_for_cue_hold_s_and_prompts_before_calibration() -> (
+    None
+):
+    rep = Rep(1, 0.0, 1.0, 2.0, 0, 30, 60, 1.0, 1.0, View.SIDE, Peaks(), ())
+    hold = CueHold(2.0, LIVE.calibrate_prompt)
+    assert hold.update(0.0, None, True) == (LIVE.calibrate_prompt, Severity.NOTE)
+    assert hold.update(1.0, rep, False)[0] != GOOD_REP_CUE  # no check ran: not judged
+    assert hold.update(2.9, None, False)[0] is not None
+    assert hold.update(3.1, None, False) == (None, Severity.NOTE)
+    assert CueHold(2.0, RECORDED.calibrate_prompt).update(0.0, None, True)[0] is None
+
+
+# Modes
+
+
+def test_modes_differ_in_lag_and_calibration_time_only_through_the_mode() -> None:
+    live = Analyzer.live(Exercise.AUTO, TH, (100, 100))
+    offline = Analyzer.offline(Exercise.AUTO, TH, (100, 100))
+    assert (live.lag_s, live.calibration_s) == (0.0, TH.live_calibration_s)
+    assert offline.lag_s > 0 and offline.calibration_s == TH.setup_min_s
+    assert (
+        Analyzer.live(Exercise.AUTO, TH, (1, 1), calibration_s=0.5).calibration_s == 0.5
+    )
+
+
+# Typed values
+
+
+def test_measures_to_dict_keys_follow_the_measure_series_fields() -> None:
+    m = Measures(knee_flexion_deg=3.0)
+    assert list(m.to_dict()) == list(MeasureSeries.ANGLE_FIELDS)
+    assert m.get("knee_flexion_deg") == 3.0
+    assert math.isnan(m.get("hip_flexion_deg")) and math.isnan(m.get("no_such"))
+    back = Measures.from_array(m.as_array())
+    assert np.array_equal(back.as_array(), m.as_array(), equal_nan=True)
+
+
+def test_peaks_to_dict_keys_are_the_rep_peaks_names_in_order() -> None:
+    names = [
+        "hip_flexion_max_deg", "trunk_incline_bottom_deg", "trunk_incline_max_deg",
+        "knee_flexion_bottom_deg", "knee_flexion_min_deg", "shin_incline_bottom_deg",
+        "spine_bow_max_norm", "head_offset_bottom_deg", "stoop_squat_index",
+    ]  # fmt: skip
+    p = Peaks(stoop_squat_index=42.0)
+    assert list(p.to_dict()) == names
+    assert p.get("stoop_squat_index") == 42.0 and p.get("no_such") is None
+
+
+def test_measures_and_peaks_are_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Measures().hip_flexion_deg = 1.0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Peaks().stoop_squat_index = 1.0  # type: ignore[misc]
+
+
+# Track frames and thresholds
+
+
+def test_pose_at_gives_none_for_an_empty_frame_and_a_pose_otherwise() -> None:
+    p = pose()
+    nan = np.full((N_LANDMARKS, 2), np.nan, np.float32)
+    track = PoseTrack(
+        t_s=np.array([0.0, DT]),
+        xy_norm=np.stack([p.xy_norm, nan]),
+        world_m=np.stack([p.world_m, np.full((N_LANDMARKS, 3), np.nan, np.float32)]),
+        visibility=np.stack([p.visibility, p.visibility]),
+        presence=np.stack([p.presence, p.presence]),
+        back_profile=np.full((2, 9), np.nan, np.float32),
+        people=np.array([1, 0], np.int16),
+        image_wh=(100, 100),
+    )
+    first = track.pose_at(0)
+    assert first is not None and first.t_s == 0.0
+    assert np.array_equal(first.xy_norm, p.xy_norm)
+    assert track.pose_at(1) is None
+    assert first.xy_norm[L.NOSE, 0] == pytest.approx(0.5)
+
+
+def test_count_2d_keep_share_above_the_switch_share_is_refused() -> None:
+    with pytest.raises(ConfigError, match="count_2d_keep_side_share"):
+        dataclasses.replace(TH, count_2d_keep_side_share=0.6)
