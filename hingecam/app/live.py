@@ -36,11 +36,11 @@ from hingecam.core.datatypes import (
     VideoInfo,
     View,
 )
+from hingecam.core.lifter import LifterTracker
 from hingecam.core.measures import Measures
 from hingecam.core.rules import rep_cue
 from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.errors import CaptureError, DisplayError, HingecamError
-from hingecam.media.pose import LifterTracker
 from hingecam.media.sound import make_sound
 
 log = logging.getLogger(__name__)
@@ -343,7 +343,7 @@ class LiveSession:
         self._analyzed_index = -1
         self._submitted_index = -1
         self._last_frame: Frame | None = None
-        self._lifter = LifterTracker()
+        self._lifter = LifterTracker(analyzer.th)
         self._brightness: dict[int, float] = {}
         self._seen_reps = 0
         self._calibrated = False

@@ -34,8 +34,9 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.facing import facing_sign
+from hingecam.core.lifter import LifterTracker
 from hingecam.core.thresholds import Thresholds
-from hingecam.media.pose import LifterTracker, MediaPipePoseEstimator, PoseConfig
+from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
 from hingecam.media.sink import VideoSink
 from hingecam.media.video import open_video
 from hingecam.render.annotator import FrameAnnotator
@@ -254,7 +255,7 @@ def analyze_video(
         renderer = _Renderer(sink, FrameAnnotator())
         worker = _AnalysisWorker(analyzer, renderer)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-        tracker = LifterTracker()
+        tracker = LifterTracker(thresholds)
         done = 0
         try:
             with MediaPipePoseEstimator(config) as estimator:

@@ -64,6 +64,24 @@ class SignalThresholds:
         "design: a turn towards the camera is followed within about a second",
         "Time constant of the running near-side and facing estimates.",
     )
+    lifter_min_visibility: float = threshold_field(
+        0.5,
+        "0..1",
+        "same cut as min_visibility (MediaPipe's drawing default)",
+        "Landmarks at least this visible count towards a person's box when picking the lifter.",
+    )
+    lifter_max_hip_jump_torsos: float = threshold_field(
+        1.5,
+        "torso lengths",
+        "design: between frames (>= 10 fps) the lifter's hips move well under one torso length",
+        "A pose whose hips are farther than this from the lifter's last hips is somebody else.",
+    )
+    lifter_forget_s: float = threshold_field(
+        1.0,
+        "s",
+        "design: longer than a missed detection, shorter than a walk out of frame and back",
+        "After this long without the lifter, whoever is found next becomes the lifter.",
+    )
     side_switch_margin: float = threshold_field(
         0.15,
         "0..1",

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
-import numpy as np
-
 from hingecam.core.datatypes import Frame, Pose, PoseTrack
 from hingecam.media.closing import Closing
 from hingecam.media.pose import LivePoses
@@ -44,16 +42,8 @@ class FakeEstimator(Closing):
         """One pose per frame of a recorded track; frames without one stay empty."""
         script: dict[int, Pose] = {}
         for i in range(len(track)):
-            if not np.isfinite(track.xy_norm[i]).any():
-                continue
-            script[i] = Pose(
-                t_s=float(track.t_s[i]),
-                xy_norm=track.xy_norm[i],
-                image_wh=track.image_wh,
-                world_m=track.world_m[i],
-                visibility=track.visibility[i],
-                presence=track.presence[i],
-            )
+            if (pose := track.pose_at(i)) is not None:
+                script[i] = pose
         return cls(script)
 
     def estimate(self, frame: Frame) -> tuple[Pose, ...]:

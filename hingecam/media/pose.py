@@ -1,5 +1,5 @@
 """Pose stage: Frame -> tuple[Pose, ...] (everyone the model finds) via MediaPipe
-PoseLandmarker, plus choose_lifter(). The only module that imports mediapipe, and
+PoseLandmarker. The only module that imports mediapipe, and
 only lazily, so importing this module stays cheap (fakes: media/fake_pose.py)."""
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import NDArray
 
 from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
-from hingecam.core.landmarks import Landmark
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
 
@@ -153,100 +151,6 @@ def timestamp_ms(t_s: float, previous_ms: int | None) -> int:
     if previous_ms is not None and ms <= previous_ms:
         ms = previous_ms + 1
     return ms
-
-
-LIFTER_MIN_VISIBILITY = 0.5
-"""Landmarks at least this visible (0..1) count towards a person's bounding box."""
-
-_HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
-
-
-def hip_midpoint_px(pose: Pose) -> NDArray[np.float64]:
-    """(2,) pixel midpoint of the hips (NaN if missing)."""
-    return np.asarray(pose.xy_px[_HIPS].mean(axis=0), dtype=np.float64)
-
-
-def visible_box_area_px(
-    pose: Pose, min_visibility: float = LIFTER_MIN_VISIBILITY
-) -> float:
-    """Area in px² of the box around landmarks at least `min_visibility` visible."""
-    xy = pose.xy_px[pose.visibility >= min_visibility]
-    xy = xy[np.isfinite(xy).all(axis=1)]
-    if len(xy) < 2:
-        return 0.0
-    w, h = xy.max(axis=0) - xy.min(axis=0)
-    return float(w) * float(h)
-
-
-MAX_HIP_JUMP_TORSOS = 1.5
-"""Between frames the lifter's hips move far less than this many torso lengths; a
-pose this far away is somebody else (the lifter was missed in this frame)."""
-
-FORGET_LIFTER_S = 1.0
-"""After this long without the lifter, whoever is found next becomes the lifter."""
-
-
-def torso_length_px(pose: Pose) -> float:
-    """Distance between the shoulder and hip midpoints, in pixels (NaN if unseen)."""
-    xy = pose.xy_px.astype(np.float64)
-    shoulders = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
-    hips = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
-    return float(np.linalg.norm(shoulders - hips))
-
-
-def choose_lifter(poses: Sequence[Pose], previous: Pose | None) -> Pose | None:
-    """Pick the person to analyze in this frame.
-
-    With a previous lifter, the pose whose hip midpoint is closest to it keeps
-    the role, unless even that one is more than MAX_HIP_JUMP_TORSOS torso
-    lengths away: then the lifter was not found this frame (None), so a
-    passer-by found alone never takes over. Without a usable previous pose, the
-    largest box of visible landmarks (the person nearest the camera) wins. Pure:
-    no model involved.
-
-    Args:
-        poses: everyone found in this frame.
-        previous: the lifter chosen in an earlier frame, or None.
-
-    Returns:
-        One of `poses`, or None.
-    """
-    if not poses:
-        return None
-    if previous is not None:
-        anchor = hip_midpoint_px(previous)
-        torso = torso_length_px(previous)
-        if np.isfinite(anchor).all() and math.isfinite(torso) and torso > 0:
-            distances = [
-                float(np.linalg.norm(hip_midpoint_px(p) - anchor)) for p in poses
-            ]
-            finite = [d if math.isfinite(d) else math.inf for d in distances]
-            best = int(np.argmin(finite))
-            if finite[best] <= MAX_HIP_JUMP_TORSOS * torso:
-                return poses[best]
-            return None
-    if len(poses) == 1:
-        return poses[0]
-    areas = [visible_box_area_px(p) for p in poses]
-    return poses[int(np.argmax(areas))]
-
-
-class LifterTracker:
-    """Keeps following one lifter across frames (see choose_lifter); forgets them
-    after FORGET_LIFTER_S unseen, so a lifter who stepped away is found again."""
-
-    def __init__(self, forget_s: float = FORGET_LIFTER_S) -> None:
-        self.forget_s = forget_s
-        self._last: Pose | None = None
-        self._last_t = -math.inf
-
-    def update(self, poses: Sequence[Pose], t_s: float) -> Pose | None:
-        """The lifter among `poses` at time `t_s`, or None if not among them."""
-        previous = self._last if t_s - self._last_t <= self.forget_s else None
-        lifter = choose_lifter(poses, previous)
-        if lifter is not None:
-            self._last, self._last_t = lifter, t_s
-        return lifter
 
 
 def _float_or_nan(value: float | None) -> float:

@@ -19,6 +19,8 @@ import pytest
 
 from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
+from hingecam.core.lifter import choose_lifter
+from hingecam.core.thresholds import Thresholds
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.camera import open_camera
 from hingecam.media.fake_pose import FakeEstimator
@@ -29,11 +31,12 @@ from hingecam.media.pose import (
     PoseConfig,
     PoseEstimator,
     RunningMode,
-    choose_lifter,
     pose_knobs,
     timestamp_ms,
 )
 from hingecam.media.video import open_video
+
+TH = Thresholds()
 
 STANDING_CLIP = "kbdl_side_correct_tby.mp4"  # 360x640, the lifter stands at the start
 WARMUP_FRAMES = 8  # VIDEO mode tracks; judge the last of these frames
@@ -234,27 +237,27 @@ def test_timestamp_ms_always_increases(
 
 
 def test_choose_lifter_of_nobody_is_none() -> None:
-    assert choose_lifter((), None) is None
-    assert choose_lifter((), make_pose()) is None
+    assert choose_lifter((), None, TH) is None
+    assert choose_lifter((), make_pose(), TH) is None
 
 
 def test_choose_lifter_without_history_takes_the_largest_visible_person() -> None:
     small = make_pose((0.2, 0.5), half_size_norm=0.05)
     large = make_pose((0.7, 0.5), half_size_norm=0.2)
-    assert choose_lifter((small, large), None) is large
+    assert choose_lifter((small, large), None, TH) is large
 
 
 def test_choose_lifter_ignores_hidden_landmarks_when_sizing() -> None:
     hidden_large = make_pose((0.7, 0.5), half_size_norm=0.3, visibility=0.1)
     small = make_pose((0.2, 0.5), half_size_norm=0.05)
-    assert choose_lifter((hidden_large, small), None) is small
+    assert choose_lifter((hidden_large, small), None, TH) is small
 
 
 def test_choose_lifter_follows_the_previous_lifter_not_the_bigger_person() -> None:
     previous = make_pose((0.25, 0.5), half_size_norm=0.05)
     lifter = make_pose((0.27, 0.5), half_size_norm=0.05)
     passer_by = make_pose((0.7, 0.5), half_size_norm=0.3)
-    assert choose_lifter((passer_by, lifter), previous) is lifter
+    assert choose_lifter((passer_by, lifter), previous, TH) is lifter
 
 
 def test_choose_lifter_with_unusable_history_falls_back_to_size() -> None:
@@ -262,7 +265,7 @@ def test_choose_lifter_with_unusable_history_falls_back_to_size() -> None:
     previous.xy_norm[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP]] = np.nan
     small = make_pose((0.25, 0.5), half_size_norm=0.05)
     large = make_pose((0.7, 0.5), half_size_norm=0.3)
-    assert choose_lifter((small, large), previous) is large
+    assert choose_lifter((small, large), previous, TH) is large
 
 
 def test_fake_estimator_replays_by_frame_index_and_retimes() -> None:
