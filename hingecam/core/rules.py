@@ -187,7 +187,7 @@ def check_rounded_spine(win: RepWindow, setup: Measures, th: Thresholds) -> Chec
     def median(name: str) -> float:
         vals = win[name][band]
         vals = vals[np.isfinite(vals)]
-        return float(np.median(vals)) if vals.size >= 3 else math.nan
+        return float(np.median(vals)) if vals.size >= th.rule_min_frames else math.nan
 
     bow = median("spine_bow_norm")
     offset = median("back_offset_norm") - _ref(setup, "back_offset_norm", win)
@@ -240,7 +240,7 @@ def check_locked_knees(win: RepWindow, setup: Measures, th: Thresholds) -> Check
     trunk = win["trunk_incline_deg"]
     knee = win["knee_flexion_deg"]
     hinged = (trunk >= th.locked_knee_min_trunk_deg) & np.isfinite(knee)
-    if hinged.sum() < 3:
+    if hinged.sum() < th.rule_min_frames:
         return _not_judged(
             fault, "the trunk never leaned far enough to judge the knees", "deg"
         )
@@ -323,7 +323,7 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Ch
     knee = win["knee_flexion_deg"][b:]
     trunk = win["trunk_incline_deg"][b:]
     ok = np.flatnonzero(np.isfinite(knee) & np.isfinite(trunk))
-    if ok.size < 4:
+    if ok.size < th.hips_first_min_frames:
         return _not_judged(fault, "the ascent was not seen clearly enough", "deg")
     knee_start = float(knee[ok[0]])
     knee_range = knee_start - float(np.min(knee[ok]))
