@@ -222,13 +222,13 @@ class Thresholds(SignalThresholds):
         "Rounded spine is judged over the frames deeper than this fraction of the rep's hip flexion range.",
     )
     rule_min_frames: float = threshold_field(
-        3,
+        3.0,
         "frames",
         "design: a median or a count of fewer than 3 frames is one glitch away from wrong",
         "Spine and locked-knee checks need at least this many usable frames, else not judged.",
     )
     hips_first_min_frames: float = threshold_field(
-        4,
+        4.0,
         "frames",
         "design: the knee-vs-trunk timing needs a start, a middle and an end plus one",
         "The hips-rise-first check needs at least this many ascent frames with knee and trunk seen.",
