@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from factories import Camera, make_pose
-
 from hingecam.media.pose import FORGET_LIFTER_S, LifterTracker, choose_lifter
+from tests.factories import Camera, make_pose
 
 LIFTER = make_pose(camera=Camera(ankle_x=0.3))
 OTHER = make_pose(camera=Camera(ankle_x=0.8))
