@@ -254,6 +254,7 @@ class LiveSession:
             self._emit(event)
 
     def _emit(self, event: CueEvent) -> None:
+        log.info("cue %s", event.line())  # with -v, also when the window shows it
         if self.on_event is not None:
             self.on_event(event)
 
