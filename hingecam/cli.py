@@ -33,6 +33,7 @@ def models_command(args: argparse.Namespace) -> int:
 
     return run_cli(args)
 
+
 EXERCISES = ("auto", "hinge_drill", "good_morning", "rdl", "deadlift", "kb_swing")
 MODEL_VARIANTS = ("lite", "full", "heavy")
 

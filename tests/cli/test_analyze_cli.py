@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,7 +228,7 @@ def test_eval_without_manifest_is_one_line_error(
     assert "MANIFEST.tsv" in capsys.readouterr().err
 
 
-def _write_video(path: Path, frames: list, fps: float = 30.0) -> Path:
+def _write_video(path: Path, frames: list[Any], fps: float = 30.0) -> Path:
     from hingecam.media.capture import VideoSink
 
     with VideoSink(path, fps) as sink:

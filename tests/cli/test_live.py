@@ -167,7 +167,8 @@ def session_dir(out: Path) -> Path:
 
 
 def report_of(out: Path) -> dict[str, Any]:
-    return json.loads((session_dir(out) / "report.json").read_text())
+    report: dict[str, Any] = json.loads((session_dir(out) / "report.json").read_text())
+    return report
 
 
 # -- no display, no camera -------------------------------------------------------------
@@ -332,7 +333,7 @@ def test_exit_status_per_ending() -> None:
 def test_speak_without_a_speech_program_warns_once_and_stays_silent(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(sound.shutil, "which", lambda name: None)
+    monkeypatch.setattr("hingecam.app.sound.shutil.which", lambda name: None)
     assert sound.make_sound("speak") is None
     assert len(caplog.records) == 1
     assert "cues stay silent" in caplog.records[0].getMessage()
@@ -533,7 +534,9 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
 def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sound.shutil, "which", lambda name: None)  # no audio player
+    monkeypatch.setattr(
+        "hingecam.app.sound.shutil.which", lambda name: None
+    )  # no audio player
     beeper = sound.make_sound("beep")
     assert beeper is not None
     for kind, text, severity in [
