@@ -1,19 +1,12 @@
-"""`hingecam live` end to end without a camera or a screen: a real clip replayed in
-real time (model), and scripted sessions on a synthetic set with a fake camera,
-a fake estimator and a scripted window (no model, fast)."""
+"""`hingecam live` end to end without a camera, a screen or the model: scripted
+sessions on a synthetic set with a fake camera, a fake estimator and a scripted
+window (fast); the real clip is in test_live_clip.py."""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,15 +30,6 @@ from hingecam.media import capture
 from hingecam.media.capture import open_video
 from hingecam.media.pose import FakeEstimator
 from tests.factories import hinge_set
-
-CLIP = "kbdl_side_correct_tby.mp4"
-CLIP_REPS = 5
-CALIBRATE = ["--set", "live_calibration_s=1.0"]
-"""The clip stands still ~1.8 s before rep 1, under the 2 s a live user is asked
-for; a shorter calibration lets the recorded set count from its first rep."""
-
-
-# -- fakes: a camera, a window ---------------------------------------------------------
 
 
 class FakeCamera:
@@ -171,9 +155,6 @@ def report_of(out: Path) -> dict[str, Any]:
     return report
 
 
-# -- no display, no camera -------------------------------------------------------------
-
-
 def test_without_a_display_live_says_so_in_one_line_and_exits_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -200,9 +181,6 @@ def test_a_missing_camera_gives_one_line_with_what_to_try(
     assert err.startswith("hingecam: error: cannot open camera 97")
     assert "--camera 98" in err and "--source FILE" in err
     assert not any(tmp_path.iterdir())
-
-
-# -- scripted sessions (fake camera and estimator, no model) ---------------------------
 
 
 def test_no_window_prints_each_rep_once_and_saves_the_report(
@@ -308,9 +286,6 @@ def test_record_needs_no_model_to_be_playable(
     assert n == report_of(tmp_path / "out")["meta"]["video"]["frames"]
 
 
-# -- pure pieces -----------------------------------------------------------------------
-
-
 def test_stats_give_fps_and_latency_in_frame_intervals() -> None:
     stats = LiveStats(source_fps=50.0, shown=101, first_shown_s=10.0, last_shown_s=12.0)
     stats.latency_ms = [10.0, 20.0, 30.0]
@@ -346,170 +321,6 @@ def test_beep_writes_a_short_tone(tmp_path: Path) -> None:
     with wave.open(str(tmp_path / "t.wav")) as w:
         assert w.getnchannels() == 1
         assert w.getnframes() / w.getframerate() == pytest.approx(0.15, abs=1e-3)
-
-
-# -- a real clip in real time (model) --------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def clip_session(
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[int, str, Path, Path]:
-    """`live --no-window --record` on the real clip, paced at its own 60 fps."""
-    tmp = tmp_path_factory.mktemp("live_clip")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(
-            [
-                "live",
-                "--no-window",
-                "--source",
-                str(clip_path(CLIP)),
-                "--out",
-                str(tmp / "out"),
-                "--record",
-                str(tmp / "rec"),
-                "--model",
-                str(model_path),
-                *CALIBRATE,
-            ]
-        )
-    return code, out.getvalue(), tmp / "out", tmp / "rec"
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_no_window_on_a_real_clip_counts_its_reps(clip_session: Any) -> None:
-    code, out, _, _ = clip_session
-    assert code == 0
-    lines = out.splitlines()
-    assert [ln.split("  ", 1)[1].split(":")[0] for ln in lines if "  rep " in ln] == [
-        f"rep {i}" for i in range(1, CLIP_REPS + 1)
-    ]
-    assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
-
-
-RUN_SPECIFIC_META = {"created_utc", "video"}
-"""Report meta that differs between two runs on one clip: the time, and the frames
-(live skips some and ends on its own clock)."""
-REP_TIME_TOLERANCE_S = 0.5
-"""Live smooths causally and skips frames the model had no time for, so its rep
-times may drift from analyze's by a few frames (a rep lasts ~2 s here)."""
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_the_live_report_is_the_one_analyze_writes(
-    clip_session: Any,
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    _, _, out, _ = clip_session
-    folder = session_dir(out)
-    for name in ("report.json", "report.html", "reps.csv", "pose_track.npz"):
-        assert (folder / name).stat().st_size > 0
-    live_report = report_of(out)
-    assert live_report["meta"]["source"] == CLIP
-    assert live_report["meta"]["video"]["fps"] == pytest.approx(60.0)
-    page = re.sub(
-        r"<style.*?</style>",
-        "",
-        (folder / "report.html").read_text("utf-8"),
-        flags=re.S,
-    )
-    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    assert CLIP in words and f"{CLIP_REPS} reps" in words
-    assert all(f"Rep {i} " in words for i in range(1, CLIP_REPS + 1))
-
-    args = ["analyze", str(clip_path(CLIP)), "--no-video", "--model", str(model_path)]
-    assert main([*args, "--out", str(tmp_path), *CALIBRATE]) == 0
-    capsys.readouterr()
-    offline = json.loads((tmp_path / Path(CLIP).stem / "report.json").read_text())
-
-    assert set(live_report) == set(offline)
-    assert {
-        k: v for k, v in live_report["meta"].items() if k not in RUN_SPECIFIC_META
-    } == {k: v for k, v in offline["meta"].items() if k not in RUN_SPECIFIC_META}
-    assert live_report["summary"]["rep_count"] == offline["summary"]["rep_count"]
-    assert live_report["summary"]["rep_count"] == CLIP_REPS
-    assert live_report["summary"]["rep_verdicts"] == offline["summary"]["rep_verdicts"]
-    for live_rep, rep in zip(live_report["reps"], offline["reps"], strict=True):
-        assert set(live_rep) == set(rep)
-        for key in ("start_s", "bottom_s", "end_s"):
-            assert live_rep[key] == pytest.approx(rep[key], abs=REP_TIME_TOLERANCE_S)
-    with open(folder / "reps.csv", newline="") as fh:
-        live_columns = next(csv.reader(fh))
-    with open(tmp_path / Path(CLIP).stem / "reps.csv", newline="") as fh:
-        assert live_columns == next(csv.reader(fh))
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
-    _, out_text, out, rec = clip_session
-    (recording,) = rec.glob("live-*.mp4")
-    assert f"recording: {recording}" in out_text
-    with open_video(recording) as video:
-        times = [f.t_s for f in video]
-        info = video.info
-    assert (info.width, info.height) == (360, 640)
-    # Every frame the loop received, at the times it was captured (a 10.8 s clip).
-    assert len(times) == report_of(out)["meta"]["video"]["frames"]
-    assert len(times) > 0.9 * 648
-    assert times[-1] == pytest.approx(10.8, abs=0.5)
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
-)
-def test_a_signal_ends_the_session_with_the_report_saved(
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path: Path,
-    signum: int,
-    status: int,
-) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hingecam",
-            "live",
-            "--no-window",
-            "--source",
-            str(clip_path(CLIP)),
-            "--out",
-            str(tmp_path),
-            "--model",
-            str(model_path),
-            *CALIBRATE,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    for line in proc.stdout:  # wait until the session is under way
-        if "calibrated" in line or time.monotonic() > deadline:
-            break
-    proc.send_signal(signum)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == status, err
-    assert out.splitlines()[-1].startswith(f"{CLIP}: ")
-    assert "the reps so far are saved" in err
-    assert report_of(tmp_path)["summary"]["rep_count"] < CLIP_REPS
 
 
 def test_a_stream_that_ends_at_once_still_writes_a_report(
