@@ -1,18 +1,38 @@
-"""Command line: argparse subcommands, wiring only. Heavy modules load lazily so
+"""Command line: argparse subcommands wired to the command functions of app/,
+nothing more. Command modules import their heavy libraries inside functions, so
 `hingecam --help` stays fast."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hingecam import __version__
+from hingecam.app.analyze import run_cli as analyze_command
+from hingecam.app.evaluate import run_cli as eval_command
+from hingecam.app.live import run_cli as live_command
 from hingecam.errors import HingecamError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def thresholds_command(args: argparse.Namespace) -> int:
+    """`hingecam thresholds` (its module pulls in numpy: imported when run)."""
+    from hingecam.app.thresholds_cmd import run_cli
+
+    return run_cli(args)
+
+
+def models_command(args: argparse.Namespace) -> int:
+    """`hingecam models ...` (imported when run, like thresholds_command)."""
+    from hingecam.app.models_cmd import run_cli
+
+    return run_cli(args)
+
 
 EXERCISES = ("auto", "hinge_drill", "good_morning", "rdl", "deadlift", "kb_swing")
 MODEL_VARIANTS = ("lite", "full", "heavy")
@@ -91,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
     _add_analysis_options(p)
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.app.analyze:run_cli")
+    p.set_defaults(handler=analyze_command)
 
     p = sub.add_parser(
         "live",
@@ -153,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_analysis_options(p)
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.app.live:run_cli")
+    p.set_defaults(handler=live_command)
 
     p = sub.add_parser(
         "eval",
@@ -193,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
         p, "default: each clip's own exercise column, auto where there is no profile"
     )
     _add_model_option(p)
-    p.set_defaults(handler="hingecam.app.evaluate:run_cli", exercise=None)
+    p.set_defaults(handler=eval_command, exercise=None)
 
     p = sub.add_parser(
         "thresholds",
@@ -206,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print as a TOML file to edit and pass back with --thresholds",
     )
-    p.set_defaults(handler="hingecam.app.thresholds_cmd:run_cli")
+    p.set_defaults(handler=thresholds_command)
 
     p = sub.add_parser(
         "models",
@@ -217,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     msub = p.add_subparsers(dest="models_command", metavar="ACTION")
     m = msub.add_parser("list", help="variants, where each is, whether it verified")
-    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
+    m.set_defaults(handler=models_command)
     m = msub.add_parser("install", help="install a variant (default: full)")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
@@ -232,20 +252,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="install into DIR (default: models/ of a checkout, else the user cache)",
     )
-    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
+    m.set_defaults(handler=models_command)
     m = msub.add_parser(
         "verify", help="check installed models against their pinned sha256"
     )
     m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
+    m.set_defaults(handler=models_command)
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
     m.add_argument(
         "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
     )
     _add_model_option(m)
-    m.set_defaults(handler="hingecam.app.models_cmd:run_cli")
-    p.set_defaults(handler="hingecam.app.models_cmd:run_cli")
+    m.set_defaults(handler=models_command)
+    p.set_defaults(handler=models_command)
     return parser
 
 
@@ -257,12 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if not getattr(args, "handler", None):
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
         parser.print_help()
         return 0
-    module_name, func_name = args.handler.split(":")
     try:
-        handler = getattr(importlib.import_module(module_name), func_name)
         return int(handler(args))
     except HingecamError as exc:
         print(f"hingecam: error: {exc}", file=sys.stderr)

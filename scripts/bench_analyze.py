@@ -44,17 +44,16 @@ def analyze_fps(clip: Path, model: Path, out: Path) -> tuple[float, int]:
     from hingecam.app.pipeline import analyze_video
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
-    from hingecam.report.write import write_outputs
 
     start = time.perf_counter()
-    run = analyze_video(
+    run = analyze_video(  # the path `hingecam analyze` takes, files included
         clip,
         exercise=Exercise.AUTO,
         thresholds=load_thresholds(Exercise.AUTO),
         model_path=model,
         annotated_path=out / "annotated.mp4",
+        folder=out,
     )
-    write_outputs(run.result, out)
     return run.result.video.frames / (
         time.perf_counter() - start
     ), run.result.video.frames

@@ -6,7 +6,9 @@ Prints displayed fps against the source's, capture-to-display latency (median an
 95th percentile, in ms and in frame intervals), the age of the analysis drawn on
 the shown frames, and the frames the pose model skipped to keep up.
 
-    /tmp/dev/bin/python scripts/bench_live.py [CLIP] [--runs N] [--record] [--window]
+    python scripts/bench_live.py [CLIP] [--runs N] [--record] [--window]
+
+CLIP defaults to kbdl_side_correct_tby.mp4 in ../shared/clips beside the checkout.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 from hingecam.app.live import run_live
 from hingecam.core.thresholds import load_thresholds
 
-DEFAULT_CLIP = Path("/work/shared/clips/kbdl_side_correct_tby.mp4")
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = REPO.parent / "shared" / "clips" / "kbdl_side_correct_tby.mp4"
 FPS_TARGET_RATIO = 0.9
 """Issue 5: displayed fps at least this fraction of the source's."""
 LATENCY_TARGET_FRAMES = 2.0

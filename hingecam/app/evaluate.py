@@ -1,236 +1,20 @@
-"""`hingecam eval DIR`: analyze every clip of DIR/MANIFEST.tsv and score reps and
-faults against its labels, per clip and in total."""
+"""`hingecam eval DIR`: analyze every clip of DIR/MANIFEST.tsv through the driver
+(or from cached pose tracks) and print the scores (see eval_score)."""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hingecam.core.datatypes import AnalysisResult, Exercise, Fault, Outcome, Rep
-from hingecam.core.rules import MAIN_FAULTS
-from hingecam.core.thresholds import Thresholds, load_thresholds
-from hingecam.errors import HingecamError, InputError
+from hingecam.errors import HingecamError
 
-LABELLED_FAULTS = tuple(f.value for f in MAIN_FAULTS)
-"""The fault vocabulary of MANIFEST.tsv's `faults` column (besides none/unsure)."""
-
-
-@dataclass(frozen=True)
-class ClipLabel:
-    """One MANIFEST.tsv row (only the columns hingecam reads)."""
-
-    file: str
-    view: str
-    exercise: str
-    reps: int
-    faults: tuple[str, ...]  # () for none; ("unsure",) for unsure
-
-    @property
-    def unsure(self) -> bool:
-        return "unsure" in self.faults
-
-
-def read_manifest(folder: Path) -> list[ClipLabel]:
-    """Rows of folder/MANIFEST.tsv; extra columns are ignored.
-
-    Raises:
-        InputError: no manifest, or a required column is missing.
-    """
-    path = Path(folder) / "MANIFEST.tsv"
-    if not path.is_file():
-        raise InputError(f"{path}: no MANIFEST.tsv in {folder}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    required = {"file", "view", "exercise", "reps", "faults"}
-    if rows and not required <= set(rows[0]):
-        missing = sorted(required - set(rows[0]))
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-    labels = []
-    for row in rows:
-        faults = tuple(
-            f.strip() for f in row["faults"].replace(";", ",").split(",") if f.strip()
-        )
-        labels.append(
-            ClipLabel(
-                file=row["file"].strip(),
-                view=row["view"].strip(),
-                exercise=row["exercise"].strip(),
-                reps=int(row["reps"]),
-                faults=tuple(f for f in faults if f != "none"),
-            )
-        )
-    return labels
-
-
-def exercise_for(label: ClipLabel, requested: Exercise | None) -> Exercise:
-    """The profile to analyze a clip with: the one asked for, else the clip's own
-    exercise when hingecam has a profile for it, else auto."""
-    if requested is not None:
-        return requested
-    try:
-        return Exercise(label.exercise)
-    except ValueError:
-        return Exercise.AUTO
-
-
-def faults_found(rep: Rep) -> tuple[str, ...]:
-    """Labelled-vocabulary faults a rep was flagged for."""
-    return tuple(
-        c.fault.value
-        for c in rep.checks
-        if c.outcome is Outcome.FLAGGED and c.fault in MAIN_FAULTS
-    )
-
-
-def extra_cues(rep: Rep) -> tuple[str, ...]:
-    """Flagged extra cues (shallow hinge, lean-back, head), outside the label vocabulary."""
-    return tuple(
-        c.fault.value
-        for c in rep.checks
-        if c.outcome is Outcome.FLAGGED and c.fault not in MAIN_FAULTS
-    )
-
-
-@dataclass
-class ClipScore:
-    label: ClipLabel
-    exercise: Exercise
-    result: AnalysisResult | None
-    error: str | None = None
-    per_rep: list[tuple[str, ...]] = field(default_factory=list)
-    extras: list[tuple[str, ...]] = field(default_factory=list)
-
-    @property
-    def reps_counted(self) -> int:
-        return len(self.result.reps) if self.result else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.label.file,
-            "view_labelled": self.label.view,
-            "exercise": self.exercise.value,
-            "reps_labelled": self.label.reps,
-            "reps_counted": self.reps_counted,
-            "faults_labelled": list(self.label.faults) or ["none"],
-            "faults_found": [list(f) for f in self.per_rep],
-            "extra_cues": [list(f) for f in self.extras],
-            "view": self.result.view.value if self.result else "unknown",
-            "error": self.error,
-        }
-
-
-def score(scores: Sequence[ClipScore]) -> dict[str, Any]:
-    """Totals: exact rep rate, per-fault precision/recall over reps, false alarms.
-
-    Precision and recall count reps of clips whose label is not `unsure`: a rep
-    of a clip labelled with fault F is a positive for F; every other rep of a
-    labelled clip is a negative for F. The false alarm rate is the share of reps
-    of side-view clips labelled `none` that got any labelled-vocabulary fault.
-    """
-    done = [s for s in scores if s.result is not None]
-    exact = [s.reps_counted == s.label.reps for s in done]
-    side = [s for s in done if s.label.view == "side"]
-    side_exact = [s.reps_counted == s.label.reps for s in side]
-    faults: dict[str, dict[str, float | int | None]] = {}
-    for fault in LABELLED_FAULTS:
-        tp = fp = fn = 0
-        for s in done:
-            if s.label.unsure:
-                continue
-            positive = fault in s.label.faults
-            found = [fault in f for f in s.per_rep]
-            tp += sum(found) if positive else 0
-            fp += 0 if positive else sum(found)
-            fn += (len(found) - sum(found)) if positive else 0
-        faults[fault] = {
-            "precision": tp / (tp + fp) if tp + fp else None,
-            "recall": tp / (tp + fn) if tp + fn else None,
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
-        }
-    clean = [f for s in side if not s.label.faults for f in s.per_rep]
-    flagged_clean = sum(1 for f in clean if f)
-    off_side_rounded = sum(
-        1
-        for s in done
-        if s.label.view != "side" and not s.label.faults
-        for f in s.per_rep
-        if Fault.ROUNDED_SPINE.value in f
-    )
-    return {
-        "clips": len(scores),
-        "clips_failed": len(scores) - len(done),
-        "rep_exact_rate": sum(exact) / len(exact) if exact else None,
-        "rep_exact_rate_side": sum(side_exact) / len(side_exact)
-        if side_exact
-        else None,
-        "faults": faults,
-        "false_alarm_rate": flagged_clean / len(clean) if clean else None,
-        "false_alarm_reps": flagged_clean,
-        "clean_side_reps": len(clean),
-        "rounded_spine_off_side_none": off_side_rounded,
-    }
-
-
-def _fmt(value: float | None) -> str:
-    return (
-        "  -  "
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else f"{value:5.2f}"
-    )
-
-
-def print_table(
-    scores: Sequence[ClipScore], totals: dict[str, Any], out: Any = sys.stdout
-) -> None:
-    w = max([len(s.label.file) for s in scores] + [4])
-    print(
-        f"{'clip':<{w}}  view(lab/det)   exercise      reps lab/cnt  faults labelled -> found per rep",
-        file=out,
-    )
-    for s in scores:
-        if s.result is None:
-            print(f"{s.label.file:<{w}}  ERROR: {s.error}", file=out)
-            continue
-        mark = "ok" if s.reps_counted == s.label.reps else "!!"
-        found = " ".join("+".join(f) if f else "-" for f in s.per_rep) or "(no reps)"
-        labelled = ",".join(s.label.faults) or "none"
-        print(
-            f"{s.label.file:<{w}}  {s.label.view:>5}/{s.result.view.value:<8} {s.exercise.value:<12} "
-            f"{s.label.reps:>3}/{s.reps_counted:<3} {mark}  {labelled} -> {found}",
-            file=out,
-        )
-    print("", file=out)
-    print(
-        f"exact rep count: {_fmt(totals['rep_exact_rate'])} of all clips, "
-        f"{_fmt(totals['rep_exact_rate_side'])} of side-view clips",
-        file=out,
-    )
-    for fault, m in totals["faults"].items():
-        print(
-            f"{fault:<16} precision {_fmt(m['precision'])}  recall {_fmt(m['recall'])}  "
-            f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']}; reps)",
-            file=out,
-        )
-    print(
-        f"false alarms on side-view 'none' clips: {_fmt(totals['false_alarm_rate'])} "
-        f"({totals['false_alarm_reps']} of {totals['clean_side_reps']} reps)",
-        file=out,
-    )
-    print(
-        f"rounded spine flagged on non-side 'none' clips: {totals['rounded_spine_off_side_none']} reps",
-        file=out,
-    )
-    if totals["clips_failed"]:
-        print(f"clips that failed: {totals['clips_failed']}", file=out)
+if TYPE_CHECKING:
+    from hingecam.app.eval_score import ClipScore
+    from hingecam.core.datatypes import AnalysisResult, Exercise
+    from hingecam.core.thresholds import Thresholds
 
 
 def analyze_clip(
@@ -240,13 +24,17 @@ def analyze_clip(
     model: Path | None,
     cache: Path | None,
 ) -> AnalysisResult:
-    """Analyze one clip, from a cached pose track when there is one."""
-    from hingecam.core.analysis import analyze_track
+    """Analyze one clip, from a cached pose track when there is one (the cache
+    gets the track of a clip analyzed from its video)."""
+    from hingecam.app.driver import Driver
     from hingecam.media.tracks import load_track, save_track
 
     cached = cache / (clip.stem + ".npz") if cache is not None else None
     if cached is not None and cached.is_file():
-        return analyze_track(load_track(cached), exercise, thresholds)
+        track = load_track(cached)
+        driver = Driver(exercise, thresholds, track.image_wh)
+        driver.replay(track, cached)
+        return driver.finish(thumbnails=False).result
     from hingecam.app.pipeline import analyze_video
     from hingecam.media.models import resolve_model
 
@@ -270,6 +58,16 @@ def evaluate(
     only: Sequence[str] = (),
 ) -> tuple[list[ClipScore], dict[str, Any]]:
     """Score every clip of folder/MANIFEST.tsv; returns per-clip scores and totals."""
+    from hingecam.app.eval_score import (
+        ClipScore,
+        exercise_for,
+        extra_cues,
+        faults_found,
+        read_manifest,
+        score,
+    )
+    from hingecam.core.thresholds import load_thresholds
+
     labels = read_manifest(folder)
     if only:
         labels = [lab for lab in labels if any(s in lab.file for s in only)]
@@ -297,6 +95,10 @@ def evaluate(
 
 
 def run_cli(args: argparse.Namespace) -> int:
+    """Score the folder, print the table, and write --json if asked."""
+    from hingecam.app.eval_score import print_table
+    from hingecam.core.datatypes import Exercise
+
     requested = None if args.exercise is None else Exercise(args.exercise)
     scores, totals = evaluate(
         args.folder,

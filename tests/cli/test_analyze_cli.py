@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,7 +141,7 @@ def test_a_bad_input_does_not_stop_the_good_ones(
 
 def test_help_loads_no_heavy_modules() -> None:
     code = "import sys; from hingecam.cli import main; main(['--help'])"
-    check = "import sys; from hingecam.cli import build_parser; build_parser(); print(sorted(m for m in ('cv2','mediapipe','av','matplotlib','scipy') if m in sys.modules))"
+    check = "import sys; from hingecam.cli import build_parser; build_parser(); print(sorted(m for m in ('cv2','mediapipe','av','matplotlib','scipy','jinja2','numpy') if m in sys.modules))"
     proc = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
     )
@@ -227,7 +228,7 @@ def test_eval_without_manifest_is_one_line_error(
     assert "MANIFEST.tsv" in capsys.readouterr().err
 
 
-def _write_video(path: Path, frames: list, fps: float = 30.0) -> Path:
+def _write_video(path: Path, frames: list[Any], fps: float = 30.0) -> Path:
     from hingecam.media.sink import VideoSink
 
     with VideoSink(path, fps) as sink:

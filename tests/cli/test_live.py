@@ -1,17 +1,12 @@
-"""`hingecam live` end to end without a camera or a screen: a real clip replayed in
-real time (model), and scripted sessions on a synthetic set with a fake camera,
-a fake estimator and a scripted window (no model, fast)."""
+"""`hingecam live` end to end without a camera, a screen or the model: scripted
+sessions on a synthetic set with a fake camera, a fake estimator and a scripted
+window (fast); the real clip is in test_live_clip.py."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,35 +14,24 @@ from typing import Any
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factories import hinge_set
-
 from hingecam.app import live
-from hingecam.app.live import CueEvents, Ending, LiveStats
+from hingecam.app.live_session import LiveSession
+from hingecam.app.signals import Ending, StopSignals
+from hingecam.app.stats import LiveStats
 from hingecam.cli import main
+from hingecam.core.cues import CueEvent, CueKind
 from hingecam.core.datatypes import (
     Frame,
-    FrameAnalysis,
-    Phase,
     Severity,
     VideoInfo,
-    View,
 )
-from hingecam.core.measures import Measures
+from hingecam.core.mode import LIVE
 from hingecam.errors import CaptureError
 from hingecam.media import display as screen
 from hingecam.media import sound
 from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.video import open_video
-
-CLIP = "kbdl_side_correct_tby.mp4"
-CLIP_REPS = 5
-CALIBRATE = ["--set", "live_calibration_s=1.0"]
-"""The clip stands still ~1.8 s before rep 1, under the 2 s a live user is asked
-for; a shorter calibration lets the recorded set count from its first rep."""
-
-
-# -- fakes: a camera, a window ---------------------------------------------------------
+from tests.factories import hinge_set
 
 
 class FakeCamera:
@@ -169,10 +153,8 @@ def session_dir(out: Path) -> Path:
 
 
 def report_of(out: Path) -> dict[str, Any]:
-    return json.loads((session_dir(out) / "report.json").read_text())
-
-
-# -- no display, no camera -------------------------------------------------------------
+    report: dict[str, Any] = json.loads((session_dir(out) / "report.json").read_text())
+    return report
 
 
 def test_without_a_display_live_says_so_in_one_line_and_exits_2(
@@ -201,9 +183,6 @@ def test_a_missing_camera_gives_one_line_with_what_to_try(
     assert err.startswith("hingecam: error: cannot open camera 97")
     assert "--camera 98" in err and "--source FILE" in err
     assert not any(tmp_path.iterdir())
-
-
-# -- scripted sessions (fake camera and estimator, no model) ---------------------------
 
 
 def test_no_window_prints_each_rep_once_and_saves_the_report(
@@ -309,66 +288,6 @@ def test_record_needs_no_model_to_be_playable(
     assert n == report_of(tmp_path / "out")["meta"]["video"]["frames"]
 
 
-# -- pure pieces -----------------------------------------------------------------------
-
-
-def analysis(
-    t_s: float,
-    count: int = 0,
-    cue: str | None = None,
-    hint: str | None = None,
-    severity: Severity = Severity.NOTE,
-) -> FrameAnalysis:
-    return FrameAnalysis(
-        frame_index=round(t_s * 30),
-        t_s=t_s,
-        pose=None,
-        measures=Measures(),
-        side=None,
-        view=View.SIDE,
-        phase=Phase.STANDING,
-        rep_count=count,
-        cue=cue,
-        cue_severity=severity,
-        setup_hint=hint,
-    )
-
-
-def test_cue_events_say_each_rep_cue_and_hint_once() -> None:
-    events = CueEvents()
-    calib = "stand tall and still to calibrate"
-    turn = "turn sideways to the camera"
-    frames = [
-        analysis(0.0, cue=calib),
-        analysis(0.1),  # the prompt flickers off and on: said once
-        analysis(0.2, cue=calib),
-        analysis(0.3, hint=turn),
-        analysis(0.4, hint=turn),
-        analysis(0.5),  # the hint goes away briefly...
-        analysis(1.0, hint=turn),  # ...and back within HINT_FORGET_S: not again
-        analysis(2.0, count=1, cue="good rep"),
-        analysis(2.1, count=1, cue="good rep"),
-        analysis(4.0, count=2, cue="good rep"),  # same words, a new rep
-        analysis(5.0, count=3, cue="soften your knees", severity=Severity.FAULT),
-        analysis(5.1, count=3),
-        analysis(9.0, hint=turn, count=3),  # gone > HINT_FORGET_S: said again
-    ]
-    said = [(e.kind, e.text, e.rep) for f in frames for e in events.update(f)]
-    assert said == [
-        ("cue", calib, 0),
-        ("hint", turn, 0),
-        ("rep", "good rep", 1),
-        ("rep", "good rep", 2),
-        ("rep", "soften your knees", 3),
-        ("hint", turn, 0),
-    ]
-
-
-def test_cue_event_lines_carry_the_session_time() -> None:
-    (event,) = CueEvents().update(analysis(72.4, count=1, cue="push your hips back"))
-    assert event.line() == "01:12.4  rep 1: push your hips back"
-
-
 def test_stats_give_fps_and_latency_in_frame_intervals() -> None:
     stats = LiveStats(source_fps=50.0, shown=101, first_shown_s=10.0, last_shown_s=12.0)
     stats.latency_ms = [10.0, 20.0, 30.0]
@@ -406,128 +325,6 @@ def test_beep_writes_a_short_tone(tmp_path: Path) -> None:
         assert w.getnframes() / w.getframerate() == pytest.approx(0.15, abs=1e-3)
 
 
-# -- a real clip in real time (model) --------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def clip_session(
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[int, str, Path, Path]:
-    """`live --no-window --record` on the real clip, paced at its own 60 fps."""
-    tmp = tmp_path_factory.mktemp("live_clip")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(
-            [
-                "live",
-                "--no-window",
-                "--source",
-                str(clip_path(CLIP)),
-                "--out",
-                str(tmp / "out"),
-                "--record",
-                str(tmp / "rec"),
-                "--model",
-                str(model_path),
-                *CALIBRATE,
-            ]
-        )
-    return code, out.getvalue(), tmp / "out", tmp / "rec"
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_no_window_on_a_real_clip_counts_its_reps(clip_session: Any) -> None:
-    code, out, _, _ = clip_session
-    assert code == 0
-    lines = out.splitlines()
-    assert [ln.split("  ", 1)[1].split(":")[0] for ln in lines if "  rep " in ln] == [
-        f"rep {i}" for i in range(1, CLIP_REPS + 1)
-    ]
-    assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_the_live_report_is_the_one_analyze_writes(clip_session: Any) -> None:
-    _, _, out, _ = clip_session
-    folder = session_dir(out)
-    for name in ("report.json", "report.html", "reps.csv", "pose_track.npz"):
-        assert (folder / name).stat().st_size > 0
-    report = report_of(out)
-    assert report["summary"]["rep_count"] == CLIP_REPS
-    assert report["meta"]["source"] == CLIP
-    assert report["meta"]["video"]["fps"] == pytest.approx(60.0)
-    assert "report.html" in (folder / "report.html").name
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
-    _, out_text, out, rec = clip_session
-    (recording,) = rec.glob("live-*.mp4")
-    assert f"recording: {recording}" in out_text
-    with open_video(recording) as video:
-        times = [f.t_s for f in video]
-        info = video.info
-    assert (info.width, info.height) == (360, 640)
-    # Every frame the loop received, at the times it was captured (a 10.8 s clip).
-    assert len(times) == report_of(out)["meta"]["video"]["frames"]
-    assert len(times) > 0.9 * 648
-    assert times[-1] == pytest.approx(10.8, abs=0.5)
-
-
-@pytest.mark.model
-@pytest.mark.clips
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
-)
-def test_a_signal_ends_the_session_with_the_report_saved(
-    clip_path: Callable[[str], Path],
-    model_path: Path,
-    tmp_path: Path,
-    signum: int,
-    status: int,
-) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hingecam",
-            "live",
-            "--no-window",
-            "--source",
-            str(clip_path(CLIP)),
-            "--out",
-            str(tmp_path),
-            "--model",
-            str(model_path),
-            *CALIBRATE,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    for line in proc.stdout:  # wait until the session is under way
-        if "calibrated" in line or time.monotonic() > deadline:
-            break
-    proc.send_signal(signum)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == status, err
-    assert out.splitlines()[-1].startswith(f"{CLIP}: ")
-    assert "the reps so far are saved" in err
-    assert report_of(tmp_path)["summary"]["rep_count"] < CLIP_REPS
-
-
 def test_a_stream_that_ends_at_once_still_writes_a_report(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -554,12 +351,12 @@ def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
     beeper = sound.make_sound("beep")
     assert beeper is not None
     for kind, text, severity in [
-        ("rep", "good rep", Severity.NOTE),
-        ("cue", "stand tall and still to calibrate", Severity.NOTE),
-        ("rep", "soften your knees", Severity.FAULT),
-        ("hint", "turn sideways to the camera", Severity.WARNING),
+        (CueKind.REP, "good rep", Severity.NOTE),
+        (CueKind.CUE, "stand tall and still to calibrate", Severity.NOTE),
+        (CueKind.REP, "soften your knees", Severity.FAULT),
+        (CueKind.HINT, "turn sideways to the camera", Severity.WARNING),
     ]:
-        beeper.cue(live.CueEvent(kind, text, severity, 0.0, 1))
+        beeper.cue(CueEvent(kind, text, severity, 0.0, 1))
     beeper.close()
     assert capsys.readouterr().out == "\a\a"
 
@@ -591,24 +388,25 @@ class SlowEstimator(FakeEstimator):
 
 
 def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
-    from hingecam.core.analysis import Analyzer
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
     from hingecam.render.annotator import FrameAnnotator
 
     track = three_reps.track
     estimator = SlowEstimator(FakeEstimator.from_track(track)._script)
-    analyzer = Analyzer.live(live.Exercise.AUTO, load_thresholds(), WH)
-    session = live.LiveSession(
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    session = LiveSession(
         FakeCamera(track.t_s, WH),
         estimator,
-        analyzer,
+        driver,
         FrameAnnotator(),
         display=None,
-        stop=live.StopSignals(),
+        stop=StopSignals(),
     )
     assert session.run() is Ending.STREAM_ENDED
     last = len(track) - 1
     assert estimator.calls[-1] != last  # the model was busy when it came
     session.finish()
     assert estimator.calls[-1] == last
-    assert analyzer.series().t_s[-1] == pytest.approx(track.t_s[last])
+    assert driver.analyzer.series().t_s[-1] == pytest.approx(track.t_s[last])

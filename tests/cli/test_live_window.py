@@ -1,9 +1,11 @@
 """`hingecam live` with its window, under a virtual display (Xvfb): keys pressed
 with xdotool, a screenshot of the screen, the report checked afterwards.
 
-Needs Xvfb and xdotool (apt-get install xvfb xdotool; imagemagick or x11-apps
-for the screenshot). Without them the test skips, also under CI: the system
-packages are optional, the model and the clips are not.
+Needs Xvfb, xdotool and xwd (apt-get install xvfb xdotool x11-apps). Without them
+the test skips, also
+under CI: the system packages are optional, the model and the clips are not.
+Every step waits for a sign of progress (a line the process printed or logged, a
+file), never for a fixed time.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
+import numpy as np
 import pytest
 
 pytestmark = [
@@ -46,10 +52,12 @@ def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> Non
 @pytest.fixture
 def xvfb() -> Iterator[dict[str, str]]:
     """A private virtual display; yields an environment with DISPLAY set."""
-    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
+    tools = ("Xvfb", "xdotool", "xwd")
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         pytest.skip(
-            f"{' and '.join(missing)} not installed (apt-get install xvfb xdotool)"
+            f"{' and '.join(missing)} not installed "
+            "(apt-get install xvfb xdotool x11-apps)"
         )
     number = next(n for n in range(90, 200) if not Path(f"/tmp/.X{n}-lock").exists())
     display = f":{number}"
@@ -83,28 +91,63 @@ def _xdotool(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def _screenshot(env: dict[str, str], path: Path) -> bool:
-    if shutil.which("import"):
-        cmd = ["import", "-window", "root", str(path)]
-    elif shutil.which("xwd") and shutil.which("convert"):
-        cmd = ["sh", "-c", f"xwd -root -silent | convert xwd:- {path}"]
-    else:
-        return False
-    return subprocess.run(cmd, env=env, timeout=20).returncode == 0
+def read_xwd(data: bytes) -> np.ndarray:
+    """An X window dump (`xwd -root`, ZPixmap, 24/32 bits per pixel) -> (H, W, 3) BGR."""
+    header = np.frombuffer(data[:100], dtype=">u4")
+    header_size, width, height = int(header[0]), int(header[4]), int(header[5])
+    bits_per_pixel, bytes_per_line = int(header[11]), int(header[12])
+    byte_order, ncolors = int(header[7]), int(header[19])
+    assert bits_per_pixel in (24, 32), f"xwd: {bits_per_pixel} bits per pixel"
+    size = bits_per_pixel // 8
+    start = header_size + 12 * ncolors
+    rows = np.frombuffer(data[start : start + height * bytes_per_line], dtype=np.uint8)
+    pixels = rows.reshape(height, bytes_per_line)[:, : width * size]
+    pixels = pixels.reshape(height, width, size)
+    # LSBFirst (0): bytes are B, G, R(, pad); MSBFirst: (pad,) R, G, B.
+    return pixels[:, :, :3].copy() if byte_order == 0 else pixels[:, :, :-4:-1].copy()
+
+
+def _screenshot(env: dict[str, str], path: Path) -> None:
+    """Grab the whole virtual screen into a PNG with xwd (x11-apps)."""
+    import cv2
+
+    done = subprocess.run(
+        ["xwd", "-root", "-silent"], env=env, capture_output=True, timeout=30
+    )
+    assert done.returncode == 0, f"xwd failed: {done.stderr!r}"
+    assert cv2.imwrite(str(path), read_xwd(done.stdout))
+
+
+@dataclass
+class Lines:
+    """The lines a process writes to a pipe, collected by a thread as they come."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def follow(self, pipe: IO[str]) -> None:
+        def read() -> None:
+            for line in pipe:
+                self.lines.append(line.rstrip("\n"))
+
+        threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(self, text: str, timeout_s: float = 30) -> None:
+        _wait_for(lambda: any(text in ln for ln in self.lines), timeout_s, repr(text))
 
 
 @contextlib.contextmanager
 def live_window(
     env: dict[str, str], clip: Path, model: Path, out: Path
-) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`python -m hingecam live --source CLIP` on the virtual display; yields the
-    process and its window id once the window is up (the process is killed if
-    the test leaves it running)."""
+) -> Iterator[tuple[subprocess.Popen[str], str, Lines, Lines]]:
+    """`python -m hingecam -v live --source CLIP` on the virtual display; yields
+    the process, its window id and its stdout and stderr lines (followed as they
+    come) once the window is up; kills the process if the test leaves it running."""
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "hingecam",
+            "-v",  # logs each cue, the sign that the set has got that far
             "live",
             "--source",
             str(clip),
@@ -121,21 +164,25 @@ def live_window(
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert proc.stdout is not None and proc.stderr is not None
+    out_lines, err_lines = Lines(), Lines()
+    out_lines.follow(proc.stdout)
+    err_lines.follow(proc.stderr)
     try:
         window = ""
 
         def found() -> bool:
             nonlocal window
-            assert proc.poll() is None, proc.communicate()
+            assert proc.poll() is None, err_lines.lines
             window = _xdotool(env, "search", "--name", "hingecam").split("\n")[0]
             return bool(window)
 
         _wait_for(found, 30, "the hingecam window")
-        yield proc, window
+        yield proc, window, out_lines, err_lines
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+        proc.wait(timeout=30)
 
 
 def test_window_keys_and_report_under_xvfb(
@@ -145,41 +192,43 @@ def test_window_keys_and_report_under_xvfb(
     tmp_path: Path,
 ) -> None:
     env = xvfb
-    with live_window(env, clip_path(CLIP), model_path, tmp_path) as (proc, window):
-        shown_at = time.monotonic()
+    with live_window(env, clip_path(CLIP), model_path, tmp_path) as (
+        proc,
+        window,
+        out,
+        err,
+    ):
 
         def key(name: str) -> None:
             _xdotool(env, "key", "--window", window, name)
 
-        # Rep 1 ends ~3.9 s into the clip: its cue is on screen from then to 6.4 s.
-        time.sleep(max(0.0, 4.6 - (time.monotonic() - shown_at)))
-        if not _screenshot(env, SCREENSHOT):
-            pytest.fail("no screenshot tool (imagemagick `import`, or xwd + convert)")
+        # Rep 1's cue stays on screen for a while after it is announced.
+        err.wait_for("rep 1:")
+        _screenshot(env, SCREENSHOT)
         key("s")
         _wait_for(
             lambda: any(tmp_path.glob("live-*/snapshot-01.png")), 5, "the snapshot"
         )
         key("space")
-        time.sleep(0.6)
+        out.wait_for("paused (space goes on)")
         _screenshot(env, PAUSED_SCREENSHOT)
         key("space")
-        time.sleep(0.3)
+        out.wait_for("going on")
         key("r")
-        time.sleep(0.5)
+        out.wait_for("count reset to 0")
         key("q")
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    lines = out.splitlines()
+        proc.wait(timeout=30)
+        _wait_for(lambda: "report.html" in "".join(out.lines[-1:]), 5, "the summary")
+    assert proc.returncode == 0, err.lines
+    lines = out.lines
     assert any(ln.startswith("snapshot saved: ") for ln in lines)
-    assert "paused (space goes on)" in lines and "going on" in lines
-    assert "count reset to 0" in lines
     (folder,) = tmp_path.glob("live-*")
     report = json.loads((folder / "report.json").read_text())
     # q came before the clip's end: the reps so far (1 to 4), not all 5.
     assert 1 <= report["summary"]["rep_count"] <= 4
     assert (folder / "report.html").stat().st_size > 0
     assert lines[-1].startswith(f"{CLIP}: {report['summary']['rep_count']} rep")
-    assert SCREENSHOT.stat().st_size > 0
+    assert SCREENSHOT.stat().st_size > 0 and PAUSED_SCREENSHOT.stat().st_size > 0
 
 
 def _close_like_a_window_manager(env: dict[str, str], window: int) -> bool:
@@ -239,12 +288,18 @@ def test_closing_the_window_ends_the_session_like_q(
     model_path: Path,
     tmp_path: Path,
 ) -> None:
-    with live_window(xvfb, clip_path(CLIP), model_path, tmp_path) as (proc, window):
-        time.sleep(2.0)
+    with live_window(xvfb, clip_path(CLIP), model_path, tmp_path) as (
+        proc,
+        window,
+        out,
+        err,
+    ):
+        err.wait_for("calibrated")  # frames are being shown and analyzed
         if not _close_like_a_window_manager(xvfb, int(window)):
             pytest.skip("libX11 not loadable: cannot send WM_DELETE_WINDOW")
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+        proc.wait(timeout=30)
+        _wait_for(lambda: "report.html" in "".join(out.lines[-1:]), 5, "the summary")
+    assert proc.returncode == 0, err.lines
     (folder,) = tmp_path.glob("live-*")
     assert (folder / "report.json").stat().st_size > 0
-    assert out.splitlines()[-1].endswith(f"{folder / 'report.html'}")
+    assert out.lines[-1].endswith(f"{folder / 'report.html'}")

@@ -6,24 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factories import (
-    STANDING,
-    HingeSet,
-    Occlusion,
-    Pattern,
-    back_mask,
-    back_profile_of,
-    empty_track,
-    hinge_set,
-    poses_of,
-)
 
 from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import (
@@ -39,6 +24,17 @@ from hingecam.core.datatypes import (
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
 from hingecam.core.rules import MAIN_FAULTS
 from hingecam.core.thresholds import Thresholds
+from tests.factories import (
+    STANDING,
+    HingeSet,
+    Occlusion,
+    Pattern,
+    back_mask,
+    back_profile_of,
+    empty_track,
+    hinge_set,
+    poses_of,
+)
 
 TH = Thresholds()
 FPS = 25.0

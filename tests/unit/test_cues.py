@@ -1,4 +1,5 @@
-"""What the lifter is told after a rep, and where re-analysis writes."""
+"""What the lifter is told and when (core.cues, rules.rep_cue), and where
+re-analysis writes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,18 @@ import math
 from pathlib import Path
 
 from hingecam.app.analyze import output_dir
-from hingecam.core.datatypes import Check, Fault, Outcome, Rep, Severity, View
+from hingecam.core.cues import CALIBRATED_CUE, CueEvents, CueKind
+from hingecam.core.datatypes import (
+    Check,
+    Fault,
+    FrameAnalysis,
+    Outcome,
+    Phase,
+    Rep,
+    Severity,
+    View,
+)
+from hingecam.core.measures import Measures
 from hingecam.core.rules import CUES, GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
 
 
@@ -105,3 +117,86 @@ def test_view_phrase_takes_the_right_article() -> None:
     assert View.SIDE.phrase == "a side view"
     assert View.OBLIQUE.phrase == "an oblique view"
     assert View.UNKNOWN.phrase == "an unknown view"
+
+
+def analysis(
+    t_s: float,
+    count: int = 0,
+    cue: str | None = None,
+    hint: str | None = None,
+    severity: Severity = Severity.NOTE,
+) -> FrameAnalysis:
+    return FrameAnalysis(
+        frame_index=round(t_s * 30),
+        t_s=t_s,
+        pose=None,
+        measures=Measures(),
+        side=None,
+        view=View.SIDE,
+        phase=Phase.STANDING,
+        rep_count=count,
+        cue=cue,
+        cue_severity=severity,
+        setup_hint=hint,
+    )
+
+
+def test_cue_events_say_each_rep_cue_and_hint_once() -> None:
+    events = CueEvents()
+    calib = "stand tall and still to calibrate"
+    turn = "turn sideways to the camera"
+    frames = [
+        analysis(0.0, cue=calib),
+        analysis(0.1),  # the prompt flickers off and on: said once
+        analysis(0.2, cue=calib),
+        analysis(0.3, hint=turn),
+        analysis(0.4, hint=turn),
+        analysis(0.5),  # the hint goes away briefly...
+        analysis(1.0, hint=turn),  # ...and back within HINT_FORGET_S: not again
+        analysis(2.0, count=1, cue="good rep"),
+        analysis(2.1, count=1, cue="good rep"),
+        analysis(4.0, count=2, cue="good rep"),  # same words, a new rep
+        analysis(5.0, count=3, cue="soften your knees", severity=Severity.FAULT),
+        analysis(5.1, count=3),
+        analysis(9.0, hint=turn, count=3),  # gone > HINT_FORGET_S: said again
+    ]
+    said = [(e.kind, e.text, e.rep) for f in frames for e in events.update(f)]
+    assert said == [
+        (CueKind.CUE, calib, 0),
+        (CueKind.HINT, turn, 0),
+        (CueKind.REP, "good rep", 1),
+        (CueKind.REP, "good rep", 2),
+        (CueKind.REP, "soften your knees", 3),
+        (CueKind.HINT, turn, 0),
+    ]
+
+
+def test_cue_event_lines_carry_the_session_time() -> None:
+    (event,) = CueEvents().update(analysis(72.4, count=1, cue="push your hips back"))
+    assert event.line() == "01:12.4  rep 1: push your hips back"
+
+
+def test_calibration_is_announced_once_and_again_after_recalibrating() -> None:
+    events = CueEvents()
+    states = [False, True, True, False, True]
+    said = [
+        e.text
+        for k, calibrated in enumerate(states)
+        for e in events.update(analysis(k * 0.1), calibrated=calibrated)
+    ]
+    assert said == [CALIBRATED_CUE, CALIBRATED_CUE]
+    events.recalibrate()  # the `c` key: the next posture is announced again
+    assert [e.text for e in events.update(analysis(1.0), calibrated=True)] == [
+        CALIBRATED_CUE
+    ]
+
+
+def test_a_rep_closed_at_the_end_is_announced_with_the_next_number() -> None:
+    events = CueEvents()
+    events.update(analysis(2.0, count=2, cue="good rep"))
+    rep = Rep(3, 4.0, 5.0, 6.0, 120, 150, 180, 1.0, 1.0, View.SIDE, {}, ())
+    event = events.rep_closed(rep)
+    assert (event.kind, event.rep, event.t_s) == (CueKind.REP, 3, 6.0)
+    assert event.text == NOT_JUDGED_CUE  # no check ran: never called good
+    events.reset_count()
+    assert events.rep_closed(rep).rep == 1

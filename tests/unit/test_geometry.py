@@ -5,23 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factories import (
-    Camera,
-    Pattern,
-    Posture,
-    back_mask,
-    back_profile_of,
-    hinge_set,
-    make_pose,
-    track_from_poses,
-)
 
 from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, MeasureSeries, Side, View
 from hingecam.core.facing import facing_sign
@@ -38,6 +24,16 @@ from hingecam.core.geometry import (
 )
 from hingecam.core.landmarks import Landmark, near_side
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS
+from tests.factories import (
+    Camera,
+    Pattern,
+    Posture,
+    back_mask,
+    back_profile_of,
+    hinge_set,
+    make_pose,
+    track_from_poses,
+)
 
 ANGLES = (
     "trunk_incline_deg",

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from factories import Camera, make_pose
-
 from hingecam.core.lifter import LifterTracker, choose_lifter
 from hingecam.core.thresholds import Thresholds
+from tests.factories import Camera, make_pose
 
 TH = Thresholds()
 

@@ -3,16 +3,10 @@ typical standing posture); live practice waits for its calibration instead."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from factories import hinge_set
-
 from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import Exercise
 from hingecam.core.thresholds import Thresholds
+from tests.factories import hinge_set
 
 TH = Thresholds()
 

@@ -10,14 +10,10 @@ import io
 import json
 import os
 import re
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factories_report import CUES, make_analysis_result
 
 from hingecam.core.datatypes import Fault, Outcome, Rep, Severity, View
 from hingecam.core.measures import Peaks
@@ -33,6 +29,7 @@ from hingecam.report.write import (
     write_json,
     write_outputs,
 )
+from tests.factories_report import CUES, make_analysis_result
 
 CREATED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 

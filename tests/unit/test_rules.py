@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factories import HingeSet, Pattern, hinge_set, rep_window, window_from_set
 
 from hingecam.core.analysis import analyze_track
 from hingecam.core.datatypes import (
@@ -37,6 +32,7 @@ from hingecam.core.rules import (
     stoop_squat_index,
 )
 from hingecam.core.thresholds import PROFILES, Thresholds
+from tests.factories import HingeSet, Pattern, hinge_set, rep_window, window_from_set
 
 TH = Thresholds()
 COMPACT = {"reps": 2, "fps": 20.0, "stand_s": 0.8, "top_hold_s": 0.5, "end_s": 0.5}

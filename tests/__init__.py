@@ -1,0 +1,1 @@
+"""hingecam tests; a package so `from tests.factories import ...` works."""
