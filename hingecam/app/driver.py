@@ -26,6 +26,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.lifter import LifterTracker
 from hingecam.core.mode import RECORDED, Mode
+from hingecam.core.recorder import track_video_info
 from hingecam.core.thresholds import Thresholds
 from hingecam.media.tracks import save_track
 from hingecam.report.write import write_outputs
@@ -50,22 +51,6 @@ def make_analyzer(
 def brightness(image_bgr: NDArray[np.uint8]) -> float:
     """Mean brightness 0..255 on a sparse grid (cheap enough for every frame)."""
     return float(image_bgr[::16, ::16].mean())
-
-
-def track_info(track: PoseTrack) -> VideoInfo:
-    """What a pose track says about the video it was measured on."""
-    n = len(track)
-    duration = float(track.t_s[-1] - track.t_s[0]) if n > 1 else 0.0
-    fps = (n - 1) / duration if duration > 0 else 0.0
-    return VideoInfo(
-        name=str(track.meta.get("source", "pose track")),
-        width=track.image_wh[0],
-        height=track.image_wh[1],
-        fps=float(track.meta.get("fps", fps) or fps),
-        frames=n,
-        duration_s=duration + (1.0 / fps if fps else 0.0),
-        rotation_deg=int(track.meta.get("rotation_deg", 0) or 0),
-    )
 
 
 @dataclass
@@ -171,7 +156,7 @@ class Driver:
         replayed = self._replayed
         if replayed is not None:
             track = replayed
-            info = info or track_info(replayed)
+            info = info or track_video_info(replayed)
         else:
             track = self.analyzer.track(meta)
             self.thumbs.catch_up(self.analyzer.reps)  # reps closed by flush()

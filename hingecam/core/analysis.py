@@ -22,6 +22,7 @@ from hingecam.core.datatypes import (
     Pose,
     PoseTrack,
     Rep,
+    SetupHint,
     VideoInfo,
     View,
 )
@@ -47,7 +48,7 @@ class _Pending:
     pose: Pose | None
     facing: Facing
     view: View
-    hint: str | None
+    hint: SetupHint | None
     feet: float  # ankle midpoint x in near-leg lengths (NaN if unseen)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from hingecam.core.datatypes import FrameAnalysis, Rep, Severity
+from hingecam.core.datatypes import FrameAnalysis, Rep, SetupHint, Severity
 from hingecam.core.rules import rep_cue
 
 HINT_FORGET_S = 2.0
@@ -57,7 +57,7 @@ class CueEvents:
 
     count: int = 0
     cue: str | None = None
-    hint: str | None = None
+    hint: SetupHint | None = None
     hint_gone_since: float | None = None
     calibrated: bool = False
 
@@ -91,7 +91,7 @@ class CueEvents:
             if a.setup_hint != self.hint:
                 self.hint = a.setup_hint
                 events.append(
-                    CueEvent(CueKind.HINT, a.setup_hint, Severity.WARNING, a.t_s)
+                    CueEvent(CueKind.HINT, a.setup_hint.text, Severity.WARNING, a.t_s)
                 )
         if a.rep_count > self.count:
             text = a.cue or "done"

@@ -117,6 +117,23 @@ class Phase(enum.Enum):
     ASCENT = "ascent"
 
 
+class SetupHint(enum.Enum):
+    """Camera set-up guidance, first listed wins when several hold; the value is
+    the words shown and spoken."""
+
+    TOO_DARK = "too dark: add light in front of you"
+    NOBODY = "step into view: nobody is in the frame"
+    TWO_PEOPLE = "two people in view: only one lifter at a time"
+    TURN_SIDEWAYS = "turn sideways to the camera"
+    FEET_OUT = "step back: your feet are out of frame"
+    HEAD_OUT = "step back: your head is out of frame"
+
+    @property
+    def text(self) -> str:
+        """The words shown to the lifter."""
+        return str(self.value)
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
     """One decoded video frame.
@@ -447,7 +464,7 @@ class FrameAnalysis:
     rep_count: int
     cue: str | None = None
     cue_severity: Severity = Severity.NOTE
-    setup_hint: str | None = None
+    setup_hint: SetupHint | None = None
     last_rep: Rep | None = None
     facing: float = 0.0
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hingecam.core.datatypes import Pose, View
+from hingecam.core.datatypes import Pose, SetupHint, View
 from hingecam.core.landmarks import Landmark
 from hingecam.core.thresholds import Thresholds
-
-TOO_DARK = "too dark: add light in front of you"
-NOBODY = "step into view: nobody is in the frame"
-TWO_PEOPLE = "two people in view: only one lifter at a time"
-TURN_SIDEWAYS = "turn sideways to the camera"
-FEET_OUT = "step back: your feet are out of frame"
-HEAD_OUT = "step back: your head is out of frame"
-HINTS = (TOO_DARK, NOBODY, TWO_PEOPLE, TURN_SIDEWAYS, FEET_OUT, HEAD_OUT)
-"""Every hint, first wins when several hold."""
 
 _FEET = [
     Landmark.LEFT_ANKLE,
@@ -37,7 +28,7 @@ class SetupHints:
 
     def reset(self) -> None:
         """Forget every condition."""
-        self._since: dict[str, float] = {}
+        self._since: dict[SetupHint, float] = {}
 
     def update(
         self,
@@ -46,7 +37,7 @@ class SetupHints:
         people: int,
         view: View,
         brightness: float | None,
-    ) -> str | None:
+    ) -> SetupHint | None:
         """The hint to show at `t_s`, or None.
 
         Args:
@@ -57,27 +48,28 @@ class SetupHints:
             brightness: mean image brightness 0..255, None when unknown.
         """
         th = self.th
-        conditions: dict[str, bool] = {
-            TOO_DARK: brightness is not None
+        conditions: dict[SetupHint, bool] = {
+            SetupHint.TOO_DARK: brightness is not None
             and brightness < th.hint_dark_max_brightness,
-            NOBODY: pose is None,
-            TWO_PEOPLE: people > 1,
-            TURN_SIDEWAYS: pose is not None and view in (View.FRONT, View.OBLIQUE),
+            SetupHint.NOBODY: pose is None,
+            SetupHint.TWO_PEOPLE: people > 1,
+            SetupHint.TURN_SIDEWAYS: pose is not None
+            and view in (View.FRONT, View.OBLIQUE),
         }
         if pose is not None:
-            conditions[FEET_OUT] = bool(
+            conditions[SetupHint.FEET_OUT] = bool(
                 np.nanmax(pose.presence[_FEET]) < th.hint_min_presence
             )
-            conditions[HEAD_OUT] = bool(
+            conditions[SetupHint.HEAD_OUT] = bool(
                 np.nanmax(pose.presence[_HEAD]) < th.hint_min_presence
             )
-        for text, active in conditions.items():
+        for hint, active in conditions.items():
             if active:
-                self._since.setdefault(text, t_s)
+                self._since.setdefault(hint, t_s)
             else:
-                self._since.pop(text, None)
-        for text in conditions:
-            since = self._since.get(text)
+                self._since.pop(hint, None)
+        for hint in conditions:  # in SetupHint order: the first listed wins
+            since = self._since.get(hint)
             if since is not None and t_s - since >= th.hint_window_s:
-                return text
+                return hint
         return None

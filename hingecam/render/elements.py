@@ -232,11 +232,11 @@ class SetupHintCard(_WrappedText):
 
     def draw(self, image: Image, analysis: FrameAnalysis) -> Image:
         """Draw in place on `image` (H, W, 3) uint8 BGR and return the same array."""
-        if not analysis.setup_hint:
+        if analysis.setup_hint is None:
             return image
         st = self.style
         wh = image_wh(image)
-        block = self.layout_hint(wh, analysis.setup_hint)
+        block = self.layout_hint(wh, analysis.setup_hint.text)
         pad = self._metrics(wh, 1.1)[2]
         panel(image, block.box, st.panel_bgr, 0.82, pad)
         x0, y0, x1, _ = block.box

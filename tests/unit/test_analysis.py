@@ -18,6 +18,7 @@ from hingecam.core.datatypes import (
     FrameAnalysis,
     Phase,
     PoseTrack,
+    SetupHint,
     Side,
     View,
 )
@@ -387,7 +388,7 @@ def test_front_view_asks_the_lifter_to_turn_sideways_live() -> None:
     _, frames = stream(hs.track, live=True)
     hints = [a.setup_hint for a in frames]
     assert hints[0] is None  # hints need evidence for a while first
-    assert any(h is not None and "sideways" in h for h in hints)
+    assert SetupHint.TURN_SIDEWAYS in hints
 
 
 def test_side_view_set_gets_no_setup_hint(live_and_offline) -> None:

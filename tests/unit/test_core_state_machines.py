@@ -21,6 +21,7 @@ from hingecam.core.datatypes import (
     Pose,
     PoseTrack,
     Rep,
+    SetupHint,
     Severity,
     Side,
     View,
@@ -28,7 +29,7 @@ from hingecam.core.datatypes import (
 from hingecam.core.facing import FacingEstimator
 from hingecam.core.filtering import CausalSmoothing, GlitchGate, ZeroPhaseSmoothing
 from hingecam.core.frame_log import FrameLog
-from hingecam.core.hints import NOBODY, TOO_DARK, SetupHints
+from hingecam.core.hints import SetupHints
 from hingecam.core.landmarks import SIDE_POINTS
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.measures import Measures, Peaks
@@ -226,13 +227,13 @@ def test_a_hint_shows_only_after_its_condition_held_hint_window_s() -> None:
         hints.update(i * DT, None, 0, View.UNKNOWN, None) for i in range(frames + 2)
     ]
     assert shown[: frames - 1] == [None] * (frames - 1)
-    assert shown[-1] == NOBODY
+    assert shown[-1] == SetupHint.NOBODY
     dark = TH.hint_dark_max_brightness - 1
     hints.reset()
     shown = [
         hints.update(i * DT, None, 0, View.UNKNOWN, dark) for i in range(frames + 2)
     ]
-    assert shown[-1] == TOO_DARK  # the first hint listed wins
+    assert shown[-1] == SetupHint.TOO_DARK  # the first hint listed wins
 
 
 def test_cue_hold_keeps_a_reps_cue_for_cue_hold_s_and_prompts_before_calibration() -> (

@@ -15,6 +15,7 @@ from hingecam.core.datatypes import (
     Outcome,
     Phase,
     Rep,
+    SetupHint,
     Severity,
     View,
 )
@@ -123,7 +124,7 @@ def analysis(
     t_s: float,
     count: int = 0,
     cue: str | None = None,
-    hint: str | None = None,
+    hint: SetupHint | None = None,
     severity: Severity = Severity.NOTE,
 ) -> FrameAnalysis:
     return FrameAnalysis(
@@ -144,7 +145,7 @@ def analysis(
 def test_cue_events_say_each_rep_cue_and_hint_once() -> None:
     events = CueEvents()
     calib = "stand tall and still to calibrate"
-    turn = "turn sideways to the camera"
+    turn = SetupHint.TURN_SIDEWAYS
     frames = [
         analysis(0.0, cue=calib),
         analysis(0.1),  # the prompt flickers off and on: said once
@@ -163,11 +164,11 @@ def test_cue_events_say_each_rep_cue_and_hint_once() -> None:
     said = [(e.kind, e.text, e.rep) for f in frames for e in events.update(f)]
     assert said == [
         (CueKind.CUE, calib, 0),
-        (CueKind.HINT, turn, 0),
+        (CueKind.HINT, turn.text, 0),
         (CueKind.REP, "good rep", 1),
         (CueKind.REP, "good rep", 2),
         (CueKind.REP, "soften your knees", 3),
-        (CueKind.HINT, turn, 0),
+        (CueKind.HINT, turn.text, 0),
     ]
 
 

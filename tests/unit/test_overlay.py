@@ -17,6 +17,7 @@ from hingecam.core.datatypes import (
     Phase,
     Pose,
     Rep,
+    SetupHint,
     Severity,
     Side,
     View,
@@ -67,7 +68,7 @@ def make_analysis(
     cue: str | None = None,
     severity: Severity = Severity.NOTE,
     measures: dict[str, float] | None = None,
-    setup_hint: str | None = None,
+    setup_hint: SetupHint | None = None,
     last_rep: Rep | None = None,
     rep_count: int = 2,
     facing: float = 0.0,
@@ -318,8 +319,8 @@ def test_text_longer_than_the_banner_allows_is_cut_with_ellipsis() -> None:
 
 def test_setup_hint_is_drawn_inside_the_image_without_a_pose() -> None:
     image = canvas(360, 640)
-    hint = "Turn sideways to the camera so your whole body is in view " * 3
-    SetupHintCard(STYLE).draw(image, make_analysis(None, setup_hint=hint))
+    longest = max(SetupHint, key=lambda h: len(h.text))
+    SetupHintCard(STYLE).draw(image, make_analysis(None, setup_hint=longest))
     drawn = changed(image, canvas(360, 640))
     rows = np.flatnonzero(drawn.any(axis=1))
     assert rows.size > 0
@@ -432,7 +433,7 @@ def test_annotator_draws_every_element_in_place_and_the_same_each_time() -> None
     assert np.array_equal(frames[0], frames[1]) and np.array_equal(frames[1], frames[2])
     blank = np.full((720, 1280, 3), 90, dtype=np.uint8)
     assert changed(frames[0], blank).any()
-    hint_only = replace(analysis, cue=None, setup_hint="Turn sideways")
+    hint_only = replace(analysis, cue=None, setup_hint=SetupHint.TURN_SIDEWAYS)
     assert not changed(CueBanner(STYLE).draw(blank.copy(), hint_only), blank).any()
     cue_only = replace(analysis, setup_hint=None)
     assert not changed(SetupHintCard(STYLE).draw(blank.copy(), cue_only), blank).any()
