@@ -219,6 +219,8 @@ def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
     assert totals["faults"]["rounded_spine"]["recall"] >= 0.8
     assert totals["faults"]["rounded_spine"]["precision"] == 1.0
     assert totals["false_alarm_rate"] == 0.0
+    assert "[side] 2 clips" in printed
+    assert totals["views"]["side"]["faults"]["rounded_spine"]["judged"] == 1.0
 
 
 def test_eval_without_manifest_is_one_line_error(
