@@ -58,7 +58,7 @@ def test_live_counts_a_set_without_a_still_start_and_says_so() -> None:
 
 def test_live_calibration_still_wins_when_the_lifter_stands_still() -> None:
     hs = hinge_set(3, 25, stand_s=0.2, top_hold_s=1.5, end_s=0.2)
-    live, frames = _live_frames(hs, calibration_s=1.0)
+    live, _ = _live_frames(hs, calibration_s=1.0)
     assert len(live.reps) == 3
     assert live.setup is not None
     assert live.provisional_reps == 1
