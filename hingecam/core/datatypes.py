@@ -49,6 +49,7 @@ class Exercise(enum.Enum):
     RDL = "rdl"
     DEADLIFT = "deadlift"
     KB_SWING = "kb_swing"
+    SQUAT = "squat"
 
 
 class Fault(enum.Enum):
@@ -297,6 +298,9 @@ class MeasureSeries:
     spine_bow_norm: NDArray[np.float64]
     back_offset_norm: NDArray[np.float64]
     hip_flexion_3d_deg: NDArray[np.float64]
+    knee_flexion_3d_deg: NDArray[np.float64]
+    trunk_incline_3d_deg: NDArray[np.float64]
+    face_depth_m: NDArray[np.float64]
 
     ANGLE_FIELDS = Measures.NAMES
 

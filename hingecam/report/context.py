@@ -44,6 +44,7 @@ EXERCISE_LABELS: Mapping[Exercise, str] = {
     Exercise.RDL: "Romanian deadlift",
     Exercise.DEADLIFT: "Deadlift",
     Exercise.KB_SWING: "Kettlebell swing",
+    Exercise.SQUAT: "Squat",
 }
 
 _CARD_PEAKS = (
