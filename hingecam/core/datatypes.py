@@ -4,6 +4,7 @@ checks, reps and per-frame analysis. No cv2 or mediapipe here."""
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -308,6 +309,46 @@ class MeasureSeries:
         return int(self.t_s.shape[0])
 
 
+class Sureness(enum.Enum):
+    """A verdict's confidence level."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    """How sure a judged check is, and why.
+
+    Attributes:
+        level: high (side view, rep well seen, clear margin); each missing
+            condition lowers it one step.
+        view: the camera view the verdict came from.
+        seen_share: 0..1 of the rep's frames where the lifter was seen.
+        margin_ratio: |measured - threshold| / |threshold|, NaN if not comparable.
+    """
+
+    level: Sureness
+    view: View
+    seen_share: float
+    margin_ratio: float
+
+    @property
+    def words(self) -> str:
+        """One line: "medium confidence: an oblique view, seen in 100% of the rep,
+        42% from the limit"."""
+        margin = (
+            f", {abs(self.margin_ratio):.0%} from the limit"
+            if math.isfinite(self.margin_ratio)
+            else ""
+        )
+        return (
+            f"{self.level.value} confidence: {self.view.phrase}, seen in "
+            f"{self.seen_share:.0%} of the rep{margin}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One fault check on one rep, with its evidence.
@@ -323,6 +364,8 @@ class Check:
         severity: how much it matters when flagged.
         cue: short coaching words for the lifter.
         reason: one sentence a coach can read: what was measured against what.
+        confidence: how sure a judged check is (core/confidence.py); None when
+            not judged or not rated.
     """
 
     fault: Fault
@@ -335,6 +378,7 @@ class Check:
     severity: Severity
     cue: str
     reason: str
+    confidence: Confidence | None = None
 
 
 class VerdictKind(enum.Enum):

@@ -47,7 +47,19 @@ def set_notes(
             f"more than one person was in view in {(people > 1).mean():.0%} of the frames: "
             "hingecam followed the person it saw first"
         )
-    if view is not View.SIDE:
+    if view is View.OBLIQUE:
+        notes.append(
+            f"filmed from {view.phrase}: squatting vs hinging and hips rising first were "
+            "judged from the 3D landmarks (less sure than from the side); the spine's "
+            "shape and locked knees need a side view at hip height"
+        )
+    elif view is View.FRONT:
+        notes.append(
+            f"filmed from {view.phrase}: squatting vs hinging was judged from the 3D "
+            "landmarks (less sure than from the side); the spine's shape, hips rising "
+            "first and locked knees need a side view at hip height"
+        )
+    elif view is not View.SIDE:
         notes.append(
             f"filmed from {view.phrase}: the spine's shape, squatting vs hinging and "
             "the knees cannot be judged from here; film from the side at hip height"

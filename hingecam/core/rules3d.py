@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from hingecam.core.confidence import with_confidence
 from hingecam.core.datatypes import Check, Fault, Outcome, View
 from hingecam.core.measures import Measures
 from hingecam.core.rules import RepWindow, _check, _not_judged, _ref, evaluate_rep
@@ -153,11 +154,12 @@ def evaluate_rep_views(
 ) -> tuple[Check, ...]:
     """All checks of the profile: the side-view rules, with squat pattern and hips
     rising first judged in 3D instead when the rep was seen at 45 deg or from the
-    front (from the front side; filmed from behind they stay not judged)."""
+    front (from the front side; filmed from behind they stay not judged). Each
+    judged check carries its confidence."""
     checks = evaluate_rep(win, setup, profile, th)
     view = off_side_view(win, th)
     if view is None:
-        return checks
+        return with_confidence(checks, win.views, th)
     behind = _from_behind(win, th)
     out = []
     for c in checks:
@@ -180,4 +182,4 @@ def evaluate_rep_views(
             out.append(check_hips_rise_first_3d(win, setup, th, view))
         else:
             out.append(c)
-    return tuple(out)
+    return with_confidence(tuple(out), win.views, th)

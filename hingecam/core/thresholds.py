@@ -198,6 +198,19 @@ class Thresholds(SignalThresholds):
         "Off the side view, a rep whose 3D hip-knee index (hip flexion gained over hip plus knee "
         "flexion gained, setup to the deepest crouch) is below this is a squat pattern.",
     )
+    confidence_min_margin_ratio: float = threshold_field(
+        0.25,
+        "ratio",
+        "design: the hips-first limit (8 deg) is twice the ~4 deg trunk noise of smoothed "
+        "MediaPipe, so a reading within a quarter of a limit can flip on noise",
+        "A verdict whose measure sits closer than this share of its limit to the limit is less sure.",
+    )
+    confidence_min_seen_share: float = threshold_field(
+        0.9,
+        "ratio",
+        "design: a rep seen in fewer than 9 frames of 10 misses part of its motion",
+        "A verdict on a rep whose lifter was seen in less than this share of its frames is less sure.",
+    )
     back_view_min_face_depth_m: float = threshold_field(
         0.02,
         "m",
