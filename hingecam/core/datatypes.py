@@ -126,7 +126,7 @@ class SetupHint(enum.Enum):
     TOO_DARK = "too dark: add light in front of you"
     NOBODY = "step into view: nobody is in the frame"
     TWO_PEOPLE = "two people in view: only one lifter at a time"
-    TURN_SIDEWAYS = "turn sideways to the camera"
+    TURN_SIDEWAYS = "turn sideways to the camera to check your back"
     FEET_OUT = "step back: your feet are out of frame"
     HEAD_OUT = "step back: your head is out of frame"
 
