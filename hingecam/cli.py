@@ -34,7 +34,15 @@ def models_command(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
-EXERCISES = ("auto", "hinge_drill", "good_morning", "rdl", "deadlift", "kb_swing")
+EXERCISES = (
+    "auto",
+    "hinge_drill",
+    "good_morning",
+    "rdl",
+    "deadlift",
+    "kb_swing",
+    "squat",
+)
 MODEL_VARIANTS = ("lite", "full", "heavy")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,7 +185,7 @@ def _fmt(value: float | None) -> str:
 
 
 def print_table(
-    scores: Sequence[ClipScore], totals: dict[str, Any], out: Any = sys.stdout
+    scores: Sequence[ClipScore], totals: dict[str, Any], out: Any = None
 ) -> None:
     w = max([len(s.label.file) for s in scores] + [4])
     print(

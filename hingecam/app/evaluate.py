@@ -97,6 +97,7 @@ def evaluate(
 def run_cli(args: argparse.Namespace) -> int:
     """Score the folder, print the table, and write --json if asked."""
     from hingecam.app.eval_score import print_table
+    from hingecam.app.eval_views import print_views, score_agreement, score_views
     from hingecam.core.datatypes import Exercise
 
     requested = None if args.exercise is None else Exercise(args.exercise)
@@ -110,6 +111,9 @@ def run_cli(args: argparse.Namespace) -> int:
         only=args.only,
     )
     print_table(scores, totals)
+    totals["views"] = score_views(scores)
+    totals["agreement"] = score_agreement(scores)
+    print_views(totals["views"], totals["agreement"])
     if args.json is not None:
         data = {"clips": [s.to_dict() for s in scores], "totals": totals}
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -92,9 +92,14 @@ class Analyzer:
         self._builder = RepBuilder(self.profile, thresholds)
         self._log = FrameLog()
         self._pending: deque[_Pending] = deque()
-        self._cue = CueHold(thresholds.cue_hold_s, mode.calibrate_prompt)
+        self._cue = CueHold(
+            thresholds.cue_hold_s, mode.calibrate_prompt, mode.provisional_prompt
+        )
         self._rep_offset = 0
         self.reps: list[Rep] = []
+        self.provisional_reps = 0
+        self._first_provisional = False
+        """Reps counted before the lifter's standing posture was measured."""
 
     @classmethod
     def live(
@@ -219,7 +224,16 @@ class Analyzer:
         self._log.phases.append(phase)
         rep = self._add_rep(event) if event is not None else None
         prompt = self.setup is None and p.pose is not None and p.hint is None
-        cue, severity = self._cue.update(p.t_s, rep, prompt)
+        if rep is not None and self.setup is None:
+            self.provisional_reps += 1
+        # The first rep begun without calibration is said once; later reps' cues
+        # would otherwise alternate with it between reps.
+        self._first_provisional = (
+            self.setup is None
+            and not self.reps
+            and (self._first_provisional or phase not in (Phase.SETUP, Phase.STANDING))
+        )
+        cue, severity = self._cue.update(p.t_s, rep, prompt, self._first_provisional)
         return FrameAnalysis(
             frame_index=p.index,
             t_s=p.t_s,
@@ -261,7 +275,16 @@ class Analyzer:
             frame_phase=tuple(self._log.phases),
             reps=tuple(self.reps),
             setup=self.setup,
-            notes=tuple(set_notes(self.track(), view, self.reps, self.setup, self.th)),
+            notes=tuple(
+                set_notes(
+                    self.track(),
+                    view,
+                    self.reps,
+                    self.setup,
+                    self.th,
+                    provisional_reps=self.provisional_reps,
+                )
+            ),
             thresholds=self.th.as_dict(),
             thumbnails=dict(thumbnails or {}),
         )

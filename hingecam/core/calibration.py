@@ -28,9 +28,10 @@ class Calibrator:
     Args:
         thresholds: the setup_* numbers.
         calibration_s: how long the lifter must stand still.
-        provisional: recorded video: while the rep counter has no reference,
-            upright with the feet planted for setup_planted_s starts counting
-            against standing_hip_default_deg (live asks the lifter to calibrate).
+        provisional: while the rep counter has no reference, upright with the
+            feet planted for setup_planted_s starts counting against
+            standing_hip_default_deg (recorded video and live alike; a still
+            stretch of calibration_s replaces it).
     """
 
     def __init__(

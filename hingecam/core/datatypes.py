@@ -4,6 +4,7 @@ checks, reps and per-frame analysis. No cv2 or mediapipe here."""
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ class Exercise(enum.Enum):
     RDL = "rdl"
     DEADLIFT = "deadlift"
     KB_SWING = "kb_swing"
+    SQUAT = "squat"
 
 
 class Fault(enum.Enum):
@@ -124,7 +126,7 @@ class SetupHint(enum.Enum):
     TOO_DARK = "too dark: add light in front of you"
     NOBODY = "step into view: nobody is in the frame"
     TWO_PEOPLE = "two people in view: only one lifter at a time"
-    TURN_SIDEWAYS = "turn sideways to the camera"
+    TURN_SIDEWAYS = "turn sideways to the camera to check your back"
     FEET_OUT = "step back: your feet are out of frame"
     HEAD_OUT = "step back: your head is out of frame"
 
@@ -297,11 +299,54 @@ class MeasureSeries:
     spine_bow_norm: NDArray[np.float64]
     back_offset_norm: NDArray[np.float64]
     hip_flexion_3d_deg: NDArray[np.float64]
+    knee_flexion_3d_deg: NDArray[np.float64]
+    trunk_incline_3d_deg: NDArray[np.float64]
+    face_depth_m: NDArray[np.float64]
 
     ANGLE_FIELDS = Measures.NAMES
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
+
+
+class Sureness(enum.Enum):
+    """A verdict's confidence level."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    """How sure a judged check is, and why.
+
+    Attributes:
+        level: high (side view, rep well seen, clear margin); each missing
+            condition lowers it one step.
+        view: the camera view the verdict came from.
+        seen_share: 0..1 of the rep's frames where the lifter was seen.
+        margin_ratio: |measured - threshold| / |threshold|, NaN if not comparable.
+    """
+
+    level: Sureness
+    view: View
+    seen_share: float
+    margin_ratio: float
+
+    @property
+    def words(self) -> str:
+        """One line: "medium confidence: an oblique view, seen in 100% of the rep,
+        42% from the limit"."""
+        margin = (
+            f", {abs(self.margin_ratio):.0%} from the limit"
+            if math.isfinite(self.margin_ratio)
+            else ""
+        )
+        return (
+            f"{self.level.value} confidence: {self.view.phrase}, seen in "
+            f"{self.seen_share:.0%} of the rep{margin}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +364,8 @@ class Check:
         severity: how much it matters when flagged.
         cue: short coaching words for the lifter.
         reason: one sentence a coach can read: what was measured against what.
+        confidence: how sure a judged check is (core/confidence.py); None when
+            not judged or not rated.
     """
 
     fault: Fault
@@ -331,6 +378,7 @@ class Check:
     severity: Severity
     cue: str
     reason: str
+    confidence: Confidence | None = None
 
 
 class VerdictKind(enum.Enum):

@@ -18,6 +18,7 @@ when the distal-to-proximal vector leans *forward* (towards where the lifter fac
 | spine_bow_norm         | back silhouette (mask)       | back edge on a straight line  | mid-back bulges beyond the line joining its ends (rounding); in chord lengths |
 | hip_flexion_3d_deg     | world: mid-shoulder, mid-hip, mid-knee | trunk in line with thighs | flexed; unsigned, from the 3D world landmarks: rough but the same from any view (used to count reps) |
 | back_offset_norm       | back silhouette (mask)       | back edge on the chord        | mean distance of the mid-back edge from the hip-shoulder chord; in chord lengths |
+| *_3d_deg (knee, trunk) | world landmarks              | see geometry3d.py             | judged off the side view only   |
 
 Leg length is thigh plus shin length in the same frame. Missing or low-visibility
 inputs give NaN, which propagates.
@@ -36,6 +37,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.facing import facing_sign
+from hingecam.core.geometry3d import legs_trunk_3d
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -158,6 +160,7 @@ def compute_measures(
         hip_flexion_3d_deg=hip_flexion_3d(
             track.world_m, track.visibility, min_visibility
         ),
+        **legs_trunk_3d(track.world_m, track.visibility, min_visibility),
     )
 
 

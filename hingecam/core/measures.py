@@ -30,6 +30,9 @@ class Measures:
     spine_bow_norm: float = NAN
     back_offset_norm: float = NAN
     hip_flexion_3d_deg: float = NAN
+    knee_flexion_3d_deg: float = NAN
+    trunk_incline_3d_deg: float = NAN
+    face_depth_m: float = NAN
 
     NAMES: ClassVar[tuple[str, ...]]
 

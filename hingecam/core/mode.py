@@ -19,8 +19,11 @@ class Mode:
         smoothing: builds the filter strategy from the thresholds.
         calibration_field: the Thresholds field with the still-standing time.
         provisional_reference: count against a typical standing posture before
-            the lifter's own is measured (recorded video; live asks first).
+            the lifter's own is measured (recorded video; live too, so a set
+            begun without a still start counts: calibration replaces it).
         calibrate_prompt: the cue shown until calibrated, or None.
+        provisional_prompt: the cue shown while the first rep is counted against
+            the typical posture (the lifter never stood still), or None.
     """
 
     name: str
@@ -28,6 +31,7 @@ class Mode:
     calibration_field: str
     provisional_reference: bool
     calibrate_prompt: str | None
+    provisional_prompt: str | None = None
 
     def calibration_s(self, thresholds: Thresholds) -> float:
         """How long the lifter must stand still, by this mode's threshold."""
@@ -38,10 +42,12 @@ LIVE = Mode(
     name="live",
     smoothing=CausalSmoothing,
     calibration_field="live_calibration_s",
-    provisional_reference=False,
+    provisional_reference=True,
     calibrate_prompt="stand tall and still to calibrate",
+    provisional_prompt="not calibrated: counting against a typical standing posture",
 )
-"""A camera: One Euro filtering, no lag; the lifter calibrates before counting."""
+"""A camera: One Euro filtering, no lag; the lifter is asked to calibrate, and a
+set begun without standing still counts against a typical posture meanwhile."""
 
 RECORDED = Mode(
     name="recorded",

@@ -19,6 +19,8 @@ def set_notes(
     reps: Sequence[Rep],
     setup: Measures | None,
     thresholds: Thresholds,
+    *,
+    provisional_reps: int = 0,
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -28,6 +30,7 @@ def set_notes(
         reps: the reps found.
         setup: the calibrated standing posture, None if never calibrated.
         thresholds: min_visibility (feet seen).
+        provisional_reps: reps counted before the standing posture was measured.
     """
     notes: list[str] = []
     n = len(track)
@@ -44,7 +47,19 @@ def set_notes(
             f"more than one person was in view in {(people > 1).mean():.0%} of the frames: "
             "hingecam followed the person it saw first"
         )
-    if view is not View.SIDE:
+    if view is View.OBLIQUE:
+        notes.append(
+            f"filmed from {view.phrase}: squatting vs hinging and hips rising first were "
+            "judged from the 3D landmarks (less sure than from the side); the spine's "
+            "shape and locked knees need a side view at hip height"
+        )
+    elif view is View.FRONT:
+        notes.append(
+            f"filmed from {view.phrase}: squatting vs hinging was judged from the 3D "
+            "landmarks (less sure than from the side); the spine's shape, hips rising "
+            "first and locked knees need a side view at hip height"
+        )
+    elif view is not View.SIDE:
         notes.append(
             f"filmed from {view.phrase}: the spine's shape, squatting vs hinging and "
             "the knees cannot be judged from here; film from the side at hip height"
@@ -57,6 +72,16 @@ def set_notes(
         notes.append(
             "the lifter was never seen standing still, so reps were compared with a typical "
             "standing posture instead of the lifter's own"
+        )
+    elif setup is not None and provisional_reps:
+        first = (
+            "the first rep was"
+            if provisional_reps == 1
+            else (f"the first {provisional_reps} reps were")
+        )
+        notes.append(
+            f"{first} counted before the lifter stood still to calibrate, against a "
+            "typical standing posture"
         )
     vis = np.asarray(track.visibility)
     feet = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]

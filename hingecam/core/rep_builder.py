@@ -10,7 +10,8 @@ from hingecam.core.datatypes import Rep, View
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
 from hingecam.core.reps import RepEvent
-from hingecam.core.rules import RepWindow, evaluate_rep, rep_peaks
+from hingecam.core.rules import RepWindow, rep_peaks
+from hingecam.core.rules3d import evaluate_rep_views
 from hingecam.core.thresholds import Profile, Thresholds
 
 _NO_SETUP = Measures()
@@ -40,7 +41,7 @@ class RepBuilder:
         """
         win = self._window_for(event, log)
         reference = setup or _NO_SETUP
-        checks = evaluate_rep(win, reference, self.profile, self.th)
+        checks = evaluate_rep_views(win, reference, self.profile, self.th)
         bottom_s = float(win.t_s[win.bottom])
         return Rep(
             index=index,

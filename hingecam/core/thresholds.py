@@ -189,6 +189,36 @@ class Thresholds(SignalThresholds):
         "Coratella 2022: RDLs keep the knee nearly still, deadlifts extend it",
         "Hips-first is only judged when the knee extends at least this much on the ascent.",
     )
+    squat_max_hki_3d: float = threshold_field(
+        53.0,
+        "0..100",
+        "VIEWS.md 1 (45 deg, world landmarks, paired kbdl sets): hip-knee index of squat reps "
+        "44-49, of the 20 other reps >= 58; a 45 deg goblet squat 46-47 (another lifter and "
+        "camera); the middle of the gap",
+        "Off the side view, a rep whose 3D hip-knee index (hip flexion gained over hip plus knee "
+        "flexion gained, setup to the deepest crouch) is below this is a squat pattern.",
+    )
+    confidence_min_margin_ratio: float = threshold_field(
+        0.25,
+        "ratio",
+        "design: the hips-first limit (8 deg) is twice the ~4 deg trunk noise of smoothed "
+        "MediaPipe, so a reading within a quarter of a limit can flip on noise",
+        "A verdict whose measure sits closer than this share of its limit to the limit is less sure.",
+    )
+    confidence_min_seen_share: float = threshold_field(
+        0.9,
+        "ratio",
+        "design: a rep seen in fewer than 9 frames of 10 misses part of its motion",
+        "A verdict on a rep whose lifter was seen in less than this share of its frames is less sure.",
+    )
+    back_view_min_face_depth_m: float = threshold_field(
+        0.02,
+        "m",
+        "measured: nose minus mid-ear world z, median per clip: +0.038 and +0.065 on the two "
+        "rear 45 deg clips, -0.014 or less on all 15 front and 45 deg clips of ../shared/clips",
+        "A rep whose face sits this far behind the ears (world z) was filmed from behind: 3D "
+        "verdicts, measured on front-side footage only, are withheld.",
+    )
     spine_bow_max_norm: float = threshold_field(
         0.06,
         "chord",
@@ -417,6 +447,15 @@ PROFILES: dict[Exercise, Profile] = {
         hinge_only=True,
         knee_extends=True,
         soft_knees=True,
+    ),
+    # A squat is meant to bend the knees: squatting instead of hinging and locked
+    # knees are no faults there; hips shooting up first still is.
+    Exercise.SQUAT: Profile(
+        Exercise.SQUAT,
+        from_floor=False,
+        hinge_only=False,
+        knee_extends=True,
+        soft_knees=False,
     ),
 }
 """Exercise profiles. A conventional deadlift bends the knees ~100 deg

@@ -10,7 +10,15 @@ import math
 
 import cv2
 
-from hingecam.core.datatypes import FrameAnalysis, Rep, Severity, VerdictKind
+from hingecam.core.datatypes import (
+    Check,
+    FrameAnalysis,
+    Rep,
+    Severity,
+    Sureness,
+    VerdictKind,
+    View,
+)
 from hingecam.render.angles import draw_angles
 from hingecam.render.draw import draw_icon, panel, put_text, text_size
 from hingecam.render.skeleton import draw_skeleton, pose_px
@@ -93,10 +101,20 @@ def verdict_chips(rep: Rep, style: OverlayStyle) -> list[tuple[str, BGR]]:
         return [("NOT JUDGED", style.muted_text_bgr)]
     if verdict.kind is VerdictKind.CLEAN:
         return [("CLEAN", style.clean_bgr)]
-    return [
-        (c.fault.value.replace("_", " ").upper(), style.severity_bgr[c.severity])
-        for c in verdict.flags
-    ]
+    return [(_chip_text(c), style.severity_bgr[c.severity]) for c in verdict.flags]
+
+
+def _chip_text(check: Check) -> str:
+    """'SQUAT PATTERN', with '(OBLIQUE, MEDIUM)' or '(LOW)' when the verdict is less
+    than sure, so a verdict from a weaker view says so on screen too."""
+    text = check.fault.value.replace("_", " ").upper()
+    sure = check.confidence
+    if sure is None or sure.level is Sureness.HIGH:
+        return text
+    level = sure.level.value.upper()
+    if sure.view is View.SIDE:
+        return f"{text} ({level})"
+    return f"{text} ({sure.view.value.upper()}, {level})"
 
 
 class RepCounterOverlay:

@@ -27,7 +27,7 @@ from hingecam.core.datatypes import (
     View,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bump the minor for added keys, the major for renamed or removed ones."""
 
 MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
@@ -159,6 +159,15 @@ def _check_dict(check: Check) -> dict[str, Any]:
         "severity": check.severity,
         "cue": check.cue,
         "reason": check.reason,
+        "confidence": None
+        if check.confidence is None
+        else {
+            "level": check.confidence.level,
+            "view": check.confidence.view,
+            "seen_share": check.confidence.seen_share,
+            "margin_ratio": check.confidence.margin_ratio,
+            "words": check.confidence.words,
+        },
     }
 
 

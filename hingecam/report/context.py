@@ -44,6 +44,7 @@ EXERCISE_LABELS: Mapping[Exercise, str] = {
     Exercise.RDL: "Romanian deadlift",
     Exercise.DEADLIFT: "Deadlift",
     Exercise.KB_SWING: "Kettlebell swing",
+    Exercise.SQUAT: "Squat",
 }
 
 _CARD_PEAKS = (
@@ -136,6 +137,8 @@ class CardCheck:
     measured: str
     why: str
     cue: str
+    sure: str = ""
+    sure_level: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +388,8 @@ def _card_check(check: Check) -> CardCheck:
         measured,
         sentence(check.reason) if flagged and check.reason else "",
         cap(check.cue) if flagged and check.cue else "",
+        cap(check.confidence.words) if check.confidence is not None else "",
+        check.confidence.level.value if check.confidence is not None else "",
     )
 
 

@@ -87,6 +87,8 @@ def evidence(check: Check) -> str:
         )
     if check.reason:
         parts.append(sentence(check.reason))
+    if check.confidence is not None:
+        parts.append(sentence(check.confidence.words))
     return " ".join(parts)
 
 

@@ -27,7 +27,7 @@ def test_analyze_a_pose_track_writes_every_output(
     assert code == 0
     folder = tmp_path / "kbdl_side_roundedback"
     report = json.loads((folder / "report.json").read_text())
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "1.1"
     assert {"meta", "summary", "setup", "notes", "reps"} <= set(report)
     assert len(report["reps"]) == 5
     flagged = [
@@ -219,6 +219,8 @@ def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
     assert totals["faults"]["rounded_spine"]["recall"] >= 0.8
     assert totals["faults"]["rounded_spine"]["precision"] == 1.0
     assert totals["false_alarm_rate"] == 0.0
+    assert "[side] 2 clips" in printed
+    assert totals["views"]["side"]["faults"]["rounded_spine"]["judged"] == 1.0
 
 
 def test_eval_without_manifest_is_one_line_error(

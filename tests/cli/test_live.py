@@ -354,7 +354,11 @@ def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
         (CueKind.REP, "good rep", Severity.NOTE),
         (CueKind.CUE, "stand tall and still to calibrate", Severity.NOTE),
         (CueKind.REP, "soften your knees", Severity.FAULT),
-        (CueKind.HINT, "turn sideways to the camera", Severity.WARNING),
+        (
+            CueKind.HINT,
+            "turn sideways to the camera to check your back",
+            Severity.WARNING,
+        ),
     ]:
         beeper.cue(CueEvent(kind, text, severity, 0.0, 1))
     beeper.close()

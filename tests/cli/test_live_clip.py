@@ -199,3 +199,23 @@ def test_a_signal_ends_the_session_with_the_report_saved(
     assert out.splitlines()[-1].startswith(f"{CLIP}: ")
     assert "the reps so far are saved" in err
     assert report_of(tmp_path)["summary"]["rep_count"] < CLIP_REPS
+
+
+@pytest.mark.model
+@pytest.mark.clips
+@pytest.mark.slow
+def test_default_live_counts_a_set_begun_without_a_two_second_still_start(
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The clip stands still ~1.8 s, under live_calibration_s: the provisional
+    # reference counts the set and the lifter is told so.
+    args = ["live", "--no-window", "--source", str(clip_path(CLIP))]
+    assert main([*args, "--out", str(tmp_path), "--model", str(model_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
+    assert any("not calibrated: counting against a typical" in ln for ln in lines)
+    notes = report_of(tmp_path)["notes"]
+    assert any("typical standing posture" in n for n in notes)

@@ -248,6 +248,12 @@ def test_cue_hold_keeps_a_reps_cue_for_cue_hold_s_and_prompts_before_calibration
     assert CueHold(2.0, RECORDED.calibrate_prompt).update(0.0, None, True)[0] is None
 
 
+def test_cue_hold_says_a_rep_is_counted_without_calibration() -> None:
+    hold = CueHold(2.0, LIVE.calibrate_prompt, LIVE.provisional_prompt)
+    assert hold.update(0.0, None, True, provisional=True)[0] == LIVE.provisional_prompt
+    assert hold.update(0.1, None, True)[0] == LIVE.calibrate_prompt
+
+
 # Modes
 
 

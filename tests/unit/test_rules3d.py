@@ -1,0 +1,115 @@
+"""3D rules off the side view on synthetic rep windows with known answers: squat
+vs hinge by the hip-knee index, hips rising first by knee/trunk timing, withheld
+verdicts from behind, from the front and for locked knees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hingecam.core.datatypes import Fault, Outcome, View
+from hingecam.core.measures import Measures
+from hingecam.core.rules import RepWindow
+from hingecam.core.rules3d import evaluate_rep_views, off_side_view
+from hingecam.core.thresholds import PROFILES, Exercise, Thresholds
+
+TH = Thresholds()
+N = 60
+SETUP = Measures(
+    hip_flexion_3d_deg=8.0, knee_flexion_3d_deg=15.0, trunk_incline_3d_deg=15.0
+)
+
+
+def _bump(peak: float, centre: int, width: float = 12.0) -> np.ndarray:
+    i = np.arange(N, dtype=np.float64)
+    return peak * np.exp(-0.5 * ((i - centre) / width) ** 2)
+
+
+def window(
+    hip: np.ndarray,
+    knee: np.ndarray,
+    trunk: np.ndarray,
+    view: View = View.OBLIQUE,
+    face_m: float = -0.06,
+) -> RepWindow:
+    values = {name: np.full(N, np.nan) for name in Measures.NAMES}
+    values["hip_flexion_3d_deg"] = 8.0 + hip
+    values["knee_flexion_3d_deg"] = 15.0 + knee
+    values["trunk_incline_3d_deg"] = 15.0 + trunk
+    values["face_depth_m"] = np.full(N, face_m)
+    return RepWindow(
+        t_s=np.arange(N) / 30.0,
+        frames=np.arange(N),
+        views=(view,) * N,
+        values=values,
+        bottom=N // 2,
+    )
+
+
+def hinge() -> RepWindow:
+    # Hips bend 110, knees 50: HKI ~69; trunk and knee rise together.
+    return window(_bump(110, 30), _bump(50, 30), _bump(55, 30))
+
+
+def squat() -> RepWindow:
+    return window(_bump(90, 30), _bump(110, 30), _bump(20, 30))
+
+
+def hips_first() -> RepWindow:
+    # On the way up the knees straighten fast while the trunk leans further
+    # forward (the hips shoot up): about +12 deg when the knees are half straight.
+    i = np.arange(N)
+    knee = np.where(i <= 30, _bump(70, 30), _bump(70, 30, 5.0))
+    trunk = np.where(i <= 30, _bump(55, 30), _bump(55, 30, 18.0) + _bump(16, 36, 4.0))
+    return window(_bump(110, 30), knee, trunk)
+
+
+def outcome(win: RepWindow, fault: Fault, exercise: Exercise = Exercise.DEADLIFT):
+    checks = evaluate_rep_views(win, SETUP, PROFILES[exercise], TH)
+    return next(c for c in checks if c.fault is fault)
+
+
+def test_squat_pattern_at_45_deg_is_flagged_and_a_hinge_is_not() -> None:
+    flagged = outcome(squat(), Fault.SQUAT_PATTERN)
+    assert flagged.outcome is Outcome.FLAGGED and flagged.measured < TH.squat_max_hki_3d
+    assert "less sure than from the side" in flagged.reason
+    assert outcome(hinge(), Fault.SQUAT_PATTERN).outcome is Outcome.OK
+
+
+def test_hips_rising_first_at_45_deg_is_flagged_and_a_hinge_is_not() -> None:
+    assert outcome(hips_first(), Fault.HIPS_RISE_FIRST).outcome is Outcome.FLAGGED
+    assert outcome(hinge(), Fault.HIPS_RISE_FIRST).outcome is Outcome.OK
+
+
+def test_front_view_judges_the_squat_but_not_hips_first() -> None:
+    win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), view=View.FRONT)
+    assert outcome(win, Fault.SQUAT_PATTERN).outcome is Outcome.FLAGGED
+    hips = outcome(win, Fault.HIPS_RISE_FIRST)
+    assert hips.outcome is Outcome.NOT_JUDGED and "side or 45 deg" in hips.reason
+
+
+def test_filmed_from_behind_3d_verdicts_are_withheld() -> None:
+    win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), face_m=0.05)
+    check = outcome(win, Fault.SQUAT_PATTERN)
+    assert check.outcome is Outcome.NOT_JUDGED and "from behind" in check.reason
+
+
+@pytest.mark.parametrize("fault", [Fault.LOCKED_KNEES, Fault.ROUNDED_SPINE])
+def test_locked_knees_and_spine_stay_side_view_only(fault: Fault) -> None:
+    check = outcome(hinge(), fault, Exercise.RDL)
+    assert check.outcome is Outcome.NOT_JUDGED and "side" in check.reason
+
+
+def test_a_side_view_rep_keeps_the_2d_rules() -> None:
+    win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), view=View.SIDE)
+    assert off_side_view(win, TH) is None
+    # The 2D measures are NaN here, so the 2D rule cannot judge it.
+    assert outcome(win, Fault.SQUAT_PATTERN).outcome is Outcome.NOT_JUDGED
+
+
+def test_a_squat_profile_never_calls_a_squat_a_squat_pattern() -> None:
+    faults = [
+        c.fault
+        for c in evaluate_rep_views(squat(), SETUP, PROFILES[Exercise.SQUAT], TH)
+    ]
+    assert Fault.SQUAT_PATTERN not in faults and Fault.LOCKED_KNEES not in faults
