@@ -273,6 +273,9 @@ def run_cli(args: argparse.Namespace) -> int:
         )
     elif outcome.ending is Ending.INTERRUPTED:
         print("hingecam: interrupted; the reps so far are saved", file=sys.stderr)
-    elif outcome.ending is Ending.TERMINATED:
-        print("hingecam: terminated; the reps so far are saved", file=sys.stderr)
+    elif outcome.ending in (Ending.TERMINATED, Ending.HUNG_UP):
+        print(
+            f"hingecam: {outcome.ending.value}; the reps so far are saved",
+            file=sys.stderr,
+        )
     return outcome.ending.exit_status
