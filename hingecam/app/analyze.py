@@ -215,6 +215,13 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
                 failures += 1
                 continue
             print(summary_line(run.result, folder), flush=True)
+            if run.damaged:
+                print(
+                    f"hingecam: error: {source}: damaged or truncated video; the "
+                    f"{run.result.video.frames} frames that decode were analyzed",
+                    file=sys.stderr,
+                )
+                failures += 1
         if signals.reason is not None:
             print(
                 f"hingecam: {signals.reason.value}; the results so far are saved",

@@ -191,7 +191,13 @@ def analyze_video(
         if sink is not None:
             sink.close()
         info = source.info  # frames and duration are final now
+        damaged = source.damaged
     notes: list[str] = []
+    if damaged:
+        notes.append(
+            f"the video is damaged or truncated: {done} frames could be decoded "
+            "and were analyzed"
+        )
     if interrupted:
         series_t = driver.analyzer.series().t_s
         info = VideoInfo(
@@ -212,4 +218,5 @@ def analyze_video(
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted
+    run.damaged = damaged
     return run
