@@ -208,9 +208,34 @@ def poses_from_mediapipe(
     return tuple(poses)
 
 
+def import_mediapipe() -> Any:
+    """Import mediapipe without its audio tasks' sound library probe.
+
+    mediapipe.tasks imports sounddevice, whose import runs ctypes'
+    find_library("portaudio"): ldconfig, gcc and ld as child processes on every
+    start (~0.5 s). MediaPipe's audio module already treats a failed import as
+    "no audio", so sounddevice is hidden while mediapipe loads, then restored.
+    """
+    if "mediapipe.tasks.python" in sys.modules:
+        import mediapipe
+
+        return mediapipe
+    hide = "sounddevice" not in sys.modules
+    if hide:
+        sys.modules["sounddevice"] = None  # type: ignore[assignment]
+    try:
+        import mediapipe
+        import mediapipe.tasks.python  # noqa: F401  (the package that probes audio)
+    finally:
+        if hide and sys.modules.get("sounddevice", 0) is None:
+            del sys.modules["sounddevice"]
+    return mediapipe
+
+
 def _mp_image(frame: Frame) -> Any:
     import cv2
-    import mediapipe as mp
+
+    mp = import_mediapipe()
 
     image = frame.image_bgr
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
@@ -260,6 +285,7 @@ def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
     if not model_path.is_file():
         raise ModelError(f"pose model not found: {model_path}")
 
+    import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
     modes = {
