@@ -139,7 +139,9 @@ class StagedFolder:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(
             tempfile.mkdtemp(
-                prefix=f".{self.target.name}.", suffix=TEMP_SUFFIX, dir=self.target.parent
+                prefix=f".{self.target.name}.",
+                suffix=TEMP_SUFFIX,
+                dir=self.target.parent,
             )
         )
 

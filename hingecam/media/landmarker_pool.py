@@ -68,7 +68,10 @@ class LandmarkerPool:
             if idle:
                 landmarker, last_ms = idle.pop()
                 return Lease(
-                    landmarker, key, base_ms=last_ms + 2 * RESET_GAP_MS, needs_reset=True
+                    landmarker,
+                    key,
+                    base_ms=last_ms + 2 * RESET_GAP_MS,
+                    needs_reset=True,
                 )
         landmarker = create()
         with self._lock:

@@ -40,7 +40,9 @@ def check_header(header: Any, path: object) -> tuple[tuple[int, int], dict[str, 
         isinstance(wh, list)
         and len(wh) == 2
         and all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_IMAGE_SIDE_PX
+            isinstance(v, int)
+            and not isinstance(v, bool)
+            and 0 < v <= MAX_IMAGE_SIDE_PX
             for v in wh
         )
     ):
@@ -89,7 +91,9 @@ def check_arrays(arrays: dict[str, NDArray[Any]], path: object) -> None:
     }
     for name, shape in expected.items():
         if arrays[name].shape != shape:
-            raise _fail(path, f"{name} must have shape {shape}, got {arrays[name].shape}")
+            raise _fail(
+                path, f"{name} must have shape {shape}, got {arrays[name].shape}"
+            )
     back = arrays["back_profile"]
     if back.ndim != 2 or back.shape[0] != n:
         raise _fail(path, f"back_profile must have {n} rows, got shape {back.shape}")

@@ -32,9 +32,13 @@ DEFAULT_PREFETCH = 8
 MAX_FRAME_SIDE_PX = 1920
 """Longest side (px) of a decoded frame; larger frames are downscaled (aspect kept)
 while decoding, before inference and drawing. Source: design, issue #11: the pose
-model sees 256x256 anyway, and at 1920 one frame is ~11 MB BGR, so the decode,
-analysis and render queues stay under ~600 MB peak RSS for any input (a 4K clip
-peaked at 1.8 GB and an 8192x8192 one at 5.4 GB without it)."""
+model sees 256x256 anyway, and frames of 1080p size keep the decode, analysis and
+render queues under ~600 MB peak RSS for any input (measured: a 2 s 4K clip
+peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
+
+MAX_FRAME_PIXELS = 1920 * 1080
+"""Most pixels (px) of a decoded frame, with MAX_FRAME_SIDE_PX: a square 8192x8192
+frame becomes 1440x1440, no larger in memory than a 1080p one. Source: as above."""
 
 STILL_IMAGE_FORMATS = frozenset(
     {
@@ -55,17 +59,19 @@ name): refused, since one frame is no set to analyze."""
 
 
 def capped_size(
-    width: int, height: int, max_side: int = MAX_FRAME_SIDE_PX
+    width: int,
+    height: int,
+    max_side: int = MAX_FRAME_SIDE_PX,
+    max_pixels: int = MAX_FRAME_PIXELS,
 ) -> tuple[int, int]:
-    """(width, height) scaled so the longest side is at most `max_side`, even.
-
-    Sizes already within the cap are returned unchanged (odd ones too).
-    """
-    longest = max(width, height)
-    if longest <= max_side:
+    """(width, height) scaled down (aspect kept, even sides) so the longest side is
+    at most `max_side` and the area at most `max_pixels`; within both, unchanged."""
+    scale = min(
+        1.0, max_side / max(width, height), math.sqrt(max_pixels / (width * height))
+    )
+    if scale >= 1.0:
         return width, height
-    scale = max_side / longest
-    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 
 def rotation_to_upright_cw(display_rotation_ccw_deg: float) -> int:
@@ -187,7 +193,13 @@ class VideoSource(Closing):
             if not container.streams.video:
                 raise InputError(f"{self.path}: has no video stream")
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            big = capped_size(stream.width or 1, stream.height or 1) != (
+                stream.width or 1,
+                stream.height or 1,
+            )
+            # Frame threading keeps a full-size frame per thread (an 8192x8192
+            # one is 100 MB); slices share one.
+            stream.thread_type = "SLICE" if big else "AUTO"
             stream.thread_count = decoder_threads
             self._stream: Any = stream
             self._av_frames = self._decode_packets()
