@@ -105,9 +105,11 @@ def publish_order() -> tuple[str, ...]:
     )
 
 
-def analyze_into(source: Path, folder: Path, **settings: Any) -> Run:
+def analyze_into(source: Path, folder: Path, **settings: Any) -> Run | None:
     """analyze_one into a private staged folder beside `folder`, then publish
     every file of the run into `folder` together (see files.StagedFolder).
+    A run stopped before its first frame publishes nothing and returns None, so
+    an earlier run's folder is not replaced by an empty one.
 
     Raises:
         HingecamError: as analyze_one; OutputError when a file cannot be
@@ -122,6 +124,9 @@ def analyze_into(source: Path, folder: Path, **settings: Any) -> Run:
         raise write_error(folder, exc) from None
     try:
         run = analyze_one(source, staged.path, **settings)
+        if run.interrupted and run.result.video.frames == 0:
+            staged.discard()
+            return None
         # Re-analyzing a folder's own track keeps that folder's video.
         own_track = source.name == TRACK_NAME and source.parent == folder
         staged.commit(publish_order(), keep=(ANNOTATED_NAME,) if own_track else ())
@@ -193,7 +198,7 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
     lock = lock_output(out)
     try:
         taken: set[Path] = set()
-        failures = 0
+        failures = saved = 0
         show_progress = sys.stderr.isatty() and not os.environ.get("CI")
         for source in args.inputs:
             if stop.is_set():
@@ -214,6 +219,9 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
                 print(f"hingecam: error: {exc}", file=sys.stderr)
                 failures += 1
                 continue
+            if run is None:
+                break
+            saved += 1
             print(summary_line(run.result, folder), flush=True)
             if run.damaged:
                 print(
@@ -223,10 +231,8 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
                 )
                 failures += 1
         if signals.reason is not None:
-            print(
-                f"hingecam: {signals.reason.value}; the results so far are saved",
-                file=sys.stderr,
-            )
+            kept = "the results so far are saved" if saved else "nothing was measured"
+            print(f"hingecam: {signals.reason.value}; {kept}", file=sys.stderr)
             return int(signals.reason.exit_status)
         return 2 if failures else 0
     finally:

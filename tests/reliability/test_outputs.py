@@ -137,7 +137,10 @@ def test_two_runs_at_once_never_mix_their_files(tmp_path: Path) -> None:
     folder = out / "kbdl_side_correct"
     report = json.loads((folder / "report.json").read_text())
     used = report["meta"]["exercise"]["used"]
-    label = {"rdl": "RDL (as requested)", "deadlift": "Deadlift (as requested)"}
+    label = {
+        "rdl": "Romanian deadlift (as requested)",
+        "deadlift": "Deadlift (as requested)",
+    }
     assert label[used] in (folder / "report.html").read_text()
     assert leftovers(out) == []
 
