@@ -55,7 +55,9 @@ def error_lines(stderr: str) -> list[str]:
 
 def assert_one_error(stderr: str, *fragments: str) -> str:
     """Exactly one `hingecam: error:` line, containing every fragment; returns it."""
-    lines = [line for line in error_lines(stderr) if line.startswith("hingecam: error:")]
+    lines = [
+        line for line in error_lines(stderr) if line.startswith("hingecam: error:")
+    ]
     assert len(lines) == 1, stderr
     for fragment in fragments:
         assert fragment in lines[0], lines[0]

@@ -54,9 +54,7 @@ def still_image(path: Path, suffix_as: str | None = None) -> Path:
     return real
 
 
-def rewrite_track(
-    source: Path, path: Path, header: Any = None, **arrays: Any
-) -> Path:
+def rewrite_track(source: Path, path: Path, header: Any = None, **arrays: Any) -> Path:
     """A copy of pose track `source` with its header and/or arrays replaced."""
     with np.load(source, allow_pickle=False) as data:
         content = {name: data[name] for name in data.files}

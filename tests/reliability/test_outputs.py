@@ -126,7 +126,10 @@ def test_a_second_run_into_a_busy_out_refuses_with_one_line(tmp_path: Path) -> N
 
 def test_two_runs_at_once_never_mix_their_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    runs = [start("analyze", SAMPLE, "--out", out, "--exercise", e) for e in ("rdl", "deadlift")]
+    runs = [
+        start("analyze", SAMPLE, "--out", out, "--exercise", e)
+        for e in ("rdl", "deadlift")
+    ]
     results = [(p.wait(timeout=300), p.communicate()) for p in runs]
     for status, (_, err) in results:
         assert status in (0, 2)

@@ -26,7 +26,9 @@ def _encoded_frames_exist(out: Path) -> Callable[[], bool]:
     # The annotated video's temporary file grows once the encoder has frames:
     # by then the pose of some frames was measured.
     def check() -> bool:
-        return any(p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp"))
+        return any(
+            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
+        )
 
     return check
 

@@ -100,7 +100,11 @@ def test_a_malformed_track_is_one_line_and_exit_2(
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("truncated.npz", lambda data: data[: len(data) // 2], "not a readable pose track"),
+        (
+            "truncated.npz",
+            lambda data: data[: len(data) // 2],
+            "not a readable pose track",
+        ),
         ("empty.npz", lambda data: b"", "not a readable pose track"),
         ("text.npz", lambda data: b"hello", "not a readable pose track"),
     ],
