@@ -225,7 +225,7 @@ def import_mediapipe() -> Any:
         sys.modules["sounddevice"] = None  # type: ignore[assignment]
     try:
         import mediapipe
-        import mediapipe.tasks.python  # noqa: F401  (the package that probes audio)
+        import mediapipe.tasks.python
     finally:
         if hide and sys.modules.get("sounddevice", 0) is None:
             del sys.modules["sounddevice"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -153,7 +154,7 @@ def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
     # clip). How many frames a paced source delivers depends on the machine's
     # load, so only their times are checked: increasing and spanning the clip.
     assert len(times) == report_of(out)["meta"]["video"]["frames"]
-    assert all(b > a for a, b in zip(times, times[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(times))
     assert times[0] == pytest.approx(0.0, abs=0.5)
     assert times[-1] == pytest.approx(10.8, abs=0.5)
 
