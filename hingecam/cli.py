@@ -71,6 +71,11 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="PoseLandmarker .task file (default: $HINGECAM_MODEL, models/, user cache)",
     )
+    p.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="with --model: load that file although its sha256 matches no pin",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -269,6 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _trust_model(args: argparse.Namespace) -> None:
+    """--trust-model: vouch for the content of --model for this process."""
+    if not getattr(args, "trust_model", False):
+        return
+    if args.model is None:
+        raise HingecamError("--trust-model needs --model PATH")
+    from hingecam.media.models import trust_file
+
+    trust_file(args.model)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a HingecamError)."""
     parser = build_parser()
@@ -282,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _trust_model(args)
         return int(handler(args))
     except HingecamError as exc:
         print(f"hingecam: error: {exc}", file=sys.stderr)

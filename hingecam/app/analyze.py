@@ -195,7 +195,7 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
     out: Path = args.out
-    lock = lock_output(out)
+    lock: Any = None  # taken before the first write: bad inputs alone create nothing
     try:
         taken: set[Path] = set()
         failures = saved = 0
@@ -204,6 +204,14 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
             if stop.is_set():
                 break
             folder = output_dir(out, source, taken)
+            try:
+                check_input(source)
+            except HingecamError as exc:
+                print(f"hingecam: error: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            if lock is None:
+                lock = lock_output(out)  # OutputError: no input can be written
             try:
                 run = analyze_into(
                     source,
@@ -236,4 +244,18 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
             return int(signals.reason.exit_status)
         return 2 if failures else 0
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
+
+
+def check_input(source: Path) -> None:
+    """Raise InputError unless `source` opens as a pose track or a video (cheap:
+    a track is loaded, a video's first frame decoded), before any folder exists."""
+    from hingecam.media.tracks import is_track_file, load_track
+    from hingecam.media.video import open_video
+
+    if is_track_file(source):
+        load_track(source)
+        return
+    with open_video(source):
+        pass

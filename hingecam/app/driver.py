@@ -174,6 +174,12 @@ class Driver:
             )
         if notes:
             result = dataclasses.replace(result, notes=(*result.notes, *notes))
+        if track.meta.get("model_sha256"):
+            model = {
+                "file": str(track.meta.get("model", "")),
+                "sha256": str(track.meta["model_sha256"]),
+            }
+            result = dataclasses.replace(result, model=model)
         run = Run(result, track)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)

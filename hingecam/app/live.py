@@ -233,11 +233,14 @@ def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[st
 
 
 def _track_meta(info: VideoInfo, model_path: Path) -> dict[str, object]:
+    from hingecam.media.models import sha256_file
+
     return {
         "source": info.name,
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
+        "model_sha256": sha256_file(model_path),
         "live": True,
     }
 

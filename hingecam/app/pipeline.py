@@ -23,6 +23,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.thresholds import Thresholds
+from hingecam.media.models import sha256_file
 from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
 from hingecam.media.sink import VideoSink
 from hingecam.media.video import open_video
@@ -215,6 +216,7 @@ def analyze_video(
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
+        "model_sha256": sha256_file(model_path),
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted
