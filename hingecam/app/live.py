@@ -240,7 +240,7 @@ def _track_meta(info: VideoInfo, model_path: Path) -> dict[str, object]:
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
-        "model_sha256": sha256_file(model_path),
+        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
         "live": True,
     }
 

@@ -216,7 +216,7 @@ def analyze_video(
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
-        "model_sha256": sha256_file(model_path),
+        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted
