@@ -5,6 +5,7 @@ nothing more. Command modules import their heavy libraries inside functions, so
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -274,15 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _trust_model(args: argparse.Namespace) -> None:
-    """--trust-model: vouch for the content of --model for this process."""
+def _trust_model(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """--trust-model: vouch for the content of --model while the command runs."""
     if not getattr(args, "trust_model", False):
-        return
+        return contextlib.nullcontext()
     if args.model is None:
         raise HingecamError("--trust-model needs --model PATH")
-    from hingecam.media.models import trust_file
+    from hingecam.media.models import trusting
 
-    trust_file(args.model)
+    return trusting(args.model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        _trust_model(args)
-        return int(handler(args))
+        with _trust_model(args):
+            return int(handler(args))
     except HingecamError as exc:
         print(f"hingecam: error: {exc}", file=sys.stderr)
         return 2

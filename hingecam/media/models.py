@@ -4,11 +4,13 @@ output: a verified Path, or one ModelError line. Nothing here downloads."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -313,6 +315,17 @@ def trust_file(path: Path) -> str:
     digest = sha256_file(path)
     _TRUSTED_SHA256.add(digest)
     return digest
+
+
+@contextlib.contextmanager
+def trusting(path: Path) -> Iterator[str]:
+    """trust_file(path) for the duration of a `with` block (one command);
+    yields the sha256."""
+    digest = trust_file(path)
+    try:
+        yield digest
+    finally:
+        _TRUSTED_SHA256.discard(digest)
 
 
 def _accept(path: Path, variant: ModelVariant | None) -> Path:
