@@ -14,16 +14,26 @@ RESET_GAP_MS = 1000
 on a reused VIDEO-mode landmarker; MediaPipe wants strictly increasing times."""
 
 
+_DETACHED: list[Any] = []
+"""Detached landmarkers, kept referenced until exit (see detach)."""
+_DETACHED_LOCK = threading.Lock()
+
+
 def detach(landmarker: Any) -> None:
     """Drop a landmarker without calling MediaPipe's native close.
 
     MpPoseLandmarkerClose (reached by close() and __del__) sends a usage log to
     play.googleapis.com, with no option or environment variable to stop it; a
     landmarker that is never closed sends nothing. Clearing `_handle` makes the
-    wrapper's close() and __del__ no-ops; the OS frees the memory at exit.
+    wrapper's close() and __del__ no-ops; the OS frees the memory at exit. The
+    wrapper stays referenced: the native graph still holds its ctypes result
+    callback (LIVE_STREAM), and freeing that callback would crash the process.
     """
     if hasattr(landmarker, "_handle"):
         landmarker._handle = None
+    with _DETACHED_LOCK:
+        if not any(kept is landmarker for kept in _DETACHED):
+            _DETACHED.append(landmarker)
 
 
 @dataclass

@@ -163,7 +163,8 @@ def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
 @pytest.mark.clips
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+    ("signum", "status"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
 )
 def test_a_signal_ends_the_session_with_the_report_saved(
     clip_path: Callable[[str], Path],
