@@ -5,6 +5,7 @@ nothing more. Command modules import their heavy libraries inside functions, so
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -78,6 +79,11 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="PATH",
         help="PoseLandmarker .task file (default: $HINGECAM_MODEL, models/, user cache)",
+    )
+    p.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="with --model: load that file although its sha256 matches no pin",
     )
 
 
@@ -277,6 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _trust_model(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """--trust-model: vouch for the content of --model while the command runs."""
+    if not getattr(args, "trust_model", False):
+        return contextlib.nullcontext()
+    if args.model is None:
+        raise HingecamError("--trust-model needs --model PATH")
+    from hingecam.media.models import trusting
+
+    return trusting(args.model)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a HingecamError)."""
     parser = build_parser()
@@ -290,7 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(handler(args))
+        with _trust_model(args):
+            return int(handler(args))
     except HingecamError as exc:
         print(f"hingecam: error: {exc}", file=sys.stderr)
         return 2

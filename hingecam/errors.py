@@ -23,6 +23,10 @@ class ConfigError(HingecamError):
     """A thresholds file or --set override is invalid."""
 
 
+class OutputError(HingecamError):
+    """An output folder or file cannot be written (or another run is writing it)."""
+
+
 class DisplayError(HingecamError):
     """A window was asked for where there is no display."""
 

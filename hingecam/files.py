@@ -1,11 +1,14 @@
-"""Atomic file writes: bytes or text, or a temporary path for writers that need one;
-a reader sees the old file or the whole new one, never half of it."""
+"""Atomic file writes (bytes, text, a temporary path, a staged folder of a run's
+files) and a folder lock: a reader sees the old file or the whole new one, never
+half of it, and one run's files never beside another's."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -116,3 +119,92 @@ def write_atomic(
     with atomic_path(path, mode=mode) as tmp, open(tmp, "wb") as fh:
         fh.write(raw)
     return Path(path)
+
+
+class StagedFolder:
+    """A private temporary folder beside `target`: write a run's files into
+    `path`, then commit() publishes them into `target` together, or discard().
+
+    Nothing reaches `target` until every file is written, so a failure (a full
+    disk, a signal before the end) leaves the previous run's files intact.
+    """
+
+    def __init__(self, target: Path | str) -> None:
+        """Create `.<target name>.<random>.tmp/` beside `target` (and its parent).
+
+        Raises:
+            OSError: the folder cannot be created.
+        """
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(
+            tempfile.mkdtemp(
+                prefix=f".{self.target.name}.",
+                suffix=TEMP_SUFFIX,
+                dir=self.target.parent,
+            )
+        )
+
+    def commit(self, names: Iterable[str], *, keep: Iterable[str] = ()) -> Path:
+        """Move the staged files among `names` into `target`; returns `target`.
+
+        A name in `names` the staged folder lacks is removed from `target` (it
+        belongs to an earlier run), unless it is in `keep`. Each move is an
+        os.replace within one filesystem: no copy, no space needed.
+        """
+        self.target.mkdir(parents=True, exist_ok=True)
+        kept = set(keep)
+        try:
+            for name in names:
+                staged = self.path / name
+                if staged.exists():
+                    os.replace(staged, self.target / name)
+                elif name not in kept:
+                    (self.target / name).unlink(missing_ok=True)
+        finally:
+            self.discard()
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the staged folder and what is in it (idempotent)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+LOCK_NAME = ".hingecam.lock"
+"""The lock file a run holds in its output folder (an empty file, left in place)."""
+
+
+class FolderLock:
+    """An exclusive lock on a folder for one run: a second run gets False from
+    acquire() instead of mixing its files with the first's.
+
+    flock, not a pid file: the kernel drops the lock when the process dies, so
+    a killed run never leaves a stale lock behind.
+    """
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Create the folder and take the lock; False if another process holds it.
+
+        Raises:
+            OSError: the folder or the lock file cannot be created.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        """Drop the lock (idempotent)."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hingecam.errors import HingecamError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from hingecam.app.driver import Run
@@ -87,8 +90,104 @@ def _progress_bar(source: Path) -> Any:
     )
 
 
+def publish_order() -> tuple[str, ...]:
+    """A run's files in the order they are published; report.json, last, marks a
+    complete folder."""
+    from hingecam.app.driver import ANNOTATED_NAME, TRACK_NAME
+    from hingecam.report.write import OUTPUT_NAMES
+
+    return (
+        ANNOTATED_NAME,
+        TRACK_NAME,
+        OUTPUT_NAMES["csv"],
+        OUTPUT_NAMES["html"],
+        OUTPUT_NAMES["json"],
+    )
+
+
+def analyze_into(source: Path, folder: Path, **settings: Any) -> Run | None:
+    """analyze_one into a private staged folder beside `folder`, then publish
+    every file of the run into `folder` together (see files.StagedFolder).
+    A run stopped before its first frame publishes nothing and returns None, so
+    an earlier run's folder is not replaced by an empty one.
+
+    Raises:
+        HingecamError: as analyze_one; OutputError when a file cannot be
+            written (nothing is published, no temporary file is left).
+    """
+    from hingecam.app.driver import ANNOTATED_NAME, TRACK_NAME
+    from hingecam.files import StagedFolder
+
+    try:
+        staged = StagedFolder(folder)
+    except OSError as exc:
+        raise write_error(folder, exc) from None
+    try:
+        run = analyze_one(source, staged.path, **settings)
+        if run.interrupted and run.result.video.frames == 0:
+            staged.discard()
+            return None
+        # Re-analyzing a folder's own track keeps that folder's video.
+        own_track = source.name == TRACK_NAME and source.parent == folder
+        staged.commit(publish_order(), keep=(ANNOTATED_NAME,) if own_track else ())
+    except OSError as exc:
+        staged.discard()
+        raise write_error(folder, exc) from None
+    except BaseException:
+        staged.discard()
+        raise
+    return run
+
+
+def write_error(path: Path, exc: OSError) -> HingecamError:
+    """One line for a failed write: the path the user chose and the cause."""
+    from hingecam.errors import OutputError
+
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(f"cannot write {path}: {cause}")
+
+
+def lock_output(out: Path) -> Any:
+    """Take the lock on --out for this run (a FolderLock to release).
+
+    Raises:
+        OutputError: --out is not a writable folder, or another run holds it.
+    """
+    from hingecam.errors import OutputError
+    from hingecam.files import FolderLock
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write {out}: it is a file, not a folder")
+    lock = FolderLock(out)
+    try:
+        acquired = lock.acquire()
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    if not acquired:
+        raise OutputError(
+            f"{out} is in use by another hingecam run; wait for it or choose "
+            "another --out"
+        )
+    return lock
+
+
 def run_cli(args: argparse.Namespace) -> int:
-    """Analyze every input; one summary line each; non-zero if any failed."""
+    """Analyze every input; one summary line each; non-zero if any failed.
+
+    Ctrl+C, SIGTERM and SIGHUP stop the input being analyzed at its next frame;
+    what was measured is published and no further input is started (exit 130,
+    143, 129). The handlers go in first, so a signal during the slow imports
+    below only asks to stop.
+    """
+    from hingecam.app.signals import StopSignals
+
+    stop = threading.Event()
+    with StopSignals(stop, always_save=True) as signals:
+        log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
+        return _analyze_all(args, stop, signals)
+
+
+def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
@@ -96,31 +195,67 @@ def run_cli(args: argparse.Namespace) -> int:
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
     out: Path = args.out
-    taken: set[Path] = set()
-    stop = threading.Event()
-    failures = 0
-    show_progress = sys.stderr.isatty() and not os.environ.get("CI")
-    for source in args.inputs:
-        folder = output_dir(out, source, taken)
-        try:
-            run = analyze_one(
-                source,
-                folder,
-                exercise=exercise,
-                thresholds=thresholds,
-                model=args.model,
-                write_video=not args.no_video,
-                show_progress=show_progress,
-                stop=stop,
-            )
-        except HingecamError as exc:
-            print(f"hingecam: error: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        print(summary_line(run.result, folder), flush=True)
-        if run.interrupted:
-            print(
-                "hingecam: interrupted; the results so far are saved", file=sys.stderr
-            )
-            return 130
-    return 2 if failures else 0
+    lock: Any = None  # taken before the first write: bad inputs alone create nothing
+    try:
+        taken: set[Path] = set()
+        failures = saved = 0
+        show_progress = sys.stderr.isatty() and not os.environ.get("CI")
+        for source in args.inputs:
+            if stop.is_set():
+                break
+            folder = output_dir(out, source, taken)
+            try:
+                check_input(source)
+            except HingecamError as exc:
+                print(f"hingecam: error: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            if lock is None:
+                lock = lock_output(out)  # OutputError: no input can be written
+            try:
+                run = analyze_into(
+                    source,
+                    folder,
+                    exercise=exercise,
+                    thresholds=thresholds,
+                    model=args.model,
+                    write_video=not args.no_video,
+                    show_progress=show_progress,
+                    stop=stop,
+                )
+            except HingecamError as exc:
+                print(f"hingecam: error: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            if run is None:
+                break
+            saved += 1
+            print(summary_line(run.result, folder), flush=True)
+            if run.damaged:
+                print(
+                    f"hingecam: error: {source}: damaged or truncated video; the "
+                    f"{run.result.video.frames} frames that decode were analyzed",
+                    file=sys.stderr,
+                )
+                failures += 1
+        if signals.reason is not None:
+            kept = "the results so far are saved" if saved else "nothing was measured"
+            print(f"hingecam: {signals.reason.value}; {kept}", file=sys.stderr)
+            return int(signals.reason.exit_status)
+        return 2 if failures else 0
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def check_input(source: Path) -> None:
+    """Raise InputError unless `source` opens as a pose track or a video (cheap:
+    a track is loaded, a video's first frame decoded), before any folder exists."""
+    from hingecam.media.tracks import is_track_file, load_track
+    from hingecam.media.video import open_video
+
+    if is_track_file(source):
+        load_track(source)
+        return
+    with open_video(source):
+        pass

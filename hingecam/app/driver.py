@@ -55,12 +55,14 @@ def brightness(image_bgr: NDArray[np.uint8]) -> float:
 
 @dataclass
 class Run:
-    """What one set produced: the result, the lifter's pose track, and whether
-    the run was cut short (Ctrl+C)."""
+    """What one set produced: the result, the lifter's pose track, whether the
+    run was cut short (a signal), and whether the video was damaged (truncated:
+    the frames that decoded were analyzed)."""
 
     result: AnalysisResult
     track: PoseTrack
     interrupted: bool = False
+    damaged: bool = False
 
 
 class Driver:
@@ -172,6 +174,12 @@ class Driver:
             )
         if notes:
             result = dataclasses.replace(result, notes=(*result.notes, *notes))
+        if track.meta.get("model_sha256"):
+            model = {
+                "file": str(track.meta.get("model", "")),
+                "sha256": str(track.meta["model_sha256"]),
+            }
+            result = dataclasses.replace(result, model=model)
         run = Run(result, track)
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)

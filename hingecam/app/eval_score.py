@@ -37,28 +37,45 @@ def read_manifest(folder: Path) -> list[ClipLabel]:
     """Rows of folder/MANIFEST.tsv; extra columns are ignored.
 
     Raises:
-        InputError: no manifest, or a required column is missing.
+        InputError: no manifest, not UTF-8 text, no rows, a required column
+            missing, or a row without a file or with a reps count that is not
+            a whole number >= 0 (quoting the line).
     """
     path = Path(folder) / "MANIFEST.tsv"
     if not path.is_file():
         raise InputError(f"{path}: no MANIFEST.tsv in {folder}")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh, delimiter="\t")
+            rows = list(reader)
+            columns = set(reader.fieldnames or ())
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: not a tab-separated text file ({exc})") from None
     required = {"file", "view", "exercise", "reps", "faults"}
-    if rows and not required <= set(rows[0]):
-        missing = sorted(required - set(rows[0]))
+    if not required <= columns:
+        missing = sorted(required - columns)
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    if not rows:
+        raise InputError(f"{path}: no clips listed")
     labels = []
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
+        reps = (row["reps"] or "").strip()
+        if not (row["file"] or "").strip() or not reps.isdigit():
+            raise InputError(
+                f"{path}: line {line}: needs a file name and a whole number of "
+                f"reps, got file={row['file']!r} reps={row['reps']!r}"
+            )
         faults = tuple(
-            f.strip() for f in row["faults"].replace(";", ",").split(",") if f.strip()
+            f.strip()
+            for f in (row["faults"] or "").replace(";", ",").split(",")
+            if f.strip()
         )
         labels.append(
             ClipLabel(
                 file=row["file"].strip(),
-                view=row["view"].strip(),
-                exercise=row["exercise"].strip(),
-                reps=int(row["reps"]),
+                view=(row["view"] or "").strip(),
+                exercise=(row["exercise"] or "").strip(),
+                reps=int(reps),
                 faults=tuple(f for f in faults if f != "none"),
             )
         )

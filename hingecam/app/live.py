@@ -233,11 +233,14 @@ def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[st
 
 
 def _track_meta(info: VideoInfo, model_path: Path) -> dict[str, object]:
+    from hingecam.media.models import sha256_file
+
     return {
         "source": info.name,
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
+        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
         "live": True,
     }
 
@@ -273,6 +276,9 @@ def run_cli(args: argparse.Namespace) -> int:
         )
     elif outcome.ending is Ending.INTERRUPTED:
         print("hingecam: interrupted; the reps so far are saved", file=sys.stderr)
-    elif outcome.ending is Ending.TERMINATED:
-        print("hingecam: terminated; the reps so far are saved", file=sys.stderr)
+    elif outcome.ending in (Ending.TERMINATED, Ending.HUNG_UP):
+        print(
+            f"hingecam: {outcome.ending.value}; the reps so far are saved",
+            file=sys.stderr,
+        )
     return outcome.ending.exit_status

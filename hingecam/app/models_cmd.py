@@ -17,6 +17,7 @@ from hingecam.media.models import (
     find_installed,
     resolve_model,
     search_dirs,
+    to_load,
     verify_file,
 )
 
@@ -50,7 +51,16 @@ def _verify(variant: ModelVariant | None, model: Path | None) -> int:
             )
         targets = [(path, variant)]
     else:
-        targets = [(p, v) for v in ModelVariant if (p := find_installed(v)) is not None]
+        # The file that will load first ($HINGECAM_MODEL wins), then the others.
+        loading = to_load()
+        targets = [(loading, None)] if loading is not None else []
+        targets += [
+            (p, v)
+            for v in ModelVariant
+            if (p := find_installed(v)) is not None and p != loading
+        ]
+        if loading is not None and not loading.is_file():
+            raise ModelError(f"model file not found: {loading} (${ENV_VAR})")
         if not targets:
             raise ModelError(
                 "no model installed; install one with: hingecam models install full"
@@ -62,6 +72,9 @@ def _verify(variant: ModelVariant | None, model: Path | None) -> int:
         print(f"{label:<6} {path}  {result.status.value}  sha256 {result.sha256}")
         if result.status is Status.MISMATCH:
             print(f"hingecam: error: {result.mismatch_message()}", file=sys.stderr)
+            failed += 1
+        elif result.status is Status.UNKNOWN:
+            print(f"hingecam: error: {path}: matches no pinned model", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
 

@@ -23,6 +23,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.thresholds import Thresholds
+from hingecam.media.models import sha256_file
 from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
 from hingecam.media.sink import VideoSink
 from hingecam.media.video import open_video
@@ -191,7 +192,13 @@ def analyze_video(
         if sink is not None:
             sink.close()
         info = source.info  # frames and duration are final now
+        damaged = source.damaged
     notes: list[str] = []
+    if damaged:
+        notes.append(
+            f"the video is damaged or truncated: {done} frames could be decoded "
+            "and were analyzed"
+        )
     if interrupted:
         series_t = driver.analyzer.series().t_s
         info = VideoInfo(
@@ -209,7 +216,9 @@ def analyze_video(
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
+        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted
+    run.damaged = damaged
     return run

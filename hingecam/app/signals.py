@@ -1,4 +1,4 @@
-"""How a live session ends: keys, the window, the stream, Ctrl+C or SIGTERM, each
+"""How a session ends: keys, the window, the stream, Ctrl+C, SIGTERM or SIGHUP, each
 an Ending with its exit status; StopSignals turns signals into a stop request."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ class Ending(enum.Enum):
     STREAM_ENDED = "stream ended"
     INTERRUPTED = "interrupted"  # Ctrl+C
     TERMINATED = "terminated"  # SIGTERM
+    HUNG_UP = "hung up"  # SIGHUP: the terminal closed
     CAMERA_FAILED = "camera failed"
     FAILED = "failed"  # any other error; re-raised after saving
 
@@ -26,36 +27,56 @@ class Ending(enum.Enum):
         return {
             Ending.INTERRUPTED: 130,
             Ending.TERMINATED: 143,
+            Ending.HUNG_UP: 129,
             Ending.CAMERA_FAILED: 2,
             Ending.FAILED: 2,
         }.get(self, 0)
 
 
-class StopSignals:
-    """SIGINT and SIGTERM ask the loop to stop (and save) instead of killing it.
+SIGNAL_ENDINGS = {
+    signal.SIGINT: Ending.INTERRUPTED,
+    signal.SIGTERM: Ending.TERMINATED,
+    signal.SIGHUP: Ending.HUNG_UP,
+}
+"""The signals that stop a run and save what was measured (exit 128 + signal)."""
 
-    A second Ctrl+C while the loop is still running raises KeyboardInterrupt.
-    Installed only from the main thread (elsewhere Python refuses handlers).
+
+class StopSignals:
+    """SIGINT, SIGTERM and SIGHUP ask the loop to stop (and save) instead of
+    killing it.
+
+    A second Ctrl+C while the loop is still running raises KeyboardInterrupt,
+    unless `saving` (or `always_save`) is set. Installed only from the main
+    thread (elsewhere Python refuses handlers).
+
+    Args:
+        event: also set when a stop is requested (for loops that wait on one).
+        always_save: never raise KeyboardInterrupt: every signal only asks.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, event: threading.Event | None = None, *, always_save: bool = False
+    ) -> None:
         self.reason: Ending | None = None
-        self.saving = False
+        self.saving = always_save
+        self.event = event
         self._previous: dict[int, Any] = {}
 
     def request(self, reason: Ending) -> None:
         if self.reason is None:
             self.reason = reason
+        if self.event is not None:
+            self.event.set()
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        reason = Ending.INTERRUPTED if signum == signal.SIGINT else Ending.TERMINATED
+        reason = SIGNAL_ENDINGS.get(signal.Signals(signum), Ending.TERMINATED)
         if self.reason is not None and signum == signal.SIGINT and not self.saving:
             raise KeyboardInterrupt
         self.request(reason)
 
     def __enter__(self) -> StopSignals:
         if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in SIGNAL_ENDINGS:
                 self._previous[signum] = signal.signal(signum, self._on_signal)
         return self
 

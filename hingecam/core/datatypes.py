@@ -560,6 +560,8 @@ class AnalysisResult:
             (view, visibility, people, frame rate).
         thresholds: threshold name -> value in force.
         thumbnails: rep index -> JPEG bytes of the rep's worst moment, drawn.
+        model: the pose model that measured the frames, {"file": name,
+            "sha256": hex}; empty when the track does not say.
     """
 
     video: VideoInfo
@@ -574,3 +576,4 @@ class AnalysisResult:
     notes: tuple[str, ...]
     thresholds: dict[str, float]
     thumbnails: dict[int, bytes] = field(default_factory=dict)
+    model: dict[str, str] = field(default_factory=dict)

@@ -4,11 +4,13 @@ output: a verified Path, or one ModelError line. Nothing here downloads."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -293,18 +295,67 @@ def verify_file(path: Path, variant: ModelVariant | None = None) -> Verification
     return Verification(path, variant, status, digest, pins)
 
 
+_TRUSTED_SHA256: set[str] = set()
+"""sha256 of files the user vouched for in this process (trust_file)."""
+
+
+def trust_file(path: Path) -> str:
+    """Accept the file at `path` for this process although no pin matches it
+    (`--model PATH --trust-model`); returns its sha256.
+
+    Trust goes to the content, not the name: a file changed afterwards is
+    refused again.
+
+    Raises:
+        ModelError: the file does not exist.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    digest = sha256_file(path)
+    _TRUSTED_SHA256.add(digest)
+    return digest
+
+
+@contextlib.contextmanager
+def trusting(path: Path) -> Iterator[str]:
+    """trust_file(path) for the duration of a `with` block (one command);
+    yields the sha256."""
+    digest = trust_file(path)
+    try:
+        yield digest
+    finally:
+        _TRUSTED_SHA256.discard(digest)
+
+
 def _accept(path: Path, variant: ModelVariant | None) -> Path:
-    """Return `path` if it passes verify_file, warning when it cannot be checked."""
+    """Return `path` if it passes verify_file (or its content was trusted with
+    trust_file); a file no pin matches is refused."""
     if not path.is_file():
         raise ModelError(f"model file not found: {path}")
     result = verify_file(path, variant)
     if result.status is Status.MISMATCH:
         raise ModelError(result.mismatch_message())
+    if result.status is Status.UNKNOWN and result.sha256 not in _TRUSTED_SHA256:
+        raise ModelError(
+            f"{path}: sha256 {result.sha256} matches no pinned model; to load it "
+            f"anyway pass --model {path} --trust-model"
+        )
     if result.status is Status.UNPINNED:
+        # lite and heavy have no pinned hash yet: they load with a warning.
         logger.warning("loading %s unverified: %s", path, result.status.value)
     elif result.status is Status.UNKNOWN:
-        logger.warning("loading %s: %s", path, result.status.value)
+        logger.info("loading %s: trusted by --trust-model", path)
     return path
+
+
+def to_load(variant: ModelVariant = ModelVariant.FULL) -> Path | None:
+    """The file resolve_model() would load ($HINGECAM_MODEL, then the search
+    folders), without verifying it; None when there is none."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return find_installed(variant)
 
 
 def resolve_model(
@@ -313,12 +364,14 @@ def resolve_model(
     """Find and verify the model to load.
 
     Order: `explicit` (--model), $HINGECAM_MODEL, `models/` of a source checkout,
-    the user cache folder. Files named like a variant are checked against the
-    manifest sha256; other explicit files are accepted with a warning.
+    the user cache folder. Files named like a variant are checked against that
+    variant's pins; another file must match some pin, or have been trusted with
+    trust_file (`--trust-model`).
 
     Raises:
         ModelError: nothing found (the message says how to install), the file
-            named explicitly is missing, or a sha256 does not match.
+            named explicitly is missing, a sha256 does not match, or a file
+            matches no pin and was not trusted.
     """
     if explicit is not None:
         return _accept(Path(explicit).expanduser(), None)

@@ -23,6 +23,7 @@ import numpy as np
 from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
+from hingecam.media.landmarker_pool import POOL, RESET_GAP_MS, Lease, detach
 
 log = logging.getLogger(__name__)
 
@@ -207,9 +208,34 @@ def poses_from_mediapipe(
     return tuple(poses)
 
 
+def import_mediapipe() -> Any:
+    """Import mediapipe without its audio tasks' sound library probe.
+
+    mediapipe.tasks imports sounddevice, whose import runs ctypes'
+    find_library("portaudio"): ldconfig, gcc and ld as child processes on every
+    start (~0.5 s). MediaPipe's audio module already treats a failed import as
+    "no audio", so sounddevice is hidden while mediapipe loads, then restored.
+    """
+    if "mediapipe.tasks.python" in sys.modules:
+        import mediapipe
+
+        return mediapipe
+    hide = "sounddevice" not in sys.modules
+    if hide:
+        sys.modules["sounddevice"] = None  # type: ignore[assignment]
+    try:
+        import mediapipe
+        import mediapipe.tasks.python
+    finally:
+        if hide and sys.modules.get("sounddevice", 0) is None:
+            del sys.modules["sounddevice"]
+    return mediapipe
+
+
 def _mp_image(frame: Frame) -> Any:
     import cv2
-    import mediapipe as mp
+
+    mp = import_mediapipe()
 
     image = frame.image_bgr
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
@@ -259,6 +285,7 @@ def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
     if not model_path.is_file():
         raise ModelError(f"pose model not found: {model_path}")
 
+    import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
     modes = {
@@ -304,33 +331,56 @@ class MediaPipePoseEstimator(Closing):
             raise ConfigError(
                 "MediaPipePoseEstimator runs VIDEO or IMAGE mode; use LivePoseEstimator"
             )
+        if config.model_path is None:
+            from hingecam.media.models import resolve_model
+
+            config = dataclasses.replace(config, model_path=resolve_model())
         self.config = config
-        self._landmarker = _create_landmarker(config)
-        self._last_ms: int | None = None
+        # One landmarker per configuration per process, reused (see
+        # landmarker_pool): creating one per input costs ~0.3 s, and closing
+        # one makes MediaPipe send a usage log over the network.
+        self._lease: Lease | None = POOL.acquire(
+            config, lambda: _create_landmarker(config)
+        )
+        self._first = True
 
     def estimate(self, frame: Frame) -> tuple[Pose, ...]:
         """Everyone found in the frame (an empty tuple if nobody)."""
-        if self._landmarker is None:
+        lease = self._lease
+        if lease is None:
             raise RuntimeError("the pose estimator is closed")
         image = _mp_image(frame)
-        quiet = (
-            quiet_native_stderr() if self._last_ms is None else contextlib.nullcontext()
-        )
+        quiet = quiet_native_stderr() if self._first else contextlib.nullcontext()
+        self._first = False
         with quiet:  # the first frame logs native warnings too
             if self.config.running_mode is RunningMode.IMAGE:
-                result = self._landmarker.detect(image)
+                result = lease.landmarker.detect(image)
             else:
-                ms = timestamp_ms(frame.t_s, self._last_ms)
-                self._last_ms = ms
-                result = self._landmarker.detect_for_video(image, ms)
+                if lease.needs_reset:
+                    _forget_previous_input(lease, frame)
+                ms = timestamp_ms(frame.t_s + lease.base_ms / 1000.0, lease.last_ms)
+                lease.last_ms = ms
+                result = lease.landmarker.detect_for_video(image, ms)
         h, w = frame.image_bgr.shape[:2]
         return poses_from_mediapipe(result, frame.t_s, (w, h))
 
     def close(self) -> None:
-        """Release the model (idempotent)."""
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
+        """Give the model back to the process's pool for the next input
+        (idempotent; the landmarker is never closed natively)."""
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            POOL.release(lease)
+
+
+def _forget_previous_input(lease: Lease, frame: Frame) -> None:
+    """Feed a reused VIDEO-mode landmarker one blank frame, a timestamp jump
+    before the new input: it then finds nobody and drops the previous input's
+    tracking, so it gives the same landmarks as a fresh landmarker."""
+    blank = Frame(np.zeros_like(frame.image_bgr), -1, 0.0)
+    ms = lease.base_ms - RESET_GAP_MS
+    lease.landmarker.detect_for_video(_mp_image(blank), ms)
+    lease.last_ms = ms
+    lease.needs_reset = False
 
 
 LIVE_STALL_S = 2.0
@@ -408,7 +458,7 @@ class LivePoseEstimator(Closing):
         """Release the model (idempotent); pending results are discarded."""
         if self._landmarker is not None:
             landmarker, self._landmarker = self._landmarker, None
-            landmarker.close()
+            detach(landmarker)  # no native close: it would go online
 
     def _raise_callback_error(self) -> None:
         if self._error is not None:

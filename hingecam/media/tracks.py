@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from hingecam.core.datatypes import PoseTrack
 from hingecam.errors import InputError
 from hingecam.files import atomic_path
+from hingecam.media.track_schema import check_arrays, check_header
 
 TRACK_FORMAT = "hingecam-pose-track"
 TRACK_VERSION = 1
@@ -43,21 +45,17 @@ def save_track(track: PoseTrack, path: Path) -> None:
 
 
 def is_track_file(path: Path) -> bool:
-    """True when `path` looks like a pose track (an .npz with our header)."""
-    if Path(path).suffix.lower() != ".npz" or not Path(path).is_file():
-        return False
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return "header.npy" in zf.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+    """True when `path` is meant as a pose track: an .npz file (load_track then
+    says what is wrong with a damaged one, instead of "not a video")."""
+    return Path(path).suffix.lower() == ".npz" and Path(path).is_file()
 
 
 def load_track(path: Path) -> PoseTrack:
     """Read a pose track written by save_track().
 
     Raises:
-        InputError: the file is missing, not a pose track, or of a newer version.
+        InputError: the file is missing, damaged, not a pose track, of a newer
+            version, or breaks the schema (media/track_schema.py).
     """
     path = Path(path)
     if not path.is_file():
@@ -72,18 +70,26 @@ def load_track(path: Path) -> PoseTrack:
         KeyError,
         zipfile.BadZipFile,
         json.JSONDecodeError,
+        UnicodeDecodeError,
+        EOFError,
+        zlib.error,
     ) as exc:
         raise InputError(
-            f"{path}: not a hingecam pose track ({exc.__class__.__name__})"
+            f"{path}: not a readable pose track (damaged, truncated or another format: "
+            f"{exc.__class__.__name__})"
         ) from None
-    if header.get("format") != TRACK_FORMAT:
+    if not isinstance(header, dict) or header.get("format") != TRACK_FORMAT:
         raise InputError(f"{path}: not a hingecam pose track")
-    if int(header.get("version", 0)) > TRACK_VERSION:
+    version = header.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError(f"{path}: invalid pose track: version {version!r}")
+    if version > TRACK_VERSION:
         raise InputError(
-            f"{path}: pose track version {header['version']} is newer than this "
+            f"{path}: pose track version {version} is newer than this "
             f"hingecam reads ({TRACK_VERSION}); upgrade hingecam"
         )
-    w, h = header["image_wh"]
+    (w, h), meta = check_header(header, path)
+    check_arrays(arrays, path)
     try:
         return PoseTrack(
             t_s=arrays["t_s"].astype(np.float64),
@@ -94,7 +100,7 @@ def load_track(path: Path) -> PoseTrack:
             back_profile=arrays["back_profile"].astype(np.float32),
             people=arrays["people"].astype(np.int16),
             image_wh=(int(w), int(h)),
-            meta=dict(header.get("meta", {})),
+            meta=dict(meta),
         )
     except ValueError as exc:
         raise InputError(f"{path}: damaged pose track: {exc}") from None

@@ -29,6 +29,50 @@ log = logging.getLogger(__name__)
 DEFAULT_PREFETCH = 8
 """Decoded frames a VideoSource keeps ready ahead of the consumer."""
 
+MAX_FRAME_SIDE_PX = 1920
+"""Longest side (px) of a decoded frame; larger frames are downscaled (aspect kept)
+while decoding, before inference and drawing. Source: design, issue #11: the pose
+model sees 256x256 anyway, and frames of 1080p size keep the decode, analysis and
+render queues under ~600 MB peak RSS for any input (measured: a 2 s 4K clip
+peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
+
+MAX_FRAME_PIXELS = 1920 * 1080
+"""Most pixels (px) of a decoded frame, with MAX_FRAME_SIDE_PX: a square 8192x8192
+frame becomes 1440x1440, no larger in memory than a 1080p one. Source: as above."""
+
+STILL_IMAGE_FORMATS = frozenset(
+    {
+        "image2",
+        "png_pipe",
+        "jpeg_pipe",
+        "bmp_pipe",
+        "webp_pipe",
+        "tiff_pipe",
+        "gif",
+        "gif_pipe",
+        "jpegls_pipe",
+        "j2k_pipe",
+    }
+)
+"""FFmpeg demuxers of still images (probed from the content, whatever the file
+name): refused, since one frame is no set to analyze."""
+
+
+def capped_size(
+    width: int,
+    height: int,
+    max_side: int = MAX_FRAME_SIDE_PX,
+    max_pixels: int = MAX_FRAME_PIXELS,
+) -> tuple[int, int]:
+    """(width, height) scaled down (aspect kept, even sides) so the longest side is
+    at most `max_side` and the area at most `max_pixels`; within both, unchanged."""
+    scale = min(
+        1.0, max_side / max(width, height), math.sqrt(max_pixels / (width * height))
+    )
+    if scale >= 1.0:
+        return width, height
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
 
 def rotation_to_upright_cw(display_rotation_ccw_deg: float) -> int:
     """Clockwise turn that makes a frame upright, from its display-matrix rotation.
@@ -141,10 +185,21 @@ class VideoSource(Closing):
         self._container: Any = container
         self._decode_errors = 0  # packets skipped as damaged
         try:
+            if container.format.name in STILL_IMAGE_FORMATS:
+                raise InputError(
+                    f"{self.path}: is a still image ({container.format.name}), "
+                    "expected a video"
+                )
             if not container.streams.video:
                 raise InputError(f"{self.path}: has no video stream")
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            big = capped_size(stream.width or 1, stream.height or 1) != (
+                stream.width or 1,
+                stream.height or 1,
+            )
+            # Frame threading keeps a full-size frame per thread (an 8192x8192
+            # one is 100 MB); slices share one.
+            stream.thread_type = "SLICE" if big else "AUTO"
             stream.thread_count = decoder_threads
             self._stream: Any = stream
             self._av_frames = self._decode_packets()
@@ -168,7 +223,10 @@ class VideoSource(Closing):
         self._t0_s = float(first.time) if first.time is not None else 0.0
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         self._fps = float(rate) if rate else 0.0  # 0.0: unknown, so `fps or x` works
-        w, h = int(first.width), int(first.height)
+        w, h = capped_size(int(first.width), int(first.height))
+        self._decoded_wh = (w, h)  # before rotation
+        if (w, h) != (first.width, first.height):
+            log.info("%s: frames downscaled to %dx%d", self.path.name, w, h)
         if self._rotation_cw in (90, 270):
             w, h = h, w
         self._size_wh = (w, h)
@@ -209,6 +267,12 @@ class VideoSource(Closing):
             duration_s=duration_s,
             rotation_deg=self._rotation_cw,
         )
+
+    @property
+    def damaged(self) -> bool:
+        """True when damaged or truncated data was skipped (the frames decoded
+        before and after it are still delivered)."""
+        return self._decode_errors > 0
 
     @property
     def finished(self) -> bool:
@@ -259,7 +323,7 @@ class VideoSource(Closing):
                 raise self._error
             self._finished = True
             if self._decode_errors:
-                log.warning(
+                log.info(
                     "%s: damaged or truncated data; kept the %d frames decoded "
                     "(container says %d)",
                     self.path.name,
@@ -316,7 +380,11 @@ class VideoSource(Closing):
                 "%s: frame %d time %.4f not increasing", self.path.name, index, t_s
             )
             t_s = prev_t_s + 1e-3
-        image = av_frame.to_ndarray(format="bgr24")
+        w, h = self._decoded_wh
+        if (av_frame.width, av_frame.height) == (w, h):
+            image = av_frame.to_ndarray(format="bgr24")
+        else:  # scaled by swscale in the conversion: no full-size BGR copy
+            image = av_frame.to_ndarray(format="bgr24", width=w, height=h)
         image = rotate_cw(image, self._rotation_cw)
         return Frame(image_bgr=np.ascontiguousarray(image), index=index, t_s=t_s)
 

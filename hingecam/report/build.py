@@ -319,6 +319,7 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
             "requested": result.exercise_requested,
             "used": result.exercise,
         },
+        "model": dict(result.model) or None,
         "view": result.view,
         "side": result.side,
         "thresholds": dict(sorted(result.thresholds.items())),

@@ -291,10 +291,13 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
         text=True,
     )
     folder = out / "kbdl_side_correct_tby"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(folder.glob(".annotated.mp4.*.tmp")):
-        time.sleep(0.1)
-    time.sleep(2.0)  # some frames in
+    # Wait on progress, not time: the annotated video's temporary file (in the
+    # run's staged folder) grows once frames were measured and encoded.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(
+        p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
+    ):
+        time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -305,5 +308,5 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
     assert (folder / "annotated.mp4").is_file() and (
         folder / "pose_track.npz"
     ).is_file()
-    leftovers = [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
+    leftovers = [p.name for p in out.rglob("*") if p.name.endswith((".part", ".tmp"))]
     assert leftovers == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -149,9 +150,12 @@ def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
         times = [f.t_s for f in video]
         info = video.info
     assert (info.width, info.height) == (360, 640)
-    # Every frame the loop received, at the times it was captured (a 10.8 s clip).
+    # Every frame the loop received, at the times it was captured (a 10.8 s
+    # clip). How many frames a paced source delivers depends on the machine's
+    # load, so only their times are checked: increasing and spanning the clip.
     assert len(times) == report_of(out)["meta"]["video"]["frames"]
-    assert len(times) > 0.9 * 648
+    assert all(b > a for a, b in itertools.pairwise(times))
+    assert times[0] == pytest.approx(0.0, abs=0.5)
     assert times[-1] == pytest.approx(10.8, abs=0.5)
 
 
@@ -159,7 +163,8 @@ def test_the_recording_is_playable_and_real_time(clip_session: Any) -> None:
 @pytest.mark.clips
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+    ("signum", "status"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
 )
 def test_a_signal_ends_the_session_with_the_report_saved(
     clip_path: Callable[[str], Path],

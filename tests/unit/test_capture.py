@@ -158,7 +158,7 @@ def test_truncated_clip_without_index_raises_input_error(
 
 
 @pytest.mark.clips
-def test_clip_truncated_midway_keeps_frames_and_warns(
+def test_clip_truncated_midway_keeps_frames_and_says_it_is_damaged(
     tmp_path: Path, clip_path: Callable[[str], Path], caplog: pytest.LogCaptureFixture
 ) -> None:
     # Index first, media after: cutting half the bytes keeps about half the frames.
@@ -166,12 +166,15 @@ def test_clip_truncated_midway_keeps_frames_and_warns(
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     with (
-        caplog.at_level(logging.WARNING, logger="hingecam.media.video"),
+        caplog.at_level(logging.INFO, logger="hingecam.media.video"),
         open_video(cut) as source,
     ):
         times = [frame.t_s for frame in source]
     assert 200 < len(times) < 648
     assert source.info.frames == len(times)
+    # The caller reports it (analyze: one error line, exit 2, a note in the
+    # report); the log line is a diagnostic for -v.
+    assert source.damaged
     assert any("truncated" in r.getMessage() for r in caplog.records)
 
 

@@ -62,8 +62,11 @@ def test_path_prints_the_explicit_model(
     dirs: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     task = write_task(tmp_path / "mine.task")
-    assert main(["models", "path", "--model", str(task)]) == 0
+    # No pin matches it: named with --trust-model it is what would load.
+    assert main(["models", "path", "--model", str(task), "--trust-model"]) == 0
     assert capsys.readouterr().out.strip() == str(task)
+    assert main(["models", "path", "--model", str(task)]) == 2
+    assert "--trust-model" in capsys.readouterr().err
 
 
 def test_verify_of_a_variant_not_installed_exits_2(

@@ -156,6 +156,8 @@ def test_env_var_wins_over_models_dirs(
     )
     from_env = fake_task(tmp_path, "custom.task")
     monkeypatch.setenv(models.ENV_VAR, str(from_env))
+    monkeypatch.setattr(models, "_TRUSTED_SHA256", set())
+    models.trust_file(from_env)
     assert resolve_model() == from_env
 
 
@@ -164,16 +166,24 @@ def test_explicit_path_wins_over_env_var(
 ) -> None:
     monkeypatch.setenv(models.ENV_VAR, str(fake_task(tmp_path, "env.task")))
     explicit = fake_task(tmp_path, "explicit.task")
+    explicit.write_bytes(explicit.read_bytes() + b"\0")  # not the env file's content
+    monkeypatch.setattr(models, "_TRUSTED_SHA256", set())
+    models.trust_file(explicit)
     assert resolve_model(explicit) == explicit
 
 
-def test_explicit_path_not_in_manifest_is_accepted_with_warning(
-    dirs: tuple[Path, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_explicit_path_not_in_manifest_is_refused_unless_trusted(
+    dirs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(models, "_TRUSTED_SHA256", set())
     explicit = fake_task(tmp_path, "custom.task")
-    with caplog.at_level("WARNING", logger="hingecam.media.models"):
-        assert resolve_model(explicit) == explicit
-    assert "not in the manifest" in caplog.text
+    with pytest.raises(ModelError, match=r"custom\.task.*--trust-model"):
+        resolve_model(explicit)
+    models.trust_file(explicit)
+    assert resolve_model(explicit) == explicit
+    explicit.write_bytes(explicit.read_bytes() + b"\0")  # trust is by content
+    with pytest.raises(ModelError, match="matches no pinned model"):
+        resolve_model(explicit)
 
 
 def test_explicit_missing_file_names_the_path(

@@ -40,6 +40,7 @@ META_KEYS = {
     "source",
     "video",
     "exercise",
+    "model",
     "view",
     "side",
     "thresholds",

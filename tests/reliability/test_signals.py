@@ -1,0 +1,99 @@
+"""Ctrl+C, SIGTERM and SIGHUP during analyze: exit 130/143/129, what was measured
+is published as a whole run, no temporary file left, no traceback. Each signal is
+sent on a sign of progress (a line printed, a file written), never after a delay."""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.harness import RUN_FILES, error_lines, leftovers, start, wait_for
+
+CLIP = "kbdl_side_correct_tby.mp4"
+CLIP_FRAMES = 648
+ENDINGS = [
+    (signal.SIGINT, 130, "interrupted"),
+    (signal.SIGTERM, 143, "terminated"),
+    (signal.SIGHUP, 129, "hung up"),
+]
+
+
+def _encoded_frames_exist(out: Path) -> Callable[[], bool]:
+    # The annotated video's temporary file grows once the encoder has frames:
+    # by then the pose of some frames was measured.
+    def check() -> bool:
+        return any(
+            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
+        )
+
+    return check
+
+
+@pytest.mark.model
+@pytest.mark.clips
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "status", "word"), ENDINGS)
+def test_a_signal_mid_video_keeps_what_was_measured(
+    signum: int,
+    status: int,
+    word: str,
+    tmp_path: Path,
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    clip = clip_path(CLIP)
+    # A second input that must never start once the first was stopped.
+    proc = start("analyze", clip, clip, "--out", out, "--model", model_path)
+    wait_for(_encoded_frames_exist(out), "the first encoded frames")
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == status, stderr
+    assert [line for line in error_lines(stderr)] == [
+        f"hingecam: {word}; the results so far are saved"
+    ]
+    folder = out / "kbdl_side_correct_tby"
+    report = json.loads((folder / "report.json").read_text())
+    assert any("interrupted after" in note for note in report["notes"])
+    assert 0 < report["meta"]["video"]["frames"] < CLIP_FRAMES
+    for name in (*RUN_FILES, "annotated.mp4"):
+        assert (folder / name).stat().st_size > 0
+    assert not (out / "kbdl_side_correct_tby-2").exists()
+    assert leftovers(out) == []
+    assert stdout.count("->") == 1
+
+
+@pytest.mark.model
+@pytest.mark.clips
+@pytest.mark.slow
+def test_ctrl_c_while_libraries_load_still_writes_a_whole_report(
+    tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    out = tmp_path / "out"
+    # -v logs "analyzing ..." right after the signal handlers are in place and
+    # before mediapipe, matplotlib and the model load: the slow part to hit.
+    proc = start("-v", "analyze", clip_path(CLIP), "--out", out, "--model", model_path)
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "analyzing 1 input(s)" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=300)
+    stderr = "".join(seen) + rest
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert leftovers(out) == []
+    folder = out / "kbdl_side_correct_tby"
+    if "hingecam: interrupted; nothing was measured" in stderr:
+        assert not folder.exists()  # an earlier run there would have been kept
+        return
+    assert "hingecam: interrupted; the results so far are saved" in stderr
+    report = json.loads((folder / "report.json").read_text())
+    assert 0 < report["meta"]["video"]["frames"] < CLIP_FRAMES
+    assert (folder / "report.html").read_text().rstrip().endswith("</html>")
