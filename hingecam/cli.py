@@ -68,8 +68,9 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--model",
         type=Path,
-        metavar="PATH",
-        help="PoseLandmarker .task file (default: $HINGECAM_MODEL, models/, user cache)",
+        metavar="PATH|VARIANT",
+        help="PoseLandmarker .task file, or lite|full|heavy from models/ or the "
+        "user cache (default: $HINGECAM_MODEL, else full)",
     )
 
 

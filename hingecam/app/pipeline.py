@@ -23,6 +23,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.thresholds import Thresholds
+from hingecam.media.models import ModelVariant
 from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
 from hingecam.media.sink import VideoSink
 from hingecam.media.video import open_video
@@ -192,6 +193,8 @@ def analyze_video(
             sink.close()
         info = source.info  # frames and duration are final now
     notes: list[str] = []
+    if model_path.name != ModelVariant.FULL.file_name:
+        notes.append(f"pose model: {model_path.name} (not the default full model)")
     if interrupted:
         series_t = driver.analyzer.series().t_s
         info = VideoInfo(
