@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./hingecam-out)",
     )
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    p.add_argument(
+        "--full-rate",
+        action="store_true",
+        help="infer every frame with the two-person model (slower; the default "
+        "schedules it, see docs/speed.md)",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=analyze_command)

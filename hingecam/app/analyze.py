@@ -46,6 +46,7 @@ def analyze_one(
     write_video: bool,
     show_progress: bool,
     stop: threading.Event,
+    full_rate: bool = False,
 ) -> Run:
     """Analyze one input (video or pose track) into `folder` (see api.run_file),
     with a progress bar for a video when `show_progress`."""
@@ -63,6 +64,7 @@ def analyze_one(
             write_video=write_video,
             progress=(lambda done, t: bar.update(1)) if bar is not None else None,
             stop=stop,
+            full_rate=full_rate,
         )
     finally:
         if bar is not None:
@@ -112,6 +114,7 @@ def run_cli(args: argparse.Namespace) -> int:
                 write_video=not args.no_video,
                 show_progress=show_progress,
                 stop=stop,
+                full_rate=args.full_rate,
             )
         except HingecamError as exc:
             print(f"hingecam: error: {exc}", file=sys.stderr)

@@ -1,0 +1,158 @@
+"""media/schedule.py: which frames get the two-person model, the single-pose
+model or interpolation, on scripted poses (FakeEstimator, no model)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from hingecam.core.datatypes import Frame, Pose
+from hingecam.errors import ConfigError
+from hingecam.media.fake_pose import FakeEstimator
+from hingecam.media.pose import PoseConfig
+from hingecam.media.schedule import (
+    Inference,
+    Planner,
+    Schedule,
+    ScheduledEstimator,
+    fill_skipped,
+    interpolate_pose,
+)
+from tests.factories import make_pose
+
+F, S, K = Inference.FULL, Inference.SINGLE, Inference.SKIP
+
+
+def shifted(pose: Pose, dx_norm: float, t_s: float) -> Pose:
+    return dataclasses.replace(pose, xy_norm=pose.xy_norm + dx_norm, t_s=t_s)
+
+
+def plan(planner: Planner, n: int, fps: float, people: int = 1) -> list[Inference]:
+    """Kinds for n frames where every inferred frame finds `people` still people."""
+    pose = make_pose()
+    kinds = []
+    for i in range(n):
+        t = i / fps
+        kind = planner.next(t)
+        kinds.append(kind)
+        if kind is not K:
+            planner.observe(t, kind, (pose,) * people)
+    return kinds
+
+
+def test_sixty_fps_infers_every_other_frame_and_checks_people_twice_a_second() -> None:
+    kinds = plan(Planner(Schedule(), fps=60.0), 61, 60.0)
+    assert kinds[:6] == [F, K, S, K, S, K]
+    assert [i for i, k in enumerate(kinds) if k is F] == [0, 30, 60]
+    assert kinds.count(K) == 30
+
+
+def test_thirty_fps_infers_every_frame_with_one_pose_between_checks() -> None:
+    kinds = plan(Planner(Schedule(), fps=30.0), 31, 30.0)
+    assert K not in kinds
+    assert [i for i, k in enumerate(kinds) if k is F] == [0, 15, 30]
+
+
+def test_full_rate_runs_the_configured_model_on_every_frame() -> None:
+    kinds = plan(Planner(Schedule(full_rate=True), fps=60.0), 20, 60.0)
+    assert kinds == [F] * 20
+
+
+def test_two_people_keep_the_two_person_model_on_every_frame() -> None:
+    kinds = plan(Planner(Schedule(), fps=60.0), 20, 60.0, people=2)
+    assert kinds == [F] * 20
+
+
+def test_a_lost_pose_escalates_for_escalate_s() -> None:
+    planner = Planner(Schedule(escalate_s=0.2), fps=30.0)
+    pose = make_pose()
+    kinds = []
+    for i in range(15):
+        t = i / 30.0
+        kind = planner.next(t)
+        kinds.append(kind)
+        planner.observe(t, kind, () if i == 3 else (pose,))
+    # frame 3 finds nobody: frames 4..9 (< 3/30 + 0.2 s) get the two-person model
+    assert kinds[:4] == [F, S, S, S]
+    assert kinds[4:10] == [F] * 6
+    assert kinds[10] is S
+
+
+def test_a_hip_jump_escalates() -> None:
+    planner = Planner(Schedule(), fps=30.0)
+    pose = make_pose()
+    planner.observe(0.0, F, (pose,))
+    assert planner.next(1 / 30) is S
+    planner.observe(1 / 30, S, (shifted(pose, 0.3, 1 / 30),))
+    assert planner.next(2 / 30) is F
+
+
+@pytest.mark.parametrize("name", ["people_check_s", "escalate_s", "min_inferred_fps"])
+def test_schedule_rejects_non_positive_knobs(name: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Schedule(**{name: 0.0})
+
+
+def test_interpolated_pose_is_linear_and_takes_the_nearer_mask() -> None:
+    mask_a = np.zeros((4, 4), np.float32)
+    mask_b = np.ones((4, 4), np.float32)
+    a = dataclasses.replace(make_pose(t_s=0.0), mask=mask_a)
+    b = dataclasses.replace(shifted(a, 0.1, 0.1), mask=mask_b)
+    mid = interpolate_pose(a, b, 0.025)
+    np.testing.assert_allclose(mid.xy_norm, a.xy_norm + 0.025, atol=1e-6)
+    assert mid.t_s == 0.025
+    assert mid.mask is mask_a
+    assert interpolate_pose(a, b, 0.075).mask is mask_b
+
+
+def test_skipped_frames_hold_the_last_pose_when_nobody_follows() -> None:
+    a = make_pose(t_s=0.0)
+    frame = Frame(np.zeros((2, 2, 3), np.uint8), 1, 0.5)
+    [(out_frame, poses)] = list(fill_skipped([frame], (a,), ()))
+    assert out_frame is frame
+    assert poses[0].t_s == 0.5
+    np.testing.assert_array_equal(poses[0].xy_norm, a.xy_norm)
+
+
+def frames(n: int, fps: float) -> list[Frame]:
+    image = np.zeros((4, 4, 3), np.uint8)
+    return [Frame(image, i, i / fps) for i in range(n)]
+
+
+def test_scheduled_run_yields_every_frame_in_order_with_interpolated_poses() -> None:
+    base = make_pose()
+    script = {i: shifted(base, 0.001 * i, i / 60) for i in range(9)}
+    full, single = FakeEstimator(script), FakeEstimator(script)
+    est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full, single=single)
+    out = list(est.run(frames(9, 60.0)))
+    assert [f.index for f, _ in out] == list(range(9))
+    assert full.calls == [0]
+    assert single.calls == [2, 4, 6, 8]
+    for frame, poses in out:  # linear motion: interpolation is exact
+        np.testing.assert_allclose(
+            poses[0].xy_norm, script[frame.index].xy_norm, atol=1e-6
+        )
+    assert est.summary() == {"full": 1, "single": 4, "skip": 4}
+
+
+def test_a_stream_ending_on_a_skipped_frame_infers_the_last_frame() -> None:
+    script = [make_pose()] * 4
+    full, single = FakeEstimator(script), FakeEstimator(script)
+    est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full, single=single)
+    out = list(est.run(frames(4, 60.0)))
+    assert [f.index for f, _ in out] == [0, 1, 2, 3]
+    assert single.calls == [2, 3]
+    assert est.summary() == {"full": 1, "single": 2, "skip": 1}
+
+
+def test_second_person_found_by_a_check_is_reported_on_every_frame_after() -> None:
+    pose = make_pose()
+    other = shifted(pose, 0.4, 0.0)
+    full = FakeEstimator({i: [pose, other] if i >= 15 else pose for i in range(40)})
+    single = FakeEstimator(dict.fromkeys(range(40), pose))
+    est = ScheduledEstimator(PoseConfig(), Schedule(), 30.0, full=full, single=single)
+    people = [len(p) for _, p in est.run(frames(40, 30.0))]
+    assert people[:15] == [1] * 15
+    assert people[15:] == [2] * 25
