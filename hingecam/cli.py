@@ -113,8 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--full-rate",
         action="store_true",
-        help="infer every frame with the two-person model (slower; the default "
-        "schedules it, see docs/speed.md)",
+        help="infer every frame (the default interpolates every other frame of "
+        "sources above 30 fps; see docs/speed.md)",
+    )
+    p.add_argument(
+        "--single-pose",
+        action="store_true",
+        help="follow one person between two-person checks: faster, but landmarks "
+        "move ~1 px and some checks differ (docs/speed.md)",
     )
     _add_analysis_options(p)
     _add_model_option(p)

@@ -46,18 +46,18 @@ def bare_inference_fps(
 
 
 def analyze_command_fps(
-    clip: Path, model: Path, out: Path, full_rate: bool
+    clip: Path, model: Path, out: Path, flag: str | None
 ) -> tuple[float, int]:
-    """Frames per second of `hingecam analyze CLIP` in a fresh process, wall clock
-    from start to exit (start-up, annotated video and report included)."""
-    folder = out / ("full-rate" if full_rate else "scheduled")
+    """Frames per second of `hingecam analyze CLIP [flag]` in a fresh process, wall
+    clock from start to exit (start-up, annotated video and report included)."""
+    folder = out / (flag or "default").strip("-")
     cmd = [sys.executable, "-m", "hingecam", "analyze", str(clip), "--out", str(folder)]
-    cmd += ["--model", str(model)] + (["--full-rate"] if full_rate else [])
+    cmd += ["--model", str(model)] + ([flag] if flag else [])
     start = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
     took = time.perf_counter() - start
     report = json.loads((folder / clip.stem / "report.json").read_text("utf-8"))
-    frames = int(report["video"]["frames"])
+    frames = int(report["meta"]["video"]["frames"])
     return frames / took, frames
 
 
@@ -137,22 +137,26 @@ def main() -> int:
             for k in range(args.repeat):
                 bare1, n = bare_inference_fps(clip, model, 1, False)
                 bare2, _ = bare_inference_fps(clip, model, 2, True)
-                sched, m = analyze_command_fps(clip, model, tmp / str(k), False)
-                full, _ = analyze_command_fps(clip, model, tmp / str(k), True)
-                rows.append((clip.name, fps, k + 1, bare1, bare2, sched, full, n, m))
-        for name, fps, k, bare1, bare2, sched, full, _n, m in rows:
+                runs = {
+                    flag: analyze_command_fps(clip, model, tmp / str(k), flag)[0]
+                    for flag in (None, "--single-pose", "--full-rate")
+                }
+                rows.append((clip.name, fps, k + 1, bare1, bare2, runs, n))
+        for name, fps, k, bare1, bare2, runs, n in rows:
             target = 2.0 if fps and fps > 45 else 1.0
             print(
-                f"{name} ({fps:.0f} fps, {m} frames) run {k}: "
-                f"analyze / bare num_poses=1 = {sched / bare1:.2f} (target >= "
-                f"{target:.1f}) | --full-rate analyze / bare num_poses=2+masks = "
-                f"{full / bare2:.2f} (today's ratio)"
+                f"{name} ({fps:.0f} fps, {n} frames) run {k}: analyze / bare "
+                f"num_poses=1 = {runs[None] / bare1:.2f}, --single-pose "
+                f"{runs['--single-pose'] / bare1:.2f} (target >= {target:.1f}) | "
+                f"--full-rate / bare num_poses=2+masks = "
+                f"{runs['--full-rate'] / bare2:.2f} (today's ratio)"
             )
-        for name, _fps, k, bare1, bare2, sched, full, n, _m in rows:
+        for name, _fps, k, bare1, bare2, runs, _n in rows:
             print(
-                f"  {name} run {k}: bare num_poses=1 no masks {bare1:6.1f} fps, "
-                f"bare num_poses=2 masks {bare2:6.1f} fps ({n} frames) | "
-                f"hingecam analyze {sched:6.1f} fps, --full-rate {full:6.1f} fps"
+                f"  {name} run {k}: bare num_poses=1 no masks {bare1:5.1f} fps, "
+                f"bare num_poses=2 masks {bare2:5.1f} fps | hingecam analyze "
+                f"{runs[None]:5.1f} fps, --single-pose {runs['--single-pose']:5.1f}, "
+                f"--full-rate {runs['--full-rate']:5.1f}"
             )
         if args.no_memory:
             return 0

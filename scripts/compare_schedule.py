@@ -8,6 +8,7 @@ Tracks are cached per mode (a full-rate cache can be `hingecam eval --tracks`'s)
 
     python scripts/compare_schedule.py [CLIPS] [--full-rate-tracks DIR]
         [--tracks DIR] [--only SUBSTR ...] [--model lite|full|heavy|PATH]
+        [--single-pose]
 
 Exit 1 when a count or a check differs or a boundary moves by more than
 --max-boundary-frames.
@@ -92,6 +93,11 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--max-boundary-frames", type=int, default=2)
+    parser.add_argument(
+        "--single-pose",
+        action="store_true",
+        help="schedule the single-pose model between two-person checks",
+    )
     args = parser.parse_args()
 
     from hingecam.app.eval_score import exercise_for, read_manifest
@@ -117,7 +123,8 @@ def main() -> int:
         full, t_full = track_for(
             clip, args.full_rate_tracks, Schedule(full_rate=True), exercise, th, model
         )
-        sched, t_sched = track_for(clip, args.tracks, Schedule(), exercise, th, model)
+        schedule = Schedule(single_pose=args.single_pose)
+        sched, t_sched = track_for(clip, args.tracks, schedule, exercise, th, model)
         a, b = replay(full, exercise, th), replay(sched, exercise, th)
         diffs, worst = differences(a, b, args.max_boundary_frames)
         worst_all = max(worst_all, worst)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from hingecam.app.driver import Run
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import Thresholds
+    from hingecam.media.schedule import Schedule
 
 
 def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
@@ -46,7 +47,7 @@ def analyze_one(
     write_video: bool,
     show_progress: bool,
     stop: threading.Event,
-    full_rate: bool = False,
+    schedule: Schedule | None = None,
 ) -> Run:
     """Analyze one input (video or pose track) into `folder` (see api.run_file),
     with a progress bar for a video when `show_progress`."""
@@ -64,7 +65,7 @@ def analyze_one(
             write_video=write_video,
             progress=(lambda done, t: bar.update(1)) if bar is not None else None,
             stop=stop,
-            full_rate=full_rate,
+            schedule=schedule,
         )
     finally:
         if bar is not None:
@@ -94,9 +95,11 @@ def run_cli(args: argparse.Namespace) -> int:
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.schedule import Schedule
 
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
+    schedule = Schedule(full_rate=args.full_rate, single_pose=args.single_pose)
     out: Path = args.out
     taken: set[Path] = set()
     stop = threading.Event()
@@ -114,7 +117,7 @@ def run_cli(args: argparse.Namespace) -> int:
                 write_video=not args.no_video,
                 show_progress=show_progress,
                 stop=stop,
-                full_rate=args.full_rate,
+                schedule=schedule,
             )
         except HingecamError as exc:
             print(f"hingecam: error: {exc}", file=sys.stderr)

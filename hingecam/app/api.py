@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from hingecam.app.driver import Run
     from hingecam.core.datatypes import AnalysisResult, Exercise, PoseTrack
     from hingecam.core.thresholds import Thresholds
+    from hingecam.media.schedule import Schedule
 
 ProgressFn = Callable[[int, float], None]
 """Called after each video frame with (frames done, seconds of video done)."""
@@ -91,7 +92,7 @@ def run_file(
     write_video: bool = False,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
-    full_rate: bool = False,
+    schedule: Schedule | None = None,
 ) -> Run:
     """A video or pose track through the driver; written to `folder` if given.
 
@@ -105,7 +106,7 @@ def run_file(
         folder: where pose_track.npz and the report files go, or None.
         write_video: also write folder/annotated.mp4 (videos only).
         progress, stop: see pipeline.analyze_video.
-        full_rate: infer every frame with two poses and masks (media/schedule.py).
+        schedule: which frames get which inference (None: the default Schedule).
 
     Raises:
         InputError: the input is missing or unreadable.
@@ -122,7 +123,6 @@ def run_file(
 
     from hingecam.app.pipeline import analyze_video
     from hingecam.media.models import resolve_model
-    from hingecam.media.schedule import Schedule
     from hingecam.media.video import open_video
 
     with open_video(source):  # fail fast, before the model or any folder
@@ -138,5 +138,5 @@ def run_file(
         folder=folder,
         progress=progress,
         stop=stop,
-        schedule=Schedule(full_rate=full_rate),
+        schedule=schedule,
     )

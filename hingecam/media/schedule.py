@@ -33,6 +33,10 @@ class Schedule:
     every frame inferred with PoseConfig as given (two poses, masks)."""
 
     full_rate: bool = False
+    # The single-pose model tracks its box from the last landmarks instead of
+    # re-detecting every frame, which moves landmarks ~1 px and flipped checks on
+    # 6 of 19 clips (docs/speed.md), so it is off unless asked for.
+    single_pose: bool = False
     people_check_s: float = _knob(
         0.5,
         "s",
@@ -90,10 +94,11 @@ class Inference(enum.Enum):
 class Planner:
     """Decides each frame's Inference from what earlier frames found (no model).
 
-    The two-person model runs every people_check_s, on every frame while more or
-    fewer than one person was last seen, and for escalate_s after a second
-    person, a lost pose or a hip jump. Otherwise the single-pose model runs,
-    skipping `stride - 1` frames between inferences.
+    Every `stride`-th frame is inferred, the frames between are interpolated;
+    with `single_pose`, the two-person model runs every people_check_s, on every
+    frame while more or fewer than one person was last seen, and for escalate_s
+    after a second person, a lost pose or a hip jump, and the single-pose model
+    otherwise. Skipping needs exactly one person found in the last inferred frame.
     """
 
     def __init__(self, schedule: Schedule, fps: float | None) -> None:
@@ -109,18 +114,17 @@ class Planner:
     def next(self, t_s: float) -> Inference:
         """The inference for the frame at `t_s` (frames in time order)."""
         s = self.schedule
-        if (
-            s.full_rate
-            or self._people != 1
-            or t_s < self._escalate_until
-            or t_s - self._last_check_t >= s.people_check_s
+        if s.full_rate or self._people != 1:
+            kind = Inference.FULL
+        elif s.single_pose and (
+            t_s < self._escalate_until or t_s - self._last_check_t >= s.people_check_s
         ):
             kind = Inference.FULL
         elif self._skipped < self.stride - 1:
             self._skipped += 1
             kind = Inference.SKIP
         else:
-            kind = Inference.SINGLE
+            kind = Inference.SINGLE if s.single_pose else Inference.FULL
         self.counts[kind] += 1
         return kind
 
@@ -215,10 +219,16 @@ class ScheduledEstimator(Closing):
         single: PoseEstimator | None = None,
     ) -> None:
         """Load the models (`full`, `single`: injected estimators, for tests)."""
+        self.schedule = schedule
         self.planner = Planner(schedule, fps)
         self._full = full or MediaPipePoseEstimator(config)
         self._single: PoseEstimator | None = single
-        if single is None and not schedule.full_rate and config.num_poses > 1:
+        if (
+            single is None
+            and schedule.single_pose
+            and not schedule.full_rate
+            and config.num_poses > 1
+        ):
             self._single = MediaPipePoseEstimator(
                 dataclasses.replace(config, num_poses=1)
             )
@@ -246,9 +256,10 @@ class ScheduledEstimator(Closing):
             before = poses
         if held:  # the stream ended on skipped frames: infer the last one
             last = held.pop()
+            kind = Inference.SINGLE if self.schedule.single_pose else Inference.FULL
             self.planner.counts[Inference.SKIP] -= 1
-            self.planner.counts[Inference.SINGLE] += 1
-            poses = self._infer(last, Inference.SINGLE)
+            self.planner.counts[kind] += 1
+            poses = self._infer(last, kind)
             yield from fill_skipped(held, before, poses)
             yield last, poses
 

@@ -23,6 +23,7 @@ from hingecam.media.schedule import (
 from tests.factories import make_pose
 
 F, S, K = Inference.FULL, Inference.SINGLE, Inference.SKIP
+SINGLE = Schedule(single_pose=True)
 
 
 def shifted(pose: Pose, dx_norm: float, t_s: float) -> Pose:
@@ -43,16 +44,31 @@ def plan(planner: Planner, n: int, fps: float, people: int = 1) -> list[Inferenc
 
 
 def test_sixty_fps_infers_every_other_frame_and_checks_people_twice_a_second() -> None:
-    kinds = plan(Planner(Schedule(), fps=60.0), 61, 60.0)
+    kinds = plan(Planner(Schedule(single_pose=True), fps=60.0), 61, 60.0)
     assert kinds[:6] == [F, K, S, K, S, K]
     assert [i for i, k in enumerate(kinds) if k is F] == [0, 30, 60]
     assert kinds.count(K) == 30
 
 
 def test_thirty_fps_infers_every_frame_with_one_pose_between_checks() -> None:
-    kinds = plan(Planner(Schedule(), fps=30.0), 31, 30.0)
+    kinds = plan(Planner(Schedule(single_pose=True), fps=30.0), 31, 30.0)
     assert K not in kinds
     assert [i for i, k in enumerate(kinds) if k is F] == [0, 15, 30]
+
+
+def test_default_schedule_infers_every_other_frame_at_sixty_with_two_poses() -> None:
+    kinds = plan(Planner(Schedule(), fps=60.0), 7, 60.0)
+    assert kinds == [F, K, F, K, F, K, F]
+
+
+def test_default_schedule_infers_every_frame_at_thirty_fps() -> None:
+    kinds = plan(Planner(Schedule(), fps=30.0), 40, 30.0)
+    assert kinds == [F] * 40
+
+
+def test_default_schedule_never_skips_while_two_people_are_seen() -> None:
+    kinds = plan(Planner(Schedule(), fps=60.0), 10, 60.0, people=2)
+    assert kinds == [F] * 10
 
 
 def test_full_rate_runs_the_configured_model_on_every_frame() -> None:
@@ -66,7 +82,7 @@ def test_two_people_keep_the_two_person_model_on_every_frame() -> None:
 
 
 def test_a_lost_pose_escalates_for_escalate_s() -> None:
-    planner = Planner(Schedule(escalate_s=0.2), fps=30.0)
+    planner = Planner(Schedule(single_pose=True, escalate_s=0.2), fps=30.0)
     pose = make_pose()
     kinds = []
     for i in range(15):
@@ -81,7 +97,7 @@ def test_a_lost_pose_escalates_for_escalate_s() -> None:
 
 
 def test_a_hip_jump_escalates() -> None:
-    planner = Planner(Schedule(), fps=30.0)
+    planner = Planner(Schedule(single_pose=True), fps=30.0)
     pose = make_pose()
     planner.observe(0.0, F, (pose,))
     assert planner.next(1 / 30) is S
@@ -125,7 +141,7 @@ def test_scheduled_run_yields_every_frame_in_order_with_interpolated_poses() -> 
     base = make_pose()
     script = {i: shifted(base, 0.001 * i, i / 60) for i in range(9)}
     full, single = FakeEstimator(script), FakeEstimator(script)
-    est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full, single=single)
+    est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
     out = list(est.run(frames(9, 60.0)))
     assert [f.index for f, _ in out] == list(range(9))
     assert full.calls == [0]
@@ -140,7 +156,7 @@ def test_scheduled_run_yields_every_frame_in_order_with_interpolated_poses() -> 
 def test_a_stream_ending_on_a_skipped_frame_infers_the_last_frame() -> None:
     script = [make_pose()] * 4
     full, single = FakeEstimator(script), FakeEstimator(script)
-    est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full, single=single)
+    est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
     out = list(est.run(frames(4, 60.0)))
     assert [f.index for f, _ in out] == [0, 1, 2, 3]
     assert single.calls == [2, 3]
@@ -152,7 +168,15 @@ def test_second_person_found_by_a_check_is_reported_on_every_frame_after() -> No
     other = shifted(pose, 0.4, 0.0)
     full = FakeEstimator({i: [pose, other] if i >= 15 else pose for i in range(40)})
     single = FakeEstimator(dict.fromkeys(range(40), pose))
-    est = ScheduledEstimator(PoseConfig(), Schedule(), 30.0, full=full, single=single)
+    est = ScheduledEstimator(PoseConfig(), SINGLE, 30.0, full=full, single=single)
     people = [len(p) for _, p in est.run(frames(40, 30.0))]
     assert people[:15] == [1] * 15
     assert people[15:] == [2] * 25
+
+
+def test_default_schedule_runs_only_the_configured_model() -> None:
+    script = [make_pose()] * 5
+    full = FakeEstimator(script)
+    est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full)
+    assert [f.index for f, _ in est.run(frames(5, 60.0))] == [0, 1, 2, 3, 4]
+    assert full.calls == [0, 2, 4]
