@@ -8,7 +8,7 @@ Tracks are cached per mode (a full-rate cache can be `hingecam eval --tracks`'s)
 
     python scripts/compare_schedule.py [CLIPS] [--full-rate-tracks DIR]
         [--tracks DIR] [--only SUBSTR ...] [--model lite|full|heavy|PATH]
-        [--single-pose]
+        [--single-pose] [--min-inferred-fps FPS]
 
 Exit 1 when a count or a check differs or a boundary moves by more than
 --max-boundary-frames.
@@ -17,6 +17,7 @@ Exit 1 when a count or a check differs or a boundary moves by more than
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -94,6 +95,12 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--max-boundary-frames", type=int, default=2)
     parser.add_argument(
+        "--min-inferred-fps",
+        type=float,
+        default=None,
+        help="Schedule.min_inferred_fps (default: its default)",
+    )
+    parser.add_argument(
         "--single-pose",
         action="store_true",
         help="schedule the single-pose model between two-person checks",
@@ -124,6 +131,10 @@ def main() -> int:
             clip, args.full_rate_tracks, Schedule(full_rate=True), exercise, th, model
         )
         schedule = Schedule(single_pose=args.single_pose)
+        if args.min_inferred_fps is not None:
+            schedule = dataclasses.replace(
+                schedule, min_inferred_fps=args.min_inferred_fps
+            )
         sched, t_sched = track_for(clip, args.tracks, schedule, exercise, th, model)
         a, b = replay(full, exercise, th), replay(sched, exercise, th)
         diffs, worst = differences(a, b, args.max_boundary_frames)
