@@ -63,7 +63,8 @@ class Schedule:
         "fps",
         _COMPARE,
         "Sources faster than this are inferred at an integer fraction of their "
-        "rate that stays at or above it; the frames between are interpolated.",
+        "rate that stays at or above it (within 1%); the frames between are "
+        "interpolated.",
     )
 
     def __post_init__(self) -> None:
@@ -80,7 +81,8 @@ class Schedule:
         """Every how many frames one is inferred on a `fps` source (1: all)."""
         if self.full_rate or fps is None or not math.isfinite(fps) or fps <= 0:
             return 1
-        return max(1, math.floor(fps / self.min_inferred_fps + 1e-6))
+        # 1% slack so 59.94 fps (NTSC) counts as twice 30
+        return max(1, math.floor(fps / self.min_inferred_fps * 1.01))
 
 
 class Inference(enum.Enum):

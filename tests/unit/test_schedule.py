@@ -180,3 +180,13 @@ def test_default_schedule_runs_only_the_configured_model() -> None:
     est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full)
     assert [f.index for f, _ in est.run(frames(5, 60.0))] == [0, 1, 2, 3, 4]
     assert full.calls == [0, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("fps", "stride"), [(59.94, 2), (60.0, 2), (29.97, 1), (30.0, 1), (120.0, 4)]
+)
+def test_stride_keeps_inference_at_or_near_min_inferred_fps(
+    fps: float, stride: int
+) -> None:
+    assert Schedule().stride(fps) == stride
+    assert Schedule(full_rate=True).stride(fps) == 1
