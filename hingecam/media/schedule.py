@@ -34,8 +34,8 @@ class Schedule:
 
     full_rate: bool = False
     # The single-pose model tracks its box from the last landmarks instead of
-    # re-detecting every frame, which moves landmarks ~1 px and flipped checks on
-    # 6 of 19 clips (docs/speed.md), so it is off unless asked for.
+    # re-detecting every frame, which moves landmarks ~1 px and changed checks on
+    # 4 of 20 clips (docs/speed.md), so it is off unless asked for.
     single_pose: bool = False
     people_check_s: float = _knob(
         0.5,
