@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,10 +67,18 @@ class _LoggedSession(LiveSession):
         kwargs["show_analyzed_frame"] = _SYNC[0]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.drawn = []
+        self.saved: dict[int, np.ndarray] = {}
         _SESSIONS.append(self)
+
+    def _draw(self, frame: Any, analysis: Any) -> Any:
+        image = super()._draw(frame, analysis)
+        if _SAVE_FRAMES and frame.index in _SAVE_FRAMES:
+            self.saved.setdefault(frame.index, image.copy())
+        return image
 
 
 _SYNC = [True]
+_SAVE_FRAMES: set[int] = set()
 
 
 def offline_track(clip: Path, given: Path | None) -> PoseTrack:
@@ -206,6 +215,17 @@ def bare_inference_fps(clip: Path) -> float:
         return len(frames) / (time.perf_counter() - start)
 
 
+def save_shown(folder: Path, session: Any, sync: bool, busy: bool) -> None:
+    import cv2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = ("analyzed" if sync else "newest") + ("-busy" if busy else "")
+    for index, image in sorted(session.saved.items()):
+        path = folder / f"frame{index:04d}-{tag}.png"
+        cv2.imwrite(str(path), image)
+        print(f"  saved {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("clip", type=Path, nargs="?", default=DEFAULT_CLIP)
@@ -234,8 +254,18 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="the clip's full-rate pose track (default: inferred once, cached in /tmp)",
     )
+    parser.add_argument(
+        "--save-shown",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="save the drawn frames whose index is in --frames as PNGs (both "
+        "skeleton placements), to look at",
+    )
+    parser.add_argument("--frames", type=int, nargs="*", default=[])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    _SAVE_FRAMES.update(args.frames)
     track = offline_track(args.clip, args.offline_track)
     bare = bare_inference_fps(args.clip)
     ok = True
@@ -257,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                     hog.kill()
                     hog.wait()
             met = report(f"run {i + 1}: {args.clip.name}, {label}", f, track, bare)
+            if args.save_shown is not None and _SESSIONS:
+                save_shown(args.save_shown, _SESSIONS[-1], sync, busy)
             if sync and not busy:
                 ok = ok and met
     print("targets met" if ok else "targets NOT met")

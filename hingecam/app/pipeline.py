@@ -179,6 +179,7 @@ def analyze_video(
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         done = 0
         schedule = schedule or Schedule()
+        estimator: ScheduledEstimator | None = None  # None: stopped while loading
         try:
             with ScheduledEstimator(config, schedule, info.fps) as estimator:
                 for frame, poses in estimator.run(source):
@@ -218,7 +219,7 @@ def analyze_video(
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
         "inference": "full-rate" if schedule.full_rate else "scheduled",
-        "inferred_frames": estimator.summary(),
+        "inferred_frames": estimator.summary() if estimator is not None else {},
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted
