@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from hingecam.core.datatypes import Frame, Pose
+from hingecam.core.landmarks import Landmark
 from hingecam.core.lifter import hip_midpoint_px, torso_length_px
 from hingecam.errors import ConfigError
 from hingecam.media.closing import Closing
@@ -58,6 +59,14 @@ class Schedule:
         "A hip move between two inferred frames larger than this is treated as "
         "a swap of person: the two-person model takes over.",
     )
+    skip_min_speed_torsos_per_s: float = _knob(
+        0.5,
+        "torso lengths/s",
+        _COMPARE + "; a hinge's turning points and standing are slower",
+        "Frames are skipped only while the shoulders move at least this fast "
+        "between the last two inferred frames, so standing, each rep's bottom and "
+        "its lockout (where the rep boundaries are found) are inferred in full.",
+    )
     min_inferred_fps: float = _knob(
         30.0,
         "fps",
@@ -96,7 +105,8 @@ class Inference(enum.Enum):
 class Planner:
     """Decides each frame's Inference from what earlier frames found (no model).
 
-    Every `stride`-th frame is inferred, the frames between are interpolated;
+    Every `stride`-th frame is inferred and the frames between are interpolated,
+    while the shoulders move faster than skip_min_speed_torsos_per_s;
     with `single_pose`, the two-person model runs every people_check_s, on every
     frame while more or fewer than one person was last seen, and for escalate_s
     after a second person, a lost pose or a hip jump, and the single-pose model
@@ -112,6 +122,7 @@ class Planner:
         self._people = 0
         self._skipped = 0
         self._previous: Pose | None = None
+        self._speed = 0.0  # shoulders, torso lengths/s, between the last two inferred
 
     def next(self, t_s: float) -> Inference:
         """The inference for the frame at `t_s` (frames in time order)."""
@@ -122,7 +133,10 @@ class Planner:
             t_s < self._escalate_until or t_s - self._last_check_t >= s.people_check_s
         ):
             kind = Inference.FULL
-        elif self._skipped < self.stride - 1:
+        elif (
+            self._skipped < self.stride - 1
+            and self._speed >= s.skip_min_speed_torsos_per_s
+        ):
             self._skipped += 1
             kind = Inference.SKIP
         else:
@@ -143,6 +157,11 @@ class Planner:
         )
         if len(poses) != 1 or jumped:
             self._escalate_until = t_s + self.schedule.escalate_s
+        self._speed = (
+            shoulder_speed_torsos_per_s(self._previous, nearest)
+            if self._previous is not None and nearest is not None
+            else 0.0
+        )
         self._people = len(poses)
         self._previous = nearest
 
@@ -153,6 +172,22 @@ def hip_jump_torsos(a: Pose, b: Pose) -> float:
     if not (math.isfinite(torso) and torso > 0):
         return math.inf
     return float(np.linalg.norm(hip_midpoint_px(b) - hip_midpoint_px(a))) / torso
+
+
+def shoulder_speed_torsos_per_s(a: Pose, b: Pose) -> float:
+    """How fast the shoulders' midpoint moved from `a` to `b`, in torso lengths/s
+    (0 when it cannot be told)."""
+    torso = torso_length_px(a)
+    dt = b.t_s - a.t_s
+    shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+    moved = float(
+        np.linalg.norm(
+            b.xy_px[shoulders].mean(axis=0) - a.xy_px[shoulders].mean(axis=0)
+        )
+    )
+    if not (math.isfinite(torso) and torso > 0 and dt > 0 and math.isfinite(moved)):
+        return 0.0
+    return moved / torso / dt
 
 
 def nearest_pose(poses: tuple[Pose, ...], anchor: Pose | None) -> Pose | None:

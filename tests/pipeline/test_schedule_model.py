@@ -17,15 +17,15 @@ from hingecam.media.video import open_video
 pytestmark = [pytest.mark.model, pytest.mark.clips]
 
 CLIP = "kbdl_side_correct_tby.mp4"  # 60 fps: the default schedule infers every other
-N_FRAMES = 90  # the lifter stands, then starts the first pull
+FIRST, N_FRAMES = 200, 90  # standing at the top, then the second rep's descent
 
 
-def test_scheduled_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
+def test_inferred_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:
     with open_video(clip_path(CLIP)) as source:
         fps = source.info.fps
-        frames = list(itertools.islice(source, N_FRAMES))
+        frames = list(itertools.islice(source, FIRST, FIRST + N_FRAMES))
     config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
     with MediaPipePoseEstimator(config) as estimator:
         full = [estimator.estimate(f) for f in frames]
@@ -33,18 +33,15 @@ def test_scheduled_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
         out = list(scheduled.run(frames))
         inferred = scheduled.summary()
     assert [f.index for f, _ in out] == [f.index for f in frames]
-    # 0, 2, ..., 88 inferred, and 89: the stream ends on a frame it would skip
-    assert inferred == {
-        "full": N_FRAMES // 2 + 1,
-        "single": 0,
-        "skip": N_FRAMES // 2 - 1,
-    }
+    assert inferred["full"] + inferred["skip"] == N_FRAMES
+    assert inferred["skip"] >= N_FRAMES // 4
     wh = np.array(frames[0].image_bgr.shape[1::-1], dtype=np.float32)
-    for (frame, poses), reference in zip(out, full, strict=True):
+    exact = 0
+    for (_, poses), reference in zip(out, full, strict=True):
         assert len(poses) == len(reference) == 1
-        error_px = np.abs(poses[0].xy_norm - reference[0].xy_norm) * wh
-        if frame.index % 2 == 0:  # inferred: the model's answer, bit for bit
-            np.testing.assert_array_equal(poses[0].xy_norm, reference[0].xy_norm)
-            assert poses[0].mask is not None
+        if np.array_equal(poses[0].xy_norm, reference[0].xy_norm):
+            exact += 1  # inferred: the model's answer, bit for bit
         else:
-            assert np.median(error_px) < 3.0, frame.index
+            error_px = np.abs(poses[0].xy_norm - reference[0].xy_norm) * wh
+            assert np.median(error_px) < 3.0
+    assert exact == inferred["full"]

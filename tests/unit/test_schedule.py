@@ -30,24 +30,38 @@ def shifted(pose: Pose, dx_norm: float, t_s: float) -> Pose:
     return dataclasses.replace(pose, xy_norm=pose.xy_norm + dx_norm, t_s=t_s)
 
 
-def plan(planner: Planner, n: int, fps: float, people: int = 1) -> list[Inference]:
-    """Kinds for n frames where every inferred frame finds `people` still people."""
-    pose = make_pose()
+WALK_NORM_PER_S = 0.5  # 3 torso lengths/s for make_pose(): fast enough to skip
+
+
+def walking(t_s: float, speed_norm_per_s: float = WALK_NORM_PER_S) -> Pose:
+    return shifted(make_pose(), speed_norm_per_s * t_s, t_s)
+
+
+def plan(
+    planner: Planner,
+    n: int,
+    fps: float,
+    people: int = 1,
+    speed_norm_per_s: float = WALK_NORM_PER_S,
+) -> list[Inference]:
+    """Kinds for n frames where every inferred frame finds `people` people moving
+    sideways at `speed_norm_per_s`."""
     kinds = []
     for i in range(n):
         t = i / fps
         kind = planner.next(t)
         kinds.append(kind)
         if kind is not K:
-            planner.observe(t, kind, (pose,) * people)
+            planner.observe(t, kind, (walking(t, speed_norm_per_s),) * people)
     return kinds
 
 
 def test_sixty_fps_infers_every_other_frame_and_checks_people_twice_a_second() -> None:
     kinds = plan(Planner(Schedule(single_pose=True), fps=60.0), 61, 60.0)
-    assert kinds[:6] == [F, K, S, K, S, K]
+    # the speed is known from the second inferred frame on
+    assert kinds[:7] == [F, S, K, S, K, S, K]
     assert [i for i, k in enumerate(kinds) if k is F] == [0, 30, 60]
-    assert kinds.count(K) == 30
+    assert kinds.count(K) == 29
 
 
 def test_thirty_fps_infers_every_frame_with_one_pose_between_checks() -> None:
@@ -57,8 +71,21 @@ def test_thirty_fps_infers_every_frame_with_one_pose_between_checks() -> None:
 
 
 def test_default_schedule_infers_every_other_frame_at_sixty_with_two_poses() -> None:
-    kinds = plan(Planner(Schedule(), fps=60.0), 7, 60.0)
-    assert kinds == [F, K, F, K, F, K, F]
+    kinds = plan(Planner(Schedule(), fps=60.0), 8, 60.0)
+    assert kinds == [F, F, K, F, K, F, K, F]
+
+
+def test_standing_still_is_inferred_on_every_frame_even_at_sixty_fps() -> None:
+    kinds = plan(Planner(Schedule(), fps=60.0), 20, 60.0, speed_norm_per_s=0.0)
+    assert kinds == [F] * 20
+
+
+def test_skipping_starts_once_the_shoulders_move_fast_enough() -> None:
+    # 0.9 x skip_min_speed_torsos_per_s in norm/s: shifted() moves x and y alike,
+    # along the 1280x720 image's diagonal; make_pose()'s torso is 216 px
+    slow = 0.9 * 0.5 * 216 / float(np.hypot(1280, 720))
+    assert K not in plan(Planner(Schedule(), fps=60.0), 20, 60.0, 1, slow)
+    assert K in plan(Planner(Schedule(), fps=60.0), 20, 60.0, 1, slow / 0.9 * 1.1)
 
 
 def test_default_schedule_infers_every_frame_at_thirty_fps() -> None:
@@ -139,28 +166,28 @@ def frames(n: int, fps: float) -> list[Frame]:
 
 def test_scheduled_run_yields_every_frame_in_order_with_interpolated_poses() -> None:
     base = make_pose()
-    script = {i: shifted(base, 0.001 * i, i / 60) for i in range(9)}
+    script = {i: shifted(base, 0.01 * i, i / 60) for i in range(10)}
     full, single = FakeEstimator(script), FakeEstimator(script)
     est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
-    out = list(est.run(frames(9, 60.0)))
-    assert [f.index for f, _ in out] == list(range(9))
+    out = list(est.run(frames(10, 60.0)))
+    assert [f.index for f, _ in out] == list(range(10))
     assert full.calls == [0]
-    assert single.calls == [2, 4, 6, 8]
+    assert single.calls == [1, 3, 5, 7, 9]
     for frame, poses in out:  # linear motion: interpolation is exact
         np.testing.assert_allclose(
             poses[0].xy_norm, script[frame.index].xy_norm, atol=1e-6
         )
-    assert est.summary() == {"full": 1, "single": 4, "skip": 4}
+    assert est.summary() == {"full": 1, "single": 5, "skip": 4}
 
 
 def test_a_stream_ending_on_a_skipped_frame_infers_the_last_frame() -> None:
-    script = [make_pose()] * 4
+    script = [walking(i / 60) for i in range(5)]
     full, single = FakeEstimator(script), FakeEstimator(script)
     est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
-    out = list(est.run(frames(4, 60.0)))
-    assert [f.index for f, _ in out] == [0, 1, 2, 3]
-    assert single.calls == [2, 3]
-    assert est.summary() == {"full": 1, "single": 2, "skip": 1}
+    out = list(est.run(frames(5, 60.0)))
+    assert [f.index for f, _ in out] == [0, 1, 2, 3, 4]
+    assert single.calls == [1, 3, 4]
+    assert est.summary() == {"full": 1, "single": 3, "skip": 1}
 
 
 def test_second_person_found_by_a_check_is_reported_on_every_frame_after() -> None:
@@ -175,11 +202,11 @@ def test_second_person_found_by_a_check_is_reported_on_every_frame_after() -> No
 
 
 def test_default_schedule_runs_only_the_configured_model() -> None:
-    script = [make_pose()] * 5
+    script = [walking(i / 60) for i in range(6)]
     full = FakeEstimator(script)
     est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full)
-    assert [f.index for f, _ in est.run(frames(5, 60.0))] == [0, 1, 2, 3, 4]
-    assert full.calls == [0, 2, 4]
+    assert [f.index for f, _ in est.run(frames(6, 60.0))] == [0, 1, 2, 3, 4, 5]
+    assert full.calls == [0, 1, 3, 5]
 
 
 @pytest.mark.parametrize(
