@@ -364,7 +364,8 @@ def verify_file(path: Path, variant: ModelVariant | None = None) -> Verification
 def _accept(path: Path, variant: ModelVariant | None) -> Path:
     """Return `path` if it passes verify_file, warning when it cannot be checked."""
     if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
+        names = "|".join(v.value for v in ModelVariant)
+        raise ModelError(f"model file not found: {path} (or name a variant: {names})")
     result = verify_file(path, variant)
     if result.status is Status.MISMATCH:
         raise ModelError(result.mismatch_message())
