@@ -192,7 +192,8 @@ def report(label: str, f: dict[str, float], track: PoseTrack, bare_fps: float) -
         f" reps counted {f['reps']:.0f}"
     )
     return bool(
-        med <= SKELETON_TARGET[0]
+        analyzed_fps >= wanted_fps
+        and med <= SKELETON_TARGET[0]
         and p95 <= SKELETON_TARGET[1]
         and f["fps_ratio"] >= FPS_TARGET_RATIO
         and f["latency_median_ms"] <= LATENCY_TARGET_MS
