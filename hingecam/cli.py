@@ -77,8 +77,9 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--model",
         type=Path,
-        metavar="PATH",
-        help="PoseLandmarker .task file (default: $HINGECAM_MODEL, models/, user cache)",
+        metavar="PATH|VARIANT",
+        help="PoseLandmarker .task file, or lite|full|heavy from models/ or the "
+        "user cache (default: $HINGECAM_MODEL, else full)",
     )
     p.add_argument(
         "--trust-model",
@@ -123,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./hingecam-out)",
     )
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    p.add_argument(
+        "--full-rate",
+        action="store_true",
+        help="infer every frame (the default interpolates every other frame of "
+        "sources above 30 fps; see docs/speed.md)",
+    )
+    p.add_argument(
+        "--single-pose",
+        action="store_true",
+        help="follow one person between two-person checks: faster, but landmarks "
+        "move ~1 px and some checks differ (docs/speed.md)",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=analyze_command)

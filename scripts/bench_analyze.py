@@ -1,13 +1,15 @@
 """Benchmark `hingecam analyze` against bare PoseLandmarker inference, side by side.
 
-In one process and one run: decode a real clip into memory, time bare inference
-(the same model settings hingecam uses) over its frames, then time the whole
-analyze path (decode, inference, analysis, overlays, H.264 encoding, report) on
-the same file, and print both frame rates and their ratio. Then, in child
-processes, the peak memory of analyzing the clip and the clip looped 10 times
-(memory should stay flat: frames are streamed, never all held).
+In one run, for a 30 fps and a 60 fps clip: time bare inference over pre-decoded
+frames (VIDEO mode, full model; once as a minimal script runs it: num_poses=1, no
+masks; once with hingecam's full-rate settings: num_poses=2, masks), then the
+whole `hingecam analyze CLIP` command as a user runs it (a fresh process: start-up,
+decoding, inference, analysis, annotated video and report), scheduled (default)
+and --full-rate. Ratios first. Then, in child processes, the peak memory of
+analyzing a clip and the clip looped 10 times (memory should stay flat).
 
-    python scripts/bench_analyze.py [CLIP] [--loop-clip CLIP] [--repeat N]
+    python scripts/bench_analyze.py [CLIP ...] [--loop-clip CLIP] [--repeat N]
+        [--model lite|full|heavy|PATH]
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ REPO = Path(__file__).resolve().parents[1]
 CLIPS = REPO.parent / "shared" / "clips"
 
 
-def bare_inference_fps(clip: Path, model: Path) -> tuple[float, int]:
+def bare_inference_fps(
+    clip: Path, model: Path, num_poses: int, masks: bool
+) -> tuple[float, int]:
     """Frames per second of PoseLandmarker alone over pre-decoded frames."""
     from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
     from hingecam.media.video import open_video
 
     with open_video(clip) as source:
         frames = list(source)
-    config = PoseConfig(model_path=model, output_segmentation_masks=True)
+    config = PoseConfig(
+        model_path=model, num_poses=num_poses, output_segmentation_masks=masks
+    )
     start = time.perf_counter()
     with MediaPipePoseEstimator(config) as estimator:
         for frame in frames:
@@ -39,24 +45,20 @@ def bare_inference_fps(clip: Path, model: Path) -> tuple[float, int]:
     return len(frames) / (time.perf_counter() - start), len(frames)
 
 
-def analyze_fps(clip: Path, model: Path, out: Path) -> tuple[float, int]:
-    """Frames per second of the whole analyze path on the file (report included)."""
-    from hingecam.app.pipeline import analyze_video
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-
+def analyze_command_fps(
+    clip: Path, model: Path, out: Path, flag: str | None
+) -> tuple[float, int]:
+    """Frames per second of `hingecam analyze CLIP [flag]` in a fresh process, wall
+    clock from start to exit (start-up, annotated video and report included)."""
+    folder = out / (flag or "default").strip("-")
+    cmd = [sys.executable, "-m", "hingecam", "analyze", str(clip), "--out", str(folder)]
+    cmd += ["--model", str(model)] + ([flag] if flag else [])
     start = time.perf_counter()
-    run = analyze_video(  # the path `hingecam analyze` takes, files included
-        clip,
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model,
-        annotated_path=out / "annotated.mp4",
-        folder=out,
-    )
-    return run.result.video.frames / (
-        time.perf_counter() - start
-    ), run.result.video.frames
+    subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
+    took = time.perf_counter() - start
+    report = json.loads((folder / clip.stem / "report.json").read_text("utf-8"))
+    frames = int(report["meta"]["video"]["frames"])
+    return frames / took, frames
 
 
 def loop_clip(clip: Path, times: int, dest: Path) -> Path:
@@ -102,7 +104,13 @@ def peak_memory_mib(clip: Path, model: Path, out: Path) -> tuple[float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "clip", nargs="?", type=Path, default=CLIPS / "kbdl_side_correct_tby.mp4"
+        "clips",
+        nargs="*",
+        type=Path,
+        default=[
+            CLIPS / "squat_goblet_45deg_kbt.mp4",  # 30 fps, 14 s
+            CLIPS / "kbdl_side_correct_tby.mp4",  # 60 fps, 11 s
+        ],
     )
     parser.add_argument(
         "--loop-clip",
@@ -110,27 +118,48 @@ def main() -> int:
         default=CLIPS / "deadlift_side_good_jeff.mp4",
         help="clip looped 10x for the memory check",
     )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        help="alternate bare/analyze runs this many times",
-    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per clip")
+    parser.add_argument("--model", type=Path, default=None, help="as for analyze")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory run")
     args = parser.parse_args()
 
     from hingecam.media.models import resolve_model
+    from hingecam.media.video import open_video
 
-    model = resolve_model(None)
+    model = resolve_model(args.model)
+    print(f"model: {model.name}")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        print(f"clip: {args.clip.name}")
-        for k in range(args.repeat):
-            bare, n = bare_inference_fps(args.clip, model)
-            full, m = analyze_fps(args.clip, model, tmp)
+        for clip in args.clips:
+            with open_video(clip) as probe:
+                fps = probe.info.fps
+            for k in range(args.repeat):
+                bare1, n = bare_inference_fps(clip, model, 1, False)
+                bare2, _ = bare_inference_fps(clip, model, 2, True)
+                runs = {
+                    flag: analyze_command_fps(clip, model, tmp / str(k), flag)[0]
+                    for flag in (None, "--single-pose", "--full-rate")
+                }
+                rows.append((clip.name, fps, k + 1, bare1, bare2, runs, n))
+        for name, fps, k, bare1, bare2, runs, n in rows:
+            target = 2.0 if fps and fps > 45 else 1.0
             print(
-                f"run {k + 1}: bare inference {bare:6.1f} fps ({n} frames) | "
-                f"hingecam analyze {full:6.1f} fps ({m} frames) | ratio {full / bare:.2f} (target >= 0.90)"
+                f"{name} ({fps:.0f} fps, {n} frames) run {k}: analyze / bare "
+                f"num_poses=1 = {runs[None] / bare1:.2f}, --single-pose "
+                f"{runs['--single-pose'] / bare1:.2f} (target >= {target:.1f}) | "
+                f"--full-rate / bare num_poses=2+masks = "
+                f"{runs['--full-rate'] / bare2:.2f} (today's ratio)"
             )
+        for name, _fps, k, bare1, bare2, runs, _n in rows:
+            print(
+                f"  {name} run {k}: bare num_poses=1 no masks {bare1:5.1f} fps, "
+                f"bare num_poses=2 masks {bare2:5.1f} fps | hingecam analyze "
+                f"{runs[None]:5.1f} fps, --single-pose {runs['--single-pose']:5.1f}, "
+                f"--full-rate {runs['--full-rate']:5.1f}"
+            )
+        if args.no_memory:
+            return 0
         looped = loop_clip(args.loop_clip, 10, tmp / "looped.mp4")
         short_mib, short_n = peak_memory_mib(args.loop_clip, model, tmp / "short.mp4")
         long_mib, long_n = peak_memory_mib(looped, model, tmp / "long.mp4")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hingecam.app.driver import Run
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import Thresholds
+    from hingecam.media.schedule import Schedule
 
 
 def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
@@ -49,6 +50,7 @@ def analyze_one(
     write_video: bool,
     show_progress: bool,
     stop: threading.Event,
+    schedule: Schedule | None = None,
 ) -> Run:
     """Analyze one input (video or pose track) into `folder` (see api.run_file),
     with a progress bar for a video when `show_progress`."""
@@ -66,6 +68,7 @@ def analyze_one(
             write_video=write_video,
             progress=(lambda done, t: bar.update(1)) if bar is not None else None,
             stop=stop,
+            schedule=schedule,
         )
     finally:
         if bar is not None:
@@ -191,9 +194,11 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.schedule import Schedule
 
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
+    schedule = Schedule(full_rate=args.full_rate, single_pose=args.single_pose)
     out: Path = args.out
     lock: Any = None  # taken before the first write: bad inputs alone create nothing
     try:
@@ -222,6 +227,7 @@ def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) 
                     write_video=not args.no_video,
                     show_progress=show_progress,
                     stop=stop,
+                    schedule=schedule,
                 )
             except HingecamError as exc:
                 print(f"hingecam: error: {exc}", file=sys.stderr)

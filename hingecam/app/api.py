@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from hingecam.app.driver import Run
     from hingecam.core.datatypes import AnalysisResult, Exercise, PoseTrack
     from hingecam.core.thresholds import Thresholds
+    from hingecam.media.schedule import Schedule
 
 ProgressFn = Callable[[int, float], None]
 """Called after each video frame with (frames done, seconds of video done)."""
@@ -91,6 +92,7 @@ def run_file(
     write_video: bool = False,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
+    schedule: Schedule | None = None,
 ) -> Run:
     """A video or pose track through the driver; written to `folder` if given.
 
@@ -104,6 +106,7 @@ def run_file(
         folder: where pose_track.npz and the report files go, or None.
         write_video: also write folder/annotated.mp4 (videos only).
         progress, stop: see pipeline.analyze_video.
+        schedule: which frames get which inference (None: the default Schedule).
 
     Raises:
         InputError: the input is missing or unreadable.
@@ -135,4 +138,5 @@ def run_file(
         folder=folder,
         progress=progress,
         stop=stop,
+        schedule=schedule,
     )

@@ -1,6 +1,7 @@
-"""The live loop: camera frames in, each shown at once with the newest analysis
-drawn on it (pose inference runs beside it and drops frames while busy); keys
-pause, reset, recalibrate and snapshot; cues go to a callback."""
+"""The live loop: camera frames in; each step shows the frame the newest analysis
+was computed from, with it drawn on (pose inference runs beside it and drops
+frames while busy); keys pause, reset, recalibrate and snapshot; cues go to a
+callback."""
 
 from __future__ import annotations
 
@@ -105,6 +106,9 @@ class LiveSession:
         snapshot_dir: where `s` saves PNGs.
         on_event: called with each new cue event.
         source_fps: nominal rate of the source, for the stats.
+        show_analyzed_frame: show the frame the newest analysis was computed
+            from, so the skeleton sits on the body (the model's delay becomes
+            display latency); False shows the newest frame under it.
     """
 
     def __init__(
@@ -121,6 +125,7 @@ class LiveSession:
         on_event: Callable[[CueEvent], None] | None = None,
         on_line: Callable[[str], None] | None = None,
         source_fps: float = 0.0,
+        show_analyzed_frame: bool = True,
     ) -> None:
         self.camera = camera
         self.estimator = estimator
@@ -146,6 +151,11 @@ class LiveSession:
         self._paused_image: NDArray[np.uint8] | None = None
         self._notice: tuple[str, float] | None = None
         self._t0_mono = math.inf  # monotonic time of t_s = 0, see _record_timing
+        self.show_analyzed_frame = show_analyzed_frame
+        self._in_flight: dict[int, Frame] = {}  # submitted frames, by index
+        self.drawn: list[tuple[int, NDArray[np.float32] | None]] | None = None
+        """When a list (benchmarks): (shown frame index, drawn pose xy_px) per
+        shown frame."""
 
     def run(self) -> Ending:
         """Loop until the stream ends, a key, a signal or an error stops it."""
@@ -180,9 +190,13 @@ class LiveSession:
             self._brightness[frame.index] = brightness(frame.image_bgr)
             if self.estimator.submit(frame):
                 self._submitted_index = frame.index
+                if self.show_analyzed_frame:
+                    self._in_flight[frame.index] = frame
             self._last_frame = frame
             new = self._collect()
+        captured = frame
         analysis = self._analysis or _placeholder(frame)
+        frame = self._frame_to_show(frame, analysis)
         drawn: NDArray[np.uint8] | None = None
         if self.display is not None:
             if self._paused and self._paused_image is not None:
@@ -202,10 +216,22 @@ class LiveSession:
                 self._record_timing(frame, analysis)
         # Bookkeeping after the frame is on screen, so it adds no latency.
         if self.sink is not None:
-            self.sink.write(frame.image_bgr, frame.t_s)
+            self.sink.write(captured.image_bgr, captured.t_s)
         if new and self._analysis is not None:
             self._keep_thumbnail(frame, self._analysis, drawn)
         return ending
+
+    def _frame_to_show(self, newest: Frame, analysis: FrameAnalysis) -> Frame:
+        """The frame `analysis` was computed from, while it is recent enough;
+        else the newest frame (drawn without a stale skeleton, see _draw)."""
+        if not self.show_analyzed_frame or self._paused:
+            return newest
+        for index in [i for i in self._in_flight if i < analysis.frame_index]:
+            del self._in_flight[index]
+        shown = self._in_flight.get(analysis.frame_index)
+        if shown is None or newest.t_s - shown.t_s > STALE_POSE_S:
+            return newest
+        return shown
 
     def finish(self, drain_s: float = DRAIN_S) -> None:
         """Analyze the last frame, flush the analyzer, announce a rep it could
@@ -270,6 +296,9 @@ class LiveSession:
                 )
             else:
                 self._notice = None
+        if self.drawn is not None:
+            pose = analysis.pose
+            self.drawn.append((frame.index, None if pose is None else pose.xy_px))
         fps, latency = self.stats.recent()
         self.annotator.set_stats(fps, latency)
         return np.asarray(self.annotator.draw(image, analysis), dtype=np.uint8)

@@ -23,8 +23,9 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.thresholds import Thresholds
-from hingecam.media.models import sha256_file
-from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+from hingecam.media.models import ModelVariant, sha256_file
+from hingecam.media.pose import PoseConfig
+from hingecam.media.schedule import Schedule, ScheduledEstimator
 from hingecam.media.sink import VideoSink
 from hingecam.media.video import open_video
 from hingecam.render.annotator import FrameAnnotator
@@ -146,6 +147,7 @@ def analyze_video(
     folder: Path | None = None,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
+    schedule: Schedule | None = None,
 ) -> Run:
     """Analyze one video file in a single streamed pass.
 
@@ -158,6 +160,8 @@ def analyze_video(
         progress: called after each frame.
         stop: when set (or on KeyboardInterrupt), stop early and return what was
             measured so far, with `interrupted=True`.
+        schedule: which frames get which inference (media/schedule.py); None is
+            the default Schedule(), Schedule(full_rate=True) infers every frame.
 
     Raises:
         InputError: the file cannot be read as a video.
@@ -174,13 +178,15 @@ def analyze_video(
         worker = _AnalysisWorker(driver, renderer)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         done = 0
+        schedule = schedule or Schedule()
+        estimator: ScheduledEstimator | None = None  # None: stopped while loading
         try:
-            with MediaPipePoseEstimator(config) as estimator:
-                for frame in source:
+            with ScheduledEstimator(config, schedule, info.fps) as estimator:
+                for frame, poses in estimator.run(source):
                     if stop is not None and stop.is_set():
                         interrupted = True
                         break
-                    worker.put(frame, estimator.estimate(frame))
+                    worker.put(frame, poses)
                     done += 1
                     if progress is not None:
                         progress(done, frame.t_s)
@@ -199,6 +205,8 @@ def analyze_video(
             f"the video is damaged or truncated: {done} frames could be decoded "
             "and were analyzed"
         )
+    if model_path.name != ModelVariant.FULL.file_name:
+        notes.append(f"pose model: {model_path.name} (not the default full model)")
     if interrupted:
         series_t = driver.analyzer.series().t_s
         info = VideoInfo(
@@ -217,6 +225,8 @@ def analyze_video(
         "rotation_deg": info.rotation_deg,
         "model": model_path.name,
         "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
+        "inference": "full-rate" if schedule.full_rate else "scheduled",
+        "inferred_frames": estimator.summary() if estimator is not None else {},
     }
     run = driver.finish(info, meta=meta, notes=notes, folder=folder)
     run.interrupted = interrupted

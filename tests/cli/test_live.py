@@ -414,3 +414,39 @@ def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> 
     session.finish()
     assert estimator.calls[-1] == last
     assert driver.analyzer.series().t_s[-1] == pytest.approx(track.t_s[last])
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_the_skeleton_is_drawn_on_the_frame_it_was_measured_on(
+    three_reps: Any, sync: bool
+) -> None:
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.render.annotator import FrameAnnotator
+
+    track = three_reps.track
+    estimator = SlowEstimator(FakeEstimator.from_track(track)._script, polls=4)
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    session = LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        driver,
+        FrameAnnotator(),
+        display=ScriptedWindow({}),
+        stop=StopSignals(),
+        show_analyzed_frame=sync,
+    )
+    session.drawn = []
+    session.run()
+    wh = np.array(WH, dtype=np.float32)
+    errors = [
+        float(np.abs(xy - track.xy_norm[i] * wh).max())
+        for i, xy in session.drawn
+        if xy is not None
+    ]
+    assert len(errors) > len(track) // 2
+    if sync:  # the model lags 3 frames, yet every skeleton sits on its own frame
+        assert max(errors) < 0.01
+    else:
+        assert max(errors) > 1.0  # px: mid-rep the body has moved on

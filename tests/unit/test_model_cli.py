@@ -43,10 +43,10 @@ def test_models_without_action_lists_every_variant(
 def test_list_shows_where_a_model_is_and_its_status(
     dirs: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lite = write_task(dirs[1] / ModelVariant.LITE.file_name)
+    lite = write_task(dirs[1] / ModelVariant.LITE.file_name)  # not the pinned lite
     assert main(["models", "list"]) == 0
     out = capsys.readouterr().out
-    assert f"{lite}  UNPINNED" in out
+    assert f"{lite}  SHA256 MISMATCH" in out
 
 
 def test_path_without_model_exits_2_with_install_hint(

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import struct
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -204,10 +205,20 @@ def test_renamed_pinned_model_passed_explicitly_verifies(
 
 
 def test_unpinned_variant_is_loaded_with_warning(
-    dirs: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+    dirs: tuple[Path, Path],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checkout, _ = dirs
     lite = fake_task(checkout, ModelVariant.LITE.file_name)
+    monkeypatch.setattr(
+        models,
+        "MANIFEST",
+        tuple(
+            dataclasses.replace(s, sha256=None) if s.variant is ModelVariant.LITE else s
+            for s in models.MANIFEST
+        ),
+    )
     with caplog.at_level("WARNING", logger="hingecam.media.models"):
         assert resolve_model(variant=ModelVariant.LITE) == lite
     assert "UNPINNED" in caplog.text
@@ -439,44 +450,119 @@ def test_install_full_that_does_not_reproduce_writes_nothing(
     assert list(checkout.iterdir()) == []
 
 
+def fake_npm_build(tmp_path: Path) -> tuple[Path, Path, WheelBuild, bytes]:
+    """A fake wheel (detector) and npm tarball (lite landmarks) with their build."""
+    wheel, full = fake_wheel(tmp_path)
+    landmarks = make_tflite(4)
+    tarball = tmp_path / "pose-0.0.1.tgz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        info = tarfile.TarInfo("package/pose_landmark_lite.tflite")
+        info.size = len(landmarks)
+        tar.addfile(info, io.BytesIO(landmarks))
+    npm = models.NpmLandmarker(
+        package="@fake/pose",
+        version="0.0.1",
+        tarball_sha256=models.sha256_file(tarball),
+        tarball_path="package/pose_landmark_lite.tflite",
+        sha256=sha256(landmarks),
+    )
+    build = dataclasses.replace(
+        full, members=full.members[:1], label="lite", landmarker_npm=npm
+    )
+    return wheel, tarball, build, landmarks
+
+
+def use_fake_npm_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> tuple[Path, bytes]:
+    """Make install lite build from fakes (no pip); returns (tarball, built)."""
+    wheel, tarball, build, _ = fake_npm_build(tmp_path)
+    built = model_build.build_from_wheel(wheel, build, tarball)
+    monkeypatch.setattr(model_download, "fetch_wheel", lambda b, workdir: wheel)
+    monkeypatch.setattr(
+        models,
+        "MANIFEST",
+        tuple(
+            dataclasses.replace(s, build=build, sha256=sha256(built))
+            if s.variant is ModelVariant.LITE
+            else s
+            for s in models.MANIFEST
+        ),
+    )
+    return tarball, built
+
+
+def test_lite_build_takes_landmarks_from_the_npm_tarball(tmp_path: Path) -> None:
+    wheel, tarball, build, landmarks = fake_npm_build(tmp_path)
+    assert build.landmarker_npm is not None
+    assert build.landmarker_npm.sha256 == sha256(landmarks)
+    first = model_build.build_from_wheel(wheel, build, tarball)
+    assert first == model_build.build_from_wheel(wheel, build, tarball)
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert z.namelist() == [DETECTOR_MEMBER, LANDMARKER_MEMBER]
+        meta = read_metadata(z.read(LANDMARKER_MEMBER))
+    assert meta.name == b"BlazePose GHUM 3D landmarks (lite)"  # type: ignore[attr-defined]
+    assert b"@fake/pose@0.0.1" in meta.description  # type: ignore[attr-defined]
+
+
+def test_lite_build_refuses_a_tarball_with_another_hash(tmp_path: Path) -> None:
+    wheel, tarball, build, _ = fake_npm_build(tmp_path)
+    assert build.landmarker_npm is not None
+    build = dataclasses.replace(
+        build,
+        landmarker_npm=dataclasses.replace(
+            build.landmarker_npm, tarball_sha256="0" * 64
+        ),
+    )
+    with pytest.raises(ModelError, match=r"sha256 mismatch for .*pose-0.0.1.tgz"):
+        model_build.build_from_wheel(wheel, build, tarball)
+
+
+def test_install_lite_builds_the_pinned_file_from_wheel_and_npm(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    tarball, built = use_fake_npm_build(monkeypatch, tmp_path)
+    monkeypatch.setattr(
+        model_download, "download", lambda url, timeout_s=0: tarball.read_bytes()
+    )
+    target = model_download.install(ModelVariant.LITE, dest=dirs[0])
+    assert target.read_bytes() == built
+    assert verify_file(target).status is Status.PINNED
+
+
 def test_install_lite_without_network_fails_in_one_line(
-    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     def refuse(url: str, timeout_s: float = 0) -> bytes:
         raise ModelError(f"cannot download {url}: Connection refused")
 
+    use_fake_npm_build(monkeypatch, tmp_path)
     monkeypatch.setattr(model_download, "download", refuse)
     with pytest.raises(ModelError) as exc:
         model_download.install(ModelVariant.LITE, dest=dirs[0])
     assert "\n" not in str(exc.value)
     assert "Connection refused" in str(exc.value)
-
-
-def test_install_lite_from_download_is_marked_unpinned(
-    dirs: tuple[Path, Path],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    served = bundle_task(
-        [(DETECTOR_MEMBER, make_tflite()), (LANDMARKER_MEMBER, make_tflite())]
-    )
-    monkeypatch.setattr(model_download, "download", lambda url, timeout_s=0: served)
-    target = model_download.install(ModelVariant.LITE, dest=dirs[0])
-    assert target.read_bytes() == served
-    out = capsys.readouterr().out
-    assert sha256(served) in out
-    assert "UNPINNED" in out
-
-
-def test_install_refuses_a_download_that_is_not_a_task(
-    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(
-        model_download, "download", lambda url, timeout_s=0: b"<html>nope</html>"
-    )
-    with pytest.raises(ModelError, match=r"not a \.task"):
-        model_download.install(ModelVariant.HEAVY, dest=dirs[0])
     assert list(dirs[0].iterdir()) == []
+
+
+def test_install_lite_refuses_a_tampered_tarball(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    use_fake_npm_build(monkeypatch, tmp_path)
+    monkeypatch.setattr(model_download, "download", lambda url, timeout_s=0: b"x")
+    with pytest.raises(ModelError, match="sha256 mismatch for https://registry"):
+        model_download.install(ModelVariant.LITE, dest=dirs[0])
+    assert list(dirs[0].iterdir()) == []
+
+
+def test_model_option_names_a_variant(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    checkout, _ = dirs
+    heavy = fake_task(checkout, ModelVariant.HEAVY.file_name)
+    pin(monkeypatch, ModelVariant.HEAVY, heavy)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_model(Path("heavy")) == heavy
 
 
 # -- the manifest file -------------------------------------------------------
@@ -494,7 +580,10 @@ def test_manifest_pins_full_and_names_every_variant_file() -> None:
         "pose_landmarker_full.task",
         "pose_landmarker_heavy.task",
     ]
-    assert len(entries["full"]["sha256"]) == 64
+    assert all(len(e["sha256"]) == 64 for e in entries.values())
+    assert entries["lite"]["build"]["landmarks_from_npm"]["sha256"] == (
+        "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61"
+    )
     assert {e["license"] for e in entries.values()} == {"Apache-2.0"}
 
 

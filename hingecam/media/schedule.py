@@ -1,0 +1,311 @@
+"""Inference scheduling for recorded video: which frames get the two-person model
+(num_poses=2), the cheaper single-pose model, or none (interpolated between their
+neighbours). Input: frames in order; output: (frame, poses) in the same order."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from hingecam.core.datatypes import Frame, Pose
+from hingecam.core.landmarks import Landmark
+from hingecam.core.lifter import hip_midpoint_px, torso_length_px
+from hingecam.errors import ConfigError
+from hingecam.media.closing import Closing
+from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig, PoseEstimator
+
+
+def _knob(default: float, unit: str, source: str, doc: str) -> Any:
+    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
+
+
+_COMPARE = "scripts/compare_schedule.py on ../shared/clips: no count/verdict change"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When the expensive inference runs. `full_rate` restores the old behaviour:
+    every frame inferred with PoseConfig as given (two poses, masks)."""
+
+    full_rate: bool = False
+    # The single-pose model tracks its box from the last landmarks instead of
+    # re-detecting every frame, which moves landmarks ~1 px and changed checks on
+    # 4 of 20 clips (docs/speed.md), so it is off unless asked for.
+    single_pose: bool = False
+    people_check_s: float = _knob(
+        0.5,
+        "s",
+        "design: a second person is noticed within half a second",
+        "Run the two-person model at least this often, so someone walking into "
+        "view is seen (the TWO_PEOPLE hint, the lifter choice).",
+    )
+    escalate_s: float = _knob(
+        1.0,
+        "s",
+        "design: " + _COMPARE,
+        "After a second person, a lost pose or a jump, every frame gets the "
+        "two-person model for this long.",
+    )
+    jump_torsos: float = _knob(
+        0.5,
+        "torso lengths",
+        "design: well above a frame's hip travel in a fast swing at 30 fps",
+        "A hip move between two inferred frames larger than this is treated as "
+        "a swap of person: the two-person model takes over.",
+    )
+    skip_min_speed_torsos_per_s: float = _knob(
+        0.5,
+        "torso lengths/s",
+        _COMPARE + "; a hinge's turning points and standing are slower",
+        "Frames are skipped only while the shoulders move at least this fast "
+        "between the last two inferred frames, so standing, each rep's bottom and "
+        "its lockout (where the rep boundaries are found) are inferred in full.",
+    )
+    min_inferred_fps: float = _knob(
+        30.0,
+        "fps",
+        _COMPARE,
+        "Sources faster than this are inferred at an integer fraction of their "
+        "rate that stays at or above it (within 1%); the frames between are "
+        "interpolated.",
+    )
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if not f.metadata:
+                continue
+            value = getattr(self, f.name)
+            if not (isinstance(value, int | float) and math.isfinite(value)):
+                raise ConfigError(f"{f.name} must be a number, got {value!r}")
+            if value <= 0:
+                raise ConfigError(f"{f.name} must be > 0, got {value!r}")
+
+    def stride(self, fps: float | None) -> int:
+        """Every how many frames one is inferred on a `fps` source (1: all)."""
+        if self.full_rate or fps is None or not math.isfinite(fps) or fps <= 0:
+            return 1
+        # 1% slack so 59.94 fps (NTSC) counts as twice 30
+        return max(1, math.floor(fps / self.min_inferred_fps * 1.01))
+
+
+class Inference(enum.Enum):
+    """What a frame gets."""
+
+    FULL = "full"  # the configured model: two poses, masks
+    SINGLE = "single"  # one pose, masks
+    SKIP = "skip"  # interpolated from the inferred frames around it
+
+
+class Planner:
+    """Decides each frame's Inference from what earlier frames found (no model).
+
+    Every `stride`-th frame is inferred and the frames between are interpolated,
+    while the shoulders move faster than skip_min_speed_torsos_per_s;
+    with `single_pose`, the two-person model runs every people_check_s, on every
+    frame while more or fewer than one person was last seen, and for escalate_s
+    after a second person, a lost pose or a hip jump, and the single-pose model
+    otherwise. Skipping needs exactly one person found in the last inferred frame.
+    """
+
+    def __init__(self, schedule: Schedule, fps: float | None) -> None:
+        self.schedule = schedule
+        self.stride = schedule.stride(fps)
+        self.counts = dict.fromkeys(Inference, 0)
+        self._last_check_t = -math.inf
+        self._escalate_until = -math.inf
+        self._people = 0
+        self._skipped = 0
+        self._previous: Pose | None = None
+        self._speed = 0.0  # shoulders, torso lengths/s, between the last two inferred
+
+    def next(self, t_s: float) -> Inference:
+        """The inference for the frame at `t_s` (frames in time order)."""
+        s = self.schedule
+        if s.full_rate or self._people != 1:
+            kind = Inference.FULL
+        elif s.single_pose and (
+            t_s < self._escalate_until or t_s - self._last_check_t >= s.people_check_s
+        ):
+            kind = Inference.FULL
+        elif (
+            self._skipped < self.stride - 1
+            and self._speed >= s.skip_min_speed_torsos_per_s
+        ):
+            self._skipped += 1
+            kind = Inference.SKIP
+        else:
+            kind = Inference.SINGLE if s.single_pose else Inference.FULL
+        self.counts[kind] += 1
+        return kind
+
+    def observe(self, t_s: float, kind: Inference, poses: tuple[Pose, ...]) -> None:
+        """Take the result of an inferred frame (`kind` FULL or SINGLE)."""
+        self._skipped = 0
+        if kind is Inference.FULL:
+            self._last_check_t = t_s
+        nearest = nearest_pose(poses, self._previous)
+        jumped = (
+            self._previous is not None
+            and nearest is not None
+            and hip_jump_torsos(self._previous, nearest) > self.schedule.jump_torsos
+        )
+        if len(poses) != 1 or jumped:
+            self._escalate_until = t_s + self.schedule.escalate_s
+        self._speed = (
+            shoulder_speed_torsos_per_s(self._previous, nearest)
+            if self._previous is not None and nearest is not None
+            else 0.0
+        )
+        self._people = len(poses)
+        self._previous = nearest
+
+
+def hip_jump_torsos(a: Pose, b: Pose) -> float:
+    """Distance between the hip midpoints of two poses, in `a`'s torso lengths."""
+    torso = torso_length_px(a)
+    if not (math.isfinite(torso) and torso > 0):
+        return math.inf
+    return float(np.linalg.norm(hip_midpoint_px(b) - hip_midpoint_px(a))) / torso
+
+
+def shoulder_speed_torsos_per_s(a: Pose, b: Pose) -> float:
+    """How fast the shoulders' midpoint moved from `a` to `b`, in torso lengths/s
+    (0 when it cannot be told)."""
+    torso = torso_length_px(a)
+    dt = b.t_s - a.t_s
+    shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+    moved = float(
+        np.linalg.norm(
+            b.xy_px[shoulders].mean(axis=0) - a.xy_px[shoulders].mean(axis=0)
+        )
+    )
+    if not (math.isfinite(torso) and torso > 0 and dt > 0 and math.isfinite(moved)):
+        return 0.0
+    return moved / torso / dt
+
+
+def nearest_pose(poses: tuple[Pose, ...], anchor: Pose | None) -> Pose | None:
+    """The pose whose hips are nearest `anchor`'s (the first without an anchor)."""
+    if not poses:
+        return None
+    if anchor is None or len(poses) == 1:
+        return poses[0]
+    return min(poses, key=lambda p: hip_jump_torsos(anchor, p))
+
+
+def interpolate_pose(a: Pose, b: Pose, t_s: float) -> Pose:
+    """The pose at `t_s` between `a` and `b`, linear in every landmark array.
+
+    The mask is the nearer frame's (it is an image, not worth blending): the back
+    profile read from it is then off by at most half an inferred frame.
+    """
+    span = b.t_s - a.t_s
+    w = float(np.clip((t_s - a.t_s) / span, 0.0, 1.0)) if span > 0 else 0.0
+
+    def lerp(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+        return ((1.0 - w) * x + w * y).astype(np.float32)
+
+    return Pose(
+        t_s=t_s,
+        xy_norm=lerp(a.xy_norm, b.xy_norm),
+        image_wh=a.image_wh,
+        world_m=lerp(a.world_m, b.world_m),
+        visibility=lerp(a.visibility, b.visibility),
+        presence=lerp(a.presence, b.presence),
+        mask=a.mask if w < 0.5 else b.mask,
+    )
+
+
+def fill_skipped(
+    held: list[Frame], before: tuple[Pose, ...], after: tuple[Pose, ...]
+) -> Iterator[tuple[Frame, tuple[Pose, ...]]]:
+    """(frame, poses) of the skipped frames between two inferred ones.
+
+    Frames are skipped only after exactly one person was found; they get that
+    person interpolated towards the nearest person found after them, or held
+    when nobody or a jump was found after.
+    """
+    a = before[0] if len(before) == 1 else None
+    b = nearest_pose(after, a)
+    for frame in held:
+        if a is None:
+            yield frame, ()
+        elif b is None or hip_jump_torsos(a, b) > 1.0:
+            yield frame, (dataclasses.replace(a, t_s=frame.t_s),)
+        else:
+            yield frame, (interpolate_pose(a, b, frame.t_s),)
+
+
+class ScheduledEstimator(Closing):
+    """Two landmarkers (the configured one and a single-pose copy) driven by a
+    Planner over a stream of frames."""
+
+    def __init__(
+        self,
+        config: PoseConfig,
+        schedule: Schedule,
+        fps: float | None,
+        *,
+        full: PoseEstimator | None = None,
+        single: PoseEstimator | None = None,
+    ) -> None:
+        """Load the models (`full`, `single`: injected estimators, for tests)."""
+        self.schedule = schedule
+        self.planner = Planner(schedule, fps)
+        self._full = full or MediaPipePoseEstimator(config)
+        self._single: PoseEstimator | None = single
+        if (
+            single is None
+            and schedule.single_pose
+            and not schedule.full_rate
+            and config.num_poses > 1
+        ):
+            self._single = MediaPipePoseEstimator(
+                dataclasses.replace(config, num_poses=1)
+            )
+
+    def _infer(self, frame: Frame, kind: Inference) -> tuple[Pose, ...]:
+        estimator = self._single if kind is Inference.SINGLE else self._full
+        poses = (estimator or self._full).estimate(frame)
+        self.planner.observe(frame.t_s, kind, poses)
+        return poses
+
+    def run(self, frames: Iterable[Frame]) -> Iterator[tuple[Frame, tuple[Pose, ...]]]:
+        """(frame, poses) for every frame, in order; skipped frames come out when
+        the next inferred frame is done."""
+        held: list[Frame] = []
+        before: tuple[Pose, ...] = ()
+        for frame in frames:
+            kind = self.planner.next(frame.t_s)
+            if kind is Inference.SKIP:
+                held.append(frame)
+                continue
+            poses = self._infer(frame, kind)
+            yield from fill_skipped(held, before, poses)
+            held.clear()
+            yield frame, poses
+            before = poses
+        if held:  # the stream ended on skipped frames: infer the last one
+            last = held.pop()
+            kind = Inference.SINGLE if self.schedule.single_pose else Inference.FULL
+            self.planner.counts[Inference.SKIP] -= 1
+            self.planner.counts[kind] += 1
+            poses = self._infer(last, kind)
+            yield from fill_skipped(held, before, poses)
+            yield last, poses
+
+    def summary(self) -> dict[str, int]:
+        """How many frames got each Inference (recorded in the pose track)."""
+        return {k.value: v for k, v in self.planner.counts.items()}
+
+    def close(self) -> None:
+        """Release both models (idempotent)."""
+        self._full.close()
+        if self._single is not None:
+            self._single.close()
