@@ -27,6 +27,13 @@ def thresholds_command(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
+def index_command(args: argparse.Namespace) -> int:
+    """`hingecam index` (imported when run, like thresholds_command)."""
+    from hingecam.app.index_cmd import run_cli
+
+    return run_cli(args)
+
+
 def models_command(args: argparse.Namespace) -> int:
     """`hingecam models ...` (imported when run, like thresholds_command)."""
     from hingecam.app.models_cmd import run_cli
@@ -73,6 +80,30 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="sets analyzed at once, each in its own process (default: one per CPU; "
+        "with --ray: the cluster's CPUs)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-analyze sets already done with the same input, model and thresholds",
+    )
+    p.add_argument(
+        "--ray",
+        type=str,
+        default=None,
+        metavar="ADDRESS",
+        help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
+        "and inputs and OUT on storage every node sees",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hingecam",
@@ -99,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="+",
         metavar="INPUT",
-        help="video file or pose track (.npz)",
+        help="video file, pose track (.npz), folder of them, or glob",
     )
     p.add_argument(
         "--out",
@@ -109,9 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./hingecam-out)",
     )
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    _add_batch_options(p)
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=analyze_command)
+
+    p = sub.add_parser(
+        "index",
+        help="rebuild OUT/index.html, summary.csv and summary.json",
+        description="Rebuild the batch index of an output folder from its set "
+        "folders' report.json and reps.csv, without analyzing anything.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="output folder of `analyze`")
+    p.set_defaults(handler=index_command)
 
     p = sub.add_parser(
         "live",

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from hingecam.errors import HingecamError
 
 if TYPE_CHECKING:
     from hingecam.app.driver import Run
@@ -88,39 +84,7 @@ def _progress_bar(source: Path) -> Any:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    """Analyze every input; one summary line each; non-zero if any failed."""
-    from hingecam.app.summary import summary_line
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
+    """Analyze every input (a batch: see app/many.py); non-zero if any failed."""
+    from hingecam.app.many import run_cli as run_batch_cli
 
-    exercise = Exercise(args.exercise)
-    thresholds = load_thresholds(exercise, args.thresholds, args.set)
-    out: Path = args.out
-    taken: set[Path] = set()
-    stop = threading.Event()
-    failures = 0
-    show_progress = sys.stderr.isatty() and not os.environ.get("CI")
-    for source in args.inputs:
-        folder = output_dir(out, source, taken)
-        try:
-            run = analyze_one(
-                source,
-                folder,
-                exercise=exercise,
-                thresholds=thresholds,
-                model=args.model,
-                write_video=not args.no_video,
-                show_progress=show_progress,
-                stop=stop,
-            )
-        except HingecamError as exc:
-            print(f"hingecam: error: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        print(summary_line(run.result, folder), flush=True)
-        if run.interrupted:
-            print(
-                "hingecam: interrupted; the results so far are saved", file=sys.stderr
-            )
-            return 130
-    return 2 if failures else 0
+    return run_batch_cli(args)

@@ -1,0 +1,333 @@
+"""Many sets at once: inputs expanded (files, folders, globs), sets already done
+skipped, the rest analyzed by a local process pool or Ray, then OUT/index.html."""
+
+from __future__ import annotations
+
+import glob
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hingecam.app.resume import Wanted
+from hingecam.errors import HingecamError, InputError, one_line
+
+if TYPE_CHECKING:
+    from hingecam.core.thresholds import Thresholds
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"})
+"""What a folder given as input is searched for, besides pose tracks (.npz)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetJob:
+    """One input and the folder its outputs go to."""
+
+    source: Path
+    folder: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every set of a batch is analyzed with (picklable, for workers).
+
+    Attributes:
+        model: the .task given with --model, or None to resolve it where the
+            set runs (on a cluster: each node's own models/ or user cache).
+    """
+
+    exercise: str
+    thresholds: Thresholds
+    model: Path | None
+    write_video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetOutcome:
+    """What became of one set: ok, failed, interrupted (or skipped: done before).
+
+    Attributes:
+        line: the summary line of an analyzed set, or the error of a failed one.
+        frames: frames analyzed (0 for skipped and failed sets).
+    """
+
+    job: SetJob
+    status: str
+    line: str
+    frames: int = 0
+
+
+def _is_glob(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
+
+
+def _search(folder: Path) -> list[Path]:
+    """Videos and .npz tracks under `folder`, recursively, sorted, no hidden parts."""
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).parts
+        if any(p.startswith(".") for p in rel) or not path.is_file():
+            continue
+        if path.suffix.lower() in VIDEO_SUFFIXES or path.suffix.lower() == ".npz":
+            found.append(path)
+    return sorted(found)
+
+
+def expand_inputs(items: Iterable[Path | str]) -> list[Path]:
+    """Files as given; folders searched for videos and pose tracks; globs the
+    shell left unexpanded matched here. Order kept, duplicates dropped.
+
+    Raises:
+        InputError: an input that is neither a file, a folder nor a matching
+            glob, or a folder holding nothing to analyze.
+    """
+    out: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = _search(path)
+            if not found:
+                raise InputError(
+                    f"{path}: no videos or pose tracks (.npz) in this folder"
+                )
+            out.extend(found)
+        elif path.exists() or not _is_glob(str(item)):
+            out.append(path)  # a missing file fails as its own set, as before
+        else:
+            matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                raise InputError(f"{item}: no file matches this pattern")
+            out.extend(files)
+    seen: set[Path] = set()
+    unique = []
+    for path in out:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def plan(inputs: Sequence[Path], out: Path) -> list[SetJob]:
+    """One job per input, folders named as `hingecam analyze` always named them."""
+    from hingecam.app.analyze import output_dir
+
+    taken: set[Path] = set()
+    return [SetJob(src, output_dir(out, src, taken)) for src in inputs]
+
+
+def _is_video(source: Path) -> bool:
+    return source.suffix.lower() != ".npz"
+
+
+def run_set(
+    job: SetJob,
+    settings: Settings,
+    *,
+    show_progress: bool = False,
+    stop: threading.Event | None = None,
+) -> SetOutcome:
+    """Analyze one set exactly as a single `hingecam analyze INPUT` does, then
+    write its thumbnail and, last, its provenance (see resume.record_provenance)."""
+    from hingecam.app.analyze import analyze_one
+    from hingecam.app.resume import input_record, model_sha256, record_provenance
+    from hingecam.app.summary import summary_line
+    from hingecam.core.datatypes import Exercise
+    from hingecam.media.tracks import is_track_file
+
+    try:
+        before = job.source.stat()
+        run = analyze_one(
+            job.source,
+            job.folder,
+            exercise=Exercise(settings.exercise),
+            thresholds=settings.thresholds,
+            model=settings.model,
+            write_video=settings.write_video,
+            show_progress=show_progress,
+            stop=stop or threading.Event(),
+        )
+        line = summary_line(run.result, job.folder)
+        if run.interrupted:
+            return SetOutcome(job, "interrupted", line, run.result.video.frames)
+        _write_thumbnail(job.folder, run.result.thumbnails)
+        model_meta = None
+        if not is_track_file(job.source):
+            from hingecam.media.models import resolve_model
+
+            used = resolve_model(settings.model)
+            model_meta = {"file": used.name, "sha256": model_sha256(used)}
+        record = input_record(job.source)
+        if (record["size_bytes"], record["mtime_ns"]) != (
+            before.st_size,
+            before.st_mtime_ns,
+        ):
+            raise InputError(f"{job.source}: changed while it was being analyzed")
+        record_provenance(job.folder, record, model_meta)
+    except HingecamError as exc:
+        return SetOutcome(job, "failed", one_line(exc))
+    except OSError as exc:  # writing the thumbnail or the provenance
+        return SetOutcome(job, "failed", f"{job.folder}: {exc.strerror or exc}")
+    return SetOutcome(job, "ok", line, run.result.video.frames)
+
+
+def _write_thumbnail(folder: Path, thumbnails: dict[int, bytes]) -> None:
+    """The set's picture in OUT/index.html: the thumbnail of its first rep."""
+    from hingecam.files import write_atomic
+    from hingecam.report.index import THUMBNAIL_NAME
+
+    target = folder / THUMBNAIL_NAME
+    if thumbnails:
+        write_atomic(target, thumbnails[min(thumbnails)])
+    else:
+        target.unlink(missing_ok=True)  # a rerun found no rep: no stale picture
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on (one landmarker per worker)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def wanted_settings(settings: Settings, jobs: Sequence[SetJob]) -> Wanted:
+    """The Wanted a set must match to be skipped; the model is resolved and
+    hashed only when there is a video among the jobs."""
+    from hingecam.app.resume import model_sha256
+
+    digest = None
+    if any(_is_video(j.source) for j in jobs):
+        from hingecam.media.models import resolve_model
+
+        try:
+            digest = model_sha256(resolve_model(settings.model))
+        except HingecamError:
+            digest = None  # no model here: no video set counts as done
+    return Wanted(
+        settings.exercise,
+        settings.thresholds.as_dict(),
+        digest,
+        settings.write_video,
+    )
+
+
+def split_done(
+    jobs: Sequence[SetJob], wanted: Wanted
+) -> tuple[list[SetJob], list[SetJob]]:
+    """(jobs to run, jobs whose folders are complete and match `wanted`)."""
+    from hingecam.app.resume import is_done
+
+    todo: list[SetJob] = []
+    done: list[SetJob] = []
+    for job in jobs:
+        fresh = is_done(job.source, job.folder, wanted, is_video=_is_video(job.source))
+        (done if fresh is not None else todo).append(job)
+    return todo, done
+
+
+def _init_worker() -> None:
+    """Pool workers leave Ctrl+C to the parent, which terminates them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_task(args: tuple[SetJob, Settings]) -> SetOutcome:
+    return run_set(*args)
+
+
+def run_local(
+    jobs: Sequence[SetJob], settings: Settings, workers: int
+) -> Iterator[SetOutcome]:
+    """Outcomes as sets finish, from `workers` processes (each its own
+    landmarker, reused across its sets). Ctrl+C terminates the sets in flight."""
+    import multiprocessing
+
+    # spawn: a fresh interpreter per worker, no forked MediaPipe or decoder threads.
+    ctx = multiprocessing.get_context("spawn")
+    pool = ctx.Pool(min(workers, len(jobs)), initializer=_init_worker)
+    try:
+        yield from pool.imap_unordered(_pool_task, [(j, settings) for j in jobs])
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+@dataclass
+class BatchProgress:
+    """One bar for the batch: sets done/total, frames per second, ETA."""
+
+    total: int
+    enabled: bool
+
+    def __post_init__(self) -> None:
+        self._frames = 0
+        self._start = time.monotonic()
+        self._bar: Any = None
+        if self.enabled and self.total:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total, unit="set", dynamic_ncols=True)
+
+    def done(self, outcome: SetOutcome) -> None:
+        """Print the set's line (errors to stderr) and advance the bar."""
+        import sys
+
+        self._frames += outcome.frames
+        failed = outcome.status == "failed"
+        line = f"hingecam: error: {outcome.line}" if failed else outcome.line
+        stream = sys.stderr if failed else sys.stdout
+        if self._bar is None:
+            print(line, file=stream, flush=True)
+            return
+        self._bar.write(line, file=stream)
+        fps = self._frames / max(time.monotonic() - self._start, 1e-9)
+        self._bar.set_postfix_str(f"{fps:.1f} frames/s", refresh=False)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def analyze_sets(
+    jobs: Sequence[SetJob],
+    settings: Settings,
+    *,
+    workers: int,
+    ray: str | None = None,
+    progress: BatchProgress | None = None,
+    stop: threading.Event | None = None,
+) -> list[SetOutcome]:
+    """Analyze `jobs` (none skipped here): in this process when workers == 1,
+    else a local pool, or on the Ray cluster at `ray`. Stops at an interrupt."""
+    outcomes: list[SetOutcome] = []
+    if ray is not None:
+        from hingecam.app.ray_backend import run_ray
+
+        stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
+    elif workers <= 1 or len(jobs) <= 1:
+        own_bar = progress is None or progress._bar is None
+
+        def one_by_one() -> Iterator[SetOutcome]:
+            for job in jobs:
+                yield run_set(job, settings, show_progress=own_bar, stop=stop)
+
+        stream = one_by_one()
+    else:
+        stream = run_local(jobs, settings, workers)
+    for outcome in stream:
+        outcomes.append(outcome)
+        if progress is not None:
+            progress.done(outcome)
+        if outcome.status == "interrupted":
+            break
+    return outcomes

@@ -1,0 +1,176 @@
+"""`hingecam analyze` over many inputs and `hingecam.analyze_many`: expand, skip
+what is done, analyze the rest (local pool or Ray), rebuild OUT/index.html."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hingecam.app.batch import SetOutcome, Settings
+
+if TYPE_CHECKING:
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import Thresholds
+
+
+@dataclass
+class Batch:
+    """What a batch did: an outcome per input, in input order (done sets as
+    "skipped"), whether Ctrl+C cut it short, and the index files written."""
+
+    outcomes: list[SetOutcome]
+    interrupted: bool = False
+    index: dict[str, Path] = field(default_factory=dict)
+
+
+def run_batch(
+    inputs: Sequence[Path | str],
+    out: Path,
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    ray: str | None = None,
+    force: bool = False,
+    show_progress: bool = False,
+    stop: threading.Event | None = None,
+) -> Batch:
+    """Analyze every input not already done into out/<name>, then write the index.
+
+    Raises:
+        InputError: an input is neither a file, a folder nor a matching glob.
+        ConfigError: --ray without Ray installed, or no cluster at the address.
+    """
+    from hingecam.app.batch import (
+        BatchProgress,
+        analyze_sets,
+        default_workers,
+        expand_inputs,
+        plan,
+        split_done,
+        wanted_settings,
+    )
+    from hingecam.report.index import write_index
+
+    jobs = plan(expand_inputs(inputs), out)
+    todo, done = (
+        (list(jobs), []) if force else split_done(jobs, wanted_settings(settings, jobs))
+    )
+    if ray is not None:
+        from hingecam.app.ray_backend import import_ray
+
+        import_ray()  # fail on a missing extra before any work
+    if done:
+        print(
+            f"{len(done)} of {len(jobs)} sets already analyzed with these inputs and "
+            "settings, skipped (--force re-analyzes them)",
+            flush=True,
+        )
+    progress = BatchProgress(
+        len(todo), show_progress and (len(todo) > 1 or ray is not None)
+    )
+    n = (
+        workers
+        if workers is not None
+        else (None if ray is not None else default_workers())
+    )
+    interrupted = False
+    try:
+        ran = analyze_sets(
+            todo, settings, workers=n or 0, ray=ray, progress=progress, stop=stop
+        )
+    except KeyboardInterrupt:
+        ran, interrupted = [], True
+    finally:
+        progress.close()
+    interrupted = interrupted or any(o.status == "interrupted" for o in ran)
+    by_job = {o.job: o for o in ran}
+    skipped = {j: SetOutcome(j, "skipped", "") for j in done}
+    outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
+    batch = Batch([o for o in outcomes if o is not None], interrupted)
+    if jobs:
+        out.mkdir(parents=True, exist_ok=True)
+        batch.index = write_index(out)
+    return batch
+
+
+def analyze_many(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    ray: str | None = None,
+    exercise: str | Exercise = "auto",
+    thresholds: Thresholds | None = None,
+    model: str | Path | None = None,
+    write_video: bool = False,
+    force: bool = False,
+) -> list[SetOutcome]:
+    """Analyze many recorded sets into out/<name>/ and write out/index.html.
+
+    Args:
+        inputs: videos, pose tracks, folders (searched for both) or globs.
+        out: the output folder.
+        workers: processes on this machine (None: one per CPU), or with `ray`
+            the most actors to start (None: one per CPU of the cluster).
+        ray: a Ray cluster address ("auto": the one this machine is part of),
+            or None to stay on this machine. Needs the `ray` extra.
+        exercise, thresholds, model: as for analyze().
+        write_video: also write each video's annotated.mp4.
+        force: re-analyze sets already done with the same input and settings.
+
+    Returns:
+        One SetOutcome per input, in order: status "ok", "skipped" (done
+        before), "failed" (its line says why) or "interrupted"; the report is
+        in outcome.job.folder / "report.json".
+    """
+    from hingecam.app.api import _settings
+
+    chosen, th = _settings(exercise, thresholds)
+    settings = Settings(
+        chosen.value, th, None if model is None else Path(model), write_video
+    )
+    batch = run_batch(
+        [Path(p) for p in inputs],
+        Path(out),
+        settings,
+        workers=workers,
+        ray=ray,
+        force=force,
+    )
+    return batch.outcomes
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """`hingecam analyze`: one line per set, the index, non-zero if any failed."""
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.errors import ConfigError
+
+    exercise = Exercise(args.exercise)
+    thresholds = load_thresholds(exercise, args.thresholds, args.set)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    settings = Settings(exercise.value, thresholds, args.model, not args.no_video)
+    batch = run_batch(
+        args.inputs,
+        args.out,
+        settings,
+        workers=args.workers,
+        ray=args.ray,
+        force=args.force,
+        show_progress=sys.stderr.isatty() and not os.environ.get("CI"),
+    )
+    if batch.interrupted:
+        print("hingecam: interrupted; the results so far are saved", file=sys.stderr)
+        return 130
+    if len(batch.outcomes) > 1 and batch.index:
+        print(
+            f"index of {len(batch.outcomes)} sets -> {batch.index['html']}", flush=True
+        )
+    return 2 if any(o.status == "failed" for o in batch.outcomes) else 0
