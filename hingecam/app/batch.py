@@ -140,7 +140,7 @@ def run_set(
     from hingecam.media.tracks import is_track_file
 
     try:
-        before = job.source.stat()
+        before = _size_mtime(job.source)  # None when missing: analyze_one says so
         run = analyze_one(
             job.source,
             job.folder,
@@ -162,10 +162,7 @@ def run_set(
             used = resolve_model(settings.model)
             model_meta = {"file": used.name, "sha256": model_sha256(used)}
         record = input_record(job.source)
-        if (record["size_bytes"], record["mtime_ns"]) != (
-            before.st_size,
-            before.st_mtime_ns,
-        ):
+        if (record["size_bytes"], record["mtime_ns"]) != before:
             raise InputError(f"{job.source}: changed while it was being analyzed")
         record_provenance(job.folder, record, model_meta)
     except HingecamError as exc:
@@ -173,6 +170,14 @@ def run_set(
     except OSError as exc:  # writing the thumbnail or the provenance
         return SetOutcome(job, "failed", f"{job.folder}: {exc.strerror or exc}")
     return SetOutcome(job, "ok", line, run.result.video.frames)
+
+
+def _size_mtime(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _write_thumbnail(folder: Path, thumbnails: dict[int, bytes]) -> None:
@@ -305,21 +310,22 @@ def analyze_sets(
     workers: int,
     ray: str | None = None,
     progress: BatchProgress | None = None,
+    frame_bars: bool = False,
     stop: threading.Event | None = None,
 ) -> list[SetOutcome]:
-    """Analyze `jobs` (none skipped here): in this process when workers == 1,
-    else a local pool, or on the Ray cluster at `ray`. Stops at an interrupt."""
+    """Analyze `jobs` (none skipped here): in this process when workers == 1
+    (with a frame progress bar per video when `frame_bars`), else a local pool,
+    or on the Ray cluster at `ray`. Stops at an interrupt."""
     outcomes: list[SetOutcome] = []
     if ray is not None:
         from hingecam.app.ray_backend import run_ray
 
         stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
     elif workers <= 1 or len(jobs) <= 1:
-        own_bar = progress is None or progress._bar is None
 
         def one_by_one() -> Iterator[SetOutcome]:
             for job in jobs:
-                yield run_set(job, settings, show_progress=own_bar, stop=stop)
+                yield run_set(job, settings, show_progress=frame_bars, stop=stop)
 
         stream = one_by_one()
     else:

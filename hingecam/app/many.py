@@ -71,18 +71,20 @@ def run_batch(
             "settings, skipped (--force re-analyzes them)",
             flush=True,
         )
-    progress = BatchProgress(
-        len(todo), show_progress and (len(todo) > 1 or ray is not None)
-    )
-    n = (
-        workers
-        if workers is not None
-        else (None if ray is not None else default_workers())
-    )
+    batch_bar = show_progress and (len(todo) > 1 or ray is not None)
+    progress = BatchProgress(len(todo), batch_bar)
+    if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
+        workers = 0 if ray is not None else default_workers()
     interrupted = False
     try:
         ran = analyze_sets(
-            todo, settings, workers=n or 0, ray=ray, progress=progress, stop=stop
+            todo,
+            settings,
+            workers=workers,
+            ray=ray,
+            progress=progress,
+            frame_bars=show_progress and not batch_bar,
+            stop=stop,
         )
     except KeyboardInterrupt:
         ran, interrupted = [], True
