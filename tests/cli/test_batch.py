@@ -127,7 +127,7 @@ def test_other_thresholds_or_exercise_redo_the_sets(
     out = _copy_batch(batch_out, tmp_path)
     before = _report_mtimes(out)
     args = [str(SAMPLES[0]), "--out", str(out), "--workers", "1"]
-    assert _analyze(*args, "--set", "min_rep_duration_s=0.5") == 0
+    assert _analyze(*args, "--set", "rep_min_duration_s=0.6") == 0
     assert _report_mtimes(out)[NAMES[0]] != before[NAMES[0]]
     again = _report_mtimes(out)
     assert _analyze(*args, "--exercise", "rdl") == 0
