@@ -55,7 +55,7 @@ def run_batch(
         split_done,
         wanted_settings,
     )
-    from hingecam.report.index import write_index
+    from hingecam.report.index import set_folders, write_index
 
     jobs = plan(expand_inputs(inputs), out)
     todo, done = (
@@ -95,8 +95,7 @@ def run_batch(
     skipped = {j: SetOutcome(j, "skipped", "") for j in done}
     outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
     batch = Batch([o for o in outcomes if o is not None], interrupted)
-    if jobs:
-        out.mkdir(parents=True, exist_ok=True)
+    if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
         batch.index = write_index(out)
     return batch
 
