@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hingecam import __version__
-from hingecam.app.analyze import run_cli as analyze_command
 from hingecam.app.evaluate import run_cli as eval_command
 from hingecam.app.live import run_cli as live_command
+from hingecam.app.many import run_cli as analyze_command
 from hingecam.errors import HingecamError
 
 Handler = Callable[[argparse.Namespace], int]

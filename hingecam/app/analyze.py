@@ -1,8 +1,8 @@
-"""`hingecam analyze`: videos or pose tracks in, one report folder per input out."""
+"""`hingecam analyze`, one input: its output folder name and the single-input path
+every set of a batch goes through (the batch itself is app/many.py)."""
 
 from __future__ import annotations
 
-import argparse
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,10 +81,3 @@ def _progress_bar(source: Path) -> Any:
         dynamic_ncols=True,
         leave=False,
     )
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """Analyze every input (a batch: see app/many.py); non-zero if any failed."""
-    from hingecam.app.many import run_cli as run_batch_cli
-
-    return run_batch_cli(args)

@@ -1,5 +1,5 @@
-"""Many sets at once: inputs expanded (files, folders, globs), sets already done
-skipped, the rest analyzed by a local process pool or Ray, then OUT/index.html."""
+"""The pieces of a batch: inputs expanded (files, folders, globs) into jobs, sets
+already done found, one set's work (run_set), the local process pool, the bar."""
 
 from __future__ import annotations
 
@@ -272,6 +272,7 @@ class BatchProgress:
 
     total: int
     enabled: bool
+    echo: bool = True  # print each set's line (the CLI); the Python API is quiet
 
     def __post_init__(self) -> None:
         self._frames = 0
@@ -290,10 +291,12 @@ class BatchProgress:
         failed = outcome.status == "failed"
         line = f"hingecam: error: {outcome.line}" if failed else outcome.line
         stream = sys.stderr if failed else sys.stdout
-        if self._bar is None:
+        if self.echo and self._bar is None:
             print(line, file=stream, flush=True)
+        if self._bar is None:
             return
-        self._bar.write(line, file=stream)
+        if self.echo:
+            self._bar.write(line, file=stream)
         fps = self._frames / max(time.monotonic() - self._start, 1e-9)
         self._bar.set_postfix_str(f"{fps:.1f} frames/s", refresh=False)
         self._bar.update(1)
@@ -301,39 +304,3 @@ class BatchProgress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-def analyze_sets(
-    jobs: Sequence[SetJob],
-    settings: Settings,
-    *,
-    workers: int,
-    ray: str | None = None,
-    progress: BatchProgress | None = None,
-    frame_bars: bool = False,
-    stop: threading.Event | None = None,
-) -> list[SetOutcome]:
-    """Analyze `jobs` (none skipped here): in this process when workers == 1
-    (with a frame progress bar per video when `frame_bars`), else a local pool,
-    or on the Ray cluster at `ray`. Stops at an interrupt."""
-    outcomes: list[SetOutcome] = []
-    if ray is not None:
-        from hingecam.app.ray_backend import run_ray
-
-        stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
-    elif workers <= 1 or len(jobs) <= 1:
-
-        def one_by_one() -> Iterator[SetOutcome]:
-            for job in jobs:
-                yield run_set(job, settings, show_progress=frame_bars, stop=stop)
-
-        stream = one_by_one()
-    else:
-        stream = run_local(jobs, settings, workers)
-    for outcome in stream:
-        outcomes.append(outcome)
-        if progress is not None:
-            progress.done(outcome)
-        if outcome.status == "interrupted":
-            break
-    return outcomes

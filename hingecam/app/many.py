@@ -7,12 +7,12 @@ import argparse
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hingecam.app.batch import SetOutcome, Settings
+from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, Settings
 
 if TYPE_CHECKING:
     from hingecam.core.datatypes import Exercise
@@ -29,6 +29,44 @@ class Batch:
     index: dict[str, Path] = field(default_factory=dict)
 
 
+def analyze_sets(
+    jobs: Sequence[SetJob],
+    settings: Settings,
+    *,
+    workers: int,
+    ray: str | None = None,
+    progress: BatchProgress | None = None,
+    frame_bars: bool = False,
+    stop: threading.Event | None = None,
+) -> list[SetOutcome]:
+    """Analyze `jobs` (none skipped here): in this process when workers == 1
+    (with a frame progress bar per video when `frame_bars`), else a local pool,
+    or on the Ray cluster at `ray`. Stops at an interrupt."""
+    from hingecam.app.batch import run_local, run_set
+
+    outcomes: list[SetOutcome] = []
+    if ray is not None:
+        from hingecam.app.ray_backend import run_ray
+
+        stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
+    elif workers <= 1 or len(jobs) <= 1:
+
+        def one_by_one() -> Iterator[SetOutcome]:
+            for job in jobs:
+                yield run_set(job, settings, show_progress=frame_bars, stop=stop)
+
+        stream = one_by_one()
+    else:
+        stream = run_local(jobs, settings, workers)
+    for outcome in stream:
+        outcomes.append(outcome)
+        if progress is not None:
+            progress.done(outcome)
+        if outcome.status == "interrupted":
+            break
+    return outcomes
+
+
 def run_batch(
     inputs: Sequence[Path | str],
     out: Path,
@@ -38,6 +76,7 @@ def run_batch(
     ray: str | None = None,
     force: bool = False,
     show_progress: bool = False,
+    echo: bool = True,
     stop: threading.Event | None = None,
 ) -> Batch:
     """Analyze every input not already done into out/<name>, then write the index.
@@ -48,7 +87,6 @@ def run_batch(
     """
     from hingecam.app.batch import (
         BatchProgress,
-        analyze_sets,
         default_workers,
         expand_inputs,
         plan,
@@ -65,14 +103,14 @@ def run_batch(
         from hingecam.app.ray_backend import import_ray
 
         import_ray()  # fail on a missing extra before any work
-    if done:
+    if done and echo:
         print(
             f"{len(done)} of {len(jobs)} sets already analyzed with these inputs and "
             "settings, skipped (--force re-analyzes them)",
             flush=True,
         )
     batch_bar = show_progress and (len(todo) > 1 or ray is not None)
-    progress = BatchProgress(len(todo), batch_bar)
+    progress = BatchProgress(len(todo), batch_bar, echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
         workers = 0 if ray is not None else default_workers()
     interrupted = False
@@ -143,6 +181,7 @@ def analyze_many(
         workers=workers,
         ray=ray,
         force=force,
+        echo=False,
     )
     return batch.outcomes
 

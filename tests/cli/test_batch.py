@@ -288,3 +288,19 @@ def test_ctrl_c_mid_batch_loses_at_most_the_sets_in_flight(tmp_path: Path) -> No
         assert "input" in json.loads((folder / "report.json").read_text())["meta"]
         same = (out / f"set{i % 4:02d}" / "reps.csv").read_text()
         assert (folder / "reps.csv").read_text() == same
+
+
+def test_readme_analyze_many_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli.test_api import _readme_python_blocks
+
+    (block,) = [b for b in _readme_python_blocks() if "analyze_many" in b]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "samples").symlink_to(REPO / "samples")
+    exec(block, {})
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and all(
+        line.startswith("ok hingecam-out/") for line in lines
+    )
+    assert (tmp_path / "hingecam-out" / "index.html").is_file()
