@@ -223,15 +223,19 @@ def wanted_settings(settings: Settings, jobs: Sequence[SetJob]) -> Wanted:
 
 def split_done(
     jobs: Sequence[SetJob], wanted: Wanted
-) -> tuple[list[SetJob], list[SetJob]]:
-    """(jobs to run, jobs whose folders are complete and match `wanted`)."""
+) -> tuple[list[SetJob], dict[SetJob, dict[str, Any]]]:
+    """(jobs to run, done jobs -> their report): done when the folder is
+    complete and matches `wanted` (the reports are kept for the index)."""
     from hingecam.app.resume import is_done
 
     todo: list[SetJob] = []
-    done: list[SetJob] = []
+    done: dict[SetJob, dict[str, Any]] = {}
     for job in jobs:
-        fresh = is_done(job.source, job.folder, wanted, is_video=_is_video(job.source))
-        (done if fresh is not None else todo).append(job)
+        report = is_done(job.source, job.folder, wanted, is_video=_is_video(job.source))
+        if report is None:
+            todo.append(job)
+        else:
+            done[job] = report
     return todo, done
 
 

@@ -97,7 +97,7 @@ def run_batch(
 
     jobs = plan(expand_inputs(inputs), out)
     todo, done = (
-        (list(jobs), []) if force else split_done(jobs, wanted_settings(settings, jobs))
+        (list(jobs), {}) if force else split_done(jobs, wanted_settings(settings, jobs))
     )
     if ray is not None:
         from hingecam.app.ray_backend import import_ray
@@ -134,7 +134,8 @@ def run_batch(
     outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
     batch = Batch([o for o in outcomes if o is not None], interrupted)
     if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
-        batch.index = write_index(out)
+        known = {job.folder: report for job, report in done.items()}
+        batch.index = write_index(out, known=known)
     return batch
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +70,18 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_rows(folders: Sequence[Path]) -> list[dict[str, Any]]:
-    """Rows of the folders whose report.json parses (others are left out)."""
+def load_rows(
+    folders: Sequence[Path], known: Mapping[Path, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of the folders whose report.json parses (others are left out);
+    `known` holds reports already read (a rerun's skip check read them)."""
     rows = []
     for folder in folders:
+        report = (known or {}).get(folder)
         try:
-            report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            if report is None:
+                text = (folder / "report.json").read_text(encoding="utf-8")
+                report = json.loads(text)
         except (OSError, ValueError):
             continue
         if isinstance(report, dict):
@@ -149,10 +155,16 @@ def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
     )
 
 
-def write_index(out: Path, folders: Sequence[Path] | None = None) -> dict[str, Path]:
+def write_index(
+    out: Path,
+    folders: Sequence[Path] | None = None,
+    *,
+    known: Mapping[Path, dict[str, Any]] | None = None,
+) -> dict[str, Path]:
     """Write OUT/index.html, summary.csv and summary.json (each atomically) from
-    `folders` (default: every set folder of OUT). Returns {"html"|"csv"|"json": path}."""
-    rows = load_rows(set_folders(out) if folders is None else folders)
+    `folders` (default: every set folder of OUT); `known`: reports already read,
+    by folder. Returns {"html"|"csv"|"json": path}."""
+    rows = load_rows(set_folders(out) if folders is None else folders, known)
     texts = {
         "html": render_index(rows, f"hingecam · {out.resolve().name}"),
         "csv": summary_csv(out, rows),
