@@ -31,7 +31,8 @@ def hingecam(*args: str) -> list[str]:
 
 def measure(args: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB of one worker) of `hingecam ARGS`, run in a
-    child that reports its own peak and its pool workers' (joined before exit)."""
+    child that reports its own peak (--workers 1 analyzes in process) and its
+    pool workers' (the largest; joined before exit)."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _INNER, *args],
@@ -43,7 +44,8 @@ def measure(args: list[str]) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"bench: hingecam {' '.join(args)} failed:\n{done.stderr}")
     mine, kids = (int(x) for x in done.stderr.strip().splitlines()[-1].split()[1:])
-    return seconds, (kids or mine) / 1024
+    pooled = "--workers" in args and args[args.index("--workers") + 1] != "1"
+    return seconds, (kids if pooled else mine) / 1024
 
 
 _INNER = (
@@ -201,7 +203,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(REPO))
-    print(f"cpus: {len(os.sched_getaffinity(0))}; peak memory is ru_maxrss")
+    print(
+        f"cpus: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f}; peak memory is ru_maxrss"
+    )
     tmp = Path(tempfile.mkdtemp(prefix="hingecam-bench-"))
     try:
         if not args.no_clips:
