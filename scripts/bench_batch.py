@@ -196,6 +196,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=Path, default=CLIPS)
     parser.add_argument(
+        "--analyzed",
+        type=int,
+        default=400,
+        help="simulated sets really analyzed; the rest are clones of finished ones",
+    )
+    parser.add_argument(
         "--sets", type=int, default=10_000, help="simulated batch size (0: skip)"
     )
     parser.add_argument(
