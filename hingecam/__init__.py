@@ -15,6 +15,7 @@ __all__ = [
     "Thresholds",
     "Verdict",
     "analyze",
+    "analyze_many",
     "analyze_track",
     "load_track",
     "write_outputs",
@@ -22,6 +23,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers
     from hingecam.app.api import analyze, analyze_track
+    from hingecam.app.many import analyze_many
     from hingecam.core.analysis import Analyzer
     from hingecam.core.datatypes import AnalysisResult, Exercise, Rep, Verdict
     from hingecam.core.thresholds import Thresholds
@@ -35,6 +37,10 @@ def __getattr__(name: str) -> Any:
         from hingecam.app import api
 
         return getattr(api, name)
+    if name == "analyze_many":
+        from hingecam.app.many import analyze_many
+
+        return analyze_many
     if name == "Analyzer":
         from hingecam.core.analysis import Analyzer
 

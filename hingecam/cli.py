@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hingecam import __version__
-from hingecam.app.analyze import run_cli as analyze_command
 from hingecam.app.evaluate import run_cli as eval_command
 from hingecam.app.live import run_cli as live_command
+from hingecam.app.many import run_cli as analyze_command
 from hingecam.errors import HingecamError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -24,6 +24,13 @@ Handler = Callable[[argparse.Namespace], int]
 def thresholds_command(args: argparse.Namespace) -> int:
     """`hingecam thresholds` (its module pulls in numpy: imported when run)."""
     from hingecam.app.thresholds_cmd import run_cli
+
+    return run_cli(args)
+
+
+def index_command(args: argparse.Namespace) -> int:
+    """`hingecam index` (imported when run, like thresholds_command)."""
+    from hingecam.app.index_cmd import run_cli
 
     return run_cli(args)
 
@@ -88,6 +95,30 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="sets analyzed at once, each in its own process (default: one per CPU; "
+        "with --ray: the cluster's CPUs)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-analyze sets already done with the same input, model and thresholds",
+    )
+    p.add_argument(
+        "--ray",
+        type=str,
+        default=None,
+        metavar="ADDRESS",
+        help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
+        "and inputs and OUT on storage every node sees",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hingecam",
@@ -114,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="+",
         metavar="INPUT",
-        help="video file or pose track (.npz)",
+        help="video file, pose track (.npz), folder of them, or glob",
     )
     p.add_argument(
         "--out",
@@ -136,9 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="follow one person between two-person checks: faster, but landmarks "
         "move ~1 px and some checks differ (docs/speed.md)",
     )
+    _add_batch_options(p)
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=analyze_command)
+
+    p = sub.add_parser(
+        "index",
+        help="rebuild OUT/index.html, summary.csv and summary.json",
+        description="Rebuild the batch index of an output folder from its set "
+        "folders' report.json and reps.csv, without analyzing anything.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="output folder of `analyze`")
+    p.set_defaults(handler=index_command)
 
     p = sub.add_parser(
         "live",

@@ -1,12 +1,11 @@
-"""`hingecam analyze`: videos or pose tracks in, one report folder per input out."""
+"""`hingecam analyze`, one input: its output folder name and the single-input path
+every set of a batch goes through (the batch itself is app/many.py)."""
 
 from __future__ import annotations
 
-import argparse
 import logging
-import os
-import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,18 +96,25 @@ def publish_order() -> tuple[str, ...]:
     """A run's files in the order they are published; report.json, last, marks a
     complete folder."""
     from hingecam.app.driver import ANNOTATED_NAME, TRACK_NAME
+    from hingecam.report.index import THUMBNAIL_NAME
     from hingecam.report.write import OUTPUT_NAMES
 
     return (
         ANNOTATED_NAME,
         TRACK_NAME,
+        THUMBNAIL_NAME,
         OUTPUT_NAMES["csv"],
         OUTPUT_NAMES["html"],
         OUTPUT_NAMES["json"],
     )
 
 
-def analyze_into(source: Path, folder: Path, **settings: Any) -> Run | None:
+def analyze_into(
+    source: Path,
+    folder: Path,
+    before_publish: Callable[[Path, Run], None] | None = None,
+    **settings: Any,
+) -> Run | None:
     """analyze_one into a private staged folder beside `folder`, then publish
     every file of the run into `folder` together (see files.StagedFolder).
     A run stopped before its first frame publishes nothing and returns None, so
@@ -130,6 +136,8 @@ def analyze_into(source: Path, folder: Path, **settings: Any) -> Run | None:
         if run.interrupted and run.result.video.frames == 0:
             staged.discard()
             return None
+        if before_publish is not None:
+            before_publish(staged.path, run)  # e.g. a batch's thumbnail, provenance
         # Re-analyzing a folder's own track keeps that folder's video.
         own_track = source.name == TRACK_NAME and source.parent == folder
         staged.commit(publish_order(), keep=(ANNOTATED_NAME,) if own_track else ())
@@ -172,86 +180,6 @@ def lock_output(out: Path) -> Any:
             "another --out"
         )
     return lock
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """Analyze every input; one summary line each; non-zero if any failed.
-
-    Ctrl+C, SIGTERM and SIGHUP stop the input being analyzed at its next frame;
-    what was measured is published and no further input is started (exit 130,
-    143, 129). The handlers go in first, so a signal during the slow imports
-    below only asks to stop.
-    """
-    from hingecam.app.signals import StopSignals
-
-    stop = threading.Event()
-    with StopSignals(stop, always_save=True) as signals:
-        log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
-        return _analyze_all(args, stop, signals)
-
-
-def _analyze_all(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
-    from hingecam.app.summary import summary_line
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.media.schedule import Schedule
-
-    exercise = Exercise(args.exercise)
-    thresholds = load_thresholds(exercise, args.thresholds, args.set)
-    schedule = Schedule(full_rate=args.full_rate, single_pose=args.single_pose)
-    out: Path = args.out
-    lock: Any = None  # taken before the first write: bad inputs alone create nothing
-    try:
-        taken: set[Path] = set()
-        failures = saved = 0
-        show_progress = sys.stderr.isatty() and not os.environ.get("CI")
-        for source in args.inputs:
-            if stop.is_set():
-                break
-            folder = output_dir(out, source, taken)
-            try:
-                check_input(source)
-            except HingecamError as exc:
-                print(f"hingecam: error: {exc}", file=sys.stderr)
-                failures += 1
-                continue
-            if lock is None:
-                lock = lock_output(out)  # OutputError: no input can be written
-            try:
-                run = analyze_into(
-                    source,
-                    folder,
-                    exercise=exercise,
-                    thresholds=thresholds,
-                    model=args.model,
-                    write_video=not args.no_video,
-                    show_progress=show_progress,
-                    stop=stop,
-                    schedule=schedule,
-                )
-            except HingecamError as exc:
-                print(f"hingecam: error: {exc}", file=sys.stderr)
-                failures += 1
-                continue
-            if run is None:
-                break
-            saved += 1
-            print(summary_line(run.result, folder), flush=True)
-            if run.damaged:
-                print(
-                    f"hingecam: error: {source}: damaged or truncated video; the "
-                    f"{run.result.video.frames} frames that decode were analyzed",
-                    file=sys.stderr,
-                )
-                failures += 1
-        if signals.reason is not None:
-            kept = "the results so far are saved" if saved else "nothing was measured"
-            print(f"hingecam: {signals.reason.value}; {kept}", file=sys.stderr)
-            return int(signals.reason.exit_status)
-        return 2 if failures else 0
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def check_input(source: Path) -> None:

@@ -27,7 +27,7 @@ from hingecam.core.datatypes import (
     View,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Bump the minor for added keys, the major for renamed or removed ones."""
 
 MEASURE_LABELS: Mapping[str, tuple[str, str]] = {

@@ -82,9 +82,10 @@ def test_no_window_on_a_real_clip_counts_its_reps(clip_session: Any) -> None:
     assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
 
 
-RUN_SPECIFIC_META = {"created_utc", "video"}
-"""Report meta that differs between two runs on one clip: the time, and the frames
-(live skips some and ends on its own clock)."""
+RUN_SPECIFIC_META = {"created_utc", "video", "input", "model"}
+"""Report meta that differs between two runs on one clip: the time, the frames
+(live skips some and ends on its own clock), and the input file and model that
+only `analyze` records (for resuming a batch)."""
 REP_TIME_TOLERANCE_S = 0.5
 """Live smooths causally and skips frames the model had no time for, so its rep
 times may drift from analyze's by a few frames (a rep lasts ~2 s here)."""

@@ -36,7 +36,7 @@ SAMPLE = REPO_ROOT / "samples" / "kbdl_side_correct.npz"
         (lambda d: still_image(d / "renamed", suffix_as=".mp4"), "still image"),
         (lambda d: d / "missing.mp4", "no such file"),
         (lambda d: (d / "empty.mp4").touch() or d / "empty.mp4", "file is empty"),
-        (lambda d: d, "is a directory"),
+        (lambda d: d, "no videos or pose tracks"),  # an empty folder
         (
             lambda d: (d / "notes.mp4").write_text("not a video") and d / "notes.mp4",
             "not a readable video",

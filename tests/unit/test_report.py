@@ -105,7 +105,7 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 def test_json_round_trips_with_documented_keys(tmp_path: Path) -> None:
     data = _load_json(tmp_path)
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
     assert set(data["meta"]) == META_KEYS
     assert set(data["summary"]) == SUMMARY_KEYS
     assert set(data["setup"]) == {"calibrated", "measures"}

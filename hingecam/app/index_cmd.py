@@ -1,0 +1,23 @@
+"""`hingecam index OUT`: rebuild OUT/index.html, summary.csv and summary.json from
+the set folders' report.json and reps.csv, without analyzing anything."""
+
+from __future__ import annotations
+
+import argparse
+
+from hingecam.errors import InputError
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Write the three index files; one line saying where and how many sets."""
+    from hingecam.report.index import set_folders, write_index
+
+    out = args.out
+    if not out.is_dir():
+        raise InputError(f"{out}: no such folder")
+    folders = set_folders(out)
+    if not folders:
+        raise InputError(f"{out}: no set folders (subfolders with a report.json)")
+    paths = write_index(out, folders)
+    print(f"index of {len(folders)} sets -> {paths['html']}", flush=True)
+    return 0

@@ -1,0 +1,282 @@
+"""`hingecam analyze` over many inputs and `hingecam.analyze_many`: expand, skip
+what is done, analyze the rest (local pool or Ray), rebuild OUT/index.html."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, Settings
+
+log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import Thresholds
+
+
+@dataclass
+class Batch:
+    """What a batch did: an outcome per input, in input order (done sets as
+    "skipped"), whether Ctrl+C cut it short, and the index files written."""
+
+    outcomes: list[SetOutcome]
+    interrupted: bool = False
+    index: dict[str, Path] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # inputs that expand to nothing
+
+
+def analyze_sets(
+    jobs: Sequence[SetJob],
+    settings: Settings,
+    *,
+    workers: int,
+    ray: str | None = None,
+    progress: BatchProgress | None = None,
+    frame_bars: bool = False,
+    stop: threading.Event | None = None,
+) -> list[SetOutcome]:
+    """Analyze `jobs` (none skipped here): in this process when workers == 1
+    (with a frame progress bar per video when `frame_bars`), else a local pool,
+    or on the Ray cluster at `ray`. Stops at an interrupt."""
+    from hingecam.app.batch import run_local, run_set
+
+    outcomes: list[SetOutcome] = []
+    if ray is not None:
+        from hingecam.app.ray_backend import run_ray
+
+        stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
+    elif workers <= 1 or len(jobs) <= 1:
+
+        def one_by_one() -> Iterator[SetOutcome]:
+            for job in jobs:
+                yield run_set(job, settings, show_progress=frame_bars, stop=stop)
+
+        stream = one_by_one()
+    else:
+        stream = run_local(jobs, settings, workers, stop)
+    for outcome in stream:
+        outcomes.append(outcome)
+        if progress is not None:
+            progress.done(outcome)
+        if outcome.status == "interrupted":
+            break
+    return outcomes
+
+
+def run_batch(
+    inputs: Sequence[Path | str],
+    out: Path,
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    ray: str | None = None,
+    force: bool = False,
+    show_progress: bool = False,
+    echo: bool = True,
+    stop: threading.Event | None = None,
+) -> Batch:
+    """Analyze every input not already done into out/<name>, then write the index.
+
+    Raises:
+        InputError: an input is neither a file, a folder nor a matching glob.
+        ConfigError: --ray without Ray installed, or no cluster at the address.
+    """
+    from hingecam.app.analyze import lock_output
+    from hingecam.app.batch import (
+        BatchProgress,
+        default_workers,
+        discard_unfinished,
+        expand_inputs,
+        plan,
+        split_done,
+        wanted_settings,
+    )
+    from hingecam.report.index import set_folders, write_index
+
+    errors: list[str] = []
+    jobs = plan(expand_inputs(inputs, errors), out)
+    for error in errors:  # other inputs are still analyzed
+        print(f"hingecam: error: {error}", file=sys.stderr, flush=True)
+    todo, done = (
+        (list(jobs), {}) if force else split_done(jobs, wanted_settings(settings, jobs))
+    )
+    if ray is not None:
+        from hingecam.app.ray_backend import import_ray
+
+        import_ray()  # fail on a missing extra before any work
+    if done and echo:
+        print(
+            f"{len(done)} of {len(jobs)} sets already analyzed with these inputs and "
+            "settings, skipped (--force re-analyzes them)",
+            flush=True,
+        )
+    batch_bar = show_progress and (len(todo) > 1 or ray is not None)
+    progress = BatchProgress(len(todo), batch_bar, echo)
+    if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
+        workers = 0 if ray is not None else default_workers()
+    interrupted = False
+    todo, refused = _checked(todo)
+    for outcome in refused:
+        progress.done(outcome)
+    lock = lock_output(out) if todo else None  # bad inputs alone create nothing
+    try:
+        ran = analyze_sets(
+            todo,
+            settings,
+            workers=workers,
+            ray=ray,
+            progress=progress,
+            frame_bars=show_progress and not batch_bar,
+            stop=stop,
+        )
+    except KeyboardInterrupt:
+        ran, interrupted = [], True
+    finally:
+        progress.close()
+        finished = {o.job for o in ran}
+        discard_unfinished(j for j in todo if j not in finished)
+        if lock is not None:
+            lock.release()
+    ran = [*refused, *ran]
+    interrupted = interrupted or any(o.status == "interrupted" for o in ran)
+    by_job = {o.job: o for o in ran}
+    skipped = {j: SetOutcome(j, "skipped", "") for j in done}
+    outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
+    batch = Batch([o for o in outcomes if o is not None], interrupted, refused=errors)
+    if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
+        known = {job.folder: report for job, report in done.items()}
+        batch.index = write_index(out, known=known)
+    return batch
+
+
+def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
+    """The jobs whose input opens (a track loads, a video's first frame decodes),
+    and a failed outcome for each other one, before any folder is made."""
+    from hingecam.app.analyze import check_input
+    from hingecam.errors import HingecamError, one_line
+
+    ok: list[SetJob] = []
+    refused: list[SetOutcome] = []
+    for job in jobs:
+        try:
+            check_input(job.source)
+        except HingecamError as exc:
+            refused.append(SetOutcome(job, "failed", one_line(exc)))
+        else:
+            ok.append(job)
+    return ok, refused
+
+
+def analyze_many(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    ray: str | None = None,
+    exercise: str | Exercise = "auto",
+    thresholds: Thresholds | None = None,
+    model: str | Path | None = None,
+    write_video: bool = False,
+    force: bool = False,
+) -> list[SetOutcome]:
+    """Analyze many recorded sets into out/<name>/ and write out/index.html.
+
+    Args:
+        inputs: videos, pose tracks, folders (searched for both) or globs.
+        out: the output folder.
+        workers: processes on this machine (None: one per CPU), or with `ray`
+            the most actors to start (None: one per CPU of the cluster).
+        ray: a Ray cluster address ("auto": the one this machine is part of),
+            or None to stay on this machine. Needs the `ray` extra.
+        exercise, thresholds, model: as for analyze().
+        write_video: also write each video's annotated.mp4.
+        force: re-analyze sets already done with the same input and settings.
+
+    Returns:
+        One SetOutcome per input, in order: status "ok", "skipped" (done
+        before), "failed" (its line says why) or "interrupted"; the report is
+        in outcome.job.folder / "report.json".
+    """
+    from hingecam.app.api import _settings
+
+    chosen, th = _settings(exercise, thresholds)
+    settings = Settings(
+        chosen.value, th, None if model is None else Path(model), write_video
+    )
+    batch = run_batch(
+        [Path(p) for p in inputs],
+        Path(out),
+        settings,
+        workers=workers,
+        ray=ray,
+        force=force,
+        echo=False,
+    )
+    return batch.outcomes
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """`hingecam analyze`: one line per set, the index, non-zero if any failed.
+
+    Ctrl+C, SIGTERM and SIGHUP stop the set being analyzed at its next frame;
+    what was measured is published and no further set is started (exit 130,
+    143, 129). The handlers go in first, so a signal during the slow imports
+    below only asks to stop.
+    """
+    from hingecam.app.signals import StopSignals
+
+    stop = threading.Event()
+    with StopSignals(stop, always_save=True) as signals:
+        log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
+        return _run(args, stop, signals)
+
+
+def _run(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.errors import ConfigError
+    from hingecam.media.schedule import Schedule
+
+    exercise = Exercise(args.exercise)
+    thresholds = load_thresholds(exercise, args.thresholds, args.set)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    schedule = Schedule(full_rate=args.full_rate, single_pose=args.single_pose)
+    settings = Settings(
+        exercise.value, thresholds, args.model, not args.no_video, schedule
+    )
+    batch = run_batch(
+        args.inputs,
+        args.out,
+        settings,
+        workers=args.workers,
+        ray=args.ray,
+        force=args.force,
+        show_progress=sys.stderr.isatty() and not os.environ.get("CI"),
+        stop=stop,
+    )
+    failed = bool(batch.refused) or any(
+        o.status == "failed" or o.damaged for o in batch.outcomes
+    )
+    if signals.reason is not None or batch.interrupted:
+        saved = any(o.frames for o in batch.outcomes)
+        kept = "the results so far are saved" if saved else "nothing was measured"
+        reason = signals.reason
+        print(
+            f"hingecam: {reason.value if reason else 'interrupted'}; {kept}",
+            file=sys.stderr,
+        )
+        return int(reason.exit_status) if reason is not None else 130
+    if len(batch.outcomes) > 1 and batch.index:
+        print(
+            f"index of {len(batch.outcomes)} sets -> {batch.index['html']}", flush=True
+        )
+    return 2 if failed else 0
