@@ -153,7 +153,7 @@ def run_set(
     """Analyze one set exactly as a single `hingecam analyze INPUT` does, then
     write its thumbnail and, last, its provenance (see resume.record_provenance)."""
     from hingecam.app.analyze import analyze_into
-    from hingecam.app.resume import input_record, model_sha256, record_provenance
+    from hingecam.app.resume import input_record, record_provenance
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.media.tracks import is_track_file
@@ -166,12 +166,10 @@ def run_set(
         _write_thumbnail(staged, run.result.thumbnails)
         if run.interrupted:
             return
-        model_meta = None
-        if not is_track_file(job.source):
-            from hingecam.media.models import resolve_model
-
-            used = resolve_model(settings.model)
-            model_meta = {"file": used.name, "sha256": model_sha256(used)}
+        # The model the run loaded, as the report already records it (file,
+        # sha256); a pose track re-analyzed runs no model.
+        video = not is_track_file(job.source)
+        model_meta = dict(run.result.model) if video and run.result.model else None
         record = input_record(job.source)
         if (record["size_bytes"], record["mtime_ns"]) != before:
             raise InputError(f"{job.source}: changed while it was being analyzed")

@@ -1,6 +1,6 @@
 """Fault rules off the side view: a rep seen at 45 deg or from the front -> checks
 from the 3D world landmarks (joint angles and their timing), each saying it comes
-from a weaker view. Measured in /work/shared/VIEWS.md on the paired side/45 deg sets.
+from a weaker view. Measured in ../shared/VIEWS.md on the paired side/45 deg sets.
 """
 
 from __future__ import annotations
