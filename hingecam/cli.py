@@ -167,6 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="follow one person between two-person checks: faster, but landmarks "
         "move ~1 px and some checks differ (docs/speed.md)",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        metavar="N",
+        help="pose model threads per video (default 0: one per CPU, at most 4; "
+        "with --workers, the CPUs are shared out)",
+    )
     _add_batch_options(p)
     _add_analysis_options(p)
     _add_model_option(p)

@@ -4,8 +4,9 @@ In one run, for a 30 fps and a 60 fps clip: time bare inference over pre-decoded
 frames (VIDEO mode, full model; once as a minimal script runs it: num_poses=1, no
 masks; once with hingecam's full-rate settings: num_poses=2, masks), then the
 whole `hingecam analyze CLIP` command as a user runs it (a fresh process: start-up,
-decoding, inference, analysis, annotated video and report), scheduled (default)
-and --full-rate. Ratios first. Then, in child processes, the peak memory of
+decoding, inference, analysis, annotated video and report): the default
+(scheduled, one landmarker per CPU), the same on one thread, --single-pose, and
+--full-rate on one thread (before issue #10). Ratios first. Then, in child processes, the peak memory of
 analyzing a clip and the clip looped 10 times (memory should stay flat).
 
     python scripts/bench_analyze.py [CLIP ...] [--loop-clip CLIP] [--repeat N]
@@ -45,14 +46,25 @@ def bare_inference_fps(
     return len(frames) / (time.perf_counter() - start), len(frames)
 
 
+RUNS = {
+    "default": [],
+    "one thread": ["--threads", "1"],
+    "--single-pose": ["--single-pose"],
+    "before #10": ["--full-rate", "--threads", "1"],
+}
+"""The `hingecam analyze` variants timed: the default (scheduled, one landmarker
+per CPU), the same on one landmarker thread, --single-pose, and every frame on
+one thread (what analyze did before issue #10)."""
+
+
 def analyze_command_fps(
-    clip: Path, model: Path, out: Path, flag: str | None
+    clip: Path, model: Path, out: Path, flags: list[str]
 ) -> tuple[float, int]:
-    """Frames per second of `hingecam analyze CLIP [flag]` in a fresh process, wall
+    """Frames per second of `hingecam analyze CLIP [flags]` in a fresh process, wall
     clock from start to exit (start-up, annotated video and report included)."""
-    folder = out / (flag or "default").strip("-")
+    folder = out / ("_".join(f.strip("-") for f in flags) or "default")
     cmd = [sys.executable, "-m", "hingecam", "analyze", str(clip), "--out", str(folder)]
-    cmd += ["--model", str(model)] + ([flag] if flag else [])
+    cmd += ["--model", str(model), *flags]
     start = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
     took = time.perf_counter() - start
@@ -138,25 +150,25 @@ def main() -> int:
                 bare1, n = bare_inference_fps(clip, model, 1, False)
                 bare2, _ = bare_inference_fps(clip, model, 2, True)
                 runs = {
-                    flag: analyze_command_fps(clip, model, tmp / str(k), flag)[0]
-                    for flag in (None, "--single-pose", "--full-rate")
+                    name: analyze_command_fps(clip, model, tmp / str(k), flags)[0]
+                    for name, flags in RUNS.items()
                 }
                 rows.append((clip.name, fps, k + 1, bare1, bare2, runs, n))
         for name, fps, k, bare1, bare2, runs, n in rows:
             target = 2.0 if fps and fps > 45 else 1.0
             print(
                 f"{name} ({fps:.0f} fps, {n} frames) run {k}: analyze / bare "
-                f"num_poses=1 = {runs[None] / bare1:.2f}, --single-pose "
-                f"{runs['--single-pose'] / bare1:.2f} (target >= {target:.1f}) | "
-                f"--full-rate / bare num_poses=2+masks = "
-                f"{runs['--full-rate'] / bare2:.2f} (today's ratio)"
+                f"num_poses=1 = {runs['default'] / bare1:.2f} (target >= "
+                f"{target:.1f}); one thread {runs['one thread'] / bare1:.2f}, "
+                f"--single-pose {runs['--single-pose'] / bare1:.2f}, before #10 "
+                f"{runs['before #10'] / bare1:.2f} | before #10 / bare "
+                f"num_poses=2+masks = {runs['before #10'] / bare2:.2f}"
             )
         for name, _fps, k, bare1, bare2, runs, _n in rows:
+            timed = ", ".join(f"{key} {fps:5.1f}" for key, fps in runs.items())
             print(
                 f"  {name} run {k}: bare num_poses=1 no masks {bare1:5.1f} fps, "
-                f"bare num_poses=2 masks {bare2:5.1f} fps | hingecam analyze "
-                f"{runs[None]:5.1f} fps, --single-pose {runs['--single-pose']:5.1f}, "
-                f"--full-rate {runs['--full-rate']:5.1f}"
+                f"bare num_poses=2 masks {bare2:5.1f} fps | hingecam analyze: {timed}"
             )
         if args.no_memory:
             return 0

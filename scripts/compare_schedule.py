@@ -8,7 +8,7 @@ Tracks are cached per mode (a full-rate cache can be `hingecam eval --tracks`'s)
 
     python scripts/compare_schedule.py [CLIPS] [--full-rate-tracks DIR]
         [--tracks DIR] [--only SUBSTR ...] [--model lite|full|heavy|PATH]
-        [--single-pose] [--min-inferred-fps FPS]
+        [--single-pose] [--min-inferred-fps FPS] [--threads N]
 
 Exit 1 when a count or a check differs or a boundary moves by more than
 --max-boundary-frames.
@@ -105,6 +105,12 @@ def main() -> int:
         action="store_true",
         help="schedule the single-pose model between two-person checks",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="Schedule.threads: landmarker threads (default 0: one per CPU)",
+    )
     args = parser.parse_args()
 
     from hingecam.app.eval_score import exercise_for, read_manifest
@@ -130,7 +136,7 @@ def main() -> int:
         full, t_full = track_for(
             clip, args.full_rate_tracks, Schedule(full_rate=True), exercise, th, model
         )
-        schedule = Schedule(single_pose=args.single_pose)
+        schedule = Schedule(single_pose=args.single_pose, threads=args.threads)
         if args.min_inferred_fps is not None:
             schedule = dataclasses.replace(
                 schedule, min_inferred_fps=args.min_inferred_fps

@@ -4,6 +4,7 @@ what is done, analyze the rest (local pool or Ray), rebuild OUT/index.html."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -52,6 +53,8 @@ def analyze_sets(
     if ray is not None:
         from hingecam.app.ray_backend import run_ray
 
+        # a Ray task holds one CPU of its node
+        settings = _share_cpus(settings, processes=0)
         stream: Iterable[SetOutcome] = run_ray(jobs, settings, ray, workers or None)
     elif workers <= 1 or len(jobs) <= 1:
 
@@ -61,6 +64,7 @@ def analyze_sets(
 
         stream = one_by_one()
     else:
+        settings = _share_cpus(settings, processes=min(workers, len(jobs)))
         stream = run_local(jobs, settings, workers, stop)
     for outcome in stream:
         outcomes.append(outcome)
@@ -157,6 +161,20 @@ def run_batch(
     return batch
 
 
+def _share_cpus(settings: Settings, processes: int) -> Settings:
+    """Settings whose automatic pose threads share this machine's CPUs among
+    `processes` worker processes (0: one thread each, for Ray tasks)."""
+    from hingecam.media.schedule import Schedule, usable_cpus
+
+    schedule = settings.schedule or Schedule()
+    if schedule.threads:  # the user chose
+        return settings
+    threads = max(1, usable_cpus() // processes) if processes else 1
+    return dataclasses.replace(
+        settings, schedule=dataclasses.replace(schedule, threads=threads)
+    )
+
+
 def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
     """The jobs whose input opens (a track loads, a video's first frame decodes),
     and a failed outcome for each other one, before any folder is made."""
@@ -249,7 +267,11 @@ def _run(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
     if args.workers is not None and args.workers < 1:
         raise ConfigError("--workers must be at least 1")
-    schedule = Schedule(full_rate=args.full_rate, single_pose=args.single_pose)
+    if args.threads < 0:
+        raise ConfigError("--threads must be 0 (one per CPU) or more")
+    schedule = Schedule(
+        full_rate=args.full_rate, single_pose=args.single_pose, threads=args.threads
+    )
     settings = Settings(
         exercise.value, thresholds, args.model, not args.no_video, schedule
     )

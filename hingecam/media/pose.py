@@ -246,6 +246,43 @@ def _mp_image(frame: Frame) -> Any:
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
 
+class _QuietStderr:
+    """Process-wide fd 2 redirection shared by threads: the first to enter sends
+    fd 2 to /dev/null, the last to leave restores it (two landmarker threads
+    loading at once must not save each other's /dev/null as "the real" fd 2)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: int | None = None
+
+    def enter(self) -> None:
+        with self._lock:
+            self._users += 1
+            if self._users > 1:
+                return
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+            except OSError:  # no real fd 2 (embedded interpreters)
+                return
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+            self._saved = saved
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._saved is not None:
+                os.dup2(self._saved, 2)
+                os.close(self._saved)
+                self._saved = None
+
+
+_QUIET = _QuietStderr()
+
+
 @contextlib.contextmanager
 def quiet_native_stderr() -> Iterator[None]:
     """Silence MediaPipe's and TFLite's native log lines (they bypass Python).
@@ -259,20 +296,11 @@ def quiet_native_stderr() -> Iterator[None]:
     if logging.getLogger().isEnabledFor(logging.INFO):
         yield
         return
+    _QUIET.enter()
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except OSError:  # no real fd 2 (embedded interpreters)
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        _QUIET.leave()
 
 
 def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:

@@ -1,13 +1,16 @@
 """Inference scheduling for recorded video: which frames get the two-person model
 (num_poses=2), the cheaper single-pose model, or none (interpolated between their
-neighbours). Input: frames in order; output: (frame, poses) in the same order."""
+neighbours), on one landmarker per thread. Frames in order in, (frame, poses) out."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
 import math
-from collections.abc import Iterable, Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -67,6 +70,16 @@ class Schedule:
         "between the last two inferred frames, so standing, each rep's bottom and "
         "its lockout (where the rep boundaries are found) are inferred in full.",
     )
+    threads: int = field(
+        default=0,
+        metadata={
+            "unit": "threads",
+            "source": "measured: two landmarkers on alternate frames ran 1.67x one "
+            "on 2 cores, landmarks bit-identical (docs/speed.md)",
+            "doc": "Landmarkers inferring frames in parallel, one per thread "
+            "(0: one per CPU this process may use), at most MAX_THREADS.",
+        },
+    )
     min_inferred_fps: float = _knob(
         30.0,
         "fps",
@@ -77,8 +90,12 @@ class Schedule:
     )
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.threads, int) and 0 <= self.threads <= MAX_THREADS):
+            raise ConfigError(
+                f"threads must be 0 (one per CPU) to {MAX_THREADS}, got {self.threads!r}"
+            )
         for f in fields(self):
-            if not f.metadata:
+            if not f.metadata or f.name == "threads":
                 continue
             value = getattr(self, f.name)
             if not (isinstance(value, int | float) and math.isfinite(value)):
@@ -86,12 +103,34 @@ class Schedule:
             if value <= 0:
                 raise ConfigError(f"{f.name} must be > 0, got {value!r}")
 
+    def thread_count(self) -> int:
+        """Landmarker threads to run: `threads`, or for 0 one per usable CPU."""
+        return self.threads or min(usable_cpus(), MAX_THREADS)
+
     def stride(self, fps: float | None) -> int:
         """Every how many frames one is inferred on a `fps` source (1: all)."""
         if self.full_rate or fps is None or not math.isfinite(fps) or fps <= 0:
             return 1
         # 1% slack so 59.94 fps (NTSC) counts as twice 30
         return max(1, math.floor(fps / self.min_inferred_fps * 1.01))
+
+
+PLANNER_LAG = 1
+"""Inferred frames still in flight when the planner decides the next frame: it
+decides knowing every result but the newest one, on any thread count, so the
+frames inferred (and the output) are the same on every machine."""
+
+MAX_THREADS = PLANNER_LAG + 1
+"""Landmarker threads per video: with PLANNER_LAG results outstanding, more could
+not be kept busy. More CPUs serve more videos at once (`--workers`)."""
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class Inference(enum.Enum):
@@ -229,22 +268,94 @@ def fill_skipped(
 
     Frames are skipped only after exactly one person was found; they get that
     person interpolated towards the nearest person found after them, or held
-    when nobody or a jump was found after.
+    when nobody or a jump was found after. The planner decides a frame before
+    the newest inferred result is in (PLANNER_LAG), so the frame before may have
+    found nobody or two people: each skipped frame then gets the people of the
+    inferred frame nearer in time, so counts change only at inferred frames.
     """
-    a = before[0] if len(before) == 1 else None
+    if len(before) != 1:
+        for frame in held:
+            span = (frame.t_s - held[0].t_s, held[-1].t_s - frame.t_s)
+            nearer = before if span[0] <= span[1] else after
+            yield frame, tuple(dataclasses.replace(p, t_s=frame.t_s) for p in nearer)
+        return
+    a = before[0]
     b = nearest_pose(after, a)
     for frame in held:
-        if a is None:
-            yield frame, ()
-        elif b is None or hip_jump_torsos(a, b) > 1.0:
+        if b is None or hip_jump_torsos(a, b) > 1.0:
             yield frame, (dataclasses.replace(a, t_s=frame.t_s),)
         else:
             yield frame, (interpolate_pose(a, b, frame.t_s),)
 
 
+@dataclass
+class _Job:
+    """An inferred frame in flight, with the skipped frames just before it."""
+
+    frame: Frame
+    kind: Inference
+    held: list[Frame]
+    result: Future[tuple[Pose, ...]]
+
+
+class _Lane:
+    """One landmarker thread: a full (and maybe single-pose) estimator used only
+    from its own thread, so every landmarker sees its frames in time order."""
+
+    def __init__(
+        self,
+        make_full: Callable[[], PoseEstimator],
+        make_single: Callable[[], PoseEstimator] | None,
+    ) -> None:
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="pose")
+        self.full: PoseEstimator | None = None
+        self.single: PoseEstimator | None = None
+        self.ready = self.executor.submit(self._load, make_full, make_single)
+
+    def _load(
+        self,
+        make_full: Callable[[], PoseEstimator],
+        make_single: Callable[[], PoseEstimator] | None,
+    ) -> None:
+        self.full = make_full()
+        self.single = make_single() if make_single is not None else None
+
+    def submit(self, frame: Frame, kind: Inference) -> Future[tuple[Pose, ...]]:
+        return self.executor.submit(self._estimate, frame, kind)
+
+    def _estimate(self, frame: Frame, kind: Inference) -> tuple[Pose, ...]:
+        estimator = self.single if kind is Inference.SINGLE else self.full
+        estimator = estimator or self.full
+        assert estimator is not None  # _load ran first on this thread
+        return estimator.estimate(frame)
+
+    def close(self) -> None:
+        """Wait for the frame in hand, then release the estimators."""
+        self.executor.shutdown(wait=True)
+        for estimator in (self.full, self.single):
+            if estimator is not None:
+                estimator.close()
+
+
+def _as_list(
+    given: PoseEstimator | Sequence[PoseEstimator] | None,
+) -> list[PoseEstimator] | None:
+    if given is None or isinstance(given, list | tuple):
+        return None if given is None else list(given)
+    return [given]  # type: ignore[list-item]
+
+
 class ScheduledEstimator(Closing):
-    """Two landmarkers (the configured one and a single-pose copy) driven by a
-    Planner over a stream of frames."""
+    """Landmarkers (the configured one and maybe a single-pose copy, one of each
+    per thread) driven by a Planner over a stream of frames.
+
+    Inferred frames go to the threads in turn and come back in order. The
+    planner decides each frame knowing every inferred frame's result except the
+    last PLANNER_LAG still in flight, a fixed lag, so the output depends neither
+    on timing nor on the thread count.
+    With num_poses=2 and one person in view each frame's landmarks depend on
+    that frame only, so any thread count gives the same landmarks.
+    """
 
     def __init__(
         self,
@@ -252,60 +363,96 @@ class ScheduledEstimator(Closing):
         schedule: Schedule,
         fps: float | None,
         *,
-        full: PoseEstimator | None = None,
-        single: PoseEstimator | None = None,
+        full: PoseEstimator | Sequence[PoseEstimator] | None = None,
+        single: PoseEstimator | Sequence[PoseEstimator] | None = None,
     ) -> None:
-        """Load the models (`full`, `single`: injected estimators, for tests)."""
+        """Load the models, one set per thread, in parallel.
+
+        `full`, `single`: injected estimators for tests, one per thread (a
+        single estimator means one thread).
+
+        Raises:
+            ModelError: the model is missing or cannot be loaded.
+        """
         self.schedule = schedule
         self.planner = Planner(schedule, fps)
-        self._full = full or MediaPipePoseEstimator(config)
-        self._single: PoseEstimator | None = single
-        if (
-            single is None
-            and schedule.single_pose
-            and not schedule.full_rate
-            and config.num_poses > 1
-        ):
-            self._single = MediaPipePoseEstimator(
-                dataclasses.replace(config, num_poses=1)
-            )
+        fulls, singles = _as_list(full), _as_list(single)
+        self.threads = len(fulls) if fulls else schedule.thread_count()
+        wants_single = (
+            schedule.single_pose and not schedule.full_rate and config.num_poses > 1
+        )
+        single_config = dataclasses.replace(config, num_poses=1)
 
-    def _infer(self, frame: Frame, kind: Inference) -> tuple[Pose, ...]:
-        estimator = self._single if kind is Inference.SINGLE else self._full
-        poses = (estimator or self._full).estimate(frame)
-        self.planner.observe(frame.t_s, kind, poses)
+        def makers(k: int) -> tuple[Callable[[], PoseEstimator], Any]:
+            make_full: Callable[[], PoseEstimator] = (
+                (lambda: fulls[k])
+                if fulls
+                else (lambda: MediaPipePoseEstimator(config))
+            )
+            make_single: Callable[[], PoseEstimator] | None = None
+            if singles:
+                make_single = lambda: singles[k]  # noqa: E731
+            elif wants_single and fulls is None:
+                make_single = lambda: MediaPipePoseEstimator(single_config)  # noqa: E731
+            return make_full, make_single
+
+        self._lanes = [_Lane(*makers(k)) for k in range(self.threads)]
+        self._submitted = 0
+        try:
+            for lane in self._lanes:
+                lane.ready.result()
+        except BaseException:
+            self.close()
+            raise
+
+    def _submit(self, frame: Frame, kind: Inference, held: list[Frame]) -> _Job:
+        lane = self._lanes[self._submitted % self.threads]
+        self._submitted += 1
+        return _Job(frame, kind, held, lane.submit(frame, kind))
+
+    def _finish(
+        self, job: _Job, before: tuple[Pose, ...]
+    ) -> Generator[tuple[Frame, tuple[Pose, ...]], None, tuple[Pose, ...]]:
+        poses = job.result.result()
+        self.planner.observe(job.frame.t_s, job.kind, poses)
+        yield from fill_skipped(job.held, before, poses)
+        yield job.frame, poses
         return poses
 
     def run(self, frames: Iterable[Frame]) -> Iterator[tuple[Frame, tuple[Pose, ...]]]:
         """(frame, poses) for every frame, in order; skipped frames come out when
         the next inferred frame is done."""
+        inflight: deque[_Job] = deque()
         held: list[Frame] = []
         before: tuple[Pose, ...] = ()
-        for frame in frames:
-            kind = self.planner.next(frame.t_s)
-            if kind is Inference.SKIP:
-                held.append(frame)
-                continue
-            poses = self._infer(frame, kind)
-            yield from fill_skipped(held, before, poses)
-            held.clear()
-            yield frame, poses
-            before = poses
-        if held:  # the stream ended on skipped frames: infer the last one
-            last = held.pop()
-            kind = Inference.SINGLE if self.schedule.single_pose else Inference.FULL
-            self.planner.counts[Inference.SKIP] -= 1
-            self.planner.counts[kind] += 1
-            poses = self._infer(last, kind)
-            yield from fill_skipped(held, before, poses)
-            yield last, poses
+        try:
+            for frame in frames:
+                while len(inflight) > PLANNER_LAG:
+                    before = yield from self._finish(inflight.popleft(), before)
+                kind = self.planner.next(frame.t_s)
+                if kind is Inference.SKIP:
+                    held.append(frame)
+                    continue
+                inflight.append(self._submit(frame, kind, held))
+                held = []
+            if held:  # the stream ended on skipped frames: infer the last one
+                last = held.pop()
+                kind = Inference.SINGLE if self.schedule.single_pose else Inference.FULL
+                self.planner.counts[Inference.SKIP] -= 1
+                self.planner.counts[kind] += 1
+                inflight.append(self._submit(last, kind, held))
+            while inflight:
+                before = yield from self._finish(inflight.popleft(), before)
+        finally:  # stopped early: let the frames in hand finish before release
+            for job in inflight:
+                job.result.cancel() or job.result.exception()
 
     def summary(self) -> dict[str, int]:
         """How many frames got each Inference (recorded in the pose track)."""
         return {k.value: v for k, v in self.planner.counts.items()}
 
     def close(self) -> None:
-        """Release both models (idempotent)."""
-        self._full.close()
-        if self._single is not None:
-            self._single.close()
+        """Finish the frames in hand and release every model (idempotent)."""
+        lanes, self._lanes = self._lanes, []
+        for lane in lanes:
+            lane.close()

@@ -1,5 +1,6 @@
 """media/schedule.py with the real model on a real 60 fps clip (marked): the frames
-it infers get exactly the landmarks of full-rate inference, the others are close."""
+it infers get exactly the landmarks and masks of full-rate inference on one or two
+threads, the others are close."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ CLIP = "kbdl_side_correct_tby.mp4"  # 60 fps: the default schedule infers every 
 FIRST, N_FRAMES = 200, 90  # standing at the top, then the second rep's descent
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 def test_inferred_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
-    clip_path: Callable[[str], Path], model_path: Path
+    clip_path: Callable[[str], Path], model_path: Path, threads: int
 ) -> None:
     with open_video(clip_path(CLIP)) as source:
         fps = source.info.fps
@@ -29,7 +31,7 @@ def test_inferred_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
     config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
     with MediaPipePoseEstimator(config) as estimator:
         full = [estimator.estimate(f) for f in frames]
-    with ScheduledEstimator(config, Schedule(), fps) as scheduled:
+    with ScheduledEstimator(config, Schedule(threads=threads), fps) as scheduled:
         out = list(scheduled.run(frames))
         inferred = scheduled.summary()
     assert [f.index for f, _ in out] == [f.index for f in frames]
@@ -40,7 +42,9 @@ def test_inferred_frames_match_full_rate_and_the_rest_interpolate_within_3_px(
     for (_, poses), reference in zip(out, full, strict=True):
         assert len(poses) == len(reference) == 1
         if np.array_equal(poses[0].xy_norm, reference[0].xy_norm):
-            exact += 1  # inferred: the model's answer, bit for bit
+            exact += 1  # inferred: the model's answer, bit for bit, on any thread
+            np.testing.assert_array_equal(poses[0].world_m, reference[0].world_m)
+            np.testing.assert_array_equal(poses[0].mask, reference[0].mask)
         else:
             error_px = np.abs(poses[0].xy_norm - reference[0].xy_norm) * wh
             assert np.median(error_px) < 3.0

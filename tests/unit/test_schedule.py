@@ -150,6 +150,16 @@ def test_interpolated_pose_is_linear_and_takes_the_nearer_mask() -> None:
     assert interpolate_pose(a, b, 0.075).mask is mask_b
 
 
+def test_skipped_frames_next_to_two_people_get_the_nearer_frames_people() -> None:
+    a, b = make_pose(t_s=0.0), shifted(make_pose(), 0.3, 0.0)
+    held = [Frame(np.zeros((2, 2, 3), np.uint8), i, i / 60) for i in (1, 2, 3)]
+    after = (shifted(make_pose(), 0.01, 4 / 60),)
+    out = list(fill_skipped(held, (a, b), after))
+    assert [len(p) for _, p in out] == [2, 2, 1]
+    assert [p[0].t_s for _, p in out] == [1 / 60, 2 / 60, 3 / 60]
+    np.testing.assert_array_equal(out[2][1][0].xy_norm, after[0].xy_norm)
+
+
 def test_skipped_frames_hold_the_last_pose_when_nobody_follows() -> None:
     a = make_pose(t_s=0.0)
     frame = Frame(np.zeros((2, 2, 3), np.uint8), 1, 0.5)
@@ -171,13 +181,15 @@ def test_scheduled_run_yields_every_frame_in_order_with_interpolated_poses() -> 
     est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
     out = list(est.run(frames(10, 60.0)))
     assert [f.index for f, _ in out] == list(range(10))
-    assert full.calls == [0]
-    assert single.calls == [1, 3, 5, 7, 9]
+    # frame 1 is planned before frame 0's result is in (PLANNER_LAG = 1): the
+    # two-person model runs until one person is seen
+    assert full.calls == [0, 1]
+    assert single.calls == [2, 4, 6, 8, 9]
     for frame, poses in out:  # linear motion: interpolation is exact
         np.testing.assert_allclose(
             poses[0].xy_norm, script[frame.index].xy_norm, atol=1e-6
         )
-    assert est.summary() == {"full": 1, "single": 5, "skip": 4}
+    assert est.summary() == {"full": 2, "single": 5, "skip": 3}
 
 
 def test_a_stream_ending_on_a_skipped_frame_infers_the_last_frame() -> None:
@@ -186,19 +198,21 @@ def test_a_stream_ending_on_a_skipped_frame_infers_the_last_frame() -> None:
     est = ScheduledEstimator(PoseConfig(), SINGLE, 60.0, full=full, single=single)
     out = list(est.run(frames(5, 60.0)))
     assert [f.index for f, _ in out] == [0, 1, 2, 3, 4]
-    assert single.calls == [1, 3, 4]
-    assert est.summary() == {"full": 1, "single": 3, "skip": 1}
+    assert single.calls == [2, 4]
+    assert est.summary() == {"full": 2, "single": 2, "skip": 1}
 
 
 def test_second_person_found_by_a_check_is_reported_on_every_frame_after() -> None:
+    # checks every 0.5 s from the first one-person frame (frame 1): frames 1, 16
     pose = make_pose()
     other = shifted(pose, 0.4, 0.0)
     full = FakeEstimator({i: [pose, other] if i >= 15 else pose for i in range(40)})
     single = FakeEstimator(dict.fromkeys(range(40), pose))
     est = ScheduledEstimator(PoseConfig(), SINGLE, 30.0, full=full, single=single)
     people = [len(p) for _, p in est.run(frames(40, 30.0))]
-    assert people[:15] == [1] * 15
-    assert people[15:] == [2] * 25
+    assert people[:16] == [1] * 16
+    assert people[16:] == [2] * 24
+    assert full.calls[:3] == [0, 1, 16]
 
 
 def test_default_schedule_runs_only_the_configured_model() -> None:
@@ -206,7 +220,7 @@ def test_default_schedule_runs_only_the_configured_model() -> None:
     full = FakeEstimator(script)
     est = ScheduledEstimator(PoseConfig(), Schedule(), 60.0, full=full)
     assert [f.index for f, _ in est.run(frames(6, 60.0))] == [0, 1, 2, 3, 4, 5]
-    assert full.calls == [0, 1, 3, 5]
+    assert full.calls == [0, 1, 2, 4, 5]
 
 
 @pytest.mark.parametrize(
