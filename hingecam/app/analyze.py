@@ -52,7 +52,8 @@ def analyze_one(
     schedule: Schedule | None = None,
 ) -> Run:
     """Analyze one input (video or pose track) into `folder` (see api.run_file),
-    with a progress bar for a video when `show_progress`."""
+    with a progress bar for a video when `show_progress`. The input was checked
+    (check_input) before its folder was planned."""
     from hingecam.app.api import run_file
     from hingecam.media.tracks import is_track_file
 
@@ -68,6 +69,7 @@ def analyze_one(
             progress=(lambda done, t: bar.update(1)) if bar is not None else None,
             stop=stop,
             schedule=schedule,
+            checked=True,
         )
     finally:
         if bar is not None:

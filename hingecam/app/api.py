@@ -93,11 +93,13 @@ def run_file(
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     schedule: Schedule | None = None,
+    checked: bool = False,
 ) -> Run:
     """A video or pose track through the driver; written to `folder` if given.
 
     The input is checked before the model is looked up, so a missing file is
-    reported as missing on a machine without the model.
+    reported as missing on a machine without the model (`checked`: the caller
+    already did, with app/analyze.py check_input; the video is not opened twice).
 
     Args:
         source: the video or pose track.
@@ -125,8 +127,9 @@ def run_file(
     from hingecam.media.models import resolve_model
     from hingecam.media.video import open_video
 
-    with open_video(source):  # fail fast, before the model or any folder
-        pass
+    if not checked:
+        with open_video(source):  # fail fast, before the model or any folder
+            pass
     model_path = resolve_model(model)
     annotated = folder / ANNOTATED_NAME if folder is not None and write_video else None
     return analyze_video(
