@@ -219,7 +219,7 @@ class Analyzer:
         if reference is not None:
             self._segmenter.set_reference(reference)
         hip = self._count.update(p.t_s, p.view, m, self.setup)
-        event = self._segmenter.update(p.index, p.t_s, hip)
+        event = self._segmenter.update(p.index, p.t_s, hip, self._count.second)
         phase = self._segmenter.phase
         self._log.phases.append(phase)
         rep = self._add_rep(event) if event is not None else None
