@@ -218,15 +218,15 @@ def test_count_signal_shifts_the_2d_angle_onto_the_3d_setup_reference() -> None:
 
 
 
-def test_count_signal_on_the_2d_angle_takes_the_more_upright_of_2d_and_3d() -> None:
-    # A misplaced near knee bends the 2D angle at the lockout; the 3D one, from
-    # both legs, still reads standing, so the lifter counts as standing.
+def test_count_signal_on_the_2d_angle_gives_the_3d_one_as_a_second_reading() -> None:
     sig = CountSignal(TH)
     setup = Measures(hip_flexion_deg=4.0, hip_flexion_3d_deg=10.0)
     lockout = Measures(hip_flexion_deg=50.0, hip_flexion_3d_deg=14.0)
-    assert sig.update(0.0, View.SIDE, lockout, setup) == 14.0
-    no_3d = Measures(hip_flexion_deg=50.0)
-    assert sig.update(DT, View.SIDE, no_3d, setup) == 56.0
+    assert sig.update(0.0, View.SIDE, lockout, setup) == 56.0
+    assert sig.second == 14.0
+    for i in range(1, 61):  # off the side: counting on 3D, no second reading
+        sig.update(i * DT, View.FRONT, lockout, setup)
+    assert not sig.uses_2d and math.isnan(sig.second)
 
 
 # Hints and cues
