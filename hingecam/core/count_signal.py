@@ -54,15 +54,22 @@ class CountSignal:
             th.count_2d_keep_side_share if self.uses_2d else th.count_2d_min_side_share
         )
         self.uses_2d = self.side_share >= limit
-        hip2d = m.get(SIDE_COUNT_FIELD)
-        self.second = math.nan
-        if self.uses_2d and math.isfinite(hip2d):
-            # Shift the 2D angle onto the reference measured in 3D at setup.
-            ref2d = setup.get(SIDE_COUNT_FIELD) if setup else math.nan
-            ref3d = setup.get(COUNT_FIELD) if setup else math.nan
-            offset = (
-                ref3d - ref2d if math.isfinite(ref2d) and math.isfinite(ref3d) else 0.0
-            )
-            self.second = m.get(COUNT_FIELD)
-            return hip2d + offset
-        return m.get(COUNT_FIELD)
+        count, self.second = readings(
+            self.uses_2d, m.get(SIDE_COUNT_FIELD), m.get(COUNT_FIELD), setup
+        )
+        return count
+
+
+def readings(
+    uses_2d: bool, hip2d_deg: float, hip3d_deg: float, setup: Measures | None
+) -> tuple[float, float]:
+    """(hip flexion to count with, second reading) in degrees on the 3D setup
+    scale: the 2D angle shifted onto it with the 3D one second when counting on
+    2D and the 2D angle is seen, else the 3D one and NaN."""
+    if uses_2d and math.isfinite(hip2d_deg):
+        # Shift the 2D angle onto the reference measured in 3D at setup.
+        ref2d = setup.get(SIDE_COUNT_FIELD) if setup else math.nan
+        ref3d = setup.get(COUNT_FIELD) if setup else math.nan
+        offset = ref3d - ref2d if math.isfinite(ref2d) and math.isfinite(ref3d) else 0.0
+        return hip2d_deg + offset, hip3d_deg
+    return hip3d_deg, math.nan

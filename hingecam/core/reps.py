@@ -168,6 +168,11 @@ class RepSegmenter:
             self.phase = Phase.ASCENT
         return None
 
+    @property
+    def settling(self) -> bool:
+        """Back at standing after a deep enough bottom, the rep not yet emitted."""
+        return self._settle is not None
+
     def flush(self) -> RepEvent | None:
         """End of stream: emit a rep that was back at standing and settling."""
         if self._settle is None:

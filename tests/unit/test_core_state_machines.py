@@ -217,7 +217,6 @@ def test_count_signal_shifts_the_2d_angle_onto_the_3d_setup_reference() -> None:
     assert sig.update(0.0, View.SIDE, m, setup) == 46.0
 
 
-
 def test_count_signal_on_the_2d_angle_gives_the_3d_one_as_a_second_reading() -> None:
     sig = CountSignal(TH)
     setup = Measures(hip_flexion_deg=4.0, hip_flexion_3d_deg=10.0)
