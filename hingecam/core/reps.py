@@ -96,9 +96,9 @@ class RepSegmenter:
             second_deg: another reading of the same hip angle (NaN if none):
                 once it too has left standing in this cycle (past rep_enter_deg:
                 its own hysteresis, so a reading that lags on the way down cannot
-                cut the descent short), the lifter is back at standing when
-                either reading is within rep_exit_deg; everything else follows
-                hip_flexion_deg.
+                cut the descent short), the lifter is back at standing on the
+                way up when either reading is within rep_exit_deg; everything
+                else follows hip_flexion_deg.
         """
         if not math.isfinite(hip_flexion_deg):
             return None
@@ -149,10 +149,17 @@ class RepSegmenter:
         # In a cycle: DESCENT, BOTTOM or ASCENT.
         if second_rel > th.rep_enter_deg:
             self._second_left = True
-        second_standing = self._second_left and second_rel <= th.rep_exit_deg
         if rel > self._peak[2]:
             self._peak = (frame, t_s, rel)
         deep = self._peak[2] >= th.rep_min_depth_deg
+        # The second reading ends a rep only on the way up (the first one past
+        # its bottom band), so a dip of it at the bottom cannot split a rep.
+        second_standing = (
+            self._second_left
+            and second_rel <= th.rep_exit_deg
+            and deep
+            and rel < self._peak[2] - th.rep_bottom_band_deg
+        )
         if rel <= th.rep_exit_deg or second_standing:
             self.phase = Phase.STANDING
             if not deep or self._start is None:

@@ -269,3 +269,12 @@ def test_a_second_reading_lagging_on_the_way_down_does_not_cut_the_descent() -> 
     lagging = [0, 0, 0, 5, 10, 35, 60, 50, 35, 20, 10, 0, 0]
     events, _ = run_two(CLEAN, lagging)
     assert frames_of(events) == [(1, 6, 11)]
+
+
+def test_a_dip_of_the_second_reading_at_the_bottom_does_not_split_the_rep() -> None:
+    # The second reading drops to 'standing' for two frames while the first
+    # one is still at its deepest: one rep, ended by both at the real lockout.
+    first = [0, 0, 10, 20, 35, 50, 60, 60, 60, 50, 35, 20, 10, 0, 0]
+    second = [0, 0, 10, 20, 35, 50, 10, 10, 60, 50, 35, 20, 10, 0, 0]
+    events, _ = run_two(first, second)
+    assert frames_of(events) == [(1, 6, 13)]
