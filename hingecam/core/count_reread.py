@@ -78,9 +78,9 @@ class EarlyFrames:
 
     def reread(self, setup: Measures, from_floor: bool) -> Reread:
         """Count the kept frames again, against the calibrated setup posture."""
+        ref = setup.hip_flexion_3d_deg  # what the calibrator gives the counter
         seg = RepSegmenter(self.th, from_floor=from_floor)
-        seg.set_reference(setup.hip_flexion_3d_deg)
-        ref = setup.hip_flexion_3d_deg
+        seg.set_reference(ref)
         events: list[RepEvent] = []
         phases: list[tuple[int, Phase]] = []
         begun = False
