@@ -97,8 +97,9 @@ class RepSegmenter:
                 once it too has left standing in this cycle (past rep_enter_deg:
                 its own hysteresis, so a reading that lags on the way down cannot
                 cut the descent short), the lifter is back at standing on the
-                way up when either reading is within rep_exit_deg; everything
-                else follows hip_flexion_deg.
+                way up when either reading is within rep_exit_deg, and a
+                descent starts only once both have passed rep_enter_deg;
+                everything else follows hip_flexion_deg.
         """
         if not math.isfinite(hip_flexion_deg):
             return None
@@ -130,7 +131,10 @@ class RepSegmenter:
                     self._recent and self._recent[0][1] < t_s - th.rep_start_lookback_s
                 ):
                     self._recent.popleft()
-                if rel > th.rep_enter_deg:
+                # Both readings must have left standing (NaN compares False):
+                # a first reading bent by a landmark error while the second
+                # still stands is no descent.
+                if rel > th.rep_enter_deg and not second_rel <= th.rep_enter_deg:
                     # The descent starts at the last moment the lifter was as
                     # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
                     low = min(r[2] for r in self._recent)

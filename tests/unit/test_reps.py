@@ -278,3 +278,12 @@ def test_a_dip_of_the_second_reading_at_the_bottom_does_not_split_the_rep() -> N
     second = [0, 0, 10, 20, 35, 50, 10, 10, 60, 50, 35, 20, 10, 0, 0]
     events, _ = run_two(first, second)
     assert frames_of(events) == [(1, 6, 13)]
+
+
+def test_a_first_reading_bent_at_the_lockout_that_recovers_counts_one_rep() -> None:
+    # The first reading stays at 50 for a while after the lockout (a misplaced
+    # knee), then recovers; the second one stood all along: no second rep.
+    first = [0, 0, 10, 20, 35, 50, 60, 50, 50, 50, 50, 50, 50, 50, 10, 0, 0, 0, 0]
+    second = [0, 0, 10, 20, 35, 50, 60, 50, 35, 10, 5, 5, 5, 5, 5, 0, 0, 0, 0]
+    events, _ = run_two(first, second)
+    assert len(events) == 1 and events[0].end_frame == 9
