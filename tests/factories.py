@@ -122,6 +122,9 @@ class Posture:
         shin_deg: shin incline (ankle -> knee from vertical, + knee ahead).
         head_deg: head offset (shoulder -> ear minus trunk, + ear ahead).
         bow: spine bulge in chord lengths (the spine_bow_norm it gives).
+        arm_deg: shoulder -> wrist from vertical-up, + forward: 180 hangs straight
+            down (holding a bar), 90 points ahead at chest height (a Russian
+            swing's top), 0 overhead (an American swing's top).
     """
 
     trunk_deg: float = 0.0
@@ -129,6 +132,7 @@ class Posture:
     shin_deg: float = 2.0
     head_deg: float = 0.0
     bow: float = 0.0
+    arm_deg: float = 180.0
 
     @property
     def thigh_deg(self) -> float:
@@ -164,6 +168,7 @@ def lerp_posture(
         shin_deg=a.shin_deg + k * (b.shin_deg - a.shin_deg),
         head_deg=a.head_deg + s * (b.head_deg - a.head_deg),
         bow=a.bow + s * (b.bow - a.bow),
+        arm_deg=a.arm_deg + s * (b.arm_deg - a.arm_deg),
     )
 
 
@@ -179,7 +184,7 @@ def _body_points(
     axis = _unit(neck)
     ahead = np.array([axis[1], -axis[0]])  # the neck axis turned a quarter forward
     ear = shoulder + NECK * axis
-    down = np.array([0.0, -1.0])  # arms hang straight down (holding a bar)
+    down = _unit(p.arm_deg)  # the arms' direction: straight down unless swinging
     near: dict[str, NDArray[np.float64]] = {
         "shoulder": shoulder,
         "elbow": shoulder + 0.15 * down,

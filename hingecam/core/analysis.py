@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.calibration import Calibrator
+from hingecam.core.count_reread import EarlyFrames
 from hingecam.core.count_signal import COUNT_FIELD, CountSignal
 from hingecam.core.cue_hold import CueHold
 from hingecam.core.datatypes import (
@@ -89,6 +90,7 @@ class Analyzer:
         )
         self._count = CountSignal(thresholds)
         self._segmenter = RepSegmenter(thresholds, from_floor=self.profile.from_floor)
+        self._early = EarlyFrames(thresholds)
         self._builder = RepBuilder(self.profile, thresholds)
         self._log = FrameLog()
         self._pending: deque[_Pending] = deque()
@@ -182,6 +184,7 @@ class Analyzer:
         """Forget the setup posture; the next still standing stretch sets a new one."""
         self._calibrator.reset()
         self._segmenter = RepSegmenter(self.th, from_floor=self.profile.from_floor)
+        self._early.clear()
 
     def reset_count(self) -> None:
         """Start counting from zero again (the reps so far stay in the report)."""
@@ -210,19 +213,40 @@ class Analyzer:
             for row in self._smoothing.drain(final)
         ]
 
+    def _reread_early_frames(self) -> Rep | None:
+        """Calibrated just now with no rep counted: count the frames before it
+        again against the lifter's own standing posture (see EarlyFrames); the
+        last rep found, if any."""
+        assert self.setup is not None
+        found = self._early.reread(self.setup, self.profile.from_floor)
+        self._early.clear()
+        if not found.found_a_rep:
+            return None
+        self._segmenter = found.segmenter
+        for pos, phase in found.phases:
+            self._log.phases[pos] = phase
+        reps = [self._add_rep(e) for e in found.events]
+        return reps[-1] if reps else None
+
     def _finalize(self, p: _Pending, values: NDArray[np.float64]) -> FrameAnalysis:
         side = p.facing.side if p.pose is not None else None
-        self._log.append(p.index, p.t_s, values, p.view, side, p.feet)
+        pos = self._log.append(p.index, p.t_s, values, p.view, side, p.feet)
         m = Measures.from_array(values)
         counting = self._segmenter.phase is not Phase.SETUP
+        calibrated = self.setup is not None
         reference = self._calibrator.update(self._log, m, counting)
         if reference is not None:
             self._segmenter.set_reference(reference)
+        early_rep = None
+        if not calibrated and self.setup is not None and not self.reps:
+            early_rep = self._reread_early_frames()
         hip = self._count.update(p.t_s, p.view, m, self.setup)
-        event = self._segmenter.update(p.index, p.t_s, hip)
+        if self.setup is None:
+            self._early.add(pos, p.index, p.t_s, m, self._count.uses_2d)
+        event = self._segmenter.update(p.index, p.t_s, hip, self._count.second)
         phase = self._segmenter.phase
         self._log.phases.append(phase)
-        rep = self._add_rep(event) if event is not None else None
+        rep = self._add_rep(event) if event is not None else early_rep
         prompt = self.setup is None and p.pose is not None and p.hint is None
         if rep is not None and self.setup is None:
             self.provisional_reps += 1

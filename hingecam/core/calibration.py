@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from hingecam.core.count_signal import COUNT_FIELD, SIDE_COUNT_FIELD
+from hingecam.core.datatypes import View
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
 from hingecam.core.thresholds import Thresholds
@@ -64,13 +65,23 @@ class Calibrator:
             return None
         th = self.th
         n = len(log.t_s) - 1
-        # Upright by the 3D hip angle, or by the 2D one where the 3D is thrown
-        # off (a plate hiding the body); knees nearly straight.
+        # Upright by the 3D hip angle, or from the side by the 2D one where the
+        # 3D is thrown off (a plate hiding the body); knees nearly straight by
+        # either. Off the side the 2D hip angle is foreshortened (a crouch at the
+        # bar seen from the front reads nearly straight in 2D): only the 3D one.
+        side = log.views[n] is View.SIDE
         upright = any(
             math.isfinite(v) and abs(v) <= th.setup_max_hip_flexion_deg
-            for v in (m.get(COUNT_FIELD), m.get(SIDE_COUNT_FIELD))
+            for v in (
+                (m.get(COUNT_FIELD), m.get(SIDE_COUNT_FIELD))
+                if side
+                else (m.get(COUNT_FIELD),)
+            )
         )
-        knee = m.knee_flexion_deg
+        knees = [
+            v for v in (m.knee_flexion_deg, m.knee_flexion_3d_deg) if math.isfinite(v)
+        ]
+        knee = m.knee_flexion_deg if side else min(knees, default=math.nan)
         if not (
             upright and math.isfinite(knee) and knee <= th.setup_max_knee_flexion_deg
         ):

@@ -62,6 +62,7 @@ class RepSegmenter:
         self._recent: deque[tuple[int, float, float]] = deque()
         self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
         self._settle: tuple[int, float, float] | None = None
+        self._second_left = False
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration).
@@ -80,11 +81,30 @@ class RepSegmenter:
             else self.th.standing_hip_default_deg
         )
 
-    def update(self, frame: int, t_s: float, hip_flexion_deg: float) -> RepEvent | None:
-        """Advance one frame; returns a RepEvent when a rep has just ended."""
+    def update(
+        self,
+        frame: int,
+        t_s: float,
+        hip_flexion_deg: float,
+        second_deg: float = math.nan,
+    ) -> RepEvent | None:
+        """Advance one frame; returns a RepEvent when a rep has just ended.
+
+        Args:
+            frame, t_s: the frame's index and time.
+            hip_flexion_deg: the hip angle that counts (NaN: frame skipped).
+            second_deg: another reading of the same hip angle (NaN if none):
+                once it too has left standing in this cycle (past rep_enter_deg:
+                its own hysteresis, so a reading that lags on the way down cannot
+                cut the descent short), the lifter is back at standing on the
+                way up when either reading is within rep_exit_deg, and a
+                descent starts only once both have passed rep_enter_deg;
+                everything else follows hip_flexion_deg.
+        """
         if not math.isfinite(hip_flexion_deg):
             return None
         rel = hip_flexion_deg - self._ref()
+        second_rel = second_deg - self._ref()  # NaN compares False below
         th = self.th
 
         if self.phase is Phase.SETUP:
@@ -93,6 +113,7 @@ class RepSegmenter:
             if self.from_floor and rel >= th.rep_floor_start_deg:
                 self._start = (frame, t_s)
                 self._peak = (frame, t_s, rel)
+                self._second_left = False
                 self.phase = Phase.BOTTOM
             return None
 
@@ -110,7 +131,10 @@ class RepSegmenter:
                     self._recent and self._recent[0][1] < t_s - th.rep_start_lookback_s
                 ):
                     self._recent.popleft()
-                if rel > th.rep_enter_deg:
+                # Both readings must have left standing (NaN compares False):
+                # a first reading bent by a landmark error while the second
+                # still stands is no descent.
+                if rel > th.rep_enter_deg and not second_rel <= th.rep_enter_deg:
                     # The descent starts at the last moment the lifter was as
                     # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
                     low = min(r[2] for r in self._recent)
@@ -122,14 +146,25 @@ class RepSegmenter:
                     self._start = (start[0], start[1])
                     self._peak = (frame, t_s, rel)
                     self._recent.clear()
+                    self._second_left = False
                     self.phase = Phase.DESCENT
             return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
+        if second_rel > th.rep_enter_deg:
+            self._second_left = True
         if rel > self._peak[2]:
             self._peak = (frame, t_s, rel)
         deep = self._peak[2] >= th.rep_min_depth_deg
-        if rel <= th.rep_exit_deg:
+        # The second reading ends a rep only on the way up (the first one past
+        # its bottom band), so a dip of it at the bottom cannot split a rep.
+        second_standing = (
+            self._second_left
+            and second_rel <= th.rep_exit_deg
+            and deep
+            and rel < self._peak[2] - th.rep_bottom_band_deg
+        )
+        if rel <= th.rep_exit_deg or second_standing:
             self.phase = Phase.STANDING
             if not deep or self._start is None:
                 self._drop()
@@ -143,6 +178,11 @@ class RepSegmenter:
         else:
             self.phase = Phase.ASCENT
         return None
+
+    @property
+    def settling(self) -> bool:
+        """Back at standing after a deep enough bottom, the rep not yet emitted."""
+        return self._settle is not None
 
     def flush(self) -> RepEvent | None:
         """End of stream: emit a rep that was back at standing and settling."""

@@ -135,11 +135,18 @@ def test_zero_phase_smoothing_rejects_a_one_frame_outlier() -> None:
 # Calibration
 
 
-def feed(cal: Calibrator, log: FrameLog, n: int, t0: float = 0.0, **m: float) -> list:
+def feed(
+    cal: Calibrator,
+    log: FrameLog,
+    n: int,
+    t0: float = 0.0,
+    view: View = View.SIDE,
+    **m: float,
+) -> list:
     out = []
     for i in range(n):
         values = row(**m)
-        log.append(len(log.t_s), t0 + i * DT, values, View.SIDE, Side.LEFT, 0.5)
+        log.append(len(log.t_s), t0 + i * DT, values, view, Side.LEFT, 0.5)
         out.append(cal.update(log, Measures.from_array(values), counting=True))
     return out
 
@@ -167,6 +174,28 @@ def test_calibrator_restarts_when_the_trunk_sways_and_ignores_bending() -> None:
     bent = feed(cal, log, 60, 2.0, **{**STAND, "hip_flexion_deg": 60.0,
                                      "hip_flexion_3d_deg": 60.0})  # fmt: skip
     assert bent == [None] * 60 and cal.setup is None
+
+
+def test_off_the_side_a_crouch_that_reads_straight_in_2d_is_not_standing() -> None:
+    # From the front a crouch at the bar foreshortens to a nearly straight 2D
+    # hip; the 3D hip says 100 deg. From the side the same 2D reading counts (a
+    # plate can throw the 3D one off there).
+    crouch = {**STAND, "hip_flexion_3d_deg": 100.0, "knee_flexion_3d_deg": 90.0}
+    for view, calibrates in (
+        (View.FRONT, False),
+        (View.OBLIQUE, False),
+        (View.SIDE, True),
+    ):
+        cal, log = Calibrator(TH, 1.0, provisional=True), FrameLog()
+        refs = feed(cal, log, 40, view=view, **crouch)
+        assert (cal.setup is not None) is calibrates, view
+        if not calibrates:
+            assert refs == [None] * 40
+    # Standing seen from the front: the 3D hip and the straighter knee reading.
+    cal, log = Calibrator(TH, 1.0, provisional=False), FrameLog()
+    front_stand = {**STAND, "knee_flexion_3d_deg": 40.0}
+    feed(cal, log, 40, view=View.FRONT, **front_stand)
+    assert cal.setup is not None
 
 
 def test_recorded_calibrator_counts_provisionally_once_the_feet_are_planted() -> None:
@@ -215,6 +244,17 @@ def test_count_signal_shifts_the_2d_angle_onto_the_3d_setup_reference() -> None:
     setup = Measures(hip_flexion_deg=4.0, hip_flexion_3d_deg=10.0)
     m = Measures(hip_flexion_deg=40.0, hip_flexion_3d_deg=55.0)
     assert sig.update(0.0, View.SIDE, m, setup) == 46.0
+
+
+def test_count_signal_on_the_2d_angle_gives_the_3d_one_as_a_second_reading() -> None:
+    sig = CountSignal(TH)
+    setup = Measures(hip_flexion_deg=4.0, hip_flexion_3d_deg=10.0)
+    lockout = Measures(hip_flexion_deg=50.0, hip_flexion_3d_deg=14.0)
+    assert sig.update(0.0, View.SIDE, lockout, setup) == 56.0
+    assert sig.second == 14.0
+    for i in range(1, 61):  # off the side: counting on 3D, no second reading
+        sig.update(i * DT, View.FRONT, lockout, setup)
+    assert not sig.uses_2d and math.isnan(sig.second)
 
 
 # Hints and cues

@@ -237,3 +237,53 @@ def test_reset_keeps_the_calibration_so_reps_count_again() -> None:
     events = [seg.update(i, i / FPS, float(v)) for i, v in enumerate(CLEAN)]
     events.append(seg.flush())
     assert sum(e is not None for e in events) == 1
+
+
+def run_two(
+    first: list[float], second: list[float]
+) -> tuple[list[RepEvent], list[Phase]]:
+    seg = RepSegmenter(TH)
+    seg.set_reference(0.0)
+    events, phases = [], []
+    for i, (a, b) in enumerate(zip(first, second, strict=True)):
+        ev = seg.update(i, i / FPS, float(a), float(b))
+        phases.append(seg.phase)
+        events.append(ev)
+    events.append(seg.flush())
+    return [e for e in events if e is not None], phases
+
+
+def test_a_lockout_only_the_second_reading_sees_ends_the_rep() -> None:
+    # The first reading stays bent at the lockout (a misplaced knee); the second
+    # one returns to standing, so the rep ends there.
+    first = [0, 0, 10, 20, 35, 50, 60, 50, 40, 40, 40, 40, 40]
+    second = [0, 0, 10, 20, 35, 50, 60, 50, 35, 20, 10, 0, 0]
+    events, _ = run_two(first, second)
+    assert len(events) == 1 and events[0].end_frame == 10
+    assert run(first)[0] == []  # the first reading alone never ends it
+
+
+def test_a_second_reading_lagging_on_the_way_down_does_not_cut_the_descent() -> None:
+    # The second reading is still 'standing' as the first crosses enter: the
+    # descent goes on, and the rep starts on the first reading's plateau.
+    lagging = [0, 0, 0, 5, 10, 35, 60, 50, 35, 20, 10, 0, 0]
+    events, _ = run_two(CLEAN, lagging)
+    assert frames_of(events) == [(1, 6, 11)]
+
+
+def test_a_dip_of_the_second_reading_at_the_bottom_does_not_split_the_rep() -> None:
+    # The second reading drops to 'standing' for two frames while the first
+    # one is still at its deepest: one rep, ended by both at the real lockout.
+    first = [0, 0, 10, 20, 35, 50, 60, 60, 60, 50, 35, 20, 10, 0, 0]
+    second = [0, 0, 10, 20, 35, 50, 10, 10, 60, 50, 35, 20, 10, 0, 0]
+    events, _ = run_two(first, second)
+    assert frames_of(events) == [(1, 6, 13)]
+
+
+def test_a_first_reading_bent_at_the_lockout_that_recovers_counts_one_rep() -> None:
+    # The first reading stays at 50 for a while after the lockout (a misplaced
+    # knee), then recovers; the second one stood all along: no second rep.
+    first = [0, 0, 10, 20, 35, 50, 60, 50, 50, 50, 50, 50, 50, 50, 10, 0, 0, 0, 0]
+    second = [0, 0, 10, 20, 35, 50, 60, 50, 35, 10, 5, 5, 5, 5, 5, 0, 0, 0, 0]
+    events, _ = run_two(first, second)
+    assert len(events) == 1 and events[0].end_frame == 9
