@@ -61,8 +61,9 @@ def test_a_signal_mid_video_keeps_what_was_measured(
     proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == status, stderr
-    assert [line for line in error_lines(stderr)] == [
-        f"hingecam: {word}; the results so far are saved"
+    assert error_lines(stderr) == [
+        STOPPING_LINE,
+        f"hingecam: {word}; the results so far are saved",
     ]
     folder = out / "kbdl_side_correct_tby"
     report = json.loads((folder / "report.json").read_text())
