@@ -205,6 +205,7 @@ def test_a_signal_ends_the_session_with_the_report_saved(
     assert out.splitlines()[-1].startswith(f"{CLIP}: ")
     assert "the reps so far are saved" in err
     assert report_of(tmp_path)["summary"]["rep_count"] < CLIP_REPS
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".part"))]
 
 
 @pytest.mark.model
