@@ -33,9 +33,9 @@ DEFAULT_PREFETCH = 8
 MAX_FRAME_SIDE_PX = 1920
 """Longest side (px) of a decoded frame; larger frames are downscaled (aspect kept)
 while decoding, before inference and drawing. Source: design, issue #11: the pose
-model sees 256x256 anyway, and frames of 1080p size keep the decode, analysis and
-render queues near 600 MB peak RSS for any input (measured: a 2 s 4K clip
-peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
+model sees 256x256 anyway, and frames of 1080p size in the decode, analysis and
+render queues keep a short 8192x8192 clip under 600 MB peak RSS (measured: a 2 s
+4K clip peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
 
 MAX_FRAME_PIXELS = 1920 * 1080
 """Most pixels (px) of a decoded frame, with MAX_FRAME_SIDE_PX: a square 8192x8192
