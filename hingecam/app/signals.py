@@ -101,6 +101,7 @@ class StopSignals:
         self.saving = always_save
         self.event = event
         self.force_quit = force_quit
+        self._quitting = False
         self._previous: dict[int, Any] = {}
 
     def request(self, reason: Ending) -> None:
@@ -114,7 +115,10 @@ class StopSignals:
         reason = SIGNAL_ENDINGS.get(signal.Signals(signum), Ending.TERMINATED)
         if self.reason is not None and signum == signal.SIGINT:
             if self.force_quit:
-                if _publishing:
+                if self._quitting:  # decided: more presses must not cut the cleanup
+                    return
+                self._quitting = True
+                if _publishing:  # quit once the folder being published is whole
                     _deferred = True
                     return
                 raise ForceQuit
