@@ -147,5 +147,8 @@ def test_a_second_ctrl_c_waits_for_a_folder_being_published() -> None:
                 os.kill(os.getpid(), signal.SIGINT)  # the second, mid-publish
                 moved.append("every file")  # still runs: the quit waits
         assert moved == ["every file"]
+        os.kill(os.getpid(), signal.SIGINT)  # a third: the quit is under way
+    with StopSignals(force_quit=True) as signals:
+        signals.request(Ending.INTERRUPTED)
         with pytest.raises(ForceQuit):  # outside publishing(): at once
             os.kill(os.getpid(), signal.SIGINT)
