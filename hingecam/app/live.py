@@ -132,105 +132,99 @@ def run_live(
     exercise = exercise or Exercise.AUTO
     thresholds = thresholds or load_thresholds(exercise)
     started = datetime.now()
-    lock: Any = None
-    staged: StagedFolder | None = None
-    try:
-        with open_source(camera, source, realtime) as cam:
-            # Once the source opens (a bad one creates nothing), --out is
-            # locked as analyze locks it: a second live or analyze there refuses.
-            lock = lock_output(out)
-            model_path = resolve_model(model)
-            info = cam.info
-            config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-            with LivePoseEstimator(config) as estimator:
-                folder = session_folder(out, started)
-                # The report's files are staged and published together at the
-                # end, however the session ends; snapshots go straight in.
+    with (
+        contextlib.ExitStack() as cleanup,
+        open_source(camera, source, realtime) as cam,
+    ):
+        # Once the source opens (a bad one creates nothing), --out is locked as
+        # analyze locks it: a second live or analyze there refuses.
+        cleanup.callback(lock_output(out).release)
+        model_path = resolve_model(model)
+        info = cam.info
+        config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
+        with LivePoseEstimator(config) as estimator:
+            folder = session_folder(out, started)
+            # The report's files are staged and published together at the end,
+            # however the session ends; snapshots go straight into the folder.
+            try:
+                staged = StagedFolder(folder)
+            except OSError as exc:
+                raise write_error(folder, exc) from None
+            cleanup.callback(staged.discard)  # published by then, or nothing to keep
+            recording = None
+            sink = None
+            if record is not None:
+                record.mkdir(parents=True, exist_ok=True)
+                recording = record / f"{folder.name}.mp4"
+                sink = VideoSink(recording, info.fps or 30.0)
+            driver = Driver(exercise, thresholds, (info.width, info.height), mode=LIVE)
+            annotator = FrameAnnotator(debug=debug)
+            noise = make_sound(sound)
+
+            def on_event(event: CueEvent) -> None:
+                if not window:
+                    say(event.line())
+                if noise is not None:
+                    noise.cue(event)
+
+            display: Display | None = None
+            if window:
+                display = screen.Window(WINDOW_TITLE)
+            elif null_display:
+                display = NullDisplay()
+            signals = stop or StopSignals()
+            session = LiveSession(
+                cam,
+                estimator,
+                driver,
+                annotator,
+                display=display,
+                stop=signals,
+                sink=sink,
+                snapshot_dir=folder,
+                on_event=on_event,
+                on_line=say if window else None,
+                source_fps=info.fps,
+            )
+            if window:
+                say(
+                    f"hingecam live: {cam.name}; stand tall and still for "
+                    f"{thresholds.live_calibration_s:g} s to calibrate. Keys: q quit, "
+                    "space pause, r reset count, c recalibrate, s snapshot"
+                )
+            elif not null_display:
+                say(
+                    f"hingecam live: {cam.name}, no window; stand tall and still for "
+                    f"{thresholds.live_calibration_s:g} s to calibrate; "
+                    "Ctrl+C ends the session"
+                )
+            failure: BaseException | None = None
+            with signals if stop is None else contextlib.nullcontext():
                 try:
-                    staged = StagedFolder(folder)
+                    ending = session.run()
+                except Exception as exc:  # save what was measured, then re-raise
+                    ending, failure = Ending.FAILED, exc
+                signals.saving = True
+                if display is not None:
+                    display.close()
+                cam.close()
+                session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
+                info = cam.info
+                if sink is not None:
+                    sink.close()
+                try:
+                    run = driver.finish(
+                        info,
+                        meta=_track_meta(info, model_path),
+                        notes=_session_notes(info, session.stats, ending),
+                        folder=staged.path,
+                    )
+                    with publishing():
+                        staged.commit(publish_order())
                 except OSError as exc:
                     raise write_error(folder, exc) from None
-                recording = None
-                sink = None
-                if record is not None:
-                    record.mkdir(parents=True, exist_ok=True)
-                    recording = record / f"{folder.name}.mp4"
-                    sink = VideoSink(recording, info.fps or 30.0)
-                driver = Driver(
-                    exercise, thresholds, (info.width, info.height), mode=LIVE
-                )
-                annotator = FrameAnnotator(debug=debug)
-                noise = make_sound(sound)
-
-                def on_event(event: CueEvent) -> None:
-                    if not window:
-                        say(event.line())
-                    if noise is not None:
-                        noise.cue(event)
-
-                display: Display | None = None
-                if window:
-                    display = screen.Window(WINDOW_TITLE)
-                elif null_display:
-                    display = NullDisplay()
-                signals = stop or StopSignals()
-                session = LiveSession(
-                    cam,
-                    estimator,
-                    driver,
-                    annotator,
-                    display=display,
-                    stop=signals,
-                    sink=sink,
-                    snapshot_dir=folder,
-                    on_event=on_event,
-                    on_line=say if window else None,
-                    source_fps=info.fps,
-                )
-                if window:
-                    say(
-                        f"hingecam live: {cam.name}; stand tall and still for "
-                        f"{thresholds.live_calibration_s:g} s to calibrate. Keys: q quit, "
-                        "space pause, r reset count, c recalibrate, s snapshot"
-                    )
-                elif not null_display:
-                    say(
-                        f"hingecam live: {cam.name}, no window; stand tall and still for "
-                        f"{thresholds.live_calibration_s:g} s to calibrate; "
-                        "Ctrl+C ends the session"
-                    )
-                failure: BaseException | None = None
-                with signals if stop is None else contextlib.nullcontext():
-                    try:
-                        ending = session.run()
-                    except Exception as exc:  # save what was measured, then re-raise
-                        ending, failure = Ending.FAILED, exc
-                    signals.saving = True
-                    if display is not None:
-                        display.close()
-                    cam.close()
-                    session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
-                    info = cam.info
-                    if sink is not None:
-                        sink.close()
-                    try:
-                        run = driver.finish(
-                            info,
-                            meta=_track_meta(info, model_path),
-                            notes=_session_notes(info, session.stats, ending),
-                            folder=staged.path,
-                        )
-                        with publishing():
-                            staged.commit(publish_order())
-                    except OSError as exc:
-                        raise write_error(folder, exc) from None
-                    if noise is not None:
-                        noise.close()
-    finally:
-        if staged is not None:
-            staged.discard()  # published already, or nothing to keep
-        if lock is not None:
-            lock.release()
+                if noise is not None:
+                    noise.close()
     if failure is not None:
         raise failure
     return LiveOutcome(
