@@ -127,6 +127,7 @@ def analyze_into(
             written (nothing is published, no temporary file is left).
     """
     from hingecam.app.driver import ANNOTATED_NAME, TRACK_NAME
+    from hingecam.app.signals import publishing
     from hingecam.files import StagedFolder
 
     try:
@@ -142,7 +143,8 @@ def analyze_into(
             before_publish(staged.path, run)  # e.g. a batch's thumbnail, provenance
         # Re-analyzing a folder's own track keeps that folder's video.
         own_track = source.name == TRACK_NAME and source.parent == folder
-        staged.commit(publish_order(), keep=(ANNOTATED_NAME,) if own_track else ())
+        with publishing():  # a force quit waits for the moves (see signals)
+            staged.commit(publish_order(), keep=(ANNOTATED_NAME,) if own_track else ())
     except OSError as exc:
         staged.discard()
         raise write_error(folder, exc) from None

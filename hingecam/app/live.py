@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hingecam.app.signals import Ending, StopSignals
+from hingecam.app.signals import Ending, StopSignals, publishing
 from hingecam.app.stats import LiveStats
 from hingecam.errors import DisplayError, HingecamError
 
@@ -109,6 +109,7 @@ def run_live(
         DisplayError: window=True without a display, before anything opens.
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
+    from hingecam.app.analyze import lock_output, publish_order, write_error
     from hingecam.app.driver import Driver
     from hingecam.app.live_session import DRAIN_S, Display, LiveSession, NullDisplay
     from hingecam.core.cues import CueEvent
@@ -117,6 +118,7 @@ def run_live(
     # The layers below, grouped so their moves touch one place.
     from hingecam.core.mode import LIVE
     from hingecam.core.thresholds import load_thresholds
+    from hingecam.files import StagedFolder
     from hingecam.media import display as screen
     from hingecam.media.models import resolve_model
     from hingecam.media.pose import LivePoseEstimator, PoseConfig
@@ -130,13 +132,25 @@ def run_live(
     exercise = exercise or Exercise.AUTO
     thresholds = thresholds or load_thresholds(exercise)
     started = datetime.now()
-    with open_source(camera, source, realtime) as cam:
+    with (
+        contextlib.ExitStack() as cleanup,
+        open_source(camera, source, realtime) as cam,
+    ):
+        # Once the source opens (a bad one creates nothing), --out is locked as
+        # analyze locks it: a second live or analyze there refuses.
+        cleanup.callback(lock_output(out).release)
         model_path = resolve_model(model)
         info = cam.info
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         with LivePoseEstimator(config) as estimator:
             folder = session_folder(out, started)
-            folder.mkdir(parents=True, exist_ok=True)
+            # The report's files are staged and published together at the end,
+            # however the session ends; snapshots go straight into the folder.
+            try:
+                staged = StagedFolder(folder)
+            except OSError as exc:
+                raise write_error(folder, exc) from None
+            cleanup.callback(staged.discard)  # published by then, or nothing to keep
             recording = None
             sink = None
             if record is not None:
@@ -198,12 +212,17 @@ def run_live(
                 info = cam.info
                 if sink is not None:
                     sink.close()
-                run = driver.finish(
-                    info,
-                    meta=_track_meta(info, model_path),
-                    notes=_session_notes(info, session.stats, ending),
-                    folder=folder,
-                )
+                try:
+                    run = driver.finish(
+                        info,
+                        meta=_track_meta(info, model_path),
+                        notes=_session_notes(info, session.stats, ending),
+                        folder=staged.path,
+                    )
+                    with publishing():
+                        staged.commit(publish_order())
+                except OSError as exc:
+                    raise write_error(folder, exc) from None
                 if noise is not None:
                     noise.close()
     if failure is not None:

@@ -131,6 +131,7 @@ def run_batch(
     for outcome in refused:
         progress.done(outcome)
     lock = lock_output(out) if todo else None  # bad inputs alone create nothing
+    ran: list[SetOutcome] = []  # none finished, should a force quit pass by
     try:
         ran = analyze_sets(
             todo,
@@ -246,15 +247,28 @@ def run_cli(args: argparse.Namespace) -> int:
 
     Ctrl+C, SIGTERM and SIGHUP stop the set being analyzed at its next frame;
     what was measured is published and no further set is started (exit 130,
-    143, 129). The handlers go in first, so a signal during the slow imports
-    below only asks to stop.
+    143, 129). A second Ctrl+C during that wind-down quits at once (130): the
+    set in progress is dropped, never half published. The handlers go in first,
+    so a signal during the slow imports below only asks to stop.
     """
-    from hingecam.app.signals import StopSignals
+    from hingecam.app.signals import ForceQuit, StopSignals
 
     stop = threading.Event()
-    with StopSignals(stop, always_save=True) as signals:
+    with StopSignals(stop, always_save=True, force_quit=True) as signals:
         log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
-        return _run(args, stop, signals)
+        try:
+            return _run(args, stop, signals)
+        except ForceQuit:
+            # The set in progress was discarded on the way here (its staged
+            # folder, its lock); os._exit skips joining the wind-down's threads.
+            sys.stdout.flush()
+            print(
+                "hingecam: interrupted again; quit at once, the set in progress "
+                "was not saved",
+                file=sys.stderr,
+                flush=True,
+            )
+            os._exit(130)
 
 
 def _run(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:

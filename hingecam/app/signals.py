@@ -1,13 +1,47 @@
 """How a session ends: keys, the window, the stream, Ctrl+C, SIGTERM or SIGHUP, each
-an Ending with its exit status; StopSignals turns signals into a stop request."""
+an Ending with its exit status; StopSignals turns signals into a stop request, and
+a second Ctrl+C into ForceQuit (never in the middle of publishing a folder)."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import os
 import signal
 import threading
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
+
+STOPPING_LINE = (
+    "hingecam: stopping; saving what was measured (Ctrl+C again quits at once)"
+)
+"""Printed on the first stop signal when a second Ctrl+C force-quits."""
+
+
+class ForceQuit(BaseException):
+    """A second Ctrl+C while a run winds down: leave now, keeping only what was
+    already published. A BaseException, not a KeyboardInterrupt, so no handler
+    that saves an interrupted run catches it; `finally` blocks still clean up."""
+
+
+_publishing = 0  # depth of publishing() sections (main thread only)
+_deferred = False  # a ForceQuit is due when the outermost section ends
+
+
+@contextlib.contextmanager
+def publishing() -> Iterator[None]:
+    """A section that a force quit waits for (moving a run's files into its
+    folder), so a folder is never left half old, half new."""
+    global _publishing, _deferred
+    _publishing += 1
+    try:
+        yield
+    finally:
+        _publishing -= 1
+        if _publishing == 0 and _deferred:
+            _deferred = False
+            raise ForceQuit
 
 
 class Ending(enum.Enum):
@@ -52,14 +86,22 @@ class StopSignals:
     Args:
         event: also set when a stop is requested (for loops that wait on one).
         always_save: never raise KeyboardInterrupt: every signal only asks.
+        force_quit: print STOPPING_LINE on the first signal and raise ForceQuit
+            on a second Ctrl+C (after any publishing() section in progress).
     """
 
     def __init__(
-        self, event: threading.Event | None = None, *, always_save: bool = False
+        self,
+        event: threading.Event | None = None,
+        *,
+        always_save: bool = False,
+        force_quit: bool = False,
     ) -> None:
         self.reason: Ending | None = None
         self.saving = always_save
         self.event = event
+        self.force_quit = force_quit
+        self._quitting = False
         self._previous: dict[int, Any] = {}
 
     def request(self, reason: Ending) -> None:
@@ -69,9 +111,22 @@ class StopSignals:
             self.event.set()
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        global _deferred
         reason = SIGNAL_ENDINGS.get(signal.Signals(signum), Ending.TERMINATED)
-        if self.reason is not None and signum == signal.SIGINT and not self.saving:
-            raise KeyboardInterrupt
+        if self.reason is not None and signum == signal.SIGINT:
+            if self.force_quit:
+                if self._quitting:  # decided: more presses must not cut the cleanup
+                    return
+                self._quitting = True
+                if _publishing:  # quit once the folder being published is whole
+                    _deferred = True
+                    return
+                raise ForceQuit
+            if not self.saving:
+                raise KeyboardInterrupt
+        if self.reason is None and self.force_quit:
+            # os.write, not print: the handler may interrupt a print to stderr.
+            os.write(2, (STOPPING_LINE + "\n").encode())
         self.request(reason)
 
     def __enter__(self) -> StopSignals:

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -21,6 +21,30 @@ from hingecam.media.closing import THREAD_JOIN_S, Closing
 from hingecam.media.video import VideoSource
 
 log = logging.getLogger(__name__)
+
+
+class Clock(Protocol):
+    """Where a paced replay reads the time and waits for a frame's moment."""
+
+    def now(self) -> float:
+        """Seconds on a clock that never goes back."""
+        ...
+
+    def sleep_until(self, deadline: float, stop: threading.Event) -> None:
+        """Return once `now() >= deadline`, or at once when `stop` is set."""
+        ...
+
+
+class MonotonicClock:
+    """The real clock: time.monotonic(), waiting on the stop event."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep_until(self, deadline: float, stop: threading.Event) -> None:
+        delay = deadline - time.monotonic()
+        if delay > 0:
+            stop.wait(delay)
 
 
 class _NewestSlot:
@@ -72,7 +96,7 @@ class CameraSource(Closing):
     Once iterated, a reader thread captures continuously and keeps only the
     newest frame, so a slow consumer always gets the latest picture and never a
     backlog. Frames are
-    timed by `time.monotonic()` from the first capture; `index` counts every
+    timed by the clock (`time.monotonic()`) from the first capture; `index` counts every
     captured frame, so gaps in it are frames dropped for being stale.
 
     Use `open_camera(...)`; close with `close()` or `with`.
@@ -84,6 +108,7 @@ class CameraSource(Closing):
         *,
         paced: bool = False,
         read_timeout_s: float = 5.0,
+        clock: Clock | None = None,
     ) -> None:
         """Open a camera index, a stream URL or (with paced=True) a file.
 
@@ -92,12 +117,15 @@ class CameraSource(Closing):
             paced: replay at the source's own frame rate, as a camera would
                 deliver it. Required for files; useful for URLs of files.
             read_timeout_s: how long to wait for a frame before failing.
+            clock: times frames and paces a replay; None is the real clock
+                (tests pass a manual one).
 
         Raises:
             CaptureError: the camera or stream cannot be opened or gives no frame.
             InputError: a file path (paced) is missing or not a video.
         """
         self._paced = paced
+        self._clock: Clock = clock or MonotonicClock()
         self._timeout_s = read_timeout_s
         self._slot = _NewestSlot()
         self._stop = threading.Event()
@@ -226,7 +254,7 @@ class CameraSource(Closing):
             self.close()
 
     def _publish(self, image: NDArray[np.uint8]) -> None:
-        now = time.monotonic()
+        now = self._clock.now()
         if self._captured == 0:
             self._t0 = now
         frame = Frame(image_bgr=image, index=self._captured, t_s=now - self._t0)
@@ -249,7 +277,7 @@ class CameraSource(Closing):
         cap = self._cap
         image = self._first_image
         self._first_image = None
-        start = time.monotonic()
+        start = self._clock.now()
         media_t0_ms = float(cap.get(cv2.CAP_PROP_POS_MSEC) or 0.0)
         while not self._stop.is_set():
             if image is None:
@@ -265,7 +293,7 @@ class CameraSource(Closing):
             image = None
 
     def _run_file(self, video: VideoSource) -> None:
-        start = time.monotonic()
+        start = self._clock.now()
         for frame in video:
             if self._stop.is_set():
                 return
@@ -273,9 +301,7 @@ class CameraSource(Closing):
             self._publish(frame.image_bgr)
 
     def _sleep_until(self, deadline: float) -> None:
-        delay = deadline - time.monotonic()
-        if delay > 0:
-            self._stop.wait(delay)
+        self._clock.sleep_until(deadline, self._stop)
 
 
 def _camera_hint(index: int) -> str:
@@ -287,7 +313,11 @@ def _camera_hint(index: int) -> str:
 
 
 def open_camera(
-    source: int | str | Path = 0, *, paced: bool = False, read_timeout_s: float = 5.0
+    source: int | str | Path = 0,
+    *,
+    paced: bool = False,
+    read_timeout_s: float = 5.0,
+    clock: Clock | None = None,
 ) -> CameraSource:
     """Open a live source: camera index, stream URL, or a file with paced=True.
 
@@ -297,4 +327,4 @@ def open_camera(
     Raises:
         CaptureError: one line saying what failed and what to try.
     """
-    return CameraSource(source, paced=paced, read_timeout_s=read_timeout_s)
+    return CameraSource(source, paced=paced, read_timeout_s=read_timeout_s, clock=clock)

@@ -8,7 +8,7 @@ import math
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from hingecam.core.datatypes import Frame, VideoInfo
 from hingecam.errors import InputError, one_line
+from hingecam.media import heap
 from hingecam.media.closing import THREAD_JOIN_S, Closing
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,9 @@ DEFAULT_PREFETCH = 8
 MAX_FRAME_SIDE_PX = 1920
 """Longest side (px) of a decoded frame; larger frames are downscaled (aspect kept)
 while decoding, before inference and drawing. Source: design, issue #11: the pose
-model sees 256x256 anyway, and frames of 1080p size keep the decode, analysis and
-render queues under ~600 MB peak RSS for any input (measured: a 2 s 4K clip
-peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
+model sees 256x256 anyway, and frames of 1080p size in the decode, analysis and
+render queues keep a short 8192x8192 clip under 600 MB peak RSS (measured: a 2 s
+4K clip peaked at 1.5 GB, a 10-frame 8192x8192 one at 3.8 GB before the cap)."""
 
 MAX_FRAME_PIXELS = 1920 * 1080
 """Most pixels (px) of a decoded frame, with MAX_FRAME_SIDE_PX: a square 8192x8192
@@ -200,6 +201,9 @@ class VideoSource(Closing):
             # Frame threading keeps a full-size frame per thread (an 8192x8192
             # one is 100 MB); slices share one.
             stream.thread_type = "SLICE" if big else "AUTO"
+            if big:
+                heap.map_large_blocks()
+            self._big = big
             stream.thread_count = decoder_threads
             self._stream: Any = stream
             self._av_frames = self._decode_packets()
@@ -303,7 +307,15 @@ class VideoSource(Closing):
             if self._thread.is_alive():
                 log.warning("%s: decoder thread did not stop", self.path.name)
                 return  # never close the container under a running decoder
+        # The decode generator refers back to this object: without breaking the
+        # cycle, the decoder's buffers (300 MB at 8192x8192) live until the
+        # next garbage collection, and a probe then doubles the peak.
+        self._first_av_frame = None
+        self._av_frames.close()
         self._container.close()
+        self._stream = None
+        if self._big:
+            heap.give_back_freed()
 
     def _consume(self) -> Iterator[Frame]:
         try:
@@ -340,7 +352,7 @@ class VideoSource(Closing):
             except queue.Empty:
                 return
 
-    def _decode_packets(self) -> Iterator[Any]:
+    def _decode_packets(self) -> Generator[Any, None, None]:
         """av.VideoFrames in presentation order; a bad packet is skipped, not fatal."""
         packets = self._container.demux(self._stream)
         while True:
@@ -366,7 +378,9 @@ class VideoSource(Closing):
                 self._decode_errors += 1
                 log.debug("%s: skipped a packet: %s", self.path.name, one_line(exc))
                 continue
-            yield from frames
+            # Handed on one at a time, so the list keeps no picture alive.
+            while frames:
+                yield frames.pop(0)
 
     def _to_frame(self, av_frame: Any, index: int, prev_t_s: float) -> Frame:
         if av_frame.time is not None:
@@ -392,17 +406,22 @@ class VideoSource(Closing):
         try:
             index = 0
             prev_t_s = 0.0
-            av_frames = self._av_frames
-            first = self._first_av_frame
+            av_frame = self._first_av_frame
             self._first_av_frame = None
-            for av_frame in _chain_one(first, av_frames):
+            while av_frame is not None:
                 if self._stop.is_set():
                     return
                 frame = self._to_frame(av_frame, index, prev_t_s)
+                # Drop the full-size picture before decoding the next one: a
+                # reference held here makes FFmpeg's pool allocate one more
+                # (136 MB at 8192x8192) and keep it until the file is closed.
+                del av_frame
                 prev_t_s = frame.t_s
                 index += 1
                 if not self._put(frame):
                     return
+                del frame
+                av_frame = next(self._av_frames, None)
         except BaseException as exc:  # handed to the consumer, re-raised there
             self._error = exc
         finally:
@@ -432,12 +451,6 @@ class VideoSource(Closing):
             return 1.0 / self._fps if self._fps > 0 else 0.0
         mean_step = self._last_t_s / (self._delivered - 1)
         return self._last_t_s + mean_step
-
-
-def _chain_one(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    if first is not None:
-        yield first
-    yield from rest
 
 
 def open_video(path: Path | str, *, prefetch: int = DEFAULT_PREFETCH) -> VideoSource:

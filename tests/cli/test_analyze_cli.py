@@ -273,7 +273,8 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
     tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
 ) -> None:
     import signal
-    import time
+
+    from tests.reliability.harness import wait_for
 
     out = tmp_path / "out"
     proc = subprocess.Popen(
@@ -291,13 +292,15 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
         text=True,
     )
     folder = out / "kbdl_side_correct_tby"
+
     # Wait on progress, not time: the annotated video's temporary file (in the
     # run's staged folder) grows once frames were measured and encoded.
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(
-        p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
-    ):
-        time.sleep(0.02)
+    def encoding() -> bool:
+        return any(
+            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
+        )
+
+    wait_for(encoding, "the annotated video to grow")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

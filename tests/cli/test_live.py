@@ -272,6 +272,7 @@ def test_a_camera_failing_mid_session_keeps_the_reps_so_far(
     )
     assert report_of(tmp_path / "out")["summary"]["rep_count"] == 2
     assert out.splitlines()[-1].startswith("camera 7: 2 reps")
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".part"))]
 
 
 def test_record_needs_no_model_to_be_playable(

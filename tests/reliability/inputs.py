@@ -33,6 +33,31 @@ def write_clip(path: Path, width: int, height: int, frames: int, fps: int = 30) 
     return path
 
 
+def still_clip(path: Path, width: int, height: int, frames: int) -> Path:
+    """An H.264 mp4 showing one gradient `frames` times: cheap to encode at any
+    size, yet decoded like any clip (an I frame, then P frames)."""
+    import av
+
+    x = np.linspace(0, 255, width, dtype=np.float32)[None, :]
+    y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
+    plane = ((x + y) % 256).astype(np.uint8)
+    image = av.VideoFrame.from_ndarray(
+        np.dstack([plane, plane[::-1], np.full_like(plane, 128)]), format="bgr24"
+    ).reformat(format="yuv420p")
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"preset": "ultrafast"}
+        for i in range(frames):
+            image.pts = i
+            for packet in stream.encode(image):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
 def truncated_copy(source: Path, path: Path, keep: float = 0.6) -> Path:
     """The first `keep` share of `source`'s bytes (a cut-off download)."""
     data = source.read_bytes()

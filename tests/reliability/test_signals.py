@@ -5,12 +5,20 @@ sent on a sign of progress (a line printed, a file written), never after a delay
 from __future__ import annotations
 
 import json
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from hingecam.app.signals import (
+    STOPPING_LINE,
+    Ending,
+    ForceQuit,
+    StopSignals,
+    publishing,
+)
 from tests.reliability.harness import RUN_FILES, error_lines, leftovers, start, wait_for
 
 CLIP = "kbdl_side_correct_tby.mp4"
@@ -53,8 +61,9 @@ def test_a_signal_mid_video_keeps_what_was_measured(
     proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == status, stderr
-    assert [line for line in error_lines(stderr)] == [
-        f"hingecam: {word}; the results so far are saved"
+    assert error_lines(stderr) == [
+        STOPPING_LINE,
+        f"hingecam: {word}; the results so far are saved",
     ]
     folder = out / "kbdl_side_correct_tby"
     report = json.loads((folder / "report.json").read_text())
@@ -97,3 +106,49 @@ def test_ctrl_c_while_libraries_load_still_writes_a_whole_report(
     report = json.loads((folder / "report.json").read_text())
     assert 0 < report["meta"]["video"]["frames"] < CLIP_FRAMES
     assert (folder / "report.html").read_text().rstrip().endswith("</html>")
+
+
+@pytest.mark.model
+@pytest.mark.clips
+@pytest.mark.slow
+def test_a_second_ctrl_c_quits_at_once_and_leaves_nothing_half_written(
+    tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    out = tmp_path / "out"
+    proc = start("analyze", clip_path(CLIP), "--out", out, "--model", model_path)
+    wait_for(_encoded_frames_exist(out), "the first encoded frames")
+    proc.send_signal(signal.SIGINT)
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:  # the wind-down has begun: now the second Ctrl+C
+        seen.append(line)
+        if line.startswith("hingecam: stopping;"):
+            break
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=300)
+    stderr = "".join(seen) + rest
+    assert proc.returncode == 130, stderr
+    assert error_lines(stderr) == [
+        STOPPING_LINE,
+        "hingecam: interrupted again; quit at once, the set in progress was not saved",
+    ]
+    assert leftovers(out) == []
+    assert [p.name for p in out.iterdir()] == [".hingecam.lock"]
+
+
+def test_a_second_ctrl_c_waits_for_a_folder_being_published() -> None:
+    # In process: the handlers are this test's until the block ends.
+    signals = StopSignals(force_quit=True)
+    with signals:
+        signals.request(Ending.INTERRUPTED)  # the first Ctrl+C: winding down
+        moved = []
+        with pytest.raises(ForceQuit):
+            with publishing():
+                os.kill(os.getpid(), signal.SIGINT)  # the second, mid-publish
+                moved.append("every file")  # still runs: the quit waits
+        assert moved == ["every file"]
+        os.kill(os.getpid(), signal.SIGINT)  # a third: the quit is under way
+    with StopSignals(force_quit=True) as signals:
+        signals.request(Ending.INTERRUPTED)
+        with pytest.raises(ForceQuit):  # outside publishing(): at once
+            os.kill(os.getpid(), signal.SIGINT)

@@ -4,6 +4,8 @@ live sources, VideoSink, Window."""
 from __future__ import annotations
 
 import logging
+import math
+import threading
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -30,6 +32,52 @@ def pattern(index: int, width: int, height: int) -> np.ndarray:
     image = np.full((height, width, 3), (index * 8) % 200, dtype=np.uint8)
     image[: height // 2, : width // 2] = 255
     return image
+
+
+class ManualClock:
+    """A paced replay's clock that moves only when the test advances it."""
+
+    def __init__(self) -> None:
+        self._now = 0.0
+        self._cond = threading.Condition()
+
+    def now(self) -> float:
+        with self._cond:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._cond:
+            self._now += seconds
+            self._cond.notify_all()
+
+    def sleep_until(self, deadline: float, stop: threading.Event) -> None:
+        with self._cond:
+            while self._now < deadline and not stop.is_set():
+                self._cond.wait(0.05)  # wakes on advance(); the timeout sees stop
+
+
+class VirtualClock:
+    """A clock where waiting takes no time: sleeping jumps to the deadline."""
+
+    def __init__(self) -> None:
+        self._now = 0.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep_until(self, deadline: float, stop: threading.Event) -> None:
+        with self._lock:
+            self._now = max(self._now, deadline)
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Poll a sign of progress; the deadline is a safety net, not a pace."""
+    deadline = time.monotonic() + 30.0
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.001)
 
 
 def write_test_video(
@@ -326,47 +374,51 @@ def test_a_file_as_camera_needs_paced(tmp_path: Path) -> None:
         open_camera(write_test_video(tmp_path / "v.mp4", frames=3))
 
 
-def test_paced_replay_keeps_real_time_and_drops_stale_frames(tmp_path: Path) -> None:
+def test_paced_replay_keeps_to_the_clock_and_drops_stale_frames(tmp_path: Path) -> None:
     path = write_test_video(tmp_path / "v.mp4", frames=30, fps=30)  # 1 s
-    start = time.monotonic()
-    with open_camera(path, paced=True) as camera:
-        frames = []
+    clock = ManualClock()
+    step_s = 0.11  # the consumer's time per frame: 3.3 source frames
+    frames = []
+    with open_camera(path, paced=True, clock=clock) as camera:
         for frame in camera:
             frames.append(frame)
-            time.sleep(0.1)  # a consumer three times slower than the source
-    elapsed_s = time.monotonic() - start
-    indices = [f.index for f in frames]
-    assert 0.9 < elapsed_s < 2.0
-    assert len(frames) < 20  # newest frame wins: most frames were never queued
-    assert indices == sorted(set(indices))
-    assert max(np.diff(indices)) >= 2
-    assert np.all(np.diff([f.t_s for f in frames]) > 0)
-    assert camera.dropped == max(indices) + 1 - len(frames)
+            clock.advance(step_s)
+            due = min(30, math.floor(clock.now() * 30) + 1)  # frames whose time came
+            wait_until(
+                lambda due=due: camera.dropped + len(frames) >= due, f"{due} frames"
+            )
+    # Each read gets the newest frame whose time has come, never a later one
+    # (the replay keeps to the clock) nor a backlog (stale frames are dropped).
+    assert [f.index for f in frames] == [0, 3, 6, 9, 13, 16, 19, 23, 26, 29]
+    assert [f.t_s for f in frames] == pytest.approx(
+        [k * step_s for k in range(len(frames))]
+    )
+    assert camera.dropped == 20
 
 
 def test_paced_replay_starts_at_the_first_iteration(tmp_path: Path) -> None:
     path = write_test_video(tmp_path / "v.mp4", frames=10, fps=30)
-    with open_camera(path, paced=True) as camera:
-        time.sleep(0.5)  # longer than the clip: nothing may be lost meanwhile
+    clock = ManualClock()
+    with open_camera(path, paced=True, clock=clock) as camera:
+        clock.advance(10.0)  # longer than the clip: nothing may be lost meanwhile
         first = next(iter(camera))
-    assert first.index == 0
+    assert (first.index, first.t_s) == (0, 0.0)
 
 
 def test_closing_an_unread_camera_source_returns_at_once(tmp_path: Path) -> None:
     camera = open_camera(write_test_video(tmp_path / "v.mp4"), paced=True)
-    start = time.monotonic()
-    camera.close()
-    assert time.monotonic() - start < 0.5
+    camera.close()  # no reader thread was started, so there is none to wait for
+    assert not [t for t in threading.enumerate() if t.name.startswith("capture:")]
     with pytest.raises(RuntimeError):
         iter(camera)
 
 
 def test_paced_stream_url_replays_through_opencv(tmp_path: Path) -> None:
     path = write_test_video(tmp_path / "v.mp4", frames=15, fps=30)  # 0.5 s
-    start = time.monotonic()
-    with open_camera(f"file://{path}", paced=True) as camera:
+    with open_camera(f"file://{path}", paced=True, clock=VirtualClock()) as camera:
         frames = list(camera)
-    assert 0.35 < time.monotonic() - start < 1.5
+    # Paced: the last frame came out when the clock reached its media time.
+    assert frames[-1].t_s == pytest.approx(14 / 30, abs=1 / 30 + 1e-6)
     assert frames[0].image_bgr.shape == (48, 64, 3)
     assert np.all(np.diff([f.index for f in frames]) > 0)
     assert camera.info.frames == len(frames)
