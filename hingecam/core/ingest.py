@@ -3,6 +3,7 @@ its raw measures and view (one frame at a time, or a whole track vectorized)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,10 @@ class FrameIntake:
         facing = self.facing.update(t_s, pose)
         if back_profile is None:
             back_profile = back_profile_of(pose, facing, self.th)
+        if pose is not None and pose.mask is not None:
+            # The mask is read here only. Frames then wait in the smoothing lag
+            # and the render queue: without it a 1080p frame holds 8 MB less.
+            pose = dataclasses.replace(pose, mask=None)
         self.recorder.update(t_s, pose, people, back_profile)
         raw, view = measure_pose(pose, facing, back_profile, self.image_wh, self.th)
         return Intake(pose, people, facing, raw, view)
