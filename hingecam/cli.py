@@ -239,6 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --source URL: pace the stream at its own frame rate (files are always paced)",
     )
+    p.add_argument(
+        "--pose-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="pose models run side by side (default: one per core, at most 4)",
+    )
+    p.add_argument(
+        "--single-pose",
+        action="store_true",
+        help="follow one person between two-person checks: faster, but landmarks "
+        "move ~1 px and some checks differ (docs/speed.md)",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=live_command)

@@ -88,6 +88,8 @@ def run_live(
     debug: bool = False,
     echo: Callable[[str], None] | None = None,
     stop: StopSignals | None = None,
+    pose_workers: int | None = None,
+    single_pose: bool = False,
 ) -> LiveOutcome:
     """Run one live session and save its report; see `hingecam live --help`.
 
@@ -104,6 +106,10 @@ def run_live(
         debug: draw displayed fps and latency on the frames.
         echo: prints a line for the user (default: print to stdout).
         stop: the stop request (default: SIGINT/SIGTERM handlers of its own).
+        pose_workers: landmarkers run side by side (default: one per core, see
+            media/live_parallel.py).
+        single_pose: the one-person model between two-person checks (faster;
+            landmarks move ~1 px, docs/speed.md).
 
     Raises:
         DisplayError: window=True without a display, before anything opens.
@@ -118,8 +124,9 @@ def run_live(
     from hingecam.core.mode import LIVE
     from hingecam.core.thresholds import load_thresholds
     from hingecam.media import display as screen
+    from hingecam.media.live_parallel import open_parallel_live
     from hingecam.media.models import resolve_model
-    from hingecam.media.pose import LivePoseEstimator, PoseConfig
+    from hingecam.media.pose import PoseConfig
     from hingecam.media.sink import VideoSink
     from hingecam.media.sound import make_sound
     from hingecam.render.annotator import FrameAnnotator
@@ -134,7 +141,9 @@ def run_live(
         model_path = resolve_model(model)
         info = cam.info
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-        with LivePoseEstimator(config) as estimator:
+        with open_parallel_live(
+            config, workers=pose_workers, single_pose=single_pose
+        ) as estimator:
             folder = session_folder(out, started)
             folder.mkdir(parents=True, exist_ok=True)
             recording = None
@@ -200,7 +209,8 @@ def run_live(
                     sink.close()
                 run = driver.finish(
                     info,
-                    meta=_track_meta(info, model_path),
+                    meta=_track_meta(info, model_path)
+                    | {"live_inference": estimator.summary()},
                     notes=_session_notes(info, session.stats, ending),
                     folder=folder,
                 )
@@ -265,6 +275,8 @@ def run_cli(args: argparse.Namespace) -> int:
         window=not args.no_window,
         sound=args.sound,
         debug=args.debug,
+        pose_workers=args.pose_workers,
+        single_pose=args.single_pose,
     )
     if outcome.recording is not None:
         print(f"recording: {outcome.recording}", flush=True)

@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,6 +29,9 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.measures import Measures
 from hingecam.errors import CaptureError, HingecamError
+
+if TYPE_CHECKING:
+    from hingecam.media.pose import LivePoses
 
 log = logging.getLogger(__name__)
 
@@ -260,19 +263,30 @@ class LiveSession:
             self._emit(self._events.rep_closed(rep))
 
     def _collect(self) -> bool:
-        """Push the estimator's newest result through the analyzer if it is new."""
+        """Push the estimator's new results through the analyzer, oldest first."""
+        new = False
+        for index, t_s, poses in self._results():
+            if index <= self._analyzed_index:
+                continue
+            self._analyzed_index = index
+            bright = self._brightness.pop(index, None)
+            for old in [i for i in self._brightness if i < index]:
+                del self._brightness[old]
+            self.stats.analyzed += 1
+            for a in self.driver.push(index, t_s, poses, brightness=bright):
+                self._on_analysis(a)
+            new = True
+        return new
+
+    def _results(self) -> list[LivePoses]:
+        """Every result finished since the last call, in frame order: `take()`
+        (several landmarkers finish several frames between two polls), or the
+        newest result of an estimator that has only `latest()`."""
+        take = getattr(self.estimator, "take", None)
+        if take is not None:
+            return list(take())
         latest = self.estimator.latest()
-        if latest is None or latest[0] <= self._analyzed_index:
-            return False
-        index, t_s, poses = latest
-        self._analyzed_index = index
-        bright = self._brightness.pop(index, None)
-        for old in [i for i in self._brightness if i < index]:
-            del self._brightness[old]
-        self.stats.analyzed += 1
-        for a in self.driver.push(index, t_s, poses, brightness=bright):
-            self._on_analysis(a)
-        return True
+        return [] if latest is None else [latest]
 
     def _on_analysis(self, a: FrameAnalysis) -> None:
         self._analysis = a
