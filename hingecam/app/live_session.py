@@ -194,7 +194,7 @@ class LiveSession:
             if self.estimator.submit(frame):
                 self._submitted_index = frame.index
                 if self.show_analyzed_frame:
-                    self._in_flight[frame.index] = frame
+                    self._keep_in_flight(frame)
             self._last_frame = frame
             new = self._collect()
         captured = frame
@@ -223,6 +223,18 @@ class LiveSession:
         if new and self._analysis is not None:
             self._keep_thumbnail(frame, self._analysis, drawn)
         return ending
+
+    def _keep_in_flight(self, frame: Frame) -> None:
+        """Keep a submitted frame to show under its analysis; frames older than
+        STALE_POSE_S go (they would not be shown: see _frame_to_show), which
+        bounds the memory when the estimator holds frames waiting for a model."""
+        self._in_flight[frame.index] = frame
+        for index in [
+            i
+            for i, kept in self._in_flight.items()
+            if frame.t_s - kept.t_s > STALE_POSE_S
+        ]:
+            del self._in_flight[index]
 
     def _frame_to_show(self, newest: Frame, analysis: FrameAnalysis) -> Frame:
         """The frame `analysis` was computed from, while it is recent enough;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from typing import Any
 from hingecam.core.datatypes import Frame
 from hingecam.errors import ConfigError
 from hingecam.media import pose as pose_module
-from hingecam.media.closing import Closing
+from hingecam.media.closing import THREAD_JOIN_S, Closing
 from hingecam.media.pose import LIVE_STALL_S, LivePoses, PoseConfig
 from hingecam.media.schedule import Inference, Planner, Schedule
 
@@ -60,14 +61,18 @@ class _Job:
 class ParallelLiveEstimator(Closing):
     """Frames to whichever slot is free; results in the order frames were taken.
 
-    `submit` never blocks: with every slot busy the frame is dropped. `take`
-    returns every finished result whose earlier frames are all finished too,
-    oldest first, so a frame finished early waits for the one before it. A
-    result not back within LIVE_STALL_S is given up (its frame is skipped).
+    `submit` never blocks: a frame goes to a free slot, or waits in a one-frame
+    slot (a newer frame replaces it, counted as dropped) until `pump` finds a
+    slot free; a Dispatcher calls `pump` as each result arrives, so no model
+    idles until the next camera frame. `take` returns every finished result
+    whose earlier frames are all finished too, oldest first, so a frame finished
+    early waits for the one before it. A result not back within `stall_s` is
+    given up (its frame is skipped).
 
     With a `planner` (single-pose mode), each frame's model is the planner's
     choice: the two-person model for its people checks and escalations, the
     single-pose one otherwise; the planner sees the results in frame order.
+    Thread-safe: submit/take on the loop's thread, pump on the dispatcher's.
     """
 
     def __init__(
@@ -84,9 +89,13 @@ class ParallelLiveEstimator(Closing):
         self.planner = planner
         self.clock = clock
         self.stall_s = stall_s
+        self.dispatcher: Dispatcher | None = None
+        self._lock = threading.RLock()
         self._busy: list[_Job | None] = [None] * len(self.slots)
         self._order: deque[_Job] = deque()
+        self._waiting: Frame | None = None
         self._latest: LivePoses | None = None
+        self._error: BaseException | None = None
         self.submitted = 0
         self.dropped = 0
         self.lost = 0
@@ -97,55 +106,73 @@ class ParallelLiveEstimator(Closing):
         return len(self.slots)
 
     def submit(self, frame: Frame) -> bool:
-        """Hand the frame to a free slot.
+        """Take the frame: to a free slot now, or to wait for the next free one.
 
         Returns:
-            True if a slot took it, False if every slot was busy (dropped).
+            True (the frame is analyzed unless a newer one replaces it first).
         """
-        self._poll()
-        free = next((i for i, job in enumerate(self._busy) if job is None), None)
-        if free is None:
-            self.dropped += 1
-            return False
-        slot = self.slots[free]
-        kind = Inference.FULL
-        if self.planner is not None and slot.single is not None:
-            kind = self.planner.next(frame.t_s)
-            if kind is Inference.SKIP:  # a live planner has stride 1; never skip
-                kind = Inference.SINGLE
-        estimator = slot.single if kind is Inference.SINGLE else slot.full
-        if not estimator.submit(frame):
-            self.dropped += 1  # it is still giving up on a lost result
-            return False
-        job = _Job(frame.index, frame.t_s, free, kind, estimator, self.clock())
-        self._busy[free] = job
-        self._order.append(job)
-        self.submitted += 1
-        self.counts[kind] += 1
+        self._raise_pump_error()
+        with self._lock:
+            if self._waiting is not None:
+                self.dropped += 1  # a newer frame wins
+            self._waiting = frame
+            self.pump()
         return True
+
+    def pump(self) -> None:
+        """Hand the waiting frame to a free slot, if there is one."""
+        with self._lock:
+            self._poll()
+            frame = self._waiting
+            if frame is None:
+                return
+            free = next((i for i, job in enumerate(self._busy) if job is None), None)
+            if free is None:
+                return
+            self._waiting = None
+            slot = self.slots[free]
+            kind = Inference.FULL
+            if self.planner is not None and slot.single is not None:
+                kind = self.planner.next(frame.t_s)
+                if kind is Inference.SKIP:  # a live planner has stride 1
+                    kind = Inference.SINGLE
+            estimator = slot.single if kind is Inference.SINGLE else slot.full
+            if not estimator.submit(frame):
+                self.dropped += 1  # it is still giving up on a lost result
+                return
+            job = _Job(frame.index, frame.t_s, free, kind, estimator, self.clock())
+            self._busy[free] = job
+            self._order.append(job)
+            self.submitted += 1
+            self.counts[kind] += 1
 
     def take(self) -> list[LivePoses]:
         """Every result now ready in frame order, oldest first (each once)."""
-        self._poll()
-        out: list[LivePoses] = []
-        while self._order and self._order[0].done:
-            job = self._order.popleft()
-            if job.result is None:
-                continue
-            if self.planner is not None:
-                self.planner.observe(job.t_s, job.kind, job.result[2])
-            out.append(job.result)
-            self._latest = job.result
-        return out
+        self._raise_pump_error()
+        with self._lock:
+            self._poll()
+            out: list[LivePoses] = []
+            while self._order and self._order[0].done:
+                job = self._order.popleft()
+                if job.result is None:
+                    continue
+                if self.planner is not None:
+                    self.planner.observe(job.t_s, job.kind, job.result[2])
+                out.append(job.result)
+                self._latest = job.result
+            self.pump()  # a slot may have come free
+            return out
 
     def latest(self) -> LivePoses | None:
         """The newest result released in order (see take), or None yet."""
         self.take()
-        return self._latest
+        with self._lock:
+            return self._latest
 
     def pending(self) -> int:
-        """Frames taken whose results are not released yet."""
-        return len(self._order)
+        """Frames taken whose results are not released yet (waiting included)."""
+        with self._lock:
+            return len(self._order) + (self._waiting is not None)
 
     def summary(self) -> dict[str, int]:
         """Frames per model, for the session's report metadata."""
@@ -156,12 +183,23 @@ class ParallelLiveEstimator(Closing):
             "lost": self.lost,
         }
 
+    def pump_failed(self, error: BaseException) -> None:
+        """The dispatcher's pump raised: re-raised by the next submit or take."""
+        self._error = error
+
     def close(self) -> None:
-        """Release every slot's models (idempotent)."""
+        """Stop the dispatcher and release every slot's models (idempotent)."""
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         for slot in self.slots:
             slot.full.close()
             if slot.single is not None:
                 slot.single.close()
+
+    def _raise_pump_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def _poll(self) -> None:
         """Mark the jobs whose estimator has answered (or stalled) as done."""
@@ -180,6 +218,48 @@ class ParallelLiveEstimator(Closing):
             self._busy[i] = None
 
 
+class Dispatcher(Closing):
+    """A thread that pumps the estimator each time it is woken (by a model's
+    result callback), so a waiting frame starts as soon as a model is free."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._closed = False
+        self._estimator: ParallelLiveEstimator | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, estimator: ParallelLiveEstimator) -> None:
+        self._estimator = estimator
+        estimator.dispatcher = self
+        self._thread = threading.Thread(
+            target=self._run, name="hingecam-live-dispatch", daemon=True
+        )
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Called from MediaPipe's threads: never blocks, never raises."""
+        self._event.set()
+
+    def _run(self) -> None:
+        while True:
+            self._event.wait()
+            self._event.clear()
+            estimator = self._estimator
+            if self._closed or estimator is None:
+                return
+            try:
+                estimator.pump()
+            except BaseException as exc:  # handed to the loop's thread
+                estimator.pump_failed(exc)
+
+    def close(self) -> None:
+        """Stop the thread (idempotent)."""
+        self._closed = True
+        self._event.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(THREAD_JOIN_S)
+
+
 def open_parallel_live(
     config: PoseConfig,
     *,
@@ -188,7 +268,7 @@ def open_parallel_live(
     schedule: Schedule | None = None,
 ) -> ParallelLiveEstimator:
     """`workers` LIVE_STREAM landmarkers (default: default_workers()), each with a
-    num_poses=1 copy when `single_pose`.
+    num_poses=1 copy when `single_pose`, fed by a Dispatcher.
 
     Raises:
         ConfigError: workers < 1.
@@ -198,14 +278,16 @@ def open_parallel_live(
     if n < 1:
         raise ConfigError(f"live pose workers must be at least 1, got {n}")
     single_pose = single_pose and config.num_poses > 1
+    dispatcher = Dispatcher()
     slots: list[Slot] = []
     try:
         for _ in range(n):
-            full = pose_module.LivePoseEstimator(config)
+            full = pose_module.LivePoseEstimator(config, on_result=dispatcher.wake)
             slots.append(Slot(full))
             if single_pose:
                 one = dataclasses.replace(config, num_poses=1)
-                slots[-1] = Slot(full, pose_module.LivePoseEstimator(one))
+                single = pose_module.LivePoseEstimator(one, on_result=dispatcher.wake)
+                slots[-1] = Slot(full, single)
     except BaseException:
         for slot in slots:
             slot.full.close()
@@ -215,5 +297,8 @@ def open_parallel_live(
     planner = None
     if single_pose:
         # fps None: stride 1, so the planner never asks to skip a frame
-        planner = Planner(schedule or Schedule(single_pose=True), None)
-    return ParallelLiveEstimator(slots, planner=planner)
+        schedule = dataclasses.replace(schedule or Schedule(), single_pose=True)
+        planner = Planner(schedule, None)
+    estimator = ParallelLiveEstimator(slots, planner=planner)
+    dispatcher.start(estimator)
+    return estimator

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -134,7 +135,8 @@ def fake_session(
             "hingecam.media.models.resolve_model", lambda m=None: Path("x")
         )
         monkeypatch.setattr(
-            "hingecam.media.pose.LivePoseEstimator", lambda cfg: estimator
+            "hingecam.media.pose.LivePoseEstimator",
+            lambda cfg, on_result=None: estimator,
         )
         monkeypatch.setattr(screen, "has_display", lambda: window is not None)
         monkeypatch.setattr(screen, "Window", lambda title: window)
@@ -332,7 +334,8 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
     monkeypatch.setattr(live, "open_source", lambda *a: camera)
     monkeypatch.setattr("hingecam.media.models.resolve_model", lambda m=None: Path("x"))
     monkeypatch.setattr(
-        "hingecam.media.pose.LivePoseEstimator", lambda cfg: FakeEstimator({})
+        "hingecam.media.pose.LivePoseEstimator",
+        lambda cfg, on_result=None: FakeEstimator({}),
     )
     code = main(["live", "--no-window", "--out", str(tmp_path)])
     out = capsys.readouterr().out
@@ -450,3 +453,61 @@ def test_the_skeleton_is_drawn_on_the_frame_it_was_measured_on(
         assert max(errors) < 0.01
     else:
         assert max(errors) > 1.0  # px: mid-rep the body has moved on
+
+
+def _parallel_session(track: Any, polls: list[int]) -> tuple[LiveSession, Any]:
+    """A session on one slot per entry of `polls`: each fake landmarker finishes
+    its frame after that many polls, so quicker ones overtake slower ones."""
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
+    from hingecam.render.annotator import FrameAnnotator
+
+    script = FakeEstimator.from_track(track)._script
+    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    session = LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        driver,
+        FrameAnnotator(),
+        display=ScriptedWindow({}),
+        stop=StopSignals(),
+    )
+    session.drawn = []
+    return session, driver
+
+
+def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_the_body(
+    three_reps: Any,
+) -> None:
+    track = three_reps.track
+    one, _ = _parallel_session(track, [12])
+    one.run()
+    one.finish()
+    session, driver = _parallel_session(track, [12, 2])
+    pushed: list[float] = []
+    push = driver.push
+
+    def logged_push(index: int, t_s: float, *args: Any, **kwargs: Any) -> Any:
+        pushed.append(t_s)
+        return push(index, t_s, *args, **kwargs)
+
+    driver.push = logged_push  # type: ignore[method-assign]
+    assert session.run() is Ending.STREAM_ENDED
+    session.finish()
+    assert all(b > a for a, b in itertools.pairwise(pushed))
+    # every frame a landmarker took reaches the analyzer, none out of order
+    assert session.stats.analyzed == session.estimator.submitted
+    assert session.stats.analyzed > 1.5 * one.stats.analyzed
+    assert len(driver.reps) == 3
+    wh = np.array(WH, dtype=np.float32)
+    assert session.drawn is not None
+    errors = [
+        float(np.abs(xy - track.xy_norm[i] * wh).max())
+        for i, xy in session.drawn
+        if xy is not None
+    ]
+    assert len(errors) > len(track) // 2
+    assert max(errors) < 0.01  # every skeleton on the frame it was measured on
