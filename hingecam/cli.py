@@ -248,9 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--single-pose",
-        action="store_true",
-        help="follow one person between two-person checks: faster, but landmarks "
-        "move ~1 px and some checks differ (docs/speed.md)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="follow one person between two-person checks every 0.5 s (default: on, "
+        "so the model keeps up; landmarks move ~1 px, docs/speed.md); "
+        "--no-single-pose runs the two-person model on every frame",
     )
     _add_analysis_options(p)
     _add_model_option(p)

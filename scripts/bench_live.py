@@ -7,11 +7,13 @@ fps, bare num_poses=1 inference fps)), the skeleton error (drawn hip, shoulder,
 knee and ankle against that same frame's pose from per-frame offline inference,
 in torso lengths), capture-to-display latency, displayed fps and the reps
 counted; then one table of the ratios to the targets, side by side. The cases
-(--cases, in this order by default):
+(--cases; by default all but newest, in this order):
 
   one       one landmarker, two-person model on every frame (before #10's live work)
   parallel  one landmarker per core (--workers), two-person model on every frame
+  single1   one landmarker, one-person model between two-person checks
   single    one landmarker per core, one-person model between two-person checks
+            (`hingecam live`'s default)
   busy      the default (`hingecam live`'s settings) with a CPU-bound process
             on another core
   newest    one landmarker, skeleton on the newest frame (the placement before)
@@ -53,9 +55,9 @@ LATENCY_TARGET_MS = 100.0
 """Issue 10: median capture-to-display latency at most this long."""
 ANALYZED_TARGET_RATIO = 0.9
 """Issue 10: analyzed fps at least this fraction of min(source fps, bare fps)."""
-DEFAULT_SINGLE_POSE = False
+DEFAULT_SINGLE_POSE = True
 """`hingecam live`'s default (run_live's single_pose)."""
-DEFAULT_CASE = "parallel"
+DEFAULT_CASE = "single"
 """The case that runs `hingecam live`'s default settings."""
 
 
@@ -114,6 +116,12 @@ def cases(workers: int | None, default_single_pose: bool) -> dict[str, Case]:
             "single",
             f"{n} landmarkers, one-person model between two-person checks",
             n,
+            single_pose=True,
+        ),
+        "single1": Case(
+            "single1",
+            "1 landmarker, one-person model between two-person checks",
+            1,
             single_pose=True,
         ),
         "busy": Case(
@@ -332,9 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cases",
         nargs="+",
-        choices=["one", "parallel", "single", "busy", "newest"],
-        default=["one", "parallel", "single", "busy"],
-        help="which runs, in order (default: one parallel single busy)",
+        choices=["one", "parallel", "single1", "single", "busy", "newest"],
+        default=["one", "parallel", "single1", "single", "busy"],
+        help="which runs, in order (default: one parallel single1 single busy)",
     )
     parser.add_argument(
         "--workers",

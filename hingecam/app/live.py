@@ -89,7 +89,7 @@ def run_live(
     echo: Callable[[str], None] | None = None,
     stop: StopSignals | None = None,
     pose_workers: int | None = None,
-    single_pose: bool = False,
+    single_pose: bool = True,
 ) -> LiveOutcome:
     """Run one live session and save its report; see `hingecam live --help`.
 
@@ -108,8 +108,9 @@ def run_live(
         stop: the stop request (default: SIGINT/SIGTERM handlers of its own).
         pose_workers: landmarkers run side by side (default: one per core, see
             media/live_parallel.py).
-        single_pose: the one-person model between two-person checks (faster;
-            landmarks move ~1 px, docs/speed.md).
+        single_pose: the one-person model between two-person checks (the
+            default: it keeps up with the camera; landmarks move ~1 px from the
+            two-person model's, docs/speed.md); False: two-person every frame.
 
     Raises:
         DisplayError: window=True without a display, before anything opens.
