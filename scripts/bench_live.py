@@ -214,6 +214,7 @@ def bench_once(
         session = _SESSIONS[-1]
         figures["drawn"] = session.drawn
         figures["inference"] = session.estimator.summary()
+        figures["timing_ms"] = session.estimator.timing_ms()
         return figures
 
 
@@ -250,6 +251,11 @@ def report(
         f"  capture-to-display latency median {f['latency_median_ms']:.1f} ms"
         f" = {f['latency_median_frames']:.2f} frame intervals of {interval_ms:.1f} ms;"
         f" p95 {f['latency_p95_ms']:.1f} ms (target: median <= {LATENCY_TARGET_MS:.0f} ms)"
+    )
+    infer_ms, held_ms = f["timing_ms"]
+    print(
+        f"  of which                   inference median {infer_ms:.1f} ms, "
+        f"held for an earlier frame's result median {held_ms:.1f} ms"
     )
     print(
         f"  displayed fps              {f['displayed_fps']:.2f}"

@@ -5,7 +5,9 @@ optionally the single-pose model between two-person checks (schedule.Planner).""
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import statistics
 import threading
 import time
 from collections import deque
@@ -24,6 +26,10 @@ MAX_DEFAULT_WORKERS = 4
 """The default worker count is the core count, at most this many: each landmarker
 keeps one core busy (MediaPipe releases the GIL while it infers), and beyond a
 few the camera reader and the drawing loop starve."""
+
+
+TIMINGS_KEPT = 10_000
+"""Per-result timings kept for the benchmark (the newest ones; bounded memory)."""
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -54,6 +60,7 @@ class _Job:
     kind: Inference
     estimator: Any
     started_s: float
+    done_s: float = math.nan
     done: bool = False
     result: LivePoses | None = None  # None once done: the result was lost
 
@@ -100,6 +107,8 @@ class ParallelLiveEstimator(Closing):
         self.dropped = 0
         self.lost = 0
         self.counts = {Inference.FULL: 0, Inference.SINGLE: 0}
+        self.timings: deque[tuple[float, float]] = deque(maxlen=TIMINGS_KEPT)
+        """(inference s, held for an earlier frame s) of the latest results."""
 
     @property
     def workers(self) -> int:
@@ -160,6 +169,8 @@ class ParallelLiveEstimator(Closing):
                     self.planner.observe(job.t_s, job.kind, job.result[2])
                 out.append(job.result)
                 self._latest = job.result
+                now = self.clock()
+                self.timings.append((job.done_s - job.started_s, now - job.done_s))
             self.pump()  # a slot may have come free
             return out
 
@@ -182,6 +193,15 @@ class ParallelLiveEstimator(Closing):
             "single": self.counts[Inference.SINGLE],
             "lost": self.lost,
         }
+
+    def timing_ms(self) -> tuple[float, float]:
+        """Median ms from a frame's start on a model to its result, and median ms
+        a result waited for an earlier frame's (NaN before any result)."""
+        with self._lock:
+            if not self.timings:
+                return math.nan, math.nan
+            infer, held = zip(*self.timings, strict=True)
+        return 1000.0 * statistics.median(infer), 1000.0 * statistics.median(held)
 
     def pump_failed(self, error: BaseException) -> None:
         """The dispatcher's pump raised: re-raised by the next submit or take."""
@@ -215,6 +235,7 @@ class ParallelLiveEstimator(Closing):
             if job.result is None:
                 self.lost += 1
             job.done = True
+            job.done_s = now
             self._busy[i] = None
 
 
