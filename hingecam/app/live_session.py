@@ -92,14 +92,16 @@ def _placeholder(frame: Frame) -> FrameAnalysis:
 class LiveSession:
     """The live loop: every captured frame is shown with the newest analysis on it.
 
-    Inference runs asynchronously (the estimator drops frames while busy); each
-    result goes through the Analyzer, and the newest FrameAnalysis is drawn on
-    the frames that follow until a newer one arrives. Nothing here waits for
-    the model, so the display keeps the camera's rate.
+    Inference runs asynchronously (the estimator drops frames while busy); its
+    results (several per step when several landmarkers run, in frame order)
+    go through the Analyzer, and the newest FrameAnalysis is drawn on the frames
+    that follow until a newer one arrives. Nothing here waits for the model, so
+    the display keeps the camera's rate.
 
     Args:
         camera: an iterable of Frames (capture.CameraSource), newest frame wins.
-        estimator: a LiveEstimator (submit / latest).
+        estimator: a LiveEstimator (submit / latest), or one with `take()`
+            (media/live_parallel.py: every result since the last call, in order).
         driver: the Driver of the set (mode LIVE).
         annotator: overlay.FrameAnnotator.
         display: a Window, a NullDisplay, or None (no window: draw only the
