@@ -31,6 +31,7 @@ from hingecam.errors import CaptureError
 from hingecam.media import display as screen
 from hingecam.media import sound
 from hingecam.media.fake_pose import FakeEstimator
+from hingecam.media.tracks import load_track
 from hingecam.media.video import open_video
 from tests.factories import hinge_set
 
@@ -126,6 +127,7 @@ def fake_session(
         *args: str,
         window: ScriptedWindow | None = None,
         fail_after: int | None = None,
+        patch_estimator: bool = True,
     ) -> tuple[int, str, str, dict[str, Any]]:
         track = three_reps.track
         camera = FakeCamera(track.t_s, WH, fail_after)
@@ -134,10 +136,11 @@ def fake_session(
         monkeypatch.setattr(
             "hingecam.media.models.resolve_model", lambda m=None: Path("x")
         )
-        monkeypatch.setattr(
-            "hingecam.media.pose.LivePoseEstimator",
-            lambda cfg, on_result=None: estimator,
-        )
+        if patch_estimator:
+            monkeypatch.setattr(
+                "hingecam.media.pose.LivePoseEstimator",
+                lambda cfg, on_result=None: estimator,
+            )
         monkeypatch.setattr(screen, "has_display", lambda: window is not None)
         monkeypatch.setattr(screen, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
@@ -208,6 +211,51 @@ def test_no_window_prints_each_rep_once_and_saves_the_report(
     assert report["summary"]["rep_count"] == 3
     assert report["setup"]["calibrated"] is True
     assert any("live session (stream ended)" in n for n in report["notes"])
+
+
+@pytest.mark.parametrize(
+    ("args", "models", "num_poses"),
+    [
+        ((), 4, [2, 1, 2, 1]),  # default: 2 workers here, each with both models
+        (("--pose-workers", "3", "--no-single-pose"), 3, [2, 2, 2]),
+        (("--pose-workers", "1"), 2, [2, 1]),
+    ],
+)
+def test_pose_workers_and_single_pose_choose_the_models_loaded(
+    fake_session: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    three_reps: Any,
+    args: tuple[str, ...],
+    models: int,
+    num_poses: list[int],
+) -> None:
+    loaded: list[int] = []
+    estimator = FakeEstimator.from_track(three_reps.track)
+
+    def load(cfg: Any, on_result: Any = None) -> FakeEstimator:
+        loaded.append(cfg.num_poses)
+        return estimator
+
+    monkeypatch.setattr("hingecam.media.live_parallel.default_workers", lambda: 2)
+    monkeypatch.setattr("hingecam.media.pose.LivePoseEstimator", load)
+    code, out, _err, _ = fake_session("--no-window", *args, patch_estimator=False)
+    assert code == 0, out
+    assert loaded == num_poses and len(loaded) == models
+    assert out.splitlines()[-1].startswith("camera 7: 3 reps")
+    track = load_track(session_dir(tmp_path / "out") / "pose_track.npz")
+    inference = track.meta["live_inference"]
+    assert inference["workers"] == models // (2 if 1 in num_poses else 1)
+    assert inference["full"] + inference["single"] > 0
+
+
+def test_pose_workers_below_one_is_one_line_and_exit_2(
+    fake_session: Callable[..., Any], tmp_path: Path
+) -> None:
+    code, _out, err, _ = fake_session("--no-window", "--pose-workers", "0")
+    assert code == 2
+    assert err.strip() == "hingecam: error: live pose workers must be at least 1, got 0"
+    assert not list((tmp_path / "out").glob("live-*"))  # nothing half-written
 
 
 def test_keys_snapshot_pause_reset_and_quit(
