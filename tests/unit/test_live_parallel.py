@@ -278,3 +278,20 @@ def test_no_slots_and_default_workers() -> None:
     assert default_workers(2) == 2
     assert default_workers(64) == 4
     assert default_workers(0) == 1
+
+
+def test_with_frames_in_flight_a_people_check_is_not_repeated() -> None:
+    slots = [Slot(FakeLandmarker(f"f{i}"), FakeLandmarker(f"s{i}")) for i in range(3)]
+    planner = Planner(Schedule(single_pose=True), None)
+    est = ParallelLiveEstimator(slots, planner=planner)
+    for i in range(121):  # 2 s at 60 fps; each frame finishes two frames later
+        est.submit(frame(i))
+        for slot in slots:
+            for m in (slot.full, slot.single):
+                if m.busy is not None and m.busy.index <= i - 2:
+                    m.finish()
+        est.take()
+    fulls = sorted(i for s in slots for i in s.full.seen)
+    # until a result says one person is there every frame gets the two-person
+    # model; then one check every 0.5 s, none repeated while in flight
+    assert fulls == [0, 1, 2, 32, 62, 92]
