@@ -23,9 +23,10 @@ from hingecam.media.pose import LIVE_STALL_S, LivePoses, PoseConfig
 from hingecam.media.schedule import Inference, Planner, Schedule
 
 MAX_DEFAULT_WORKERS = 4
-"""The default worker count is the core count, at most this many: each landmarker
-keeps one core busy (MediaPipe releases the GIL while it infers), and beyond a
-few the camera reader and the drawing loop starve."""
+"""The default worker count is the core count, at most this many: each worker
+keeps one core busy (MediaPipe releases the GIL while it infers) and loads its
+own models. A cap by design, measured only on 2 cores (docs/speed.md): the
+camera reader and the drawing loop need a share of the machine too."""
 
 
 TIMINGS_KEPT = 10_000
