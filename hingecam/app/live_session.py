@@ -158,6 +158,7 @@ class LiveSession:
         self._t0_mono = math.inf  # monotonic time of t_s = 0, see _record_timing
         self.show_analyzed_frame = show_analyzed_frame
         self._in_flight: dict[int, Frame] = {}  # submitted frames, by index
+        self._reps_reported = 0  # the last rep index an analysis carried
         self.drawn: list[tuple[int, NDArray[np.float32] | None]] | None = None
         """When a list (benchmarks): (shown frame index, drawn pose xy_px) per
         shown frame."""
@@ -272,8 +273,8 @@ class LiveSession:
             time.sleep(0.005)
         for a in self.driver.flush():
             self._on_analysis(a)
-        # Reps no drawn frame showed (closed by the flush): announced here.
-        for rep in self.driver.reps[self.driver.thumbs.seen_reps :]:
+        # Reps no analysis reported (closed by the flush): announced here.
+        for rep in self.driver.reps[self._reps_reported :]:
             self._emit(self._events.rep_closed(rep))
 
     def _collect(self) -> bool:
@@ -304,6 +305,8 @@ class LiveSession:
 
     def _on_analysis(self, a: FrameAnalysis) -> None:
         self._analysis = a
+        if a.last_rep is not None:  # announced by the events below
+            self._reps_reported = max(self._reps_reported, a.last_rep.index)
         for event in self._events.update(a, calibrated=bool(self.analyzer.setup)):
             self._emit(event)
 

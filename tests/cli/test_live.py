@@ -559,3 +559,33 @@ def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_
     ]
     assert len(errors) > len(track) // 2
     assert max(errors) < 0.01  # every skeleton on the frame it was measured on
+
+
+@pytest.mark.parametrize(("end_s", "polls"), [(0.4, [40]), (0.6, [30, 30])])
+def test_a_rep_closed_while_the_last_frames_drain_is_announced_once(
+    end_s: float, polls: list[int]
+) -> None:
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
+    from hingecam.render.annotator import FrameAnnotator
+
+    track = hinge_set(3, 30.0, stand_s=2.5, end_s=end_s, image_wh=WH).track
+    script = FakeEstimator.from_track(track)._script
+    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    events: list[CueEvent] = []
+    session = LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        driver,
+        FrameAnnotator(),
+        display=None,
+        stop=StopSignals(),
+        on_event=events.append,
+    )
+    session.run()
+    session.finish(drain_s=5.0)  # the slow fakes finish only while polled
+    assert len(driver.reps) == 3
+    assert [e.rep for e in events if e.kind is CueKind.REP] == [1, 2, 3]
