@@ -247,6 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --source URL: pace the stream at its own frame rate (files are always paced)",
     )
+    p.add_argument(
+        "--pose-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="pose models run side by side (default: one per core, at most 4)",
+    )
+    p.add_argument(
+        "--single-pose",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="follow one person between two-person checks every 0.5 s (default: on, "
+        "so the model keeps up; landmarks move ~1 px, docs/speed.md); "
+        "--no-single-pose runs the two-person model on every frame",
+    )
     _add_analysis_options(p)
     _add_model_option(p)
     p.set_defaults(handler=live_command)

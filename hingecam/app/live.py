@@ -88,6 +88,8 @@ def run_live(
     debug: bool = False,
     echo: Callable[[str], None] | None = None,
     stop: StopSignals | None = None,
+    pose_workers: int | None = None,
+    single_pose: bool = True,
 ) -> LiveOutcome:
     """Run one live session and save its report; see `hingecam live --help`.
 
@@ -104,6 +106,11 @@ def run_live(
         debug: draw displayed fps and latency on the frames.
         echo: prints a line for the user (default: print to stdout).
         stop: the stop request (default: SIGINT/SIGTERM handlers of its own).
+        pose_workers: landmarkers run side by side (default: one per core, see
+            media/live_parallel.py).
+        single_pose: the one-person model between two-person checks (the
+            default: it keeps up with the camera; landmarks move ~1 px from the
+            two-person model's, docs/speed.md); False: two-person every frame.
 
     Raises:
         DisplayError: window=True without a display, before anything opens.
@@ -120,8 +127,9 @@ def run_live(
     from hingecam.core.thresholds import load_thresholds
     from hingecam.files import StagedFolder
     from hingecam.media import display as screen
+    from hingecam.media.live_parallel import open_parallel_live
     from hingecam.media.models import resolve_model
-    from hingecam.media.pose import LivePoseEstimator, PoseConfig
+    from hingecam.media.pose import PoseConfig
     from hingecam.media.sink import VideoSink
     from hingecam.media.sound import make_sound
     from hingecam.render.annotator import FrameAnnotator
@@ -142,7 +150,9 @@ def run_live(
         model_path = resolve_model(model)
         info = cam.info
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-        with LivePoseEstimator(config) as estimator:
+        with open_parallel_live(
+            config, workers=pose_workers, single_pose=single_pose
+        ) as estimator:
             folder = session_folder(out, started)
             # The report's files are staged and published together at the end,
             # however the session ends; snapshots go straight into the folder.
@@ -215,7 +225,8 @@ def run_live(
                 try:
                     run = driver.finish(
                         info,
-                        meta=_track_meta(info, model_path),
+                        meta=_track_meta(info, model_path)
+                        | {"live_inference": estimator.summary()},
                         notes=_session_notes(info, session.stats, ending),
                         folder=staged.path,
                     )
@@ -284,6 +295,8 @@ def run_cli(args: argparse.Namespace) -> int:
         window=not args.no_window,
         sound=args.sound,
         debug=args.debug,
+        pose_workers=args.pose_workers,
+        single_pose=args.single_pose,
     )
     if outcome.recording is not None:
         print(f"recording: {outcome.recording}", flush=True)

@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,6 +29,9 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.measures import Measures
 from hingecam.errors import CaptureError, HingecamError
+
+if TYPE_CHECKING:
+    from hingecam.media.pose import LivePoses
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +92,16 @@ def _placeholder(frame: Frame) -> FrameAnalysis:
 class LiveSession:
     """The live loop: every captured frame is shown with the newest analysis on it.
 
-    Inference runs asynchronously (the estimator drops frames while busy); each
-    result goes through the Analyzer, and the newest FrameAnalysis is drawn on
-    the frames that follow until a newer one arrives. Nothing here waits for
-    the model, so the display keeps the camera's rate.
+    Inference runs asynchronously (the estimator drops frames while busy); its
+    results (several per step when several landmarkers run, in frame order)
+    go through the Analyzer, and the newest FrameAnalysis is drawn on the frames
+    that follow until a newer one arrives. Nothing here waits for the model, so
+    the display keeps the camera's rate.
 
     Args:
         camera: an iterable of Frames (capture.CameraSource), newest frame wins.
-        estimator: a LiveEstimator (submit / latest).
+        estimator: a LiveEstimator (submit / latest), or one with `take()`
+            (media/live_parallel.py: every result since the last call, in order).
         driver: the Driver of the set (mode LIVE).
         annotator: overlay.FrameAnnotator.
         display: a Window, a NullDisplay, or None (no window: draw only the
@@ -153,6 +158,7 @@ class LiveSession:
         self._t0_mono = math.inf  # monotonic time of t_s = 0, see _record_timing
         self.show_analyzed_frame = show_analyzed_frame
         self._in_flight: dict[int, Frame] = {}  # submitted frames, by index
+        self._reps_reported = 0  # the last rep index an analysis carried
         self.drawn: list[tuple[int, NDArray[np.float32] | None]] | None = None
         """When a list (benchmarks): (shown frame index, drawn pose xy_px) per
         shown frame."""
@@ -191,7 +197,7 @@ class LiveSession:
             if self.estimator.submit(frame):
                 self._submitted_index = frame.index
                 if self.show_analyzed_frame:
-                    self._in_flight[frame.index] = frame
+                    self._keep_in_flight(frame)
             self._last_frame = frame
             new = self._collect()
         captured = frame
@@ -220,6 +226,18 @@ class LiveSession:
         if new and self._analysis is not None:
             self._keep_thumbnail(frame, self._analysis, drawn)
         return ending
+
+    def _keep_in_flight(self, frame: Frame) -> None:
+        """Keep a submitted frame to show under its analysis; frames older than
+        STALE_POSE_S go (they would not be shown: see _frame_to_show), which
+        bounds the memory when the estimator holds frames waiting for a model."""
+        self._in_flight[frame.index] = frame
+        for index in [
+            i
+            for i, kept in self._in_flight.items()
+            if frame.t_s - kept.t_s > STALE_POSE_S
+        ]:
+            del self._in_flight[index]
 
     def _frame_to_show(self, newest: Frame, analysis: FrameAnalysis) -> Frame:
         """The frame `analysis` was computed from, while it is recent enough;
@@ -255,27 +273,40 @@ class LiveSession:
             time.sleep(0.005)
         for a in self.driver.flush():
             self._on_analysis(a)
-        # Reps no drawn frame showed (closed by the flush): announced here.
-        for rep in self.driver.reps[self.driver.thumbs.seen_reps :]:
+        # Reps no analysis reported (closed by the flush): announced here.
+        for rep in self.driver.reps[self._reps_reported :]:
             self._emit(self._events.rep_closed(rep))
 
     def _collect(self) -> bool:
-        """Push the estimator's newest result through the analyzer if it is new."""
+        """Push the estimator's new results through the analyzer, oldest first."""
+        new = False
+        for index, t_s, poses in self._results():
+            if index <= self._analyzed_index:
+                continue
+            self._analyzed_index = index
+            bright = self._brightness.pop(index, None)
+            for old in [i for i in self._brightness if i < index]:
+                del self._brightness[old]
+            self.stats.analyzed += 1
+            for a in self.driver.push(index, t_s, poses, brightness=bright):
+                self._on_analysis(a)
+            new = True
+        return new
+
+    def _results(self) -> list[LivePoses]:
+        """Every result finished since the last call, in frame order: `take()`
+        (several landmarkers finish several frames between two polls), or the
+        newest result of an estimator that has only `latest()`."""
+        take = getattr(self.estimator, "take", None)
+        if take is not None:
+            return list(take())
         latest = self.estimator.latest()
-        if latest is None or latest[0] <= self._analyzed_index:
-            return False
-        index, t_s, poses = latest
-        self._analyzed_index = index
-        bright = self._brightness.pop(index, None)
-        for old in [i for i in self._brightness if i < index]:
-            del self._brightness[old]
-        self.stats.analyzed += 1
-        for a in self.driver.push(index, t_s, poses, brightness=bright):
-            self._on_analysis(a)
-        return True
+        return [] if latest is None else [latest]
 
     def _on_analysis(self, a: FrameAnalysis) -> None:
         self._analysis = a
+        if a.last_rep is not None:  # announced by the events below
+            self._reps_reported = max(self._reps_reported, a.last_rep.index)
         for event in self._events.update(a, calibrated=bool(self.analyzer.setup)):
             self._emit(event)
 

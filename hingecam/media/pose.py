@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -424,8 +424,15 @@ class LivePoseEstimator(Closing):
     with `latest`.
     """
 
-    def __init__(self, config: PoseConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: PoseConfig | None = None,
+        on_result: Callable[[], None] | None = None,
+    ) -> None:
         """Load the model (config.running_mode is replaced by LIVE_STREAM).
+
+        `on_result` is called (on MediaPipe's thread) after each result is
+        stored, so a caller can hand the model its next frame at once.
 
         Raises:
             ModelError: the model is missing or cannot be loaded.
@@ -442,6 +449,7 @@ class LivePoseEstimator(Closing):
         self._error: BaseException | None = None
         self.submitted = 0
         self.dropped = 0
+        self._on_done = on_result
         self._landmarker = _create_landmarker(config, result_callback=self._on_result)
 
     def submit(self, frame: Frame) -> bool:
@@ -509,3 +517,5 @@ class LivePoseEstimator(Closing):
                     self._latest = (index, t_s, poses)
         except Exception as exc:
             self._error = exc
+        if self._on_done is not None:
+            self._on_done()

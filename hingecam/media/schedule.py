@@ -180,6 +180,10 @@ class Planner:
             kind = Inference.SKIP
         else:
             kind = Inference.SINGLE if s.single_pose else Inference.FULL
+        if kind is Inference.FULL:
+            # what observe() records too; set here as well so a caller with
+            # several frames in flight (live) does not repeat the check
+            self._last_check_t = t_s
         self.counts[kind] += 1
         return kind
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ from hingecam.errors import CaptureError
 from hingecam.media import display as screen
 from hingecam.media import sound
 from hingecam.media.fake_pose import FakeEstimator
+from hingecam.media.tracks import load_track
 from hingecam.media.video import open_video
 from tests.factories import hinge_set
 
@@ -125,6 +127,7 @@ def fake_session(
         *args: str,
         window: ScriptedWindow | None = None,
         fail_after: int | None = None,
+        patch_estimator: bool = True,
     ) -> tuple[int, str, str, dict[str, Any]]:
         track = three_reps.track
         camera = FakeCamera(track.t_s, WH, fail_after)
@@ -133,9 +136,11 @@ def fake_session(
         monkeypatch.setattr(
             "hingecam.media.models.resolve_model", lambda m=None: Path("x")
         )
-        monkeypatch.setattr(
-            "hingecam.media.pose.LivePoseEstimator", lambda cfg: estimator
-        )
+        if patch_estimator:
+            monkeypatch.setattr(
+                "hingecam.media.pose.LivePoseEstimator",
+                lambda cfg, on_result=None: estimator,
+            )
         monkeypatch.setattr(screen, "has_display", lambda: window is not None)
         monkeypatch.setattr(screen, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
@@ -206,6 +211,51 @@ def test_no_window_prints_each_rep_once_and_saves_the_report(
     assert report["summary"]["rep_count"] == 3
     assert report["setup"]["calibrated"] is True
     assert any("live session (stream ended)" in n for n in report["notes"])
+
+
+@pytest.mark.parametrize(
+    ("args", "models", "num_poses"),
+    [
+        ((), 4, [2, 1, 2, 1]),  # default: 2 workers here, each with both models
+        (("--pose-workers", "3", "--no-single-pose"), 3, [2, 2, 2]),
+        (("--pose-workers", "1"), 2, [2, 1]),
+    ],
+)
+def test_pose_workers_and_single_pose_choose_the_models_loaded(
+    fake_session: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    three_reps: Any,
+    args: tuple[str, ...],
+    models: int,
+    num_poses: list[int],
+) -> None:
+    loaded: list[int] = []
+    estimator = FakeEstimator.from_track(three_reps.track)
+
+    def load(cfg: Any, on_result: Any = None) -> FakeEstimator:
+        loaded.append(cfg.num_poses)
+        return estimator
+
+    monkeypatch.setattr("hingecam.media.live_parallel.default_workers", lambda: 2)
+    monkeypatch.setattr("hingecam.media.pose.LivePoseEstimator", load)
+    code, out, _err, _ = fake_session("--no-window", *args, patch_estimator=False)
+    assert code == 0, out
+    assert loaded == num_poses and len(loaded) == models
+    assert out.splitlines()[-1].startswith("camera 7: 3 reps")
+    track = load_track(session_dir(tmp_path / "out") / "pose_track.npz")
+    inference = track.meta["live_inference"]
+    assert inference["workers"] == models // (2 if 1 in num_poses else 1)
+    assert inference["full"] + inference["single"] > 0
+
+
+def test_pose_workers_below_one_is_one_line_and_exit_2(
+    fake_session: Callable[..., Any], tmp_path: Path
+) -> None:
+    code, _out, err, _ = fake_session("--no-window", "--pose-workers", "0")
+    assert code == 2
+    assert err.strip() == "hingecam: error: live pose workers must be at least 1, got 0"
+    assert not list((tmp_path / "out").glob("live-*"))  # nothing half-written
 
 
 def test_keys_snapshot_pause_reset_and_quit(
@@ -333,7 +383,8 @@ def test_a_stream_that_ends_at_once_still_writes_a_report(
     monkeypatch.setattr(live, "open_source", lambda *a: camera)
     monkeypatch.setattr("hingecam.media.models.resolve_model", lambda m=None: Path("x"))
     monkeypatch.setattr(
-        "hingecam.media.pose.LivePoseEstimator", lambda cfg: FakeEstimator({})
+        "hingecam.media.pose.LivePoseEstimator",
+        lambda cfg, on_result=None: FakeEstimator({}),
     )
     code = main(["live", "--no-window", "--out", str(tmp_path)])
     out = capsys.readouterr().out
@@ -451,3 +502,91 @@ def test_the_skeleton_is_drawn_on_the_frame_it_was_measured_on(
         assert max(errors) < 0.01
     else:
         assert max(errors) > 1.0  # px: mid-rep the body has moved on
+
+
+def _parallel_session(track: Any, polls: list[int]) -> tuple[LiveSession, Any]:
+    """A session on one slot per entry of `polls`: each fake landmarker finishes
+    its frame after that many polls, so quicker ones overtake slower ones."""
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
+    from hingecam.render.annotator import FrameAnnotator
+
+    script = FakeEstimator.from_track(track)._script
+    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    session = LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        driver,
+        FrameAnnotator(),
+        display=ScriptedWindow({}),
+        stop=StopSignals(),
+    )
+    session.drawn = []
+    return session, driver
+
+
+def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_the_body(
+    three_reps: Any,
+) -> None:
+    track = three_reps.track
+    one, _ = _parallel_session(track, [12])
+    one.run()
+    one.finish()
+    session, driver = _parallel_session(track, [12, 2])
+    pushed: list[float] = []
+    push = driver.push
+
+    def logged_push(index: int, t_s: float, *args: Any, **kwargs: Any) -> Any:
+        pushed.append(t_s)
+        return push(index, t_s, *args, **kwargs)
+
+    driver.push = logged_push  # type: ignore[method-assign]
+    assert session.run() is Ending.STREAM_ENDED
+    session.finish()
+    assert all(b > a for a, b in itertools.pairwise(pushed))
+    # every frame a landmarker took reaches the analyzer, none out of order
+    assert session.stats.analyzed == session.estimator.submitted
+    assert session.stats.analyzed > 1.5 * one.stats.analyzed
+    assert len(driver.reps) == 3
+    wh = np.array(WH, dtype=np.float32)
+    assert session.drawn is not None
+    errors = [
+        float(np.abs(xy - track.xy_norm[i] * wh).max())
+        for i, xy in session.drawn
+        if xy is not None
+    ]
+    assert len(errors) > len(track) // 2
+    assert max(errors) < 0.01  # every skeleton on the frame it was measured on
+
+
+@pytest.mark.parametrize(("end_s", "polls"), [(0.4, [40]), (0.6, [30, 30])])
+def test_a_rep_closed_while_the_last_frames_drain_is_announced_once(
+    end_s: float, polls: list[int]
+) -> None:
+    from hingecam.app.driver import Driver
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
+    from hingecam.render.annotator import FrameAnnotator
+
+    track = hinge_set(3, 30.0, stand_s=2.5, end_s=end_s, image_wh=WH).track
+    script = FakeEstimator.from_track(track)._script
+    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
+    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
+    events: list[CueEvent] = []
+    session = LiveSession(
+        FakeCamera(track.t_s, WH),
+        estimator,
+        driver,
+        FrameAnnotator(),
+        display=None,
+        stop=StopSignals(),
+        on_event=events.append,
+    )
+    session.run()
+    session.finish(drain_s=5.0)  # the slow fakes finish only while polled
+    assert len(driver.reps) == 3
+    assert [e.rep for e in events if e.kind is CueKind.REP] == [1, 2, 3]
