@@ -4,6 +4,7 @@ thread) overlap; only the frames inside the smoothing lag are held."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -26,11 +27,18 @@ from hingecam.core.thresholds import Thresholds
 from hingecam.media.models import ModelVariant, sha256_file
 from hingecam.media.pose import PoseConfig
 from hingecam.media.schedule import Schedule, ScheduledEstimator
-from hingecam.media.sink import VideoSink
+from hingecam.media.sink import DEFAULT_SINK_MAX_HEIGHT, VideoSink, output_size
 from hingecam.media.video import open_video
 from hingecam.render.annotator import FrameAnnotator
 
 log = logging.getLogger(__name__)
+
+PARALLEL_MAX_PIXELS = 1280 * 720
+"""Frames larger than this (px) are inferred on one landmarker thread. Measured
+on deadlift_back45_seb.mp4 (1920x1080, 60 fps): two threads took 13.0 s and
+peaked at 754 MB, one 13.2 s and 634 MB (decoding, colour conversion and the
+full-size mask already fill the second core), and above the frame cap an
+8192x8192 H.264 decoder holds ~300 MB by itself."""
 
 ANNOTATED_PRESET = "superfast"
 """x264 preset of the annotated video: encoding shares 2 cores with inference, and
@@ -86,18 +94,18 @@ class _AnalysisWorker:
     def __init__(self, driver: Driver, renderer: _Renderer) -> None:
         self.driver = driver
         self.renderer = renderer
-        self._queue: queue.Queue[tuple[Frame, tuple[Pose, ...]] | None] = queue.Queue(
-            maxsize=8
+        self._queue: queue.Queue[tuple[Frame, tuple[Pose, ...], float] | None] = (
+            queue.Queue(maxsize=8)
         )
         self._pending: deque[tuple[int, NDArray[np.uint8]]] = deque()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="analysis", daemon=True)
         self._thread.start()
 
-    def put(self, frame: Frame, poses: tuple[Pose, ...]) -> None:
+    def put(self, frame: Frame, poses: tuple[Pose, ...], bright: float) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put((frame, poses))
+        self._queue.put((frame, poses, bright))
 
     def close(self) -> None:
         """Analyze what is queued, flush the analyzer, and stop."""
@@ -116,21 +124,32 @@ class _AnalysisWorker:
     def _run(self) -> None:
         try:
             while (item := self._queue.get()) is not None:
-                frame, poses = item
+                frame, poses, bright = item
                 self._pending.append((frame.index, frame.image_bgr))
                 self._emit(
-                    self.driver.push(
-                        frame.index,
-                        frame.t_s,
-                        poses,
-                        brightness=brightness(frame.image_bgr),
-                    )
+                    self.driver.push(frame.index, frame.t_s, poses, brightness=bright)
                 )
             self._emit(self.driver.flush())
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
             while self._queue.get() is not None:  # unblock the producer
                 pass
+
+
+def _for_drawing(frame: Frame) -> Frame:
+    """The frame at the annotated video's size (at most DEFAULT_SINK_MAX_HEIGHT
+    tall). Overlays are drawn from normalized landmarks, so they land in the
+    same place; the ~30 frames waiting for the smoothing and the encoder then
+    hold a 1080p source's frames at 1280x720 (2.25x less memory), and the
+    encoder has nothing left to resize."""
+    import cv2
+
+    h, w = frame.image_bgr.shape[:2]
+    size = output_size(w, h, DEFAULT_SINK_MAX_HEIGHT)
+    if size == (w, h):
+        return frame
+    small = cv2.resize(frame.image_bgr, size, interpolation=cv2.INTER_AREA)
+    return dataclasses.replace(frame, image_bgr=np.asarray(small, dtype=np.uint8))
 
 
 ProgressFn = Callable[[int, float], None]
@@ -179,6 +198,8 @@ def analyze_video(
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         done = 0
         schedule = schedule or Schedule()
+        if info.width * info.height > PARALLEL_MAX_PIXELS and not schedule.threads:
+            schedule = dataclasses.replace(schedule, threads=1)
         estimator: ScheduledEstimator | None = None  # None: stopped while loading
         try:
             with ScheduledEstimator(config, schedule, info.fps) as estimator:
@@ -186,7 +207,8 @@ def analyze_video(
                     if stop is not None and stop.is_set():
                         interrupted = True
                         break
-                    worker.put(frame, poses)
+                    bright = brightness(frame.image_bgr)  # of the frame as decoded
+                    worker.put(_for_drawing(frame), poses, bright)
                     done += 1
                     if progress is not None:
                         progress(done, frame.t_s)

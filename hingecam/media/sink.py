@@ -37,7 +37,7 @@ DEFAULT_SINK_MAX_HEIGHT = 720
 """VideoSink downscales taller frames to this height (px), keeping the aspect."""
 
 
-def _even_size(width: int, height: int, max_height: int | None) -> tuple[int, int]:
+def output_size(width: int, height: int, max_height: int | None) -> tuple[int, int]:
     """(w, h) fitting max_height, aspect kept, both even (yuv420p needs it)."""
     if max_height is not None and height > max_height:
         width = round(width * max_height / height)
@@ -207,7 +207,7 @@ class VideoSink(Closing):
             raise self._error
 
     def _open_stream(self, width: int, height: int) -> None:
-        self._size_wh = _even_size(width, height, self._max_height)
+        self._size_wh = output_size(width, height, self._max_height)
         stream = self._container.add_stream(
             "libx264", rate=Fraction(self._fps).limit_denominator(100_000)
         )

@@ -21,7 +21,7 @@ import pytest
 from hingecam.errors import CaptureError, DisplayError, InputError
 from hingecam.media.camera import open_camera
 from hingecam.media.display import Window, has_display
-from hingecam.media.sink import VideoSink, _even_size
+from hingecam.media.sink import VideoSink, output_size
 from hingecam.media.video import open_video, rotate_cw, rotation_to_upright_cw
 
 # -- helpers -------------------------------------------------------------------------
@@ -450,7 +450,7 @@ def test_missing_file_as_camera_raises_input_error(tmp_path: Path) -> None:
 def test_even_size(
     size_wh: tuple[int, int], max_height: int | None, expected_wh: tuple[int, int]
 ) -> None:
-    assert _even_size(*size_wh, max_height) == expected_wh
+    assert output_size(*size_wh, max_height) == expected_wh
 
 
 def test_video_sink_writes_browser_playable_h264(tmp_path: Path) -> None:
