@@ -124,6 +124,19 @@ def _not_judged(
     )
 
 
+def _knees_barely_straightened(
+    fault: Fault, knee_range: float, th: Thresholds
+) -> Check:
+    """Hips rising first is not judged: the knees barely straightened on the way
+    up (below hips_first_min_knee_range_deg; the 2D and the 3D rule alike)."""
+    return _not_judged(
+        fault,
+        f"the knees straightened only {knee_range:.0f} deg on the way up "
+        f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
+        "deg",
+    )
+
+
 def _needs_side(fault: Fault, win: RepWindow, th: Thresholds) -> Check | None:
     """NOT_JUDGED unless the rep was seen, and seen from the side, long enough."""
     seen = [v for v in win.views if v is not View.UNKNOWN]
@@ -328,12 +341,7 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Ch
     knee_start = float(knee[ok[0]])
     knee_range = knee_start - float(np.min(knee[ok]))
     if knee_range < th.hips_first_min_knee_range_deg:
-        return _not_judged(
-            fault,
-            f"the knees straightened only {knee_range:.0f} deg on the way up "
-            f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
-            "deg",
-        )
+        return _knees_barely_straightened(fault, knee_range, th)
     half = ok[knee[ok] <= knee_start - 0.5 * knee_range][0]
     drop = float(trunk[half] - trunk[ok[0]])
     return _check(

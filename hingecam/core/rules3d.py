@@ -12,7 +12,14 @@ import numpy as np
 from hingecam.core.confidence import with_confidence
 from hingecam.core.datatypes import Check, Fault, Outcome, View
 from hingecam.core.measures import Measures
-from hingecam.core.rules import RepWindow, _check, _not_judged, _ref, evaluate_rep
+from hingecam.core.rules import (
+    RepWindow,
+    _check,
+    _knees_barely_straightened,
+    _not_judged,
+    _ref,
+    evaluate_rep,
+)
 from hingecam.core.thresholds import Profile, Thresholds
 
 WEAKER = "by the 3D landmarks, less sure than from the side"
@@ -121,12 +128,7 @@ def check_hips_rise_first_3d(
         start = int(np.flatnonzero(ok)[np.argmax(hip[ok])])
         knee_range, half = half_way(start)
     if half is None:
-        return _not_judged(
-            fault,
-            f"the knees straightened only {knee_range:.0f} deg on the way up "
-            f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
-            "deg",
-        )
+        return _knees_barely_straightened(fault, knee_range, th)
     drop = float(trunk[half] - trunk[start])
     return _check(
         fault,
