@@ -116,20 +116,13 @@ def make_tracks(folder: Path, n: int) -> None:
     """n tiny distinct tracks: the first 4 s of a sample (one rep), jittered."""
     import numpy as np
 
-    from hingecam.media.tracks import load_track, save_track
+    from hingecam.media.tracks import TRACK_ARRAYS, load_track, save_track
 
     base = load_track(SAMPLE)
     keep = int(np.searchsorted(base.t_s, base.t_s[0] + 4.0))
-    arrays = {
-        "t_s",
-        "xy_norm",
-        "world_m",
-        "visibility",
-        "presence",
-        "back_profile",
-        "people",
-    }
-    short = dataclasses.replace(base, **{k: getattr(base, k)[:keep] for k in arrays})
+    short = dataclasses.replace(
+        base, **{k: getattr(base, k)[:keep] for k in TRACK_ARRAYS}
+    )
     rng = np.random.default_rng(0)
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):

@@ -16,7 +16,7 @@ from hingecam.media.track_schema import check_arrays, check_header
 
 TRACK_FORMAT = "hingecam-pose-track"
 TRACK_VERSION = 1
-_ARRAYS = (
+TRACK_ARRAYS = (
     "t_s",
     "xy_norm",
     "world_m",
@@ -25,6 +25,7 @@ _ARRAYS = (
     "back_profile",
     "people",
 )
+"""The per-frame arrays of a pose track, one row per frame, as saved."""
 
 
 def save_track(track: PoseTrack, path: Path) -> None:
@@ -40,7 +41,7 @@ def save_track(track: PoseTrack, path: Path) -> None:
         np.savez_compressed(
             fh,
             header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
-            **{name: getattr(track, name) for name in _ARRAYS},
+            **{name: getattr(track, name) for name in TRACK_ARRAYS},
         )
 
 
@@ -63,7 +64,7 @@ def load_track(path: Path) -> PoseTrack:
     try:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode())
-            arrays = {name: data[name] for name in _ARRAYS}
+            arrays = {name: data[name] for name in TRACK_ARRAYS}
     except (
         OSError,
         ValueError,
