@@ -11,12 +11,16 @@ from typing import Any
 import numpy as np
 import pytest
 
+from hingecam.app.driver import Driver
 from hingecam.app.live_session import LiveSession
 from hingecam.app.signals import Ending, StopSignals
 from hingecam.core.cues import CueEvent, CueKind
-from hingecam.core.datatypes import Frame
+from hingecam.core.datatypes import Exercise, Frame, PoseTrack
 from hingecam.core.mode import LIVE
+from hingecam.core.thresholds import load_thresholds
 from hingecam.media.fake_pose import FakeEstimator
+from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
+from hingecam.render.annotator import FrameAnnotator
 from tests.factories import hinge_set
 from tests.live_fakes import WH, FakeCamera, ScriptedWindow
 
@@ -53,23 +57,47 @@ class SlowEstimator(FakeEstimator):
         return self._ready
 
 
-def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
-    from hingecam.app.driver import Driver
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.render.annotator import FrameAnnotator
-
-    track = three_reps.track
-    estimator = SlowEstimator(FakeEstimator.from_track(track)._script)
+def live_session(
+    track: PoseTrack, estimator: Any, *, window: bool = False, **kwargs: Any
+) -> tuple[LiveSession, Driver]:
+    """A LiveSession over the track's frames from a fake camera, with `estimator`
+    (a scripted window when `window`, else none), and its Driver."""
     driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
     session = LiveSession(
         FakeCamera(track.t_s, WH),
         estimator,
         driver,
         FrameAnnotator(),
-        display=None,
+        display=ScriptedWindow({}) if window else None,
         stop=StopSignals(),
+        **kwargs,
     )
+    return session, driver
+
+
+def parallel(track: PoseTrack, polls: list[int]) -> ParallelLiveEstimator:
+    """One slot per entry of `polls`: each fake landmarker finishes its frame
+    after that many polls, so quicker ones overtake slower ones."""
+    script = FakeEstimator.from_track(track)._script
+    return ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
+
+
+def skeleton_errors_px(session: LiveSession, track: PoseTrack) -> list[float]:
+    """For each shown frame with a skeleton: the largest distance (px) of a drawn
+    landmark from that frame's own pose in the track."""
+    wh = np.array(WH, dtype=np.float32)
+    assert session.drawn is not None
+    return [
+        float(np.abs(xy - track.xy_norm[i] * wh).max())
+        for i, xy in session.drawn
+        if xy is not None
+    ]
+
+
+def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> None:
+    track = three_reps.track
+    estimator = SlowEstimator(FakeEstimator.from_track(track)._script)
+    session, driver = live_session(track, estimator)
     assert session.run() is Ending.STREAM_ENDED
     last = len(track) - 1
     assert estimator.calls[-1] != last  # the model was busy when it came
@@ -82,31 +110,12 @@ def test_the_last_frame_is_analyzed_before_the_session_ends(three_reps: Any) -> 
 def test_the_skeleton_is_drawn_on_the_frame_it_was_measured_on(
     three_reps: Any, sync: bool
 ) -> None:
-    from hingecam.app.driver import Driver
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.render.annotator import FrameAnnotator
-
     track = three_reps.track
     estimator = SlowEstimator(FakeEstimator.from_track(track)._script, polls=4)
-    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
-    session = LiveSession(
-        FakeCamera(track.t_s, WH),
-        estimator,
-        driver,
-        FrameAnnotator(),
-        display=ScriptedWindow({}),
-        stop=StopSignals(),
-        show_analyzed_frame=sync,
-    )
+    session, _ = live_session(track, estimator, window=True, show_analyzed_frame=sync)
     session.drawn = []
     session.run()
-    wh = np.array(WH, dtype=np.float32)
-    errors = [
-        float(np.abs(xy - track.xy_norm[i] * wh).max())
-        for i, xy in session.drawn
-        if xy is not None
-    ]
+    errors = skeleton_errors_px(session, track)
     assert len(errors) > len(track) // 2
     if sync:  # the model lags 3 frames, yet every skeleton sits on its own frame
         assert max(errors) < 0.01
@@ -114,38 +123,16 @@ def test_the_skeleton_is_drawn_on_the_frame_it_was_measured_on(
         assert max(errors) > 1.0  # px: mid-rep the body has moved on
 
 
-def _parallel_session(track: Any, polls: list[int]) -> tuple[LiveSession, Any]:
-    """A session on one slot per entry of `polls`: each fake landmarker finishes
-    its frame after that many polls, so quicker ones overtake slower ones."""
-    from hingecam.app.driver import Driver
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
-    from hingecam.render.annotator import FrameAnnotator
-
-    script = FakeEstimator.from_track(track)._script
-    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
-    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
-    session = LiveSession(
-        FakeCamera(track.t_s, WH),
-        estimator,
-        driver,
-        FrameAnnotator(),
-        display=ScriptedWindow({}),
-        stop=StopSignals(),
-    )
-    session.drawn = []
-    return session, driver
-
-
 def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_the_body(
     three_reps: Any,
 ) -> None:
     track = three_reps.track
-    one, _ = _parallel_session(track, [12])
+    one, _ = live_session(track, parallel(track, [12]), window=True)
+    one.drawn = []
     one.run()
     one.finish()
-    session, driver = _parallel_session(track, [12, 2])
+    session, driver = live_session(track, parallel(track, [12, 2]), window=True)
+    session.drawn = []
     pushed: list[float] = []
     push = driver.push
 
@@ -161,13 +148,7 @@ def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_
     assert session.stats.analyzed == session.estimator.submitted
     assert session.stats.analyzed > 1.5 * one.stats.analyzed
     assert len(driver.reps) == 3
-    wh = np.array(WH, dtype=np.float32)
-    assert session.drawn is not None
-    errors = [
-        float(np.abs(xy - track.xy_norm[i] * wh).max())
-        for i, xy in session.drawn
-        if xy is not None
-    ]
+    errors = skeleton_errors_px(session, track)
     assert len(errors) > len(track) // 2
     assert max(errors) < 0.01  # every skeleton on the frame it was measured on
 
@@ -176,25 +157,10 @@ def test_parallel_landmarkers_analyze_more_frames_in_order_with_the_skeleton_on_
 def test_a_rep_closed_while_the_last_frames_drain_is_announced_once(
     end_s: float, polls: list[int]
 ) -> None:
-    from hingecam.app.driver import Driver
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.media.live_parallel import ParallelLiveEstimator, Slot
-    from hingecam.render.annotator import FrameAnnotator
-
     track = hinge_set(3, 30.0, stand_s=2.5, end_s=end_s, image_wh=WH).track
-    script = FakeEstimator.from_track(track)._script
-    estimator = ParallelLiveEstimator([Slot(SlowEstimator(script, p)) for p in polls])
-    driver = Driver(Exercise.AUTO, load_thresholds(), WH, mode=LIVE)
     events: list[CueEvent] = []
-    session = LiveSession(
-        FakeCamera(track.t_s, WH),
-        estimator,
-        driver,
-        FrameAnnotator(),
-        display=None,
-        stop=StopSignals(),
-        on_event=events.append,
+    session, driver = live_session(
+        track, parallel(track, polls), on_event=events.append
     )
     session.run()
     session.finish(drain_s=5.0)  # the slow fakes finish only while polled
