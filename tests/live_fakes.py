@@ -1,9 +1,13 @@
-"""A camera and a window for live tests without hardware: a synthetic pose
-track's frames delivered like a camera's, keys pressed after given frames."""
+"""A camera and a window for live tests without hardware (a synthetic pose
+track's frames delivered like a camera's, keys pressed after given frames), and
+where a live session's report lands."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,3 +88,16 @@ class ScriptedWindow:
 
 
 WH = (320, 180)
+
+
+def session_dir(out: Path) -> Path:
+    """The one live-* session folder `hingecam live --out out` made."""
+    folders = sorted(out.glob("live-*"))
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+def report_of(out: Path) -> dict[str, Any]:
+    """That session's report.json."""
+    report: dict[str, Any] = json.loads((session_dir(out) / "report.json").read_text())
+    return report

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.tracks import load_track
 from hingecam.media.video import open_video
 from tests.factories import hinge_set
-from tests.live_fakes import WH, FakeCamera, ScriptedWindow
+from tests.live_fakes import WH, FakeCamera, ScriptedWindow, report_of, session_dir
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +68,6 @@ def fake_session(
         return code, out.getvalue(), err.getvalue(), {"estimator": estimator}
 
     return run
-
-
-def session_dir(out: Path) -> Path:
-    folders = sorted(out.glob("live-*"))
-    assert len(folders) == 1, folders
-    return folders[0]
-
-
-def report_of(out: Path) -> dict[str, Any]:
-    report: dict[str, Any] = json.loads((session_dir(out) / "report.json").read_text())
-    return report
 
 
 def test_without_a_display_live_says_so_in_one_line_and_exits_2(

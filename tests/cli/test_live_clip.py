@@ -21,23 +21,13 @@ import pytest
 
 from hingecam.cli import main
 from hingecam.media.video import open_video
+from tests.live_fakes import report_of, session_dir
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_REPS = 5
 CALIBRATE = ["--set", "live_calibration_s=1.0"]
 """The clip stands still ~1.8 s before rep 1, under the 2 s a live user is asked
 for; a shorter calibration lets the recorded set count from its first rep."""
-
-
-def session_dir(out: Path) -> Path:
-    folders = sorted(out.glob("live-*"))
-    assert len(folders) == 1, folders
-    return folders[0]
-
-
-def report_of(out: Path) -> dict[str, Any]:
-    report: dict[str, Any] = json.loads((session_dir(out) / "report.json").read_text())
-    return report
 
 
 @pytest.fixture(scope="module")
