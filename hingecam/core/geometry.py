@@ -37,7 +37,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.facing import facing_sign
-from hingecam.core.geometry3d import legs_trunk_3d
+from hingecam.core.geometry3d import angle_between_deg, legs_trunk_3d
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -67,13 +67,7 @@ def wrap_deg(angle: FloatArray) -> FloatArray:
 
 def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
     """Unsigned angle a-b-c at vertex b, degrees in [0, 180]; NaN if a leg is zero."""
-    u = a - b
-    v = c - b
-    nu = np.linalg.norm(u, axis=-1)
-    nv = np.linalg.norm(v, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(u * v, axis=-1) / (nu * nv)
-    return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
+    return angle_between_deg(a - b, c - b)
 
 
 def _side_points(

@@ -18,7 +18,9 @@ from hingecam.core.landmarks import Landmark
 FloatArray = NDArray[np.float64]
 
 
-def _angle_deg(u: FloatArray, v: FloatArray) -> FloatArray:
+def angle_between_deg(u: FloatArray, v: FloatArray) -> FloatArray:
+    """Unsigned angle between vectors u and v (last axis, 2D or 3D), degrees in
+    [0, 180]; NaN if either is zero."""
     nu = np.linalg.norm(u, axis=-1)
     nv = np.linalg.norm(v, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -60,7 +62,7 @@ def legs_trunk_3d(
         (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE),
     ):
         p = _seen(w, vis, (hip_lm, knee_lm, ankle_lm), min_visibility)
-        knees.append(180.0 - _angle_deg(p[:, 0] - p[:, 1], p[:, 2] - p[:, 1]))
+        knees.append(180.0 - angle_between_deg(p[:, 0] - p[:, 1], p[:, 2] - p[:, 1]))
     left, right = knees
     both = np.isfinite(left) & np.isfinite(right)
     knee = np.where(both, (left + right) / 2, np.where(np.isfinite(left), left, right))
@@ -74,6 +76,6 @@ def legs_trunk_3d(
     up = np.broadcast_to(np.array([0.0, -1.0, 0.0]), trunk_vec.shape)
     return {
         "knee_flexion_3d_deg": np.asarray(knee, dtype=np.float64),
-        "trunk_incline_3d_deg": _angle_deg(trunk_vec, up),
+        "trunk_incline_3d_deg": angle_between_deg(trunk_vec, up),
         "face_depth_m": np.asarray(nose[:, 2] - ears.mean(axis=1)[:, 2]),
     }
