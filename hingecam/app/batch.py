@@ -4,7 +4,6 @@ already done found, one set's work (run_set), the local process pool, the bar.""
 from __future__ import annotations
 
 import glob
-import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -224,14 +223,6 @@ def _write_thumbnail(folder: Path, thumbnails: dict[int, bytes]) -> None:
         write_atomic(target, thumbnails[min(thumbnails)])
     else:
         target.unlink(missing_ok=True)  # a rerun found no rep: no stale picture
-
-
-def default_workers() -> int:
-    """The CPUs this process may run on (one landmarker per worker)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def wanted_settings(settings: Settings, jobs: Sequence[SetJob]) -> Wanted:

@@ -96,13 +96,13 @@ def run_batch(
     from hingecam.app.analyze import lock_output
     from hingecam.app.batch import (
         BatchProgress,
-        default_workers,
         discard_unfinished,
         expand_inputs,
         plan,
         split_done,
         wanted_settings,
     )
+    from hingecam.media.schedule import usable_cpus
     from hingecam.report.index import set_folders, write_index
 
     errors: list[str] = []
@@ -125,7 +125,7 @@ def run_batch(
     batch_bar = show_progress and (len(todo) > 1 or ray is not None)
     progress = BatchProgress(len(todo), batch_bar, echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
-        workers = 0 if ray is not None else default_workers()
+        workers = 0 if ray is not None else usable_cpus()
     interrupted = False
     todo, refused = _checked(todo)
     for outcome in refused:

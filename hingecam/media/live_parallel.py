@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import statistics
 import threading
 import time
@@ -20,7 +19,7 @@ from hingecam.errors import ConfigError
 from hingecam.media import pose as pose_module
 from hingecam.media.closing import THREAD_JOIN_S, Closing
 from hingecam.media.pose import LIVE_STALL_S, LivePoses, PoseConfig
-from hingecam.media.schedule import Inference, Planner, Schedule
+from hingecam.media.schedule import Inference, Planner, Schedule, usable_cpus
 
 MAX_DEFAULT_WORKERS = 4
 """The default worker count is the core count, at most this many: each worker
@@ -34,10 +33,10 @@ TIMINGS_KEPT = 10_000
 
 
 def default_workers(cores: int | None = None) -> int:
-    """Landmarkers to run side by side on a machine with `cores` cores
-    (os.cpu_count() when None): one per core, 1 to MAX_DEFAULT_WORKERS."""
-    n = os.cpu_count() if cores is None else cores
-    return max(1, min(n or 1, MAX_DEFAULT_WORKERS))
+    """Landmarkers to run side by side on a machine with `cores` cores (the CPUs
+    this process may run on when None): one per core, 1 to MAX_DEFAULT_WORKERS."""
+    n = usable_cpus() if cores is None else cores
+    return max(1, min(n, MAX_DEFAULT_WORKERS))
 
 
 @dataclass(frozen=True, slots=True)
