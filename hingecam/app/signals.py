@@ -8,6 +8,7 @@ import contextlib
 import enum
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -26,14 +27,19 @@ class ForceQuit(BaseException):
 
 
 _publishing = 0  # depth of publishing() sections (main thread only)
-_deferred = False  # a ForceQuit is due when the outermost section ends
+_deferred = False  # a ForceQuit is due at the next publishing() boundary
 
 
 @contextlib.contextmanager
 def publishing() -> Iterator[None]:
     """A section that a force quit waits for (moving a run's files into its
-    folder), so a folder is never left half old, half new."""
+    folder), so a folder is never left half old, half new. A force quit that
+    could not be raised where it was decided (see StopSignals._on_unraisable)
+    is raised on entering one, before anything moves."""
     global _publishing, _deferred
+    if _deferred and not _publishing:
+        _deferred = False
+        raise ForceQuit
     _publishing += 1
     try:
         yield
@@ -103,6 +109,7 @@ class StopSignals:
         self.force_quit = force_quit
         self._quitting = False
         self._previous: dict[int, Any] = {}
+        self._previous_hook: Any = None
 
     def request(self, reason: Ending) -> None:
         if self.reason is None:
@@ -129,13 +136,31 @@ class StopSignals:
             os.write(2, (STOPPING_LINE + "\n").encode())
         self.request(reason)
 
+    def _on_unraisable(self, info: Any) -> None:
+        """A ForceQuit that landed in a finalizer (a generator closed by the
+        garbage collector, a __del__) is dropped by Python, and it cannot be
+        raised again from here (this hook is itself such a place): it is not
+        printed, and is raised at the next publishing(), before the folder of
+        the set in progress is published."""
+        global _deferred
+        if isinstance(info.exc_value, ForceQuit):
+            _deferred = True
+            return
+        self._previous_hook(info)
+
     def __enter__(self) -> StopSignals:
         if threading.current_thread() is threading.main_thread():
             for signum in SIGNAL_ENDINGS:
                 self._previous[signum] = signal.signal(signum, self._on_signal)
+            if self.force_quit:
+                self._previous_hook = sys.unraisablehook
+                sys.unraisablehook = self._on_unraisable
         return self
 
     def __exit__(self, *_exc: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous.clear()
+        if self._previous_hook is not None:
+            sys.unraisablehook = self._previous_hook
+            self._previous_hook = None

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,34 @@ def test_a_second_ctrl_c_waits_for_a_folder_being_published() -> None:
         signals.request(Ending.INTERRUPTED)
         with pytest.raises(ForceQuit):  # outside publishing(): at once
             os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_a_force_quit_dropped_by_a_finalizer_comes_back_before_publishing() -> None:
+    # The second Ctrl+C can land while the garbage collector closes a generator
+    # (the video source's): Python drops an exception raised there. It must not
+    # be printed as "Exception ignored", and nothing may be published after it.
+    def closed_by_the_collector() -> Iterator[None]:
+        try:
+            yield
+        finally:
+            raise ForceQuit  # as if the handler had fired right here
+
+    seen: list[object] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = seen.append  # what the default hook would print
+    try:
+        with StopSignals(force_quit=True) as signals:
+            signals.request(Ending.INTERRUPTED)  # the first Ctrl+C
+            stream = closed_by_the_collector()
+            next(stream)
+            del stream  # finalized here: the ForceQuit is dropped
+            published = []
+            with pytest.raises(ForceQuit):
+                with publishing():
+                    published.append("a folder")
+            assert published == []
+            with publishing():  # delivered once
+                published.append("a folder")
+    finally:
+        sys.unraisablehook = previous
+    assert seen == []
