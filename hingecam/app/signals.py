@@ -80,6 +80,9 @@ SIGNAL_ENDINGS = {
 }
 """The signals that stop a run and save what was measured (exit 128 + signal)."""
 
+_ENDING_OF = {int(signum): ending for signum, ending in SIGNAL_ENDINGS.items()}
+"""SIGNAL_ENDINGS by signal number: looked up in a handler without a call."""
+
 
 class StopSignals:
     """SIGINT, SIGTERM and SIGHUP ask the loop to stop (and save) instead of
@@ -119,8 +122,12 @@ class StopSignals:
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         global _deferred
-        reason = SIGNAL_ENDINGS.get(signal.Signals(signum), Ending.TERMINATED)
-        if self.reason is not None and signum == signal.SIGINT:
+        # The reason is taken before any call: a second signal can run this
+        # handler again at any call inside it, and must find the first one.
+        first = self.reason is None
+        if first:
+            self.reason = _ENDING_OF[signum]
+        elif signum == signal.SIGINT:
             if self.force_quit:
                 if self._quitting:  # decided: more presses must not cut the cleanup
                     return
@@ -131,10 +138,11 @@ class StopSignals:
                 raise ForceQuit
             if not self.saving:
                 raise KeyboardInterrupt
-        if self.reason is None and self.force_quit:
+        if first and self.force_quit:
             # os.write, not print: the handler may interrupt a print to stderr.
             os.write(2, (STOPPING_LINE + "\n").encode())
-        self.request(reason)
+        if self.event is not None:
+            self.event.set()
 
     def _on_unraisable(self, info: Any) -> None:
         """A ForceQuit that landed in a finalizer (a generator closed by the

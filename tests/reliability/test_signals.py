@@ -184,3 +184,24 @@ def test_a_force_quit_dropped_by_a_finalizer_comes_back_before_publishing() -> N
     finally:
         sys.unraisablehook = previous
     assert seen == []
+
+
+def test_a_second_ctrl_c_inside_the_first_ones_handler_counts_as_the_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Python can run a handler again at any call inside it: here the second
+    # press arrives while the first one writes its line.
+    signals = StopSignals(force_quit=True)
+    written: list[bytes] = []
+
+    def write(fd: int, data: bytes) -> int:
+        written.append(data)
+        if len(written) == 1:
+            signals._on_signal(signal.SIGINT, None)  # the second press
+        return len(data)
+
+    monkeypatch.setattr("hingecam.app.signals.os.write", write)
+    with pytest.raises(ForceQuit):
+        signals._on_signal(signal.SIGINT, None)  # the first press
+    assert written == [(STOPPING_LINE + "\n").encode()]
+    assert signals.reason is Ending.INTERRUPTED
