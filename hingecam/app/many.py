@@ -251,7 +251,7 @@ def run_cli(args: argparse.Namespace) -> int:
     set in progress is dropped, never half published. The handlers go in first,
     so a signal during the slow imports below only asks to stop.
     """
-    from hingecam.app.signals import ForceQuit, StopSignals
+    from hingecam.app.signals import QUIT_AGAIN_LINE, ForceQuit, StopSignals
 
     stop = threading.Event()
     with StopSignals(stop, always_save=True, force_quit=True) as signals:
@@ -262,12 +262,7 @@ def run_cli(args: argparse.Namespace) -> int:
             # The set in progress was discarded on the way here (its staged
             # folder, its lock); os._exit skips joining the wind-down's threads.
             sys.stdout.flush()
-            print(
-                "hingecam: interrupted again; quit at once, the set in progress "
-                "was not saved",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(QUIT_AGAIN_LINE, file=sys.stderr, flush=True)
             os._exit(130)
 
 

@@ -28,6 +28,17 @@ class ForceQuit(BaseException):
 
 _publishing = 0  # depth of publishing() sections (main thread only)
 _deferred = False  # a ForceQuit is due at the next publishing() boundary
+_entry = threading.Lock()  # publishing() entry against the last resort's check
+
+FORCE_QUIT_GRACE_S = 2.0
+"""Seconds a decided force quit may take to unwind before the last resort ends
+the process (seconds; the unwinding takes milliseconds, this only bounds a
+ForceQuit that landed somewhere that blocks, like a join in a `finally`)."""
+
+QUIT_AGAIN_LINE = (
+    "hingecam: interrupted again; quit at once, the set in progress was not saved"
+)
+"""Printed when a second Ctrl+C has quit (exit 130)."""
 
 
 @contextlib.contextmanager
@@ -37,10 +48,11 @@ def publishing() -> Iterator[None]:
     could not be raised where it was decided (see StopSignals._on_unraisable)
     is raised on entering one, before anything moves."""
     global _publishing, _deferred
-    if _deferred and not _publishing:
-        _deferred = False
-        raise ForceQuit
-    _publishing += 1
+    with _entry:
+        if _deferred and not _publishing:
+            _deferred = False
+            raise ForceQuit
+        _publishing += 1
     try:
         yield
     finally:
@@ -111,6 +123,7 @@ class StopSignals:
         self.event = event
         self.force_quit = force_quit
         self._quitting = False
+        self._unwound = threading.Event()  # the block was left: no last resort
         self._previous: dict[int, Any] = {}
         self._previous_hook: Any = None
 
@@ -131,7 +144,7 @@ class StopSignals:
             if self.force_quit:
                 if self._quitting:  # decided: more presses must not cut the cleanup
                     return
-                self._quitting = True
+                self._quitting = True  # the watchdog thread starts its clock
                 if _publishing:  # quit once the folder being published is whole
                     _deferred = True
                     return
@@ -143,6 +156,32 @@ class StopSignals:
             os.write(2, (STOPPING_LINE + "\n").encode())
         if self.event is not None:
             self.event.set()
+
+    def _watch(self) -> None:
+        """Bound a decided force quit. Unless the block is left within
+        FORCE_QUIT_GRACE_S of the second Ctrl+C: wait for any publishing()
+        section to end, bar new ones, remove what is staged or half-written
+        (files.discard_all_pending) and exit 130 from this thread, whatever the
+        main thread is blocked in. It polls a flag: a handler that started a
+        thread or set an Event could wait on a lock the main thread holds."""
+        global _deferred
+        from hingecam.files import discard_all_pending
+
+        while not self._quitting:
+            if self._unwound.wait(0.05):
+                return
+        if self._unwound.wait(FORCE_QUIT_GRACE_S):
+            return
+        while True:
+            with _entry:
+                if not _publishing:
+                    _deferred = True  # a publishing() entered from now on raises
+                    break
+            if self._unwound.wait(0.01):
+                return
+        discard_all_pending()
+        os.write(2, (QUIT_AGAIN_LINE + "\n").encode())
+        os._exit(130)
 
     def _on_unraisable(self, info: Any) -> None:
         """A ForceQuit that landed in a finalizer (a generator closed by the
@@ -163,9 +202,13 @@ class StopSignals:
             if self.force_quit:
                 self._previous_hook = sys.unraisablehook
                 sys.unraisablehook = self._on_unraisable
+                threading.Thread(
+                    target=self._watch, name="force-quit watchdog", daemon=True
+                ).start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        self._unwound.set()
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous.clear()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hingecam.app.signals import (
+    QUIT_AGAIN_LINE,
     STOPPING_LINE,
     Ending,
     ForceQuit,
@@ -131,7 +132,7 @@ def test_a_second_ctrl_c_quits_at_once_and_leaves_nothing_half_written(
     assert proc.returncode == 130, stderr
     assert error_lines(stderr) == [
         STOPPING_LINE,
-        "hingecam: interrupted again; quit at once, the set in progress was not saved",
+        QUIT_AGAIN_LINE,
     ]
     assert leftovers(out) == []
     assert [p.name for p in out.iterdir()] == [".hingecam.lock"]
@@ -205,3 +206,46 @@ def test_a_second_ctrl_c_inside_the_first_ones_handler_counts_as_the_second(
         signals._on_signal(signal.SIGINT, None)  # the first press
     assert written == [(STOPPING_LINE + "\n").encode()]
     assert signals.reason is Ending.INTERRUPTED
+
+
+_BLOCKED_WIND_DOWN = """
+import sys, threading
+from hingecam.app.signals import StopSignals
+from hingecam.files import PendingFile, StagedFolder
+
+staged = StagedFolder(sys.argv[1])
+PendingFile(staged.path / "report.json")
+half = PendingFile(sys.argv[1] + ".csv")  # a half-written file beside it
+with StopSignals(threading.Event(), always_save=True, force_quit=True):
+    print("ready", flush=True)
+    try:
+        threading.Event().wait()  # the run: the first Ctrl+C only asks
+    finally:
+        threading.Event().wait()  # a wind-down that blocks where ForceQuit landed
+"""
+
+
+def test_a_second_ctrl_c_quits_even_when_the_wind_down_blocks(tmp_path: Path) -> None:
+    # The force quit is an exception raised where the handler runs; if that
+    # place blocks (a join or a put in a `finally`), the watchdog still ends the
+    # process with 130, after removing what was staged or half-written.
+    import subprocess
+
+    target = tmp_path / "set"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _BLOCKED_WIND_DOWN, str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == "ready\n"
+    assert len(leftovers(tmp_path)) == 3  # the staged folder, a file in it, the csv
+    proc.send_signal(signal.SIGINT)
+    assert proc.stderr.readline().rstrip() == STOPPING_LINE
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=120)  # the watchdog acts in seconds
+    assert proc.returncode == 130, rest
+    assert error_lines(rest) == [QUIT_AGAIN_LINE]
+    assert leftovers(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
