@@ -6,8 +6,10 @@ masks; once with hingecam's full-rate settings: num_poses=2, masks), then the
 whole `hingecam analyze CLIP` command as a user runs it (a fresh process: start-up,
 decoding, inference, analysis, annotated video and report): the default
 (scheduled, one landmarker per CPU), the same on one thread, --single-pose, and
---full-rate on one thread (before issue #10). Ratios first. Then, in child processes, the peak memory of
-analyzing a clip and the clip looped 10 times (memory should stay flat).
+--full-rate on one thread (before issue #10). Ratios first. Then the CPU cost of
+each landmarker configuration and the ratio the default could reach at best on
+this machine's CPUs (see print_ceiling). Then, in child processes, the peak
+memory of analyzing a clip and the clip looped 10 times (memory should stay flat).
 
     python scripts/bench_analyze.py [CLIP ...] [--loop-clip CLIP] [--repeat N]
         [--model lite|full|heavy|PATH]
@@ -46,6 +48,56 @@ def bare_inference_fps(
     return len(frames) / (time.perf_counter() - start), len(frames)
 
 
+COSTS = {
+    "VIDEO num_poses=1, no masks (bare)": (1, False, "VIDEO"),
+    "VIDEO num_poses=1, masks": (1, True, "VIDEO"),
+    "VIDEO num_poses=2, masks (hingecam)": (2, True, "VIDEO"),
+    "VIDEO num_poses=2, no masks": (2, False, "VIDEO"),
+    "IMAGE num_poses=1, no masks": (1, False, "IMAGE"),
+}
+"""Landmarker configurations whose CPU per frame and landmarks `landmarker_costs`
+compares with hingecam's (num_poses=2 with masks)."""
+
+
+def landmarker_costs(
+    clip: Path, model: Path, frames_max: int = 300
+) -> dict[str, tuple[float, float]]:
+    """CPU milliseconds per frame of each COSTS configuration on one thread, and
+    the median over frames of the largest landmark distance (px) from the
+    two-person model's landmarks (0.0: the same landmarks, bit for bit)."""
+    import numpy as np
+
+    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig, RunningMode
+    from hingecam.media.video import open_video
+
+    with open_video(clip) as source:
+        frames = [f for _, f in zip(range(frames_max), source, strict=False)]
+    answers = {}
+    for name, (num_poses, masks, mode) in COSTS.items():
+        config = PoseConfig(
+            model_path=model,
+            num_poses=num_poses,
+            output_segmentation_masks=masks,
+            running_mode=RunningMode[mode],
+        )
+        with MediaPipePoseEstimator(config) as estimator:
+            estimator.estimate(frames[0])  # loading and the first frame apart
+            start = time.process_time()
+            poses = [estimator.estimate(frame) for frame in frames]
+            cpu_ms = 1000 * (time.process_time() - start) / len(frames)
+        answers[name] = (cpu_ms, poses)
+    reference = answers["VIDEO num_poses=2, masks (hingecam)"][1]
+    costs = {}
+    for name, (cpu_ms, poses) in answers.items():
+        gaps = [
+            float(np.abs((a[0].xy_norm - b[0].xy_norm) * a[0].image_wh).max())
+            for a, b in zip(poses, reference, strict=True)
+            if len(a) == 1 and len(b) == 1
+        ]
+        costs[name] = (cpu_ms, float(np.median(gaps)) if gaps else float("nan"))
+    return costs
+
+
 RUNS = {
     "default": [],
     "one thread": ["--threads", "1"],
@@ -71,6 +123,24 @@ def analyze_command_fps(
     report = json.loads((folder / clip.stem / "report.json").read_text("utf-8"))
     frames = int(report["meta"]["video"]["frames"])
     return frames / took, frames
+
+
+def child_cpu_s() -> float:
+    """User plus system CPU seconds of every finished child process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def inferred_frames(folder: Path) -> int:
+    """Frames a finished `hingecam analyze` run gave the pose model."""
+    from hingecam.media.tracks import load_track
+
+    track = load_track(next(folder.glob("*/pose_track.npz")))
+    counts = track.meta.get("inferred_frames") or {}
+    inferred = int(counts.get("full", 0)) + int(counts.get("single", 0))
+    return inferred or len(track.t_s)
 
 
 def loop_clip(clip: Path, times: int, dest: Path) -> Path:
@@ -113,6 +183,39 @@ def peak_memory_mib(clip: Path, model: Path, out: Path) -> tuple[float, int]:
     return data["peak_kib"] / 1024, data["frames"]
 
 
+def print_ceiling(
+    clip: Path, model: Path, ceilings: list[tuple[str, int, int, float, float]]
+) -> None:
+    """What each landmarker configuration costs, whether it gives the two-person
+    model's landmarks, and the best ratio the default could reach on this
+    machine's CPUs: its inferred frames at the two-person model's CPU cost,
+    spread perfectly over every CPU, with and without the rest of the run
+    (decoding, drawing, encoding, report: the run's CPU time less inference)."""
+    from hingecam.media.schedule import usable_cpus
+
+    costs = landmarker_costs(clip, model)
+    print(f"landmarker CPU per frame on {clip.name} (one thread, pre-decoded):")
+    for name, (cpu_ms, gap_px) in costs.items():
+        same = (
+            "the same landmarks as hingecam's"
+            if gap_px == 0.0
+            else f"landmarks off hingecam's by a median {gap_px:.1f} px at most"
+        )
+        print(f"  {name:38s} {cpu_ms:5.1f} ms  ({same})")
+    per_frame_s = costs["VIDEO num_poses=2, masks (hingecam)"][0] / 1000
+    cpus = usable_cpus()
+    for name, n, inferred, cpu_s, bare1 in ceilings:
+        bare_s = n / bare1
+        inference_s = inferred * per_frame_s
+        rest_s = max(cpu_s - inference_s, 0.0)
+        print(
+            f"ceiling on {cpus} CPUs, {name}: {inferred} of {n} frames inferred; "
+            f"inference alone {bare_s / (inference_s / cpus):.2f}, with the rest "
+            f"of the run ({rest_s:.1f} CPU s of {cpu_s:.1f}) "
+            f"{bare_s / ((inference_s + rest_s) / cpus):.2f} x bare num_poses=1"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -133,6 +236,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per clip")
     parser.add_argument("--model", type=Path, default=None, help="as for analyze")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory run")
+    parser.add_argument(
+        "--no-costs", action="store_true", help="skip the landmarker cost table"
+    )
     args = parser.parse_args()
 
     from hingecam.media.models import resolve_model
@@ -141,6 +247,7 @@ def main() -> int:
     model = resolve_model(args.model)
     print(f"model: {model.name}")
     rows = []
+    ceilings = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for clip in args.clips:
@@ -149,11 +256,17 @@ def main() -> int:
             for k in range(args.repeat):
                 bare1, n = bare_inference_fps(clip, model, 1, False)
                 bare2, _ = bare_inference_fps(clip, model, 2, True)
-                runs = {
-                    name: analyze_command_fps(clip, model, tmp / str(k), flags)[0]
-                    for name, flags in RUNS.items()
-                }
+                runs = {}
+                for name, flags in RUNS.items():
+                    cpu_before = child_cpu_s()
+                    runs[name] = analyze_command_fps(clip, model, tmp / str(k), flags)[
+                        0
+                    ]
+                    if name == "default":
+                        cpu_s = child_cpu_s() - cpu_before
+                        inferred = inferred_frames(tmp / str(k) / "default")
                 rows.append((clip.name, fps, k + 1, bare1, bare2, runs, n))
+                ceilings.append((clip.name, n, inferred, cpu_s, bare1))
         for name, fps, k, bare1, bare2, runs, n in rows:
             target = 2.0 if fps and fps > 45 else 1.0
             print(
@@ -170,6 +283,8 @@ def main() -> int:
                 f"  {name} run {k}: bare num_poses=1 no masks {bare1:5.1f} fps, "
                 f"bare num_poses=2 masks {bare2:5.1f} fps | hingecam analyze: {timed}"
             )
+        if not args.no_costs:
+            print_ceiling(args.clips[0], model, ceilings)
         if args.no_memory:
             return 0
         looped = loop_clip(args.loop_clip, 10, tmp / "looped.mp4")
