@@ -274,7 +274,8 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
 ) -> None:
     import signal
 
-    from tests.reliability.harness import wait_for
+    from tests.polling import wait_for
+    from tests.reliability.harness import encoded_frames_exist
 
     out = tmp_path / "out"
     proc = subprocess.Popen(
@@ -293,14 +294,7 @@ def test_ctrl_c_keeps_what_was_measured_and_leaves_no_partial_file(
     )
     folder = out / "kbdl_side_correct_tby"
 
-    # Wait on progress, not time: the annotated video's temporary file (in the
-    # run's staged folder) grows once frames were measured and encoded.
-    def encoding() -> bool:
-        return any(
-            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
-        )
-
-    wait_for(encoding, "the annotated video to grow")
+    wait_for(encoded_frames_exist(out), "the annotated video to grow")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

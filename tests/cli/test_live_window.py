@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,8 @@ from typing import IO
 
 import numpy as np
 import pytest
+
+from tests.polling import wait_for
 
 pytestmark = [
     pytest.mark.display,
@@ -39,14 +40,6 @@ CLIP = "kbdl_side_correct_tby.mp4"
 SCREENSHOT = Path("/tmp/live_window.png")
 """Where the screenshot goes, to be looked at by a person."""
 PAUSED_SCREENSHOT = Path("/tmp/live_window_paused.png")
-
-
-def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s:g} s waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -69,12 +62,12 @@ def xvfb() -> Iterator[dict[str, str]]:
     env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1"}
     env.pop("WAYLAND_DISPLAY", None)
     try:
-        _wait_for(
+        wait_for(
             lambda: (
                 Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None
             ),
-            10,
             "Xvfb to start",
+            every_s=0.05,
         )
         if server.poll() is not None:
             pytest.skip(f"Xvfb {display} did not start")
@@ -131,8 +124,8 @@ class Lines:
 
         threading.Thread(target=read, daemon=True).start()
 
-    def wait_for(self, text: str, timeout_s: float = 30) -> None:
-        _wait_for(lambda: any(text in ln for ln in self.lines), timeout_s, repr(text))
+    def wait_for(self, text: str) -> None:
+        wait_for(lambda: any(text in ln for ln in self.lines), repr(text), every_s=0.05)
 
 
 @contextlib.contextmanager
@@ -177,7 +170,7 @@ def live_window(
             window = _xdotool(env, "search", "--name", "hingecam").split("\n")[0]
             return bool(window)
 
-        _wait_for(found, 30, "the hingecam window")
+        wait_for(found, "the hingecam window", every_s=0.05)
         yield proc, window, out_lines, err_lines
     finally:
         if proc.poll() is None:
@@ -206,8 +199,10 @@ def test_window_keys_and_report_under_xvfb(
         err.wait_for("rep 1:")
         _screenshot(env, SCREENSHOT)
         key("s")
-        _wait_for(
-            lambda: any(tmp_path.glob("live-*/snapshot-01.png")), 5, "the snapshot"
+        wait_for(
+            lambda: any(tmp_path.glob("live-*/snapshot-01.png")),
+            "the snapshot",
+            every_s=0.05,
         )
         key("space")
         out.wait_for("paused (space goes on)")
@@ -218,7 +213,11 @@ def test_window_keys_and_report_under_xvfb(
         out.wait_for("count reset to 0")
         key("q")
         proc.wait(timeout=30)
-        _wait_for(lambda: "report.html" in "".join(out.lines[-1:]), 5, "the summary")
+        wait_for(
+            lambda: "report.html" in "".join(out.lines[-1:]),
+            "the summary",
+            every_s=0.05,
+        )
     assert proc.returncode == 0, err.lines
     lines = out.lines
     assert any(ln.startswith("snapshot saved: ") for ln in lines)
@@ -298,7 +297,11 @@ def test_closing_the_window_ends_the_session_like_q(
         if not _close_like_a_window_manager(xvfb, int(window)):
             pytest.skip("libX11 not loadable: cannot send WM_DELETE_WINDOW")
         proc.wait(timeout=30)
-        _wait_for(lambda: "report.html" in "".join(out.lines[-1:]), 5, "the summary")
+        wait_for(
+            lambda: "report.html" in "".join(out.lines[-1:]),
+            "the summary",
+            every_s=0.05,
+        )
     assert proc.returncode == 0, err.lines
     (folder,) = tmp_path.glob("live-*")
     assert (folder / "report.json").stat().st_size > 0

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-WAIT_S = 120.0
-"""Longest wait for a sign of progress; a safety net, never a pacing delay."""
 
 
 def hingecam(*args: str | Path, **popen: Any) -> subprocess.CompletedProcess[str]:
@@ -38,13 +34,16 @@ def start(*args: str | Path, **popen: Any) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    """Poll `condition` (a file appearing, growing) until true; fail after WAIT_S."""
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
+def encoded_frames_exist(out: Path) -> Callable[[], bool]:
+    """A sign that frames were measured: the annotated video's temporary file (in
+    the run's staged folder under `out`) grows once the encoder has frames."""
+
+    def check() -> bool:
+        return any(
+            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
+        )
+
+    return check
 
 
 def error_lines(stderr: str) -> list[str]:

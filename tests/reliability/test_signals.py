@@ -21,7 +21,14 @@ from hingecam.app.signals import (
     StopSignals,
     publishing,
 )
-from tests.reliability.harness import RUN_FILES, error_lines, leftovers, start, wait_for
+from tests.polling import wait_for
+from tests.reliability.harness import (
+    RUN_FILES,
+    encoded_frames_exist,
+    error_lines,
+    leftovers,
+    start,
+)
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_FRAMES = 648
@@ -30,17 +37,6 @@ ENDINGS = [
     (signal.SIGTERM, 143, "terminated"),
     (signal.SIGHUP, 129, "hung up"),
 ]
-
-
-def _encoded_frames_exist(out: Path) -> Callable[[], bool]:
-    # The annotated video's temporary file grows once the encoder has frames:
-    # by then the pose of some frames was measured.
-    def check() -> bool:
-        return any(
-            p.stat().st_size > 0 for p in out.glob(".*.tmp/.annotated.mp4.*.tmp")
-        )
-
-    return check
 
 
 @pytest.mark.model
@@ -59,7 +55,7 @@ def test_a_signal_mid_video_keeps_what_was_measured(
     clip = clip_path(CLIP)
     # A second input that must never start once the first was stopped.
     proc = start("analyze", clip, clip, "--out", out, "--model", model_path)
-    wait_for(_encoded_frames_exist(out), "the first encoded frames")
+    wait_for(encoded_frames_exist(out), "the first encoded frames")
     proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == status, stderr
@@ -118,7 +114,7 @@ def test_a_second_ctrl_c_quits_at_once_and_leaves_nothing_half_written(
 ) -> None:
     out = tmp_path / "out"
     proc = start("analyze", clip_path(CLIP), "--out", out, "--model", model_path)
-    wait_for(_encoded_frames_exist(out), "the first encoded frames")
+    wait_for(encoded_frames_exist(out), "the first encoded frames")
     proc.send_signal(signal.SIGINT)
     assert proc.stderr is not None
     seen = []

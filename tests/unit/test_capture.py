@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import time
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +22,7 @@ from hingecam.media.camera import open_camera
 from hingecam.media.display import Window, has_display
 from hingecam.media.sink import VideoSink, output_size
 from hingecam.media.video import open_video, rotate_cw, rotation_to_upright_cw
+from tests.polling import wait_for
 
 # -- helpers -------------------------------------------------------------------------
 
@@ -70,14 +70,6 @@ class VirtualClock:
     def sleep_until(self, deadline: float, stop: threading.Event) -> None:
         with self._lock:
             self._now = max(self._now, deadline)
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Poll a sign of progress; the deadline is a safety net, not a pace."""
-    deadline = time.monotonic() + 30.0
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.001)
 
 
 def write_test_video(
@@ -384,8 +376,10 @@ def test_paced_replay_keeps_to_the_clock_and_drops_stale_frames(tmp_path: Path) 
             frames.append(frame)
             clock.advance(step_s)
             due = min(30, math.floor(clock.now() * 30) + 1)  # frames whose time came
-            wait_until(
-                lambda due=due: camera.dropped + len(frames) >= due, f"{due} frames"
+            wait_for(
+                lambda due=due: camera.dropped + len(frames) >= due,
+                f"{due} frames",
+                every_s=0.001,
             )
     # Each read gets the newest frame whose time has come, never a later one
     # (the replay keeps to the clock) nor a backlog (stale frames are dropped).
