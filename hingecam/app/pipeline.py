@@ -33,13 +33,6 @@ from hingecam.render.annotator import FrameAnnotator
 
 log = logging.getLogger(__name__)
 
-PARALLEL_MAX_PIXELS = 1280 * 720
-"""Frames larger than this (px) are inferred on one landmarker thread. Measured
-on deadlift_back45_seb.mp4 (1920x1080, 60 fps): two threads took 13.0 s and
-peaked at 754 MB, one 13.2 s and 634 MB (decoding, colour conversion and the
-full-size mask already fill the second core), and above the frame cap an
-8192x8192 H.264 decoder holds ~300 MB by itself."""
-
 ANNOTATED_PRESET = "superfast"
 """x264 preset of the annotated video: encoding shares 2 cores with inference, and
 superfast costs about half of veryfast for a somewhat larger file."""
@@ -197,9 +190,7 @@ def analyze_video(
         worker = _AnalysisWorker(driver, renderer)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         done = 0
-        schedule = schedule or Schedule()
-        if info.width * info.height > PARALLEL_MAX_PIXELS and not schedule.threads:
-            schedule = dataclasses.replace(schedule, threads=1)
+        schedule = (schedule or Schedule()).for_frame_size(info.width, info.height)
         estimator: ScheduledEstimator | None = None  # None: stopped while loading
         try:
             with ScheduledEstimator(config, schedule, info.fps) as estimator:

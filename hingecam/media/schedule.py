@@ -103,6 +103,14 @@ class Schedule:
             if value <= 0:
                 raise ConfigError(f"{f.name} must be > 0, got {value!r}")
 
+    def for_frame_size(self, width: int, height: int) -> Schedule:
+        """This schedule for frames of `width` x `height` px: with the thread
+        count left to the machine (0), frames above PARALLEL_MAX_PIXELS get one
+        landmarker thread."""
+        if width * height > PARALLEL_MAX_PIXELS and not self.threads:
+            return dataclasses.replace(self, threads=1)
+        return self
+
     def thread_count(self) -> int:
         """Landmarker threads to run: `threads`, or for 0 one per usable CPU."""
         return self.threads or min(usable_cpus(), MAX_THREADS)
@@ -119,6 +127,13 @@ PLANNER_LAG = 1
 """Inferred frames still in flight when the planner decides the next frame: it
 decides knowing every result but the newest one, on any thread count, so the
 frames inferred (and the output) are the same on every machine."""
+
+PARALLEL_MAX_PIXELS = 1280 * 720
+"""Frames larger than this (px) are inferred on one landmarker thread. Measured
+on deadlift_back45_seb.mp4 (1920x1080, 60 fps): two threads took 13.0 s and
+peaked at 754 MB, one 13.2 s and 634 MB (decoding, colour conversion and the
+full-size mask already fill the second core), and above the frame cap an
+8192x8192 H.264 decoder holds ~300 MB by itself."""
 
 MAX_THREADS = PLANNER_LAG + 1
 """Landmarker threads per video: with PLANNER_LAG results outstanding, more could

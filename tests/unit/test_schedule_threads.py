@@ -202,3 +202,12 @@ def test_quiet_stderr_from_two_threads_restores_the_real_stderr() -> None:
         t.join()
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_frames_above_the_parallel_limit_get_one_thread_unless_asked() -> None:
+    from hingecam.media.schedule import PARALLEL_MAX_PIXELS, Schedule
+
+    assert 1920 * 1080 > PARALLEL_MAX_PIXELS >= 1280 * 720
+    assert Schedule().for_frame_size(1920, 1080).threads == 1
+    assert Schedule().for_frame_size(1280, 720).threads == 0  # one per CPU
+    assert Schedule(threads=2).for_frame_size(1920, 1080).threads == 2  # asked
