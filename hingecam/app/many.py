@@ -255,8 +255,8 @@ def run_cli(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     with StopSignals(stop, always_save=True, force_quit=True) as signals:
-        log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
         try:
+            log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
             return _run(args, stop, signals)
         except ForceQuit:
             # The set in progress was discarded on the way here (its staged

@@ -213,8 +213,8 @@ staged = StagedFolder(sys.argv[1])
 PendingFile(staged.path / "report.json")
 half = PendingFile(sys.argv[1] + ".csv")  # a half-written file beside it
 with StopSignals(threading.Event(), always_save=True, force_quit=True):
-    print("ready", flush=True)
     try:
+        print("ready", flush=True)
         threading.Event().wait()  # the run: the first Ctrl+C only asks
     finally:
         threading.Event().wait()  # a wind-down that blocks where ForceQuit landed
