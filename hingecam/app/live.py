@@ -280,24 +280,26 @@ def run_cli(args: argparse.Namespace) -> int:
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
+    from hingecam.media.pose import native_logs_silenced
 
     exercise = Exercise(args.exercise)
     thresholds = load_thresholds(exercise, args.thresholds, args.set)
-    outcome = run_live(
-        camera=args.camera,
-        source=args.source,
-        realtime=args.realtime,
-        exercise=exercise,
-        thresholds=thresholds,
-        model=args.model,
-        out=args.out,
-        record=args.record,
-        window=not args.no_window,
-        sound=args.sound,
-        debug=args.debug,
-        pose_workers=args.pose_workers,
-        single_pose=args.single_pose,
-    )
+    with native_logs_silenced():  # MediaPipe's threads log after the first frame
+        outcome = run_live(
+            camera=args.camera,
+            source=args.source,
+            realtime=args.realtime,
+            exercise=exercise,
+            thresholds=thresholds,
+            model=args.model,
+            out=args.out,
+            record=args.record,
+            window=not args.no_window,
+            sound=args.sound,
+            debug=args.debug,
+            pose_workers=args.pose_workers,
+            single_pose=args.single_pose,
+        )
     if outcome.recording is not None:
         print(f"recording: {outcome.recording}", flush=True)
     print(summary_line(outcome.result, outcome.folder), flush=True)

@@ -303,6 +303,53 @@ def quiet_native_stderr() -> Iterator[None]:
         _QUIET.leave()
 
 
+@contextlib.contextmanager
+def native_logs_silenced() -> Iterator[None]:
+    """quiet_native_stderr for a whole session, with Python's own stderr kept.
+
+    LIVE_STREAM landmarkers log their first-frame warnings later, on their own
+    threads (when a frame with a person first reaches each model), so a
+    first-frame silence cannot catch them. Here fd 2 stays on /dev/null for the
+    block while sys.stderr (and logging's handlers on it) write to a copy of
+    the real fd 2, so every line of hingecam's own still reaches the user.
+    """
+    if logging.getLogger().isEnabledFor(logging.INFO):
+        yield
+        return
+    try:
+        own = os.dup(2)
+    except OSError:  # no real fd 2 (embedded interpreters)
+        yield
+        return
+    previous = sys.stderr
+    previous.flush()
+    stream = open(  # closed after the block
+        own,
+        "w",
+        buffering=1,  # by line, as a terminal's stderr
+        encoding=getattr(previous, "encoding", None) or "utf-8",
+        errors=getattr(previous, "errors", None) or "backslashreplace",
+    )
+    handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.StreamHandler) and h.stream is previous
+    ]
+    sys.stderr = stream
+    for handler in handlers:
+        handler.setStream(stream)
+    _QUIET.enter()
+    try:
+        yield
+    finally:
+        _QUIET.leave()
+        stream.flush()
+        sys.stderr = previous
+        for handler in handlers:
+            handler.setStream(previous)
+        stream.close()
+
+
 def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:
     model_path = config.model_path
     if model_path is None:

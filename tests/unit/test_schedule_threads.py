@@ -211,3 +211,33 @@ def test_frames_above_the_parallel_limit_get_one_thread_unless_asked() -> None:
     assert Schedule().for_frame_size(1920, 1080).threads == 1
     assert Schedule().for_frame_size(1280, 720).threads == 0  # one per CPU
     assert Schedule(threads=2).for_frame_size(1920, 1080).threads == 2  # asked
+
+
+_SESSION = """
+import logging, os, sys
+from hingecam.media.pose import native_logs_silenced
+logging.basicConfig(format="%(levelname)s %(message)s")
+print("before", file=sys.stderr)
+with native_logs_silenced():
+    os.write(2, b"W0000 a native warning from a MediaPipe thread\\n")
+    print("hingecam: a line of ours", file=sys.stderr)
+    logging.warning("a logged warning")
+os.write(2, b"native again\\n")
+print("after", file=sys.stderr)
+"""
+
+
+def test_a_session_silences_native_logs_but_keeps_our_stderr() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SESSION], capture_output=True, text=True, check=True
+    )
+    assert done.stderr.splitlines() == [
+        "before",
+        "hingecam: a line of ours",
+        "WARNING a logged warning",
+        "native again",  # fd 2 is back after the block
+        "after",
+    ]
