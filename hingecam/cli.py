@@ -300,6 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SUBSTRING",
         help="only clips whose file name contains this; repeatable",
     )
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="judge the clips as `hingecam live` judges a camera (causal filtering, "
+        "live calibration) on every frame, from their pose tracks",
+    )
     _add_analysis_options(
         p, "default: each clip's own exercise column, auto where there is no profile"
     )

@@ -23,28 +23,43 @@ def analyze_clip(
     thresholds: Thresholds,
     model: Path | None,
     cache: Path | None,
+    *,
+    live: bool = False,
 ) -> AnalysisResult:
     """Analyze one clip, from a cached pose track when there is one (the cache
-    gets the track of a clip analyzed from its video)."""
+    gets the track of a clip analyzed from its video).
+
+    With `live`, the clip's pose track is judged as `hingecam live` judges a
+    camera (causal filtering, its calibration; core/mode.py LIVE) with every
+    frame analyzed: what live practice says when it keeps up.
+    """
     from hingecam.app.driver import Driver
+    from hingecam.core.mode import LIVE, RECORDED
     from hingecam.media.tracks import load_track, save_track
 
+    mode = LIVE if live else RECORDED
     cached = cache / (clip.stem + ".npz") if cache is not None else None
     if cached is not None and cached.is_file():
         track = load_track(cached)
-        driver = Driver(exercise, thresholds, track.image_wh)
-        driver.replay(track, cached)
-        return driver.finish(thumbnails=False).result
-    from hingecam.app.pipeline import analyze_video
-    from hingecam.media.models import resolve_model
+    else:
+        from hingecam.app.pipeline import analyze_video
+        from hingecam.media.models import resolve_model
 
-    run = analyze_video(
-        clip, exercise=exercise, thresholds=thresholds, model_path=resolve_model(model)
-    )
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        save_track(run.track, cached)
-    return run.result
+        run = analyze_video(
+            clip,
+            exercise=exercise,
+            thresholds=thresholds,
+            model_path=resolve_model(model),
+        )
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            save_track(run.track, cached)
+        if not live:
+            return run.result
+        track, cached = run.track, None
+    driver = Driver(exercise, thresholds, track.image_wh, mode=mode)
+    driver.replay(track, cached)
+    return driver.finish(thumbnails=False).result
 
 
 def evaluate(
@@ -56,8 +71,10 @@ def evaluate(
     model: Path | None = None,
     cache: Path | None = None,
     only: Sequence[str] = (),
+    live: bool = False,
 ) -> tuple[list[ClipScore], dict[str, Any]]:
-    """Score every clip of folder/MANIFEST.tsv; returns per-clip scores and totals."""
+    """Score every clip of folder/MANIFEST.tsv; returns per-clip scores and totals
+    (`live`: judged as live practice judges, see analyze_clip)."""
     from hingecam.app.eval_score import (
         ClipScore,
         exercise_for,
@@ -77,7 +94,12 @@ def evaluate(
         thresholds = load_thresholds(exercise, toml_path, sets)
         try:
             result = analyze_clip(
-                Path(folder) / label.file, exercise, thresholds, model, cache
+                Path(folder) / label.file,
+                exercise,
+                thresholds,
+                model,
+                cache,
+                live=live,
             )
         except HingecamError as exc:
             scores.append(ClipScore(label, exercise, None, error=str(exc)))
@@ -109,7 +131,13 @@ def run_cli(args: argparse.Namespace) -> int:
         model=args.model,
         cache=args.tracks,
         only=args.only,
+        live=args.live,
     )
+    if args.live:
+        print(
+            "judged as `hingecam live` judges a camera (causal filtering, live "
+            "calibration), every frame analyzed"
+        )
     print_table(scores, totals)
     totals["views"] = score_views(scores)
     totals["agreement"] = score_agreement(scores)

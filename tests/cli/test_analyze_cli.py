@@ -173,9 +173,9 @@ def test_unknown_threshold_is_one_line_error(
     assert err.count("\n") == 0 and "no_such_threshold" in err
 
 
-def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _tracks_folder(tmp_path: Path) -> tuple[Path, Path]:
+    """A labelled folder of two side-view sets (MANIFEST.tsv) with their pose
+    tracks (samples/) in a cache: eval runs without a model or the clips."""
     clips = tmp_path / "clips"
     clips.mkdir()
     tracks = tmp_path / "tracks"
@@ -197,6 +197,13 @@ def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
     )
     for name in ("kbdl_side_correct", "kbdl_side_roundedback"):
         shutil.copy(REPO / "samples" / f"{name}.npz", tracks / f"{name}_tby.npz")
+    return clips, tracks
+
+
+def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clips, tracks = _tracks_folder(tmp_path)
     out_json = tmp_path / "eval.json"
     assert (
         main(["eval", str(clips), "--tracks", str(tracks), "--json", str(out_json)])
@@ -221,6 +228,20 @@ def test_eval_on_a_folder_of_tracks_prints_and_writes_json(
     assert totals["false_alarm_rate"] == 0.0
     assert "[side] 2 clips" in printed
     assert totals["views"]["side"]["faults"]["rounded_spine"]["judged"] == 1.0
+
+
+def test_eval_live_judges_the_tracks_as_live_practice_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clips, tracks = _tracks_folder(tmp_path)
+    out_json = tmp_path / "eval.json"
+    args = ["eval", str(clips), "--tracks", str(tracks), "--json", str(out_json)]
+    assert main([*args, "--live"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("judged as `hingecam live` judges a camera")
+    data = json.loads(out_json.read_text())
+    assert [c["reps_counted"] for c in data["clips"]] == [5, 5]
+    assert data["totals"]["faults"]["rounded_spine"]["precision"] == 1.0
 
 
 def test_eval_without_manifest_is_one_line_error(
