@@ -51,6 +51,7 @@ class _Pending:
     view: View
     hint: SetupHint | None
     feet: float  # ankle midpoint x in near-leg lengths (NaN if unseen)
+    raw: NDArray[np.float64]  # the gated row before smoothing
 
 
 class Analyzer:
@@ -86,12 +87,19 @@ class Analyzer:
         self._smoothing = mode.smoothing(thresholds)
         self._hints = SetupHints(thresholds)
         self._calibrator = Calibrator(
-            thresholds, calibration_s, mode.provisional_reference
+            thresholds,
+            calibration_s,
+            mode.provisional_reference,
+            brief_s=mode.brief_s(thresholds),
         )
         self._count = CountSignal(thresholds)
         self._segmenter = RepSegmenter(thresholds, from_floor=self.profile.from_floor)
         self._early = EarlyFrames(thresholds)
-        self._builder = RepBuilder(self.profile, thresholds)
+        self._builder = RepBuilder(
+            self.profile,
+            thresholds,
+            mode.judge_smoothing(thresholds) if mode.judge_smoothing else None,
+        )
         self._log = FrameLog()
         self._pending: deque[_Pending] = deque()
         self._cue = CueHold(
@@ -135,6 +143,12 @@ class Analyzer:
     def setup(self) -> Measures | None:
         """The lifter's standing posture, None until calibrated."""
         return self._calibrator.setup
+
+    @property
+    def reference(self) -> Measures | None:
+        """The posture reps are counted and judged against: the calibrated one,
+        else (live) a brief still moment's, else None."""
+        return self._calibrator.reference
 
     def push(
         self,
@@ -190,11 +204,11 @@ class Analyzer:
         """Start counting from zero again (the reps so far stay in the report)."""
         self._rep_offset = len(self.reps)
         self._segmenter.reset()
-        if self.setup is not None:
-            self._segmenter.set_reference(self.setup.get(COUNT_FIELD))
+        if self.reference is not None:
+            self._segmenter.set_reference(self.reference.get(COUNT_FIELD))
 
     def _add_rep(self, event: RepEvent) -> Rep:
-        rep = self._builder.update(event, self._log, self.setup, len(self.reps) + 1)
+        rep = self._builder.update(event, self._log, self.reference, len(self.reps) + 1)
         self.reps.append(rep)
         return rep
 
@@ -203,8 +217,11 @@ class Analyzer:
     ) -> list[FrameAnalysis]:
         hint = self._hints.update(t_s, f.pose, f.people, f.view, brightness)
         feet = feet_position(f.pose, f.facing.side, self.th.min_visibility)
-        self._pending.append(_Pending(index, t_s, f.pose, f.facing, f.view, hint, feet))
-        self._smoothing.push(t_s, self._gate.update(t_s, f.raw))
+        raw = self._gate.update(t_s, f.raw)
+        self._pending.append(
+            _Pending(index, t_s, f.pose, f.facing, f.view, hint, feet, raw)
+        )
+        self._smoothing.push(t_s, raw)
         return self._drain(final=False)
 
     def _drain(self, final: bool) -> list[FrameAnalysis]:
@@ -217,8 +234,8 @@ class Analyzer:
         """Calibrated just now with no rep counted: count the frames before it
         again against the lifter's own standing posture (see EarlyFrames); the
         last rep found, if any."""
-        assert self.setup is not None
-        found = self._early.reread(self.setup, self.profile.from_floor)
+        assert self.reference is not None
+        found = self._early.reread(self.reference, self.profile.from_floor)
         self._early.clear()
         if not found.found_a_rep:
             return None
@@ -230,30 +247,30 @@ class Analyzer:
 
     def _finalize(self, p: _Pending, values: NDArray[np.float64]) -> FrameAnalysis:
         side = p.facing.side if p.pose is not None else None
-        pos = self._log.append(p.index, p.t_s, values, p.view, side, p.feet)
+        pos = self._log.append(p.index, p.t_s, values, p.view, side, p.feet, p.raw)
         m = Measures.from_array(values)
         counting = self._segmenter.phase is not Phase.SETUP
-        calibrated = self.setup is not None
+        had_reference = self.reference is not None
         reference = self._calibrator.update(self._log, m, counting)
         if reference is not None:
             self._segmenter.set_reference(reference)
         early_rep = None
-        if not calibrated and self.setup is not None and not self.reps:
+        if not had_reference and self.reference is not None and not self.reps:
             early_rep = self._reread_early_frames()
-        hip = self._count.update(p.t_s, p.view, m, self.setup)
-        if self.setup is None:
+        hip = self._count.update(p.t_s, p.view, m, self.reference)
+        if self.reference is None:
             self._early.add(pos, p.index, p.t_s, m, self._count.uses_2d)
         event = self._segmenter.update(p.index, p.t_s, hip, self._count.second)
         phase = self._segmenter.phase
         self._log.phases.append(phase)
         rep = self._add_rep(event) if event is not None else early_rep
         prompt = self.setup is None and p.pose is not None and p.hint is None
-        if rep is not None and self.setup is None:
+        if rep is not None and self.reference is None:
             self.provisional_reps += 1
         # The first rep begun without calibration is said once; later reps' cues
         # would otherwise alternate with it between reps.
         self._first_provisional = (
-            self.setup is None
+            self.reference is None
             and not self.reps
             and (self._first_provisional or phase not in (Phase.SETUP, Phase.STANDING))
         )
@@ -298,7 +315,7 @@ class Analyzer:
             series=self.series(),
             frame_phase=tuple(self._log.phases),
             reps=tuple(self.reps),
-            setup=self.setup,
+            setup=self.reference,
             notes=tuple(
                 set_notes(
                     self.track(),
@@ -307,6 +324,7 @@ class Analyzer:
                     self.setup,
                     self.th,
                     provisional_reps=self.provisional_reps,
+                    brief_s=self._calibrator.brief_s if self.reference else None,
                 )
             ),
             thresholds=self.th.as_dict(),

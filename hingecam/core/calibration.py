@@ -33,21 +33,41 @@ class Calibrator:
             feet planted for setup_planted_s starts counting against
             standing_hip_default_deg (recorded video and live alike; a still
             stretch of calibration_s replaces it).
+        brief_s: a still stretch this long (shorter than calibration_s) gives
+            a brief reference posture, `brief`, counted and judged against
+            until calibration_s of standing still replaces it: live, where
+            calibration asks for two seconds, a set begun after a shorter
+            pause is then measured against the same posture a recorded video's
+            analysis finds (setup_min_s). None: no brief stage.
     """
 
     def __init__(
-        self, thresholds: Thresholds, calibration_s: float, provisional: bool
+        self,
+        thresholds: Thresholds,
+        calibration_s: float,
+        provisional: bool,
+        brief_s: float | None = None,
     ) -> None:
         self.th = thresholds
         self.calibration_s = calibration_s
         self.provisional = provisional
+        self.brief_s = (
+            brief_s if brief_s is not None and brief_s < calibration_s else None
+        )
         self._sway = [Measures.NAMES.index(f) for f in SWAY_FIELDS]
         self.reset()
 
     def reset(self) -> None:
         """Forget the setup posture and the current still stretch."""
         self.setup: Measures | None = None
+        self.brief: Measures | None = None
         self._stand_start: int | None = None
+
+    @property
+    def reference(self) -> Measures | None:
+        """The posture reps are counted and judged against: the calibrated one,
+        else the brief one, else None (a typical posture stands in)."""
+        return self.setup if self.setup is not None else self.brief
 
     def update(self, log: FrameLog, m: Measures, counting: bool) -> float | None:
         """Look at the newest logged frame (measures `m`).
@@ -112,12 +132,17 @@ class Calibrator:
             # Walking or shifting: restart the still stretch from here.
             self._stand_start = n
             return reference
-        if log.t_s[n] - log.t_s[start] >= self.calibration_s:
+        still_s = log.t_s[n] - log.t_s[start]
+        brief = self.brief is None and still_s >= (self.brief_s or math.inf)
+        if still_s >= self.calibration_s or brief:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                med = np.nanmedian(block, axis=0)
-            self.setup = Measures.from_array(med)
-            reference = self.setup.get(COUNT_FIELD)
+                posture = Measures.from_array(np.nanmedian(block, axis=0))
+            if still_s >= self.calibration_s:
+                self.setup = posture
+            else:
+                self.brief = posture
+            reference = posture.get(COUNT_FIELD)
         return reference
 
     def _feet_planted(self, log: FrameLog, n: int) -> bool:

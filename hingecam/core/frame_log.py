@@ -21,6 +21,8 @@ class FrameLog:
         feet: ankle midpoint x in near-leg lengths (NaN if unseen).
         frames: frame indices.
         values: (len(Measures.NAMES),) smoothed rows.
+        raw: the same frames' rows before smoothing (outliers gated), from
+            which a rep can be smoothed again (see Mode.judge_smoothing).
         views, sides: camera view and near side (None without a person).
         phases: rep phase (appended after the rep counter has seen the frame).
     """
@@ -29,6 +31,7 @@ class FrameLog:
     feet: list[float] = field(default_factory=list)
     frames: list[int] = field(default_factory=list)
     values: list[NDArray[np.float64]] = field(default_factory=list)
+    raw: list[NDArray[np.float64]] = field(default_factory=list)
     views: list[View] = field(default_factory=list)
     sides: list[Side | None] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
@@ -41,12 +44,15 @@ class FrameLog:
         view: View,
         side: Side | None,
         feet: float,
+        raw: NDArray[np.float64] | None = None,
     ) -> int:
-        """Log a finalized frame (its phase comes later); returns its position."""
+        """Log a finalized frame (its phase comes later); returns its position.
+        `raw` is its row before smoothing (default: `values`)."""
         self.t_s.append(t_s)
         self.feet.append(feet)
         self.frames.append(index)
         self.values.append(values)
+        self.raw.append(values if raw is None else raw)
         self.views.append(view)
         self.sides.append(side)
         return len(self.t_s) - 1

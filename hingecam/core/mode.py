@@ -24,6 +24,15 @@ class Mode:
         calibrate_prompt: the cue shown until calibrated, or None.
         provisional_prompt: the cue shown while the first rep is counted against
             the typical posture (the lifter never stood still), or None.
+        brief_field: the Thresholds field with a shorter still-standing time
+            that gives a brief reference posture until calibration (see
+            Calibrator), or None.
+        judge_smoothing: the filter a finished rep's frames are smoothed with
+            again before its checks and peaks are read, or None to read the
+            frames as `smoothing` gave them. Live judges with the recorded
+            filter: a causal filter's lag grows with speed, differently per
+            measure, which skews timing checks (hips rising first) that a
+            rep, once over, no longer needs to answer before the fact.
     """
 
     name: str
@@ -32,10 +41,18 @@ class Mode:
     provisional_reference: bool
     calibrate_prompt: str | None
     provisional_prompt: str | None = None
+    brief_field: str | None = None
+    judge_smoothing: Callable[[Thresholds], Smoothing] | None = None
 
     def calibration_s(self, thresholds: Thresholds) -> float:
         """How long the lifter must stand still, by this mode's threshold."""
         return float(getattr(thresholds, self.calibration_field))
+
+    def brief_s(self, thresholds: Thresholds) -> float | None:
+        """How long a brief still stretch must last, or None (no brief stage)."""
+        if self.brief_field is None:
+            return None
+        return float(getattr(thresholds, self.brief_field))
 
 
 LIVE = Mode(
@@ -45,9 +62,14 @@ LIVE = Mode(
     provisional_reference=True,
     calibrate_prompt="stand tall and still to calibrate",
     provisional_prompt="not calibrated: counting against a typical standing posture",
+    brief_field="setup_min_s",
+    judge_smoothing=ZeroPhaseSmoothing,
 )
-"""A camera: One Euro filtering, no lag; the lifter is asked to calibrate, and a
-set begun without standing still counts against a typical posture meanwhile."""
+"""A camera: One Euro filtering, no lag; the lifter is asked to calibrate. A set
+begun after a shorter pause is counted and judged against that pause's posture
+(as recorded video is), one begun without any against a typical posture,
+until calibration. Each finished rep is judged on its frames smoothed as
+recorded video's are."""
 
 RECORDED = Mode(
     name="recorded",

@@ -21,6 +21,7 @@ def set_notes(
     thresholds: Thresholds,
     *,
     provisional_reps: int = 0,
+    brief_s: float | None = None,
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -31,6 +32,8 @@ def set_notes(
         setup: the calibrated standing posture, None if never calibrated.
         thresholds: min_visibility (feet seen).
         provisional_reps: reps counted before the standing posture was measured.
+        brief_s: live, not calibrated: how long the still moment lasted whose
+            posture reps were compared with instead (see Calibrator.brief).
     """
     notes: list[str] = []
     n = len(track)
@@ -68,7 +71,12 @@ def set_notes(
         notes.append(
             "the view changed during the set: reps not seen from the side were judged only in part"
         )
-    if setup is None and reps:
+    if setup is None and reps and brief_s is not None:
+        notes.append(
+            "the lifter did not stand still long enough to calibrate, so reps were "
+            f"compared with the posture of a brief still moment ({brief_s:g} s)"
+        )
+    elif setup is None and reps:
         notes.append(
             "the lifter was never seen standing still, so reps were compared with a typical "
             "standing posture instead of the lifter's own"

@@ -7,6 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import Rep, View
+from hingecam.core.filtering import Smoothing
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
 from hingecam.core.reps import RepEvent
@@ -19,11 +20,23 @@ _HIP_2D = Measures.NAMES.index("hip_flexion_deg")
 
 
 class RepBuilder:
-    """Turns each rep event into a judged Rep (stateless between reps)."""
+    """Turns each rep event into a judged Rep (stateless between reps).
 
-    def __init__(self, profile: Profile, thresholds: Thresholds) -> None:
+    Args:
+        profile, thresholds: the exercise's rules and numbers.
+        judge_smoothing: a filter to smooth the rep's raw rows with again before
+            judging (see Mode.judge_smoothing), or None to judge the log's rows.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        thresholds: Thresholds,
+        judge_smoothing: Smoothing | None = None,
+    ) -> None:
         self.profile = profile
         self.th = thresholds
+        self._judge_smoothing = judge_smoothing
 
     def reset(self) -> None:
         """Nothing to forget: every rep is built from the log alone."""
@@ -62,7 +75,7 @@ class RepBuilder:
         frames = np.asarray(log.frames)
         lo = int(np.searchsorted(frames, event.start_frame))
         hi = int(np.searchsorted(frames, event.end_frame)) + 1
-        vals = np.stack(log.values[lo:hi])
+        vals = self._values(log, lo, hi)
         views = tuple(log.views[lo:hi])
         return RepWindow(
             t_s=np.asarray(log.t_s[lo:hi]),
@@ -71,6 +84,24 @@ class RepBuilder:
             values={f: vals[:, k] for k, f in enumerate(Measures.NAMES)},
             bottom=self._bottom_index(vals, frames[lo:hi], views, event),
         )
+
+    def _values(self, log: FrameLog, lo: int, hi: int) -> NDArray[np.float64]:
+        """Rows lo:hi of the log, or smoothed again from their raw rows with the
+        judging filter: every logged frame from one smoothing window before the
+        rep to the newest goes in, so the rep's frames get the windows a
+        recorded video's would (but for the newest frames, which have no later
+        ones yet)."""
+        smoothing = self._judge_smoothing
+        if smoothing is None:
+            return np.stack(log.values[lo:hi])
+        margin_s = smoothing.lag_s + self.th.hampel_half_window_s
+        first = int(np.searchsorted(log.t_s, log.t_s[lo] - margin_s))
+        smoothing.reset()
+        for k in range(first, len(log.t_s)):
+            smoothing.push(log.t_s[k], log.raw[k])
+        rows = smoothing.drain(final=True)
+        smoothing.reset()
+        return np.stack(rows[lo - first : hi - first])
 
     def _bottom_index(
         self,
