@@ -324,7 +324,7 @@ class Analyzer:
                     self.setup,
                     self.th,
                     provisional_reps=self.provisional_reps,
-                    brief_s=self._calibrator.brief_s if self.reference else None,
+                    brief_under_s=self.calibration_s if self.reference else None,
                 )
             ),
             thresholds=self.th.as_dict(),

@@ -21,7 +21,7 @@ def set_notes(
     thresholds: Thresholds,
     *,
     provisional_reps: int = 0,
-    brief_s: float | None = None,
+    brief_under_s: float | None = None,
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -32,8 +32,9 @@ def set_notes(
         setup: the calibrated standing posture, None if never calibrated.
         thresholds: min_visibility (feet seen).
         provisional_reps: reps counted before the standing posture was measured.
-        brief_s: live, not calibrated: how long the still moment lasted whose
-            posture reps were compared with instead (see Calibrator.brief).
+        brief_under_s: live, not calibrated, reps compared with a shorter
+            still moment's posture (see Calibrator.brief): the calibration time
+            the lifter did not stand still for.
     """
     notes: list[str] = []
     n = len(track)
@@ -71,10 +72,10 @@ def set_notes(
         notes.append(
             "the view changed during the set: reps not seen from the side were judged only in part"
         )
-    if setup is None and reps and brief_s is not None:
+    if setup is None and reps and brief_under_s is not None:
         notes.append(
-            "the lifter did not stand still long enough to calibrate, so reps were "
-            f"compared with the posture of a brief still moment ({brief_s:g} s)"
+            f"the lifter did not stand still for the {brief_under_s:g} s calibration, "
+            "so reps were compared with the posture of a shorter still moment"
         )
     elif setup is None and reps:
         notes.append(

@@ -216,4 +216,4 @@ def test_default_live_counts_a_set_begun_after_a_pause_shorter_than_calibration(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
     notes = report_of(tmp_path)["notes"]
-    assert any("compared with the posture of a brief still moment" in n for n in notes)
+    assert any("the posture of a shorter still moment" in n for n in notes)

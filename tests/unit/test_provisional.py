@@ -89,4 +89,4 @@ def test_live_counts_and_judges_a_set_after_a_brief_pause_as_recorded_video_does
             (c.fault, c.outcome) for c in b.checks
         ]
     notes = live.result(track_video_info(hs.track)).notes
-    assert any("brief still moment (0.3 s)" in n for n in notes)
+    assert any("did not stand still for the 2 s calibration" in n for n in notes)
