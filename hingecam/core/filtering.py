@@ -76,7 +76,12 @@ class Smoothing(Protocol):
 
 
 class CausalSmoothing:
-    """Live: a One Euro filter per measure, answering every frame at once."""
+    """Live: a One Euro filter per measure, answering every frame at once.
+
+    A measure missing for at most smooth_max_gap_s (an occluded joint, a gated
+    outlier) holds its last filtered value, where the recorded filter bridges
+    the same gap from both sides: without it a brief dropout blanks the overlay
+    and breaks the rep counter's signal."""
 
     lag_s = 0.0
 
@@ -94,6 +99,8 @@ class CausalSmoothing:
             for _ in _NAMES
         ]
         self._pending: deque[tuple[float, Row]] = deque()
+        self._held = np.full(len(_NAMES), np.nan)
+        self._held_t = np.full(len(_NAMES), -np.inf)
 
     def push(self, t_s: float, raw: Row) -> None:
         """Add one frame's gated row."""
@@ -104,14 +111,17 @@ class CausalSmoothing:
         out = []
         while self._pending:
             t_s, raw = self._pending.popleft()
-            out.append(
-                np.array(
-                    [
-                        f.update(t_s, float(v))
-                        for f, v in zip(self._filters, raw, strict=True)
-                    ]
-                )
+            row = np.array(
+                [
+                    f.update(t_s, float(v))
+                    for f, v in zip(self._filters, raw, strict=True)
+                ]
             )
+            seen = np.isfinite(row)
+            self._held[seen], self._held_t[seen] = row[seen], t_s
+            hold = ~seen & (t_s - self._held_t <= self.th.smooth_max_gap_s)
+            row[hold] = self._held[hold]
+            out.append(row)
         return out
 
 

@@ -88,3 +88,22 @@ def test_sample_agrees_with_the_human_label(name: str) -> None:
         assert hits >= 0.8 * label["reps"], (fault, hits)
     if not label["faults"]:
         assert all(not rep["faults"] for rep in observed["reps"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_live_judges_each_sample_as_its_recording_is_judged(name: str) -> None:
+    # Live practice on every frame of the same reps: the same count and the
+    # same verdict on every check of every rep (core/mode.py LIVE).
+    from hingecam.core.analysis import Analyzer
+
+    track = load_track(SAMPLES / f"{name}.npz")
+    thresholds = load_thresholds(Exercise.DEADLIFT)
+    recorded = analyze_track(track, Exercise.DEADLIFT, thresholds)
+    live = Analyzer.live(Exercise.DEADLIFT, thresholds, track.image_wh)
+    live.replay(track)
+    assert len(live.reps) == len(recorded.reps) > 0
+    for a, b in zip(live.reps, recorded.reps, strict=True):
+        assert abs(a.bottom_frame - b.bottom_frame) <= FRAME_TOLERANCE
+        assert {c.fault: c.outcome for c in a.checks} == {
+            c.fault: c.outcome for c in b.checks
+        }

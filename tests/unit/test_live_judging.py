@@ -52,3 +52,25 @@ def test_live_judges_a_fast_ascent_as_recorded_video_does() -> None:
         )
     ]
     assert max(gaps) > 1.0
+
+
+def test_the_live_filter_holds_a_measure_through_a_short_dropout() -> None:
+    import math
+
+    import numpy as np
+
+    from hingecam.core.filtering import CausalSmoothing
+    from hingecam.core.measures import Measures
+
+    smoothing = CausalSmoothing(TH)
+    n = len(Measures.NAMES)
+    dt = 1 / 30
+    for i in range(10):
+        smoothing.push(i * dt, np.full(n, 40.0))
+    gap = math.floor(TH.smooth_max_gap_s / dt)  # frames within the bridged gap
+    for i in range(10, 10 + gap + 3):
+        smoothing.push(i * dt, np.full(n, np.nan))
+    rows = smoothing.drain(final=False)
+    held = rows[10 : 10 + gap]
+    assert all(np.allclose(r, 40.0) for r in held)  # held, as recorded bridges
+    assert all(np.isnan(r).all() for r in rows[10 + gap + 1 :])  # then not seen
