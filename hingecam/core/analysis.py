@@ -296,8 +296,13 @@ class Analyzer:
         return self._intake.recorder.track(meta)
 
     def series(self) -> MeasureSeries:
-        """Smoothed measures of every finalized frame."""
-        return self._log.series()
+        """Smoothed measures of every finalized frame; live, smoothed again as
+        recorded video's are (Mode.judge_smoothing), so the report's plots show
+        the measures its reps were judged on."""
+        if self.mode.judge_smoothing is None:
+            return self._log.series()
+        judging = self.mode.judge_smoothing(self.th)
+        return self._log.series(self._log.smoothed_again(judging))
 
     def result(
         self, video: VideoInfo, thumbnails: dict[int, bytes] | None = None

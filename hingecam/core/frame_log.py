@@ -3,12 +3,14 @@ calibration and rep assembly look back on, and the MeasureSeries of a result."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import MeasureSeries, Phase, Side, View
+from hingecam.core.filtering import Smoothing
 from hingecam.core.measures import Measures
 
 
@@ -57,10 +59,28 @@ class FrameLog:
         self.sides.append(side)
         return len(self.t_s) - 1
 
-    def series(self) -> MeasureSeries:
-        """Smoothed measures of every logged frame."""
+    def smoothed_again(
+        self, smoothing: Smoothing, first: int = 0
+    ) -> list[NDArray[np.float64]]:
+        """The raw rows from position `first` on, through `smoothing` (reset
+        before and after): what another filter would have made of them."""
+        smoothing.reset()
+        rows: list[NDArray[np.float64]] = []
+        for k in range(first, len(self.t_s)):
+            smoothing.push(self.t_s[k], self.raw[k])
+            rows += smoothing.drain(final=False)  # as streamed: a bounded window
+        rows += smoothing.drain(final=True)
+        smoothing.reset()
+        return rows
+
+    def series(
+        self, values: Sequence[NDArray[np.float64]] | None = None
+    ) -> MeasureSeries:
+        """Smoothed measures of every logged frame (or `values`, one row per
+        logged frame, e.g. from smoothed_again)."""
         names = Measures.NAMES
-        vals = np.stack(self.values) if self.values else np.zeros((0, len(names)))
+        rows = self.values if values is None else values
+        vals = np.stack(rows) if len(rows) else np.zeros((0, len(names)))
         return MeasureSeries(
             t_s=np.asarray(self.t_s, dtype=np.float64),
             side=tuple(self.sides),

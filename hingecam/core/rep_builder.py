@@ -96,11 +96,7 @@ class RepBuilder:
             return np.stack(log.values[lo:hi])
         margin_s = smoothing.lag_s + self.th.hampel_half_window_s
         first = int(np.searchsorted(log.t_s, log.t_s[lo] - margin_s))
-        smoothing.reset()
-        for k in range(first, len(log.t_s)):
-            smoothing.push(log.t_s[k], log.raw[k])
-        rows = smoothing.drain(final=True)
-        smoothing.reset()
+        rows = log.smoothed_again(smoothing, first)
         return np.stack(rows[lo - first : hi - first])
 
     def _bottom_index(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from hingecam.core.analysis import analyze_track
@@ -107,3 +108,6 @@ def test_live_judges_each_sample_as_its_recording_is_judged(name: str) -> None:
         assert {c.fault: c.outcome for c in a.checks} == {
             c.fault: c.outcome for c in b.checks
         }
+    # The live report plots the measures its reps were judged on.
+    live_trunk = np.asarray(live.series().trunk_incline_deg)
+    assert np.allclose(live_trunk, recorded.series.trunk_incline_deg, equal_nan=True)
