@@ -417,7 +417,7 @@ class MediaPipePoseEstimator(Closing):
         self._lease: Lease | None = POOL.acquire(
             config, lambda: _create_landmarker(config)
         )
-        self._first = True
+        self._quiet = True  # until a frame with a person: see estimate
 
     def estimate(self, frame: Frame) -> tuple[Pose, ...]:
         """Everyone found in the frame (an empty tuple if nobody)."""
@@ -425,9 +425,10 @@ class MediaPipePoseEstimator(Closing):
         if lease is None:
             raise RuntimeError("the pose estimator is closed")
         image = _mp_image(frame)
-        quiet = quiet_native_stderr() if self._first else contextlib.nullcontext()
-        self._first = False
-        with quiet:  # the first frame logs native warnings too
+        quiet = quiet_native_stderr() if self._quiet else contextlib.nullcontext()
+        # MediaPipe logs native warnings on the first frame it infers and on the
+        # first frame it finds a person in (a video may open on an empty room).
+        with quiet:
             if self.config.running_mode is RunningMode.IMAGE:
                 result = lease.landmarker.detect(image)
             else:
@@ -437,7 +438,9 @@ class MediaPipePoseEstimator(Closing):
                 lease.last_ms = ms
                 result = lease.landmarker.detect_for_video(image, ms)
         h, w = frame.image_bgr.shape[:2]
-        return poses_from_mediapipe(result, frame.t_s, (w, h))
+        poses = poses_from_mediapipe(result, frame.t_s, (w, h))
+        self._quiet = self._quiet and not poses
+        return poses
 
     def close(self) -> None:
         """Give the model back to the process's pool for the next input

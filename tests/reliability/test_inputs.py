@@ -164,3 +164,36 @@ def test_a_successful_run_is_quiet_and_spawns_no_process(
     assert done.stderr == ""  # no MediaPipe INFO/W0000 lines
     programs = re.findall(r'execve\("([^"]+)".* = 0$', log.read_text(), re.MULTILINE)
     assert programs == [sys.executable]  # no gcc, ld or ldconfig
+
+
+@pytest.mark.model
+@pytest.mark.clips
+@pytest.mark.slow
+def test_a_video_that_opens_on_an_empty_room_is_quiet_too(
+    tmp_path: Path, clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    # MediaPipe logs a native warning on the first frame it finds a person in;
+    # here that is frame 20, long after the first frame.
+    import numpy as np
+
+    from hingecam.media.sink import VideoSink
+    from hingecam.media.video import open_video
+
+    with open_video(clip_path("deadlift_side_good_jeff.mp4")) as source:
+        fps = source.info.fps or 30.0
+        frames = [f.image_bgr for f in source]
+    walk_in = tmp_path / "walk_in.mp4"
+    with VideoSink(walk_in, fps, max_height=None) as sink:
+        for k, image in enumerate([np.zeros_like(frames[0])] * 20 + frames):
+            sink.write(image, k / fps)
+    done = hingecam(
+        "analyze",
+        walk_in,
+        "--out",
+        tmp_path / "out",
+        "--no-video",
+        "--model",
+        model_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no W0000 line from the first person found
