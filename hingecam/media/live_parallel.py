@@ -31,6 +31,21 @@ camera reader and the drawing loop need a share of the machine too."""
 TIMINGS_KEPT = 10_000
 """Per-result timings kept for the benchmark (the newest ones; bounded memory)."""
 
+KEEP_UP_RATIO = 0.8
+"""With `keep_up`, the two-person model runs on every frame while the slots'
+measured two-person rate (slots / median two-person inference time) is at least
+this share of the camera's frame rate (ratio). Its landmarks are analyze's bit
+for bit, so live then judges as analyze does. Measured (docs/speed.md): the
+one-person model between checks changed verdicts or counts on 4 of 33 clips in
+real time (scripts/compare_live.py); on kbdl_45deg_roundedback_tby.mp4 (60 fps,
+2 cores) the two-person model on every frame analyzed 52 frames/s (0.87) and
+judged as analyze did, where switching at 0.9 flapped between the models and
+flagged a false hips-first. 0.8 keeps it there with a margin; a busy or slow
+machine (two-person rate under 0.8) gets the one-person model between checks."""
+
+PACE_KEPT = 15
+"""Recent two-person inference times and frame times the keep-up rule reads."""
+
 
 def default_workers(cores: int | None = None) -> int:
     """Landmarkers to run side by side on a machine with `cores` cores (the CPUs
@@ -79,6 +94,8 @@ class ParallelLiveEstimator(Closing):
     With a `planner` (single-pose mode), each frame's model is the planner's
     choice: the two-person model for its people checks and escalations, the
     single-pose one otherwise; the planner sees the results in frame order.
+    With `keep_up` too, the two-person model takes every frame while it keeps
+    up with the camera (KEEP_UP_RATIO), the planner's choice otherwise.
     Thread-safe: submit/take on the loop's thread, pump on the dispatcher's.
     """
 
@@ -87,6 +104,7 @@ class ParallelLiveEstimator(Closing):
         slots: Sequence[Slot],
         *,
         planner: Planner | None = None,
+        keep_up: bool = False,
         clock: Callable[[], float] = time.monotonic,
         stall_s: float = LIVE_STALL_S,
     ) -> None:
@@ -94,6 +112,7 @@ class ParallelLiveEstimator(Closing):
             raise ConfigError("a parallel live estimator needs at least one slot")
         self.slots = list(slots)
         self.planner = planner
+        self.keep_up = keep_up
         self.clock = clock
         self.stall_s = stall_s
         self.dispatcher: Dispatcher | None = None
@@ -109,6 +128,8 @@ class ParallelLiveEstimator(Closing):
         self.counts = {Inference.FULL: 0, Inference.SINGLE: 0}
         self.timings: deque[tuple[float, float]] = deque(maxlen=TIMINGS_KEPT)
         """(inference s, held for an earlier frame s) of the latest results."""
+        self._full_s: deque[float] = deque(maxlen=PACE_KEPT)
+        self._offered_t: deque[float] = deque(maxlen=PACE_KEPT)
 
     @property
     def workers(self) -> int:
@@ -122,6 +143,7 @@ class ParallelLiveEstimator(Closing):
         """
         self._raise_pump_error()
         with self._lock:
+            self._offered_t.append(frame.t_s)
             if self._waiting is not None:
                 self.dropped += 1  # a newer frame wins
             self._waiting = frame
@@ -145,6 +167,8 @@ class ParallelLiveEstimator(Closing):
                 kind = self.planner.next(frame.t_s)
                 if kind is Inference.SKIP:  # a live planner has stride 1
                     kind = Inference.SINGLE
+                if kind is Inference.SINGLE and self.keep_up and self._full_keeps_up():
+                    kind = Inference.FULL
             estimator = slot.single if kind is Inference.SINGLE else slot.full
             if not estimator.submit(frame):
                 self.dropped += 1  # it is still giving up on a lost result
@@ -171,6 +195,8 @@ class ParallelLiveEstimator(Closing):
                 self._latest = job.result
                 now = self.clock()
                 self.timings.append((job.done_s - job.started_s, now - job.done_s))
+                if job.kind is Inference.FULL:
+                    self._full_s.append(job.done_s - job.started_s)
             self.pump()  # a slot may have come free
             return out
 
@@ -215,6 +241,20 @@ class ParallelLiveEstimator(Closing):
             slot.full.close()
             if slot.single is not None:
                 slot.single.close()
+
+    def _full_keeps_up(self) -> bool:
+        """The two-person model, on every slot, is measured fast enough for the
+        camera's frame rate (see KEEP_UP_RATIO); True until measured, so a
+        set begins on analyze's landmarks and a slow machine is found out on
+        its first frames."""
+        if len(self._full_s) < 3 or len(self._offered_t) < 10:
+            return True
+        span_s = self._offered_t[-1] - self._offered_t[0]
+        full_s = statistics.median(self._full_s)
+        if span_s <= 0 or full_s <= 0:
+            return span_s > 0  # results in no measurable time keep up
+        camera_fps = (len(self._offered_t) - 1) / span_s
+        return self.workers / full_s >= KEEP_UP_RATIO * camera_fps
 
     def _raise_pump_error(self) -> None:
         if self._error is not None:
@@ -320,6 +360,6 @@ def open_parallel_live(
         # fps None: stride 1, so the planner never asks to skip a frame
         schedule = dataclasses.replace(schedule or Schedule(), single_pose=True)
         planner = Planner(schedule, None)
-    estimator = ParallelLiveEstimator(slots, planner=planner)
+    estimator = ParallelLiveEstimator(slots, planner=planner, keep_up=single_pose)
     dispatcher.start(estimator)
     return estimator

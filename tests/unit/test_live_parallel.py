@@ -295,3 +295,30 @@ def test_with_frames_in_flight_a_people_check_is_not_repeated() -> None:
     # until a result says one person is there every frame gets the two-person
     # model; then one check every 0.5 s, none repeated while in flight
     assert fulls == [0, 1, 2, 32, 62, 92]
+
+
+@pytest.mark.parametrize(
+    ("full_ms", "every_frame"),
+    [(20.0, True), (25.0, False)],  # 50 or 40 two-person frames/s for 60 fps
+)
+def test_the_two_person_model_takes_every_frame_while_it_keeps_up(
+    full_ms: float, every_frame: bool
+) -> None:
+    full, single = FakeLandmarker("full"), FakeLandmarker("single")
+    planner = Planner(Schedule(single_pose=True), None)
+    now = [0.0]
+    est = ParallelLiveEstimator(
+        [Slot(full, single)], planner=planner, keep_up=True, clock=lambda: now[0]
+    )
+    for i in range(120):  # 2 s of a 60 fps camera, one person
+        est.submit(frame(i))
+        model = full if full.busy is not None else single
+        now[0] += (full_ms if model is full else 5.0) / 1000
+        model.finish()
+        est.take()
+    # Every frame until measured (ten frames offered, three results) ...
+    assert full.seen[:9] == list(range(9))
+    if every_frame:  # ... and on, since it keeps up
+        assert full.seen == list(range(120))
+    else:  # ... then, under 0.8 x 60 fps, the checks only
+        assert [i for i in full.seen if i >= 9] == [38, 68, 98]
