@@ -258,9 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--single-pose",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="follow one person between two-person checks every 0.5 s (default: on, "
-        "so the model keeps up; landmarks move ~1 px, docs/speed.md); "
-        "--no-single-pose runs the two-person model on every frame",
+        help="when the two-person model cannot keep up with the camera (under 0.8 "
+        "of its frames), follow one person between two-person checks every 0.5 s "
+        "(default: on; its landmarks move ~1 px from analyze's, docs/speed.md); "
+        "--no-single-pose runs the two-person model on every frame regardless",
     )
     _add_analysis_options(p)
     _add_model_option(p)

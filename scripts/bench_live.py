@@ -11,9 +11,9 @@ counted; then one table of the ratios to the targets, side by side. The cases
 
   one       one landmarker, two-person model on every frame (before #10's live work)
   parallel  one landmarker per core (--workers), two-person model on every frame
-  single1   one landmarker, one-person model between two-person checks
-  single    one landmarker per core, one-person model between two-person checks
-            (`hingecam live`'s default)
+  single1   one landmarker, the two-person model on every frame while it keeps
+            up with the camera, else the one-person model between checks
+  single    the same on one landmarker per core (`hingecam live`'s default)
   busy      the default (`hingecam live`'s settings) with a CPU-bound process
             on another core
   newest    one landmarker, skeleton on the newest frame (the placement before)
@@ -114,13 +114,13 @@ def cases(workers: int | None, default_single_pose: bool) -> dict[str, Case]:
         ),
         "single": Case(
             "single",
-            f"{n} landmarkers, one-person model between two-person checks",
+            f"{n} landmarkers, two-person model while it keeps up (default)",
             n,
             single_pose=True,
         ),
         "single1": Case(
             "single1",
-            "1 landmarker, one-person model between two-person checks",
+            "1 landmarker, two-person model while it keeps up",
             1,
             single_pose=True,
         ),
