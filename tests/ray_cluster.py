@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.polling import read_until
+
 REPO = Path(__file__).resolve().parents[1]
 READY_LINE = "Ray runtime started"
 
@@ -74,14 +76,7 @@ def local_cluster(num_cpus: int = 2) -> Iterator[str]:
         start_new_session=True,
     )
     try:
-        assert head.stdout is not None
-        seen = []
-        for line in head.stdout:  # wait on the line, never a fixed sleep
-            seen.append(line)
-            if READY_LINE in line:
-                break
-        else:
-            raise RuntimeError("ray start exited:\n" + "".join(seen[-20:]))
+        read_until(head.stdout, READY_LINE, "ray start's ready line")
         # Keep reading, so a full pipe never blocks the head.
         threading.Thread(target=head.stdout.read, daemon=True).start()
         yield f"127.0.0.1:{port}"

@@ -22,6 +22,7 @@ import pytest
 from hingecam.cli import main
 from hingecam.media.video import open_video
 from tests.live_fakes import report_of, session_dir
+from tests.polling import read_until
 
 CLIP = "kbdl_side_correct_tby.mp4"
 CLIP_REPS = 5
@@ -183,12 +184,7 @@ def test_a_signal_ends_the_session_with_the_report_saved(
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert proc.stdout is not None
-    for line in proc.stdout:  # wait until the session is under way
-        if "calibrated" in line:
-            break
-    else:
-        raise AssertionError("the session ended before it calibrated")
+    read_until(proc.stdout, "calibrated", "the session calibrated")  # under way
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == status, err

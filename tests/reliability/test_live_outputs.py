@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.polling import read_until
 from tests.reliability.harness import (
     assert_one_error,
     error_lines,
@@ -32,12 +33,8 @@ def test_a_live_session_locks_its_out_and_publishes_its_report_whole(
     clip = clip_path(CLIP)
     live = ("live", "--no-window", "--source", clip, "--out", out)
     first = start(*live, "--model", model_path, *CALIBRATE)
-    assert first.stdout is not None
-    for line in first.stdout:  # under way: the lock is held, reps are measured
-        if "calibrated" in line:
-            break
-    else:
-        raise AssertionError("the session ended before it calibrated")
+    # Under way: the lock is held, reps are measured.
+    read_until(first.stdout, "calibrated", "the session calibrated")
     # Nothing of the report is visible before the session ends.
     assert not list(out.glob("live-*/report.json"))
 

@@ -21,7 +21,7 @@ from hingecam.app.signals import (
     StopSignals,
     publishing,
 )
-from tests.polling import wait_for
+from tests.polling import read_until, wait_for
 from tests.reliability.harness import (
     RUN_FILES,
     encoded_frames_exist,
@@ -84,12 +84,7 @@ def test_ctrl_c_while_libraries_load_still_writes_a_whole_report(
     # -v logs "analyzing ..." right after the signal handlers are in place and
     # before mediapipe, matplotlib and the model load: the slow part to hit.
     proc = start("-v", "analyze", clip_path(CLIP), "--out", out, "--model", model_path)
-    assert proc.stderr is not None
-    seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if "analyzing 1 input(s)" in line:
-            break
+    seen = read_until(proc.stderr, "analyzing 1 input(s)", "the first log line")
     proc.send_signal(signal.SIGINT)
     _, rest = proc.communicate(timeout=300)
     stderr = "".join(seen) + rest
@@ -116,12 +111,8 @@ def test_a_second_ctrl_c_quits_at_once_and_leaves_nothing_half_written(
     proc = start("analyze", clip_path(CLIP), "--out", out, "--model", model_path)
     wait_for(encoded_frames_exist(out), "the first encoded frames")
     proc.send_signal(signal.SIGINT)
-    assert proc.stderr is not None
-    seen = []
-    for line in proc.stderr:  # the wind-down has begun: now the second Ctrl+C
-        seen.append(line)
-        if line.startswith("hingecam: stopping;"):
-            break
+    # The wind-down has begun: now the second Ctrl+C.
+    seen = read_until(proc.stderr, STOPPING_LINE, "the stopping line")
     proc.send_signal(signal.SIGINT)
     _, rest = proc.communicate(timeout=300)
     stderr = "".join(seen) + rest
