@@ -22,17 +22,8 @@ TH = Thresholds()
 def _from(hs: HingeSet, t0_s: float) -> PoseTrack:
     """The set's track from t0_s on, re-timed to start at 0."""
     tr = hs.track
-    keep = tr.t_s >= t0_s
-    return dataclasses.replace(
-        tr,
-        t_s=tr.t_s[keep] - tr.t_s[keep][0],
-        xy_norm=tr.xy_norm[keep],
-        world_m=tr.world_m[keep],
-        visibility=tr.visibility[keep],
-        presence=tr.presence[keep],
-        back_profile=tr.back_profile[keep],
-        people=tr.people[keep],
-    )
+    part = tr.select(np.flatnonzero(tr.t_s >= t0_s))
+    return dataclasses.replace(part, t_s=part.t_s - part.t_s[0], meta=tr.meta)
 
 
 # Standing with the trunk tipped 15 deg (hip 18 deg, as the 3D hip of a lifter
