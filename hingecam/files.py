@@ -15,15 +15,15 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 """Temporary files are `.<target name>.<random>.tmp` beside their target."""
 
-_pending: dict[int, Path] = {}
-"""Temporary files and staged folders not yet published or discarded, by id of
-their owner: what discard_all_pending() removes when the process must leave
-without running its cleanup (a force quit's last resort, see signals)."""
+_pending: set[Path] = set()
+"""Temporary files and staged folders not yet published or discarded (their
+names are unique): what discard_all_pending() removes when the process must
+leave without running its cleanup (a force quit's last resort, see signals)."""
 
 
 def discard_all_pending() -> None:
     """Remove every temporary file and staged folder still pending (idempotent)."""
-    for path in list(_pending.values()):
+    for path in list(_pending):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -63,7 +63,7 @@ class PendingFile:
         os.close(fd)
         self.path = Path(name)
         self._mode = mode
-        _pending[id(self)] = self.path
+        _pending.add(self.path)
 
     def commit(self) -> Path:
         """fsync the temporary file and move it over the target; returns the target.
@@ -80,13 +80,13 @@ class PendingFile:
         except BaseException:
             self.discard()
             raise
-        _pending.pop(id(self), None)
+        _pending.discard(self.path)
         return self.target
 
     def discard(self) -> None:
         """Remove the temporary file (idempotent); the target is left as it was."""
         self.path.unlink(missing_ok=True)
-        _pending.pop(id(self), None)
+        _pending.discard(self.path)
 
 
 @contextmanager
@@ -161,7 +161,7 @@ class StagedFolder:
                 dir=self.target.parent,
             )
         )
-        _pending[id(self)] = self.path
+        _pending.add(self.path)
 
     def commit(self, names: Iterable[str], *, keep: Iterable[str] = ()) -> Path:
         """Move the staged files among `names` into `target`; returns `target`.
@@ -186,7 +186,7 @@ class StagedFolder:
     def discard(self) -> None:
         """Remove the staged folder and what is in it (idempotent)."""
         shutil.rmtree(self.path, ignore_errors=True)
-        _pending.pop(id(self), None)
+        _pending.discard(self.path)
 
 
 LOCK_NAME = ".hingecam.lock"
