@@ -231,9 +231,10 @@ class Analyzer:
         ]
 
     def _reread_early_frames(self) -> Rep | None:
-        """Calibrated just now with no rep counted: count the frames before it
-        again against the lifter's own standing posture (see EarlyFrames); the
-        last rep found, if any."""
+        """A reference posture found just now (calibrated, or live a brief
+        still moment) with no rep counted: count the frames before it again
+        against the lifter's own standing posture (see EarlyFrames); the last
+        rep found, if any."""
         assert self.reference is not None
         found = self._early.reread(self.reference, self.profile.from_floor)
         self._early.clear()

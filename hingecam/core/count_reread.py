@@ -77,7 +77,8 @@ class EarlyFrames:
             self._seen.popleft()
 
     def reread(self, setup: Measures, from_floor: bool) -> Reread:
-        """Count the kept frames again, against the calibrated setup posture."""
+        """Count the kept frames again, against the lifter's reference posture
+        (the calibrated one, or live a brief still moment's)."""
         ref = setup.hip_flexion_3d_deg  # what the calibrator gives the counter
         seg = RepSegmenter(self.th, from_floor=from_floor)
         seg.set_reference(ref)
