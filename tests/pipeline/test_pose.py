@@ -10,7 +10,6 @@ import dataclasses
 import itertools
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from hingecam.media.pose import (
     timestamp_ms,
 )
 from hingecam.media.video import open_video
+from tests.polling import wait_for
 
 TH = Thresholds()
 
@@ -140,9 +140,7 @@ def test_live_mode_drops_frames_while_busy_and_returns_the_result(
         assert estimator.submit(standing_frames[0]) is True
         # The model takes tens of ms; a frame arriving now must not queue.
         assert estimator.submit(standing_frames[1]) is False
-        deadline = time.monotonic() + 10
-        while estimator.latest() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
+        wait_for(lambda: estimator.latest() is not None, "its result", every_s=0.005)
         latest = estimator.latest()
         assert latest is not None
         index, t_s, poses = latest
