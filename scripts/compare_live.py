@@ -27,7 +27,7 @@ CLIPS = REPO.parent / "shared" / "clips"
 
 def live_faults(clip: Path, exercise: str, out: Path) -> list[tuple[str, ...]]:
     """Per rep, the main faults `hingecam live` flagged on the clip in real time."""
-    from hingecam.core.rules import MAIN_FAULTS
+    from hingecam.core.faults import MAIN_FAULTS
 
     names = {f.value for f in MAIN_FAULTS}
     cmd = [sys.executable, "-m", "hingecam", "live", "--source", str(clip)]

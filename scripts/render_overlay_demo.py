@@ -21,7 +21,6 @@ import numpy as np
 from hingecam.core.datatypes import (
     N_LANDMARKS,
     Check,
-    Fault,
     FrameAnalysis,
     Outcome,
     Phase,
@@ -31,6 +30,7 @@ from hingecam.core.datatypes import (
     Side,
     View,
 )
+from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.landmarks import near_side
 from hingecam.core.measures import Measures

@@ -29,7 +29,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.geometry import BACK_T, compute_measures
 from hingecam.core.landmarks import Landmark
-from hingecam.core.rules import RepWindow
+from hingecam.core.rep_window import RepWindow
 
 L = Landmark
 
@@ -706,16 +706,7 @@ def poses_of(
     """(index, t_s, pose or None, people, back_profile) per frame, as analyze_track
     feeds Analyzer.push."""
     for i in range(len(track)):
-        pose = None
-        if np.isfinite(track.xy_norm[i]).all():
-            pose = Pose(
-                t_s=float(track.t_s[i]),
-                xy_norm=track.xy_norm[i],
-                image_wh=track.image_wh,
-                world_m=track.world_m[i],
-                visibility=track.visibility[i],
-                presence=track.presence[i],
-            )
+        pose = track.pose_at(i)
         yield i, float(track.t_s[i]), pose, int(track.people[i]), track.back_profile[i]
 
 

@@ -10,12 +10,10 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core import rules
 from hingecam.core.datatypes import (
     AnalysisResult,
     Check,
     Exercise,
-    Fault,
     MeasureSeries,
     Outcome,
     Phase,
@@ -24,6 +22,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
     View,
 )
+from hingecam.core.faults import FAULTS, Fault
 from hingecam.core.measures import Measures, Peaks
 from hingecam.core.thresholds import Thresholds
 
@@ -32,8 +31,8 @@ STAND_S = 1.5
 REP_S = 2.6
 GAP_S = 0.8
 
-CUES = rules.CUES
-"""The real cue per fault, as rules.py words it."""
+CUES = {spec.fault: spec.cue for spec in FAULTS}
+"""The real cue per fault, as the fault registry words it."""
 
 # Per-rep scripted form: how deep, how bent the knees, how much the back bows.
 # Rep 1 is clean, rep 2 rounds the back, rep 3 rounds and squats.
@@ -97,7 +96,7 @@ def _check(
         unit=unit,
         t_s=t_s if judged else math.nan,
         frame=round(t_s * FPS) if judged else -1,
-        severity=rules.SEVERITY[fault],
+        severity=fault.spec.severity,
         cue=CUES[fault],
         reason=reason,
     )

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hingecam.core.datatypes import AnalysisResult, Exercise, Fault, Outcome, Rep
-from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome, Rep
+from hingecam.core.faults import MAIN_FAULTS, Fault
 from hingecam.errors import InputError
 
 LABELLED_FAULTS = tuple(f.value for f in MAIN_FAULTS)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from hingecam.app.eval_score import LABELLED_FAULTS, ClipScore
-from hingecam.core.datatypes import Fault, Outcome, Rep
-from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.datatypes import Outcome, Rep
+from hingecam.core.faults import MAIN_FAULTS, Fault
 
 VIEW_GROUPS = ("side", "45deg", "front", "back")
 """The `view` values of MANIFEST.tsv, in the order they are printed."""

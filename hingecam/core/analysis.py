@@ -38,6 +38,7 @@ from hingecam.core.notes import set_notes
 from hingecam.core.pose_measures import feet_position
 from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder
+from hingecam.core.rep_window import dominant_view
 from hingecam.core.reps import RepEvent, RepSegmenter
 from hingecam.core.thresholds import PROFILES, Thresholds
 
@@ -309,8 +310,7 @@ class Analyzer:
         self, video: VideoInfo, thumbnails: dict[int, bytes] | None = None
     ) -> AnalysisResult:
         """Everything known about the set so far (call finish() first)."""
-        views = Counter(v for v in self._log.views if v is not View.UNKNOWN)
-        view = views.most_common(1)[0][0] if views else View.UNKNOWN
+        view = dominant_view(self._log.views)
         sides = Counter(s for s in self._log.sides if s is not None)
         return AnalysisResult(
             video=video,

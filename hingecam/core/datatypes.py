@@ -6,12 +6,15 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.measures import Measures, Peaks
+
+if TYPE_CHECKING:  # the fault registry builds on these types
+    from hingecam.core.faults import Fault
 
 N_LANDMARKS = 33
 """BlazePose landmarks per person."""
@@ -51,32 +54,6 @@ class Exercise(enum.Enum):
     DEADLIFT = "deadlift"
     KB_SWING = "kb_swing"
     SQUAT = "squat"
-
-
-class Fault(enum.Enum):
-    """What a rep can be flagged for; values match the `faults` column of MANIFEST.tsv."""
-
-    ROUNDED_SPINE = "rounded_spine"
-    LOCKED_KNEES = "locked_knees"
-    SQUAT_PATTERN = "squat_pattern"
-    HIPS_RISE_FIRST = "hips_rise_first"
-    SHALLOW_HINGE = "shallow_hinge"
-    LEAN_BACK = "lean_back"
-
-    @property
-    def label(self) -> str:
-        """Plain words for verdicts, CSV and HTML ("rounded spine", "squatting")."""
-        return _FAULT_LABELS[self]
-
-
-_FAULT_LABELS = {
-    Fault.ROUNDED_SPINE: "rounded spine",
-    Fault.LOCKED_KNEES: "locked knees",
-    Fault.SQUAT_PATTERN: "squatting",
-    Fault.HIPS_RISE_FIRST: "hips rose first",
-    Fault.SHALLOW_HINGE: "shallow hinge",
-    Fault.LEAN_BACK: "leaning back",
-}
 
 
 class Outcome(enum.Enum):
@@ -428,10 +405,9 @@ class Verdict:
                 old.severity.rank,
             ):
                 worst[c.fault] = c
-        order = list(Fault)
         flags = sorted(
             (c for c in worst.values() if c.outcome is Outcome.FLAGGED),
-            key=lambda c: (-c.severity.rank, order.index(c.fault)),
+            key=lambda c: (-c.severity.rank, c.fault.order),
         )
         if flags:
             return cls(VerdictKind.FAULTS, tuple(flags))

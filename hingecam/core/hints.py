@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from hingecam.core.datatypes import Pose, SetupHint, View
+from hingecam.core.faults import not_judged_from
 from hingecam.core.landmarks import Landmark
 from hingecam.core.thresholds import Thresholds
 
@@ -54,7 +55,8 @@ class SetupHints:
             SetupHint.NOBODY: pose is None,
             SetupHint.TWO_PEOPLE: people > 1,
             SetupHint.TURN_SIDEWAYS: pose is not None
-            and view in (View.FRONT, View.OBLIQUE),
+            and view is not View.UNKNOWN
+            and bool(not_judged_from(view)),
         }
         if pose is not None:
             conditions[SetupHint.FEET_OUT] = bool(

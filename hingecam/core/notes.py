@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from hingecam.core.datatypes import PoseTrack, Rep, View
+from hingecam.core.faults import FAULTS, not_judged_from
 from hingecam.core.landmarks import Landmark
 from hingecam.core.measures import Measures
 from hingecam.core.thresholds import Thresholds
@@ -51,23 +52,8 @@ def set_notes(
             f"more than one person was in view in {(people > 1).mean():.0%} of the frames: "
             "hingecam followed the person it saw first"
         )
-    if view is View.OBLIQUE:
-        notes.append(
-            f"filmed from {view.phrase}: squatting vs hinging and hips rising first were "
-            "judged from the 3D landmarks (less sure than from the side); the spine's "
-            "shape and locked knees need a side view at hip height"
-        )
-    elif view is View.FRONT:
-        notes.append(
-            f"filmed from {view.phrase}: squatting vs hinging was judged from the 3D "
-            "landmarks (less sure than from the side); the spine's shape, hips rising "
-            "first and locked knees need a side view at hip height"
-        )
-    elif view is not View.SIDE:
-        notes.append(
-            f"filmed from {view.phrase}: the spine's shape, squatting vs hinging and "
-            "the knees cannot be judged from here; film from the side at hip height"
-        )
+    if view is not View.SIDE:
+        notes.append(view_note(view))
     elif any(rep.view is not View.SIDE for rep in reps):
         notes.append(
             "the view changed during the set: reps not seen from the side were judged only in part"
@@ -112,3 +98,28 @@ def set_notes(
     elif not reps:
         notes.append("no complete rep was found")
     return notes
+
+
+def view_note(view: View) -> str:
+    """What a set filmed from `view` (not the side) could and could not judge,
+    from the fault registry."""
+    judged = [s.view_words for s in FAULTS if s.main and s.judged_from(view)]
+    missing = [s.view_words for s in not_judged_from(view)]
+    if not judged:
+        return (
+            f"filmed from {view.phrase}: {_and(missing)} cannot be judged from here; "
+            "film from the side at hip height"
+        )
+    verb = "was" if len(judged) == 1 else "were"
+    said = (
+        f"filmed from {view.phrase}: {_and(judged)} {verb} judged from the 3D landmarks "
+        "(less sure than from the side)"
+    )
+    return (
+        f"{said}; {_and(missing)} need a side view at hip height" if missing else said
+    )
+
+
+def _and(words: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

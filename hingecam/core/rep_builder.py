@@ -3,20 +3,22 @@ its bottom, peaks and fault checks."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Rep, View
+from hingecam.core.datatypes import Rep
+from hingecam.core.faults import judge_rep
 from hingecam.core.filtering import Smoothing
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
+from hingecam.core.rep_window import RepWindow
 from hingecam.core.reps import RepEvent
-from hingecam.core.rules import RepWindow, rep_peaks
-from hingecam.core.rules3d import evaluate_rep_views
+from hingecam.core.rules import rep_peaks
 from hingecam.core.thresholds import Profile, Thresholds
 
 _NO_SETUP = Measures()
-_HIP_2D = Measures.NAMES.index("hip_flexion_deg")
 
 
 class RepBuilder:
@@ -54,7 +56,7 @@ class RepBuilder:
         """
         win = self._window_for(event, log)
         reference = setup or _NO_SETUP
-        checks = evaluate_rep_views(win, reference, self.profile, self.th)
+        checks = judge_rep(win, reference, self.profile, self.th)
         bottom_s = float(win.t_s[win.bottom])
         return Rep(
             index=index,
@@ -66,7 +68,7 @@ class RepBuilder:
             end_frame=event.end_frame,
             descent_s=bottom_s - event.start_s,
             ascent_s=event.end_s - bottom_s,
-            view=win.dominant_view(),
+            view=win.share.dominant,
             peaks=rep_peaks(win, reference),
             checks=checks,
         )
@@ -76,14 +78,15 @@ class RepBuilder:
         lo = int(np.searchsorted(frames, event.start_frame))
         hi = int(np.searchsorted(frames, event.end_frame)) + 1
         vals = self._values(log, lo, hi)
-        views = tuple(log.views[lo:hi])
-        return RepWindow(
+        win = RepWindow(
             t_s=np.asarray(log.t_s[lo:hi]),
             frames=frames[lo:hi],
-            views=views,
+            views=tuple(log.views[lo:hi]),
             values={f: vals[:, k] for k, f in enumerate(Measures.NAMES)},
-            bottom=self._bottom_index(vals, frames[lo:hi], views, event),
+            bottom=0,
         )
+        bottom = self._bottom_index(win, event)
+        return dataclasses.replace(win, bottom=bottom)
 
     def _values(self, log: FrameLog, lo: int, hi: int) -> NDArray[np.float64]:
         """Rows lo:hi of the log, or smoothed again from their raw rows with the
@@ -99,17 +102,13 @@ class RepBuilder:
         rows = log.smoothed_again(smoothing, first)
         return np.stack(rows[lo - first : hi - first])
 
-    def _bottom_index(
-        self,
-        vals: NDArray[np.float64],
-        frames: NDArray[np.int64],
-        views: tuple[View, ...],
-        event: RepEvent,
-    ) -> int:
+    def _bottom_index(self, win: RepWindow, event: RepEvent) -> int:
         """The deepest frame: by the 2D hip angle the rules judge when the rep was
         seen from the side, else by the count signal (2D is foreshortened)."""
-        hip2d = vals[:, _HIP_2D]
-        side_share = sum(v is View.SIDE for v in views) / max(len(views), 1)
-        if side_share >= self.th.view_min_side_share and np.isfinite(hip2d).sum() >= 3:
+        hip2d = win["hip_flexion_deg"]
+        if (
+            win.share.from_side(self.th.view_min_side_share)
+            and np.isfinite(hip2d).sum() >= 3
+        ):
             return int(np.nanargmax(hip2d))
-        return int(np.searchsorted(frames, event.bottom_frame))
+        return int(np.searchsorted(win.frames, event.bottom_frame))

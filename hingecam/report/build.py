@@ -18,7 +18,6 @@ from hingecam import __version__
 from hingecam.core.datatypes import (
     AnalysisResult,
     Check,
-    Fault,
     MeasureSeries,
     Outcome,
     Rep,
@@ -26,6 +25,7 @@ from hingecam.core.datatypes import (
     VerdictKind,
     View,
 )
+from hingecam.core.faults import Fault
 
 SCHEMA_VERSION = "1.2"
 """Bump the minor for added keys, the major for renamed or removed ones."""

@@ -13,12 +13,12 @@ from hingecam.core.datatypes import (
     AnalysisResult,
     Check,
     Exercise,
-    Fault,
     Outcome,
     Rep,
     VerdictKind,
     View,
 )
+from hingecam.core.faults import Fault
 from hingecam.core.thresholds import describe
 from hingecam.report.build import MEASURE_LABELS, VIEW_LABELS, peak_label
 from hingecam.report.jpeg import jpeg_size

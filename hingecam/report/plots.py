@@ -18,12 +18,12 @@ from matplotlib.figure import Figure
 
 from hingecam.core.datatypes import (
     AnalysisResult,
-    Fault,
     Outcome,
     Rep,
     Severity,
     VerdictKind,
 )
+from hingecam.core.faults import Fault
 from hingecam.report.build import (
     MEASURE_LABELS,
 )
@@ -35,16 +35,6 @@ PLOT_MEASURES: tuple[str, ...] = (
     "spine_bow_norm",
 )
 """Panels, top to bottom."""
-
-FAULT_MEASURE: Mapping[Fault, str] = {
-    Fault.ROUNDED_SPINE: "spine_bow_norm",
-    Fault.LOCKED_KNEES: "knee_flexion_deg",
-    Fault.SQUAT_PATTERN: "knee_flexion_deg",
-    Fault.HIPS_RISE_FIRST: "hip_flexion_deg",
-    Fault.SHALLOW_HINGE: "trunk_incline_deg",
-    Fault.LEAN_BACK: "trunk_incline_deg",
-}
-"""The panel a flagged check's marker is drawn on."""
 
 LINE_COLOURS: Mapping[str, str] = {
     "trunk_incline_deg": "#2563eb",
@@ -191,7 +181,7 @@ def _draw_markers(
         for check in rep.checks:
             if check.outcome is not Outcome.FLAGGED or not math.isfinite(check.t_s):
                 continue
-            if FAULT_MEASURE.get(check.fault) != name:
+            if check.fault.spec.plot_measure != name:
                 continue
             colour = SEVERITY_COLOURS[check.severity]
             value = (

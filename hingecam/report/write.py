@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hingecam.core.datatypes import AnalysisResult, Fault, Outcome
+from hingecam.core.datatypes import AnalysisResult, Outcome
+from hingecam.core.faults import Fault
 from hingecam.files import write_atomic  # one atomic writer for every layer
 from hingecam.report.build import (
     CSV_PEAK_FIELDS,

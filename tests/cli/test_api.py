@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import hingecam
-from hingecam.core.datatypes import AnalysisResult, Fault, VerdictKind, View
+from hingecam.core.datatypes import AnalysisResult, VerdictKind, View
+from hingecam.core.faults import Fault
 from hingecam.core.thresholds import Thresholds
 from hingecam.errors import InputError, ModelError
 

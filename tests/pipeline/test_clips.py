@@ -10,7 +10,8 @@ import av
 import pytest
 
 from hingecam.app.pipeline import analyze_video
-from hingecam.core.datatypes import Exercise, Fault, Outcome, View
+from hingecam.core.datatypes import Exercise, Outcome, View
+from hingecam.core.faults import Fault
 from hingecam.core.thresholds import load_thresholds
 
 pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]

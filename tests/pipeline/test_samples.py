@@ -14,7 +14,7 @@ import pytest
 
 from hingecam.core.analysis import analyze_track
 from hingecam.core.datatypes import Exercise, Outcome
-from hingecam.core.rules import MAIN_FAULTS
+from hingecam.core.faults import MAIN_FAULTS
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.tracks import load_track
 

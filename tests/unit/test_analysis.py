@@ -14,7 +14,6 @@ from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
-    Fault,
     FrameAnalysis,
     Phase,
     PoseTrack,
@@ -22,8 +21,8 @@ from hingecam.core.datatypes import (
     Side,
     View,
 )
+from hingecam.core.faults import MAIN_FAULTS, Fault
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
-from hingecam.core.rules import MAIN_FAULTS
 from hingecam.core.thresholds import Thresholds
 from tests.factories import (
     STANDING,

@@ -11,7 +11,8 @@ import pytest
 
 from hingecam.core.analysis import analyze_track
 from hingecam.core.count_reread import EarlyFrames
-from hingecam.core.datatypes import Exercise, Fault, Phase, PoseTrack
+from hingecam.core.datatypes import Exercise, Phase, PoseTrack
+from hingecam.core.faults import Fault
 from hingecam.core.measures import Measures
 from hingecam.core.thresholds import Thresholds
 from tests.factories import HingeSet, Movement, Posture, hinge_set

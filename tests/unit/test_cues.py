@@ -10,7 +10,6 @@ from hingecam.app.analyze import output_dir
 from hingecam.core.cues import CALIBRATED_CUE, CueEvents, CueKind
 from hingecam.core.datatypes import (
     Check,
-    Fault,
     FrameAnalysis,
     Outcome,
     Phase,
@@ -19,15 +18,16 @@ from hingecam.core.datatypes import (
     Severity,
     View,
 )
+from hingecam.core.faults import Fault
 from hingecam.core.measures import Measures
-from hingecam.core.rules import CUES, GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
+from hingecam.core.rules import GOOD_REP_CUE, NOT_JUDGED_CUE, rep_cue
 
 
 def _check(
     fault: Fault, outcome: Outcome, severity: Severity = Severity.FAULT
 ) -> Check:
     return Check(
-        fault, outcome, math.nan, math.nan, "", math.nan, -1, severity, CUES[fault], ""
+        fault, outcome, math.nan, math.nan, "", math.nan, -1, severity, fault.spec.cue, ""
     )
 
 
@@ -36,7 +36,7 @@ def test_flagged_rep_gets_the_most_severe_cue() -> None:
         _check(Fault.LEAN_BACK, Outcome.FLAGGED, Severity.NOTE),
         _check(Fault.ROUNDED_SPINE, Outcome.FLAGGED, Severity.FAULT),
     )
-    assert rep_cue(checks) == (CUES[Fault.ROUNDED_SPINE], Severity.FAULT)
+    assert rep_cue(checks) == (Fault.ROUNDED_SPINE.spec.cue, Severity.FAULT)
 
 
 def test_rep_judged_clean_is_a_good_rep() -> None:
@@ -88,8 +88,10 @@ def test_reanalyzed_track_is_named_after_its_folder(tmp_path: Path) -> None:
 def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -> None:
     import numpy as np
 
-    from hingecam.core.rules import RepWindow, check_rounded_spine
-    from hingecam.core.thresholds import Thresholds
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.faults import judge_rep
+    from hingecam.core.rep_window import RepWindow
+    from hingecam.core.thresholds import PROFILES, Thresholds
 
     n = 10
     views = (View.SIDE,) * 4 + (View.UNKNOWN,) * 6
@@ -100,7 +102,8 @@ def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -
     win = RepWindow(
         t_s=np.arange(n) / 10, frames=np.arange(n), views=views, values=values, bottom=5
     )
-    check = check_rounded_spine(win, {}, Thresholds())
+    checks = judge_rep(win, Measures(), PROFILES[Exercise.RDL], Thresholds())
+    check = next(c for c in checks if c.fault is Fault.ROUNDED_SPINE)
     assert check.outcome is Outcome.NOT_JUDGED
     assert "seen clearly in only 40%" in check.reason
     assert "view" not in check.reason

@@ -9,7 +9,8 @@ from typing import Any
 
 from hingecam.app.eval_score import ClipLabel, ClipScore
 from hingecam.app.eval_views import print_views, score_agreement, score_views
-from hingecam.core.datatypes import Check, Exercise, Fault, Outcome, Rep, Severity, View
+from hingecam.core.datatypes import Check, Exercise, Outcome, Rep, Severity, View
+from hingecam.core.faults import Fault
 from hingecam.core.measures import Peaks
 
 

@@ -47,10 +47,28 @@ def _layer(dotted: str) -> str:
     return "__init__" if len(parts) == 1 else parts[1]
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every absolute module name the file imports, lazy imports included."""
+def _type_checking_only(tree: ast.Module) -> set[ast.AST]:
+    """The import nodes under `if TYPE_CHECKING:` (annotations only, never run)."""
+    return {
+        inner
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+        for stmt in node.body
+        for inner in ast.walk(stmt)
+    }
+
+
+def imports_of(path: Path, annotations: bool = True) -> set[str]:
+    """Every absolute module name the file imports, lazy imports included, and
+    those only for annotations (`if TYPE_CHECKING:`) unless `annotations` is False."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set() if annotations else _type_checking_only(tree)
+    for node in ast.walk(tree):
+        if node in skip:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -125,7 +143,10 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def module_graph() -> dict[str, set[str]]:
-    """Module -> hingecam modules it imports; package __init__ re-exports left out."""
+    """Module -> hingecam modules it imports when it runs; package __init__
+    re-exports left out. An annotation-only import never runs, so it cannot
+    close a cycle (the registry's `Fault` in `core/datatypes.py`); it still counts
+    for the layers."""
     known = {_dotted(p) for p in _modules()}
     packages = {_dotted(p) for p in _modules() if p.name == "__init__.py"}
     graph: dict[str, set[str]] = {}
@@ -133,7 +154,7 @@ def module_graph() -> dict[str, set[str]]:
         if path.name == "__init__.py":
             continue
         deps = set()
-        for name in imports_of(path):
+        for name in imports_of(path, annotations=False):
             # `from hingecam.core import geometry` names a module, not a package.
             while name and name not in known:
                 name = name.rpartition(".")[0]

@@ -9,7 +9,8 @@ import dataclasses
 import pytest
 
 from hingecam.core.analysis import Analyzer, analyze_track
-from hingecam.core.datatypes import Exercise, Fault, Rep
+from hingecam.core.datatypes import Exercise, Rep
+from hingecam.core.faults import Fault
 from hingecam.core.mode import LIVE
 from hingecam.core.thresholds import load_thresholds
 from tests.factories import Pattern, hinge_set

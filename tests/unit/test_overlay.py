@@ -11,7 +11,6 @@ import pytest
 from hingecam.core.datatypes import (
     N_LANDMARKS,
     Check,
-    Fault,
     FrameAnalysis,
     Outcome,
     Phase,
@@ -22,6 +21,7 @@ from hingecam.core.datatypes import (
     Side,
     View,
 )
+from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.measures import Measures
 from hingecam.render.annotator import FrameAnnotator

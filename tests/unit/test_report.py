@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hingecam.core.datatypes import Fault, Outcome, Rep, Severity, View
+from hingecam.core.datatypes import Outcome, Rep, Severity, View
+from hingecam.core.faults import Fault
 from hingecam.core.measures import Peaks
 from hingecam.report import build as report_mod
 from hingecam.report.build import SCHEMA_VERSION, build_report

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Fault, Outcome, View
+from hingecam.core.datatypes import Outcome, View
+from hingecam.core.faults import Fault, judge_rep, off_side_view
 from hingecam.core.measures import Measures
-from hingecam.core.rules import RepWindow
-from hingecam.core.rules3d import evaluate_rep_views, off_side_view
+from hingecam.core.rep_window import RepWindow
 from hingecam.core.thresholds import PROFILES, Exercise, Thresholds
 
 TH = Thresholds()
@@ -65,7 +65,7 @@ def hips_first() -> RepWindow:
 
 
 def outcome(win: RepWindow, fault: Fault, exercise: Exercise = Exercise.DEADLIFT):
-    checks = evaluate_rep_views(win, SETUP, PROFILES[exercise], TH)
+    checks = judge_rep(win, SETUP, PROFILES[exercise], TH)
     return next(c for c in checks if c.fault is fault)
 
 
@@ -110,6 +110,6 @@ def test_a_side_view_rep_keeps_the_2d_rules() -> None:
 def test_a_squat_profile_never_calls_a_squat_a_squat_pattern() -> None:
     faults = [
         c.fault
-        for c in evaluate_rep_views(squat(), SETUP, PROFILES[Exercise.SQUAT], TH)
+        for c in judge_rep(squat(), SETUP, PROFILES[Exercise.SQUAT], TH)
     ]
     assert Fault.SQUAT_PATTERN not in faults and Fault.LOCKED_KNEES not in faults

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from hingecam.core.analysis import analyze_track
-from hingecam.core.datatypes import Exercise, Fault, Outcome, View
+from hingecam.core.datatypes import Exercise, Outcome, View
+from hingecam.core.faults import Fault
 from hingecam.core.thresholds import load_thresholds
 from tests.factories import Pattern
 from tests.factories_views import FAULTS_3D, hips_first_drop_3d, hki_3d, view_set
