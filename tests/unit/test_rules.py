@@ -20,6 +20,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import PROFILES
 from hingecam.core.rules import (
     CUES,
     MAIN_FAULTS,
@@ -31,7 +32,7 @@ from hingecam.core.rules import (
     evaluate_rep,
     stoop_squat_index,
 )
-from hingecam.core.thresholds import PROFILES, Thresholds
+from hingecam.core.thresholds import Thresholds
 from tests.factories import HingeSet, Pattern, hinge_set, rep_window, window_from_set
 
 TH = Thresholds()

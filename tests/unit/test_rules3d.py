@@ -9,9 +9,10 @@ import pytest
 
 from hingecam.core.datatypes import Fault, Outcome, View
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import PROFILES
 from hingecam.core.rules import RepWindow
 from hingecam.core.rules3d import evaluate_rep_views, off_side_view
-from hingecam.core.thresholds import PROFILES, Exercise, Thresholds
+from hingecam.core.thresholds import Exercise, Thresholds
 
 TH = Thresholds()
 N = 60
