@@ -4,7 +4,7 @@ table of such fields (thresholds, pose and schedule knobs) for commands and docs
 from __future__ import annotations
 
 from dataclasses import field, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 
 def threshold_field(default: float, unit: str, source: str, doc: str) -> Any:
@@ -34,7 +34,7 @@ def field_docs(cls: type[Any]) -> list[FieldDoc]:
     return [
         FieldDoc(
             f.name,
-            f.default,
+            cast(float, f.default),  # threshold_field always sets one
             f.metadata["unit"],
             f.metadata["source"],
             f.metadata["doc"],
