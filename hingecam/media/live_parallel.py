@@ -18,7 +18,8 @@ from hingecam.core.datatypes import Frame
 from hingecam.errors import ConfigError
 from hingecam.media import pose as pose_module
 from hingecam.media.closing import THREAD_JOIN_S, Closing
-from hingecam.media.pose import LIVE_STALL_S, LivePoses, PoseConfig
+from hingecam.media.pose import LIVE_STALL_S, LivePoses
+from hingecam.media.pose_config import PoseConfig
 from hingecam.media.schedule import Inference, Planner, Schedule, usable_cpus
 
 MAX_DEFAULT_WORKERS = 4

@@ -22,7 +22,8 @@ from hingecam.core.landmarks import Landmark
 from hingecam.core.lifter import hip_midpoint_px, torso_length_px
 from hingecam.errors import ConfigError
 from hingecam.media.closing import Closing
-from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig, PoseEstimator
+from hingecam.media.pose import MediaPipePoseEstimator, PoseEstimator
+from hingecam.media.pose_config import PoseConfig
 
 _COMPARE = "scripts/compare_schedule.py on ../shared/clips: no count/verdict change"
 

@@ -27,12 +27,10 @@ from hingecam.media.pose import (
     LiveEstimator,
     LivePoseEstimator,
     MediaPipePoseEstimator,
-    PoseConfig,
     PoseEstimator,
-    RunningMode,
-    pose_knobs,
     timestamp_ms,
 )
+from hingecam.media.pose_config import PoseConfig, RunningMode, pose_knobs
 from hingecam.media.video import open_video
 from tests.polling import wait_for
 
