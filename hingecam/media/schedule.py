@@ -124,11 +124,9 @@ decides knowing every result but the newest one, on any thread count, so the
 frames inferred (and the output) are the same on every machine."""
 
 PARALLEL_MAX_PIXELS = 1280 * 720
-"""Frames larger than this (px) are inferred on one landmarker thread. Measured
-on deadlift_back45_seb.mp4 (1920x1080, 60 fps): two threads took 13.0 s and
-peaked at 754 MB, one 13.2 s and 634 MB (decoding, colour conversion and the
-full-size mask already fill the second core), and above the frame cap an
-8192x8192 H.264 decoder holds ~300 MB by itself."""
+"""Frames larger than this (px) are inferred on one landmarker thread: the rest
+of the work on such frames already fills the second core. See
+docs/speed.md#one-landmarker-thread-above-720p-parallel_max_pixels."""
 
 MAX_THREADS = PLANNER_LAG + 1
 """Landmarker threads per video: with PLANNER_LAG results outstanding, more could
