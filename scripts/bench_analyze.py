@@ -33,7 +33,8 @@ def bare_inference_fps(
     clip: Path, model: Path, num_poses: int, masks: bool
 ) -> tuple[float, int]:
     """Frames per second of PoseLandmarker alone over pre-decoded frames."""
-    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+    from hingecam.media.pose import MediaPipePoseEstimator
+    from hingecam.media.pose_config import PoseConfig
     from hingecam.media.video import open_video
 
     with open_video(clip) as source:
@@ -67,7 +68,8 @@ def landmarker_costs(
     two-person model's landmarks (0.0: the same landmarks, bit for bit)."""
     import numpy as np
 
-    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig, RunningMode
+    from hingecam.media.pose import MediaPipePoseEstimator
+    from hingecam.media.pose_config import PoseConfig, RunningMode
     from hingecam.media.video import open_video
 
     with open_video(clip) as source:

@@ -316,7 +316,8 @@ def bare_inference_fps(clip: Path, n: int = 200) -> float:
     """num_poses=1, no masks, VIDEO mode over `n` pre-decoded frames (a minimal
     script), measured just before each case so both see the same machine load."""
     from hingecam.media.models import resolve_model
-    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+    from hingecam.media.pose import MediaPipePoseEstimator
+    from hingecam.media.pose_config import PoseConfig
     from hingecam.media.video import open_video
 
     with open_video(clip) as source:

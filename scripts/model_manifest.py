@@ -1,4 +1,4 @@
-"""Write models/manifest.json from the pins in hingecam/media/models.py.
+"""Write models/manifest.json from the pins in hingecam/media/model_manifest.py.
 
 Usage: python scripts/model_manifest.py [--check]
 --check exits 1 when the file differs (tests/unit/test_models.py checks the same).
@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 
-from hingecam.media.models import checkout_models_dir, manifest_to_dict, write_manifest
+from hingecam.media.model_manifest import manifest_to_dict, write_manifest
+from hingecam.media.models import checkout_models_dir
 
 
 def main() -> int:

@@ -36,11 +36,12 @@ from hingecam.core.measures import Measures
 from hingecam.core.mode import LIVE, RECORDED, Mode
 from hingecam.core.notes import set_notes
 from hingecam.core.pose_measures import feet_position
+from hingecam.core.profiles import PROFILES
 from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder
 from hingecam.core.rep_window import dominant_view
 from hingecam.core.reps import RepEvent, RepSegmenter
-from hingecam.core.thresholds import PROFILES, Thresholds
+from hingecam.core.thresholds import Thresholds
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ CALIBRATED_CUE = "calibrated: standing posture taken"
 
 
 class CueKind(str, enum.Enum):
-    """What an event announces. The values are the words shown in logs; the str
-    base keeps `kind == "rep"` true for code written before the enum."""
+    """What an event announces. The values are the words shown in logs, and a
+    kind equals its word (`CueKind.REP == "rep"`)."""
 
     REP = "rep"  # a finished rep, with its cue
     CUE = "cue"  # a cue between reps (calibration prompt, a form cue)

@@ -21,8 +21,9 @@ from hingecam.core import rules, rules3d
 from hingecam.core.confidence import rate
 from hingecam.core.datatypes import Check, Outcome, Severity, View
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import Profile
 from hingecam.core.rep_window import Finding, NotJudged, RepWindow
-from hingecam.core.thresholds import Profile, Thresholds
+from hingecam.core.thresholds import Thresholds
 
 
 class Fault(enum.Enum):

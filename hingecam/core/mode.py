@@ -17,15 +17,15 @@ class Mode:
     Attributes:
         name: "live" or "recorded".
         smoothing: builds the filter strategy from the thresholds.
-        calibration_field: the Thresholds field with the still-standing time.
+        calibration: reads the still-standing time (s) from the thresholds.
         provisional_reference: count against a typical standing posture before
             the lifter's own is measured (recorded video; live too, so a set
             begun without a still start counts: calibration replaces it).
         calibrate_prompt: the cue shown until calibrated, or None.
         provisional_prompt: the cue shown while the first rep is counted against
             the typical posture (the lifter never stood still), or None.
-        brief_field: the Thresholds field with a shorter still-standing time
-            that gives a brief reference posture until calibration (see
+        brief: reads a shorter still-standing time (s) from the thresholds,
+            which gives a brief reference posture until calibration (see
             Calibrator), or None.
         judge_smoothing: the filter a finished rep's frames are smoothed with
             again before its checks and peaks are read, or None to read the
@@ -37,32 +37,32 @@ class Mode:
 
     name: str
     smoothing: Callable[[Thresholds], Smoothing]
-    calibration_field: str
+    calibration: Callable[[Thresholds], float]
     provisional_reference: bool
     calibrate_prompt: str | None
     provisional_prompt: str | None = None
-    brief_field: str | None = None
+    brief: Callable[[Thresholds], float] | None = None
     judge_smoothing: Callable[[Thresholds], Smoothing] | None = None
 
     def calibration_s(self, thresholds: Thresholds) -> float:
         """How long the lifter must stand still, by this mode's threshold."""
-        return float(getattr(thresholds, self.calibration_field))
+        return float(self.calibration(thresholds))
 
     def brief_s(self, thresholds: Thresholds) -> float | None:
         """How long a brief still stretch must last, or None (no brief stage)."""
-        if self.brief_field is None:
+        if self.brief is None:
             return None
-        return float(getattr(thresholds, self.brief_field))
+        return float(self.brief(thresholds))
 
 
 LIVE = Mode(
     name="live",
     smoothing=CausalSmoothing,
-    calibration_field="live_calibration_s",
+    calibration=lambda th: th.live_calibration_s,
     provisional_reference=True,
     calibrate_prompt="stand tall and still to calibrate",
     provisional_prompt="not calibrated: counting against a typical standing posture",
-    brief_field="setup_min_s",
+    brief=lambda th: th.setup_min_s,
     judge_smoothing=ZeroPhaseSmoothing,
 )
 """A camera: One Euro filtering, no lag; the lifter is asked to calibrate. A set
@@ -74,7 +74,7 @@ recorded video's are."""
 RECORDED = Mode(
     name="recorded",
     smoothing=ZeroPhaseSmoothing,
-    calibration_field="setup_min_s",
+    calibration=lambda th: th.setup_min_s,
     provisional_reference=True,
     calibrate_prompt=None,
 )

@@ -13,10 +13,11 @@ from hingecam.core.faults import judge_rep
 from hingecam.core.filtering import Smoothing
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import Profile
 from hingecam.core.rep_window import RepWindow
 from hingecam.core.reps import RepEvent
 from hingecam.core.rules import rep_peaks
-from hingecam.core.thresholds import Profile, Thresholds
+from hingecam.core.thresholds import Thresholds
 
 _NO_SETUP = Measures()
 

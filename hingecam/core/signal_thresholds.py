@@ -3,14 +3,11 @@ same validation), kept apart so each file stays readable."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+
+from hingecam.core.fields import threshold_field
 
 CLIPS = "../shared/clips (all labelled clips, `hingecam eval`)"
-
-
-def threshold_field(default: float, unit: str, source: str, doc: str) -> Any:
-    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,9 @@ log = logging.getLogger(__name__)
 
 LARGE_BLOCK_BYTES = 1 << 20
 """Blocks of at least this size (bytes) get their own mapping once an input above
-the frame cap is open. Source: measured, issue #11: glibc otherwise raises its
-threshold to the size of the decoder's freed tables, and capped frames (6 MB) then
-come from per-thread heaps that keep their pages (an 8192x8192 clip peaked ~100 MB
-higher); mapping each frame costs ~0.5 ms of page faults, so normal inputs keep
-the default."""
+the frame cap is open, so freed frames go back to the system; other inputs keep
+glibc's default. See
+docs/speed.md#heap-settings-for-inputs-above-the-frame-cap-large_block_bytes."""
 
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
 _lock = threading.Lock()

@@ -18,7 +18,8 @@ from hingecam.core.datatypes import Frame
 from hingecam.errors import ConfigError
 from hingecam.media import pose as pose_module
 from hingecam.media.closing import THREAD_JOIN_S, Closing
-from hingecam.media.pose import LIVE_STALL_S, LivePoses, PoseConfig
+from hingecam.media.pose import LIVE_STALL_S, LivePoses
+from hingecam.media.pose_config import PoseConfig
 from hingecam.media.schedule import Inference, Planner, Schedule, usable_cpus
 
 MAX_DEFAULT_WORKERS = 4
@@ -34,14 +35,8 @@ TIMINGS_KEPT = 10_000
 KEEP_UP_RATIO = 0.8
 """With `keep_up`, the two-person model runs on every frame while the slots'
 measured two-person rate (slots / median two-person inference time) is at least
-this share of the camera's frame rate (ratio). Its landmarks are analyze's bit
-for bit, so live then judges as analyze does. Measured (docs/speed.md): the
-one-person model between checks changed verdicts or counts on 4 of 33 clips in
-real time (scripts/compare_live.py); on kbdl_45deg_roundedback_tby.mp4 (60 fps,
-2 cores) the two-person model on every frame analyzed 52 frames/s (0.87) and
-judged as analyze did, where switching at 0.9 flapped between the models and
-flagged a false hips-first. 0.8 keeps it there with a margin; a busy or slow
-machine (two-person rate under 0.8) gets the one-person model between checks."""
+this share of the camera's frame rate (ratio), the one-person model between
+checks below it. See docs/speed.md#the-keep-up-ratio-keep_up_ratio."""
 
 PACE_KEPT = 15
 """Recent two-person inference times and frame times the keep-up rule reads."""

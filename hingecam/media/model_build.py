@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hingecam.errors import ModelError
-from hingecam.media.models import (
+from hingecam.media.model_manifest import (
     DETECTOR_MEMBER,
     FULL_BUILD,
     LANDMARKER_MEMBER,
@@ -22,9 +22,8 @@ from hingecam.media.models import (
     TASK_ALIGNMENT_BYTES,
     NpmLandmarker,
     WheelBuild,
-    sha256_bytes,
-    sha256_file,
 )
+from hingecam.media.models import sha256_bytes, sha256_file
 
 _DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1
 _ZIP_MODE_0644 = (0o100644 << 16) & 0xFFFFFFFF

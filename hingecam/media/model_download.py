@@ -17,18 +17,20 @@ from pathlib import Path
 from hingecam.errors import ModelError
 from hingecam.files import write_atomic
 from hingecam.media.model_build import build_from_wheel, check_task_bytes
-from hingecam.media.models import (
-    ENV_VAR,
+from hingecam.media.model_manifest import (
     ModelSpec,
     ModelVariant,
     NpmLandmarker,
-    Status,
     WheelBuild,
-    default_install_dir,
     pip_download_command,
+    spec_for,
+)
+from hingecam.media.models import (
+    ENV_VAR,
+    Status,
+    default_install_dir,
     search_dirs,
     sha256_bytes,
-    spec_for,
     verify_file,
 )
 

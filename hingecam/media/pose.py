@@ -1,20 +1,17 @@
 """Pose stage: Frame -> tuple[Pose, ...] (everyone the model finds) via MediaPipe
-PoseLandmarker. The only module that imports mediapipe, and
-only lazily, so importing this module stays cheap (fakes: media/fake_pose.py)."""
+PoseLandmarker. The only module that imports mediapipe, and only lazily, so
+importing it stays cheap (settings: pose_config.py; fakes: fake_pose.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
 import logging
 import math
-import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,97 +21,17 @@ from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
 from hingecam.media.landmarker_pool import POOL, RESET_GAP_MS, Lease, detach
+from hingecam.media.native_logs import (  # app/live.py imports it from here
+    native_logs_silenced as native_logs_silenced,
+)
+from hingecam.media.native_logs import quiet_native_stderr
+from hingecam.media.pose_config import PoseConfig as PoseConfig  # app/ imports it
+from hingecam.media.pose_config import RunningMode as RunningMode
 
 log = logging.getLogger(__name__)
 
 LivePoses = tuple[int, float, tuple[Pose, ...]]
 """(frame index, t_s, poses) of the newest frame a live estimator finished."""
-
-
-class RunningMode(enum.Enum):
-    """MediaPipe running modes (vision.RunningMode without importing mediapipe)."""
-
-    IMAGE = "image"  # every frame on its own: no tracking, no timestamps
-    VIDEO = "video"  # files: blocking, tracking across increasing timestamps
-    LIVE_STREAM = "live_stream"  # cameras: asynchronous, results by callback
-
-
-MEDIAPIPE_DEFAULT = "MediaPipe PoseLandmarkerOptions default"
-
-
-def _knob(default: float, unit: str, source: str, doc: str) -> Any:
-    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
-
-
-@dataclass(frozen=True, slots=True)
-class PoseConfig:
-    """PoseLandmarker settings: the model knobs that change what is found.
-
-    Fields with metadata (unit, source, doc, as in core/thresholds.py) are the
-    knobs; `pose_knobs()` lists them. `model_path` None resolves the .task with
-    hingecam.media.models. `running_mode` is VIDEO for files
-    (MediaPipePoseEstimator, also IMAGE); LivePoseEstimator always uses
-    LIVE_STREAM.
-    """
-
-    model_path: Path | None = None
-    num_poses: int = _knob(
-        2,
-        "people",
-        "design: MediaPipe's default is 1; 2 notices a second person in view",
-        "Most people to detect, so a second person is noticed instead of being "
-        "silently swapped for the lifter.",
-    )
-    min_pose_detection_confidence: float = _knob(
-        0.5,
-        "0..1",
-        MEDIAPIPE_DEFAULT,
-        "The detector's score needed to start tracking a person.",
-    )
-    min_pose_presence_confidence: float = _knob(
-        0.5,
-        "0..1",
-        MEDIAPIPE_DEFAULT,
-        "The landmark model's score that a person is still there; below it the "
-        "detector runs again.",
-    )
-    min_tracking_confidence: float = _knob(
-        0.5,
-        "0..1",
-        MEDIAPIPE_DEFAULT,
-        "The score for keeping the previous frame's person box instead of "
-        "re-detecting (VIDEO and LIVE_STREAM only).",
-    )
-    output_segmentation_masks: bool = _knob(
-        False,
-        "bool",
-        MEDIAPIPE_DEFAULT + "; the commands turn it on for the back profile",
-        "Also return each person's (H, W) mask; costs time on large frames.",
-    )
-    running_mode: RunningMode = RunningMode.VIDEO
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.num_poses <= 10:
-            raise ConfigError(f"num_poses must be 1..10, got {self.num_poses!r}")
-        for f in fields(self):
-            if f.metadata.get("unit") != "0..1":
-                continue
-            value = getattr(self, f.name)
-            if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
-                raise ConfigError(f"{f.name} must be within 0..1, got {value!r}")
-        if not isinstance(self.running_mode, RunningMode):
-            raise ConfigError(
-                f"running_mode must be a RunningMode, got {self.running_mode!r}"
-            )
-
-
-def pose_knobs() -> list[tuple[str, Any, str, str, str]]:
-    """(name, default, unit, source, doc) of every PoseConfig knob, in field order."""
-    return [
-        (f.name, f.default, f.metadata["unit"], f.metadata["source"], f.metadata["doc"])
-        for f in fields(PoseConfig)
-        if f.metadata
-    ]
 
 
 @runtime_checkable
@@ -244,110 +161,6 @@ def _mp_image(frame: Frame) -> Any:
         )
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # the one conversion per frame
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-
-
-class _QuietStderr:
-    """Process-wide fd 2 redirection shared by threads: the first to enter sends
-    fd 2 to /dev/null, the last to leave restores it (two landmarker threads
-    loading at once must not save each other's /dev/null as "the real" fd 2)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved: int | None = None
-
-    def enter(self) -> None:
-        with self._lock:
-            self._users += 1
-            if self._users > 1:
-                return
-            try:
-                sys.stderr.flush()
-                saved = os.dup(2)
-            except OSError:  # no real fd 2 (embedded interpreters)
-                return
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-            self._saved = saved
-
-    def leave(self) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0 and self._saved is not None:
-                os.dup2(self._saved, 2)
-                os.close(self._saved)
-                self._saved = None
-
-
-_QUIET = _QuietStderr()
-
-
-@contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
-    """Silence MediaPipe's and TFLite's native log lines (they bypass Python).
-
-    They print INFO/WARNING lines ("Created TensorFlow Lite XNNPACK delegate",
-    "Feedback manager requires ...") straight to file descriptor 2 when a
-    landmarker is created and on its first frame. A user should see one clear
-    line per problem, not these; `hingecam -v` (logging at INFO) keeps them.
-    Errors still arrive as Python exceptions.
-    """
-    if logging.getLogger().isEnabledFor(logging.INFO):
-        yield
-        return
-    _QUIET.enter()
-    try:
-        yield
-    finally:
-        _QUIET.leave()
-
-
-@contextlib.contextmanager
-def native_logs_silenced() -> Iterator[None]:
-    """quiet_native_stderr for a whole session, with Python's own stderr kept.
-
-    LIVE_STREAM landmarkers log their first-frame warnings later, on their own
-    threads (when a frame with a person first reaches each model), so a
-    first-frame silence cannot catch them. Here fd 2 stays on /dev/null for the
-    block while sys.stderr (and logging's handlers on it) write to a copy of
-    the real fd 2, so every line of hingecam's own still reaches the user.
-    """
-    if logging.getLogger().isEnabledFor(logging.INFO):
-        yield
-        return
-    try:
-        own = os.dup(2)
-    except OSError:  # no real fd 2 (embedded interpreters)
-        yield
-        return
-    previous = sys.stderr
-    previous.flush()
-    stream = open(  # closed after the block
-        own,
-        "w",
-        buffering=1,  # by line, as a terminal's stderr
-        encoding=getattr(previous, "encoding", None) or "utf-8",
-        errors=getattr(previous, "errors", None) or "backslashreplace",
-    )
-    handlers = [
-        h
-        for h in logging.getLogger().handlers
-        if isinstance(h, logging.StreamHandler) and h.stream is previous
-    ]
-    sys.stderr = stream
-    for handler in handlers:
-        handler.setStream(stream)
-    _QUIET.enter()
-    try:
-        yield
-    finally:
-        _QUIET.leave()
-        stream.flush()
-        sys.stderr = previous
-        for handler in handlers:
-            handler.setStream(previous)
-        stream.close()
 
 
 def _create_landmarker(config: PoseConfig, result_callback: Any = None) -> Any:

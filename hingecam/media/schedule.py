@@ -11,22 +11,19 @@ import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from hingecam.core.datatypes import Frame, Pose
+from hingecam.core.fields import threshold_field
 from hingecam.core.landmarks import Landmark
 from hingecam.core.lifter import hip_midpoint_px, torso_length_px
 from hingecam.errors import ConfigError
 from hingecam.media.closing import Closing
-from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig, PoseEstimator
-
-
-def _knob(default: float, unit: str, source: str, doc: str) -> Any:
-    return field(default=default, metadata={"unit": unit, "source": source, "doc": doc})
-
+from hingecam.media.pose import MediaPipePoseEstimator, PoseEstimator
+from hingecam.media.pose_config import PoseConfig
 
 _COMPARE = "scripts/compare_schedule.py on ../shared/clips: no count/verdict change"
 
@@ -41,28 +38,28 @@ class Schedule:
     # re-detecting every frame, which moves landmarks ~1 px and changed checks on
     # 4 of 20 clips (docs/speed.md), so it is off unless asked for.
     single_pose: bool = False
-    people_check_s: float = _knob(
+    people_check_s: float = threshold_field(
         0.5,
         "s",
         "design: a second person is noticed within half a second",
         "Run the two-person model at least this often, so someone walking into "
         "view is seen (the TWO_PEOPLE hint, the lifter choice).",
     )
-    escalate_s: float = _knob(
+    escalate_s: float = threshold_field(
         1.0,
         "s",
         "design: " + _COMPARE,
         "After a second person, a lost pose or a jump, every frame gets the "
         "two-person model for this long.",
     )
-    jump_torsos: float = _knob(
+    jump_torsos: float = threshold_field(
         0.5,
         "torso lengths",
         "design: well above a frame's hip travel in a fast swing at 30 fps",
         "A hip move between two inferred frames larger than this is treated as "
         "a swap of person: the two-person model takes over.",
     )
-    skip_min_speed_torsos_per_s: float = _knob(
+    skip_min_speed_torsos_per_s: float = threshold_field(
         0.5,
         "torso lengths/s",
         _COMPARE + "; a hinge's turning points and standing are slower",
@@ -70,17 +67,15 @@ class Schedule:
         "between the last two inferred frames, so standing, each rep's bottom and "
         "its lockout (where the rep boundaries are found) are inferred in full.",
     )
-    threads: int = field(
-        default=0,
-        metadata={
-            "unit": "threads",
-            "source": "measured: two landmarkers on alternate frames ran 1.67x one "
-            "on 2 cores, landmarks bit-identical (docs/speed.md)",
-            "doc": "Landmarkers inferring frames in parallel, one per thread "
-            "(0: one per CPU this process may use), at most MAX_THREADS.",
-        },
+    threads: int = threshold_field(
+        0,
+        "threads",
+        "measured: two landmarkers on alternate frames ran 1.67x one "
+        "on 2 cores, landmarks bit-identical (docs/speed.md)",
+        "Landmarkers inferring frames in parallel, one per thread "
+        "(0: one per CPU this process may use), at most MAX_THREADS.",
     )
-    min_inferred_fps: float = _knob(
+    min_inferred_fps: float = threshold_field(
         30.0,
         "fps",
         _COMPARE,
@@ -129,11 +124,9 @@ decides knowing every result but the newest one, on any thread count, so the
 frames inferred (and the output) are the same on every machine."""
 
 PARALLEL_MAX_PIXELS = 1280 * 720
-"""Frames larger than this (px) are inferred on one landmarker thread. Measured
-on deadlift_back45_seb.mp4 (1920x1080, 60 fps): two threads took 13.0 s and
-peaked at 754 MB, one 13.2 s and 634 MB (decoding, colour conversion and the
-full-size mask already fill the second core), and above the frame cap an
-8192x8192 H.264 decoder holds ~300 MB by itself."""
+"""Frames larger than this (px) are inferred on one landmarker thread: the rest
+of the work on such frames already fills the second core. See
+docs/speed.md#one-landmarker-thread-above-720p-parallel_max_pixels."""
 
 MAX_THREADS = PLANNER_LAG + 1
 """Landmarker threads per video: with PLANNER_LAG results outstanding, more could

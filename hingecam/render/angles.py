@@ -145,6 +145,53 @@ def _outside(
     return np.array([1.0, 0.0]) if u is None else np.array([-u[1], u[0]])
 
 
+def _draw_trunk_tick(
+    image: Image,
+    shoulder: NDArray[np.float64],
+    hip: NDArray[np.float64] | None,
+    accent: BGR,
+    style: OverlayStyle,
+) -> tuple[NDArray[np.float64], float]:
+    """A dashed vertical from the shoulder, the trunk's line and the arc between.
+
+    Returns:
+        The vertical's top (px) and the side (+1 image-right, -1 left) away from
+        the trunk's lean, +1 without a hip.
+    """
+    s = style.scale(image_wh(image))
+    up = np.array([0.0, -1.0])
+    length = 42.0 * s
+    if hip is not None:
+        length = float(np.clip(0.45 * np.hypot(*(shoulder - hip)), 24 * s, 80 * s))
+    thick = max(1, round(1.6 * s))
+    top = shoulder + up * length
+    dashed_line(image, shoulder, top, style.outline_bgr, thick + 2, 4 * s)
+    dashed_line(image, shoulder, top, style.text_bgr, thick, 4 * s)
+    lean = unit_vector(shoulder - hip) if hip is not None else None
+    if lean is None:
+        return top, 1.0
+    tip = shoulder + lean * length
+    cv2.line(
+        image,
+        fixed(shoulder),
+        fixed(tip),
+        style.outline_bgr,
+        thick + 2,
+        cv2.LINE_AA,
+        SHIFT,
+    )
+    cv2.line(image, fixed(shoulder), fixed(tip), accent, thick, cv2.LINE_AA, SHIFT)
+    # Arc from vertical to the trunk's line, radius 60% of the tick.
+    start = -90.0
+    end = math.degrees(math.atan2(lean[1], lean[0]))
+    r = round(length * 0.6)
+    cv2.ellipse(
+        image, (round(shoulder[0]), round(shoulder[1])), (r, r), 0.0,
+        min(start, end), max(start, end), accent, thick, cv2.LINE_AA,
+    )  # fmt: skip
+    return top, -1.0 if lean[0] > 0 else 1.0
+
+
 def draw_angles(
     image: Image,
     xy_px: NDArray[np.floating],
@@ -186,7 +233,6 @@ def draw_angles(
         return float(v) if v is not None and math.isfinite(v) else None
 
     clearance = 10.0 * s  # from the joint's centre to the chip's edge
-    up = np.array([0.0, -1.0])
     shoulder, hip, knee, ankle = (
         point(r) for r in ("shoulder", "hip", "knee", "ankle")
     )
@@ -210,38 +256,7 @@ def draw_angles(
 
     trunk = value("trunk_incline_deg")
     if trunk is not None and shoulder is not None:
-        length = 42.0 * s
-        if hip is not None:
-            length = float(np.clip(0.45 * np.hypot(*(shoulder - hip)), 24 * s, 80 * s))
-        thick = max(1, round(1.6 * s))
-        top = shoulder + up * length
-        dashed_line(image, shoulder, top, style.outline_bgr, thick + 2, 4 * s)
-        dashed_line(image, shoulder, top, style.text_bgr, thick, 4 * s)
-        lean = unit_vector(shoulder - hip) if hip is not None else None
-        sign = 1.0
-        if lean is not None:
-            tip = shoulder + lean * length
-            cv2.line(
-                image,
-                fixed(shoulder),
-                fixed(tip),
-                style.outline_bgr,
-                thick + 2,
-                cv2.LINE_AA,
-                SHIFT,
-            )
-            cv2.line(
-                image, fixed(shoulder), fixed(tip), accent, thick, cv2.LINE_AA, SHIFT
-            )
-            # Arc from vertical to the trunk's line, radius 60% of the tick.
-            start = -90.0
-            end = math.degrees(math.atan2(lean[1], lean[0]))
-            r = round(length * 0.6)
-            cv2.ellipse(
-                image, (round(shoulder[0]), round(shoulder[1])), (r, r), 0.0,
-                min(start, end), max(start, end), accent, thick, cv2.LINE_AA,
-            )  # fmt: skip
-            sign = -1.0 if lean[0] > 0 else 1.0
+        top, sign = _draw_trunk_tick(image, shoulder, hip, accent, style)
         if facing != 0.0:
             sign = -facing
         # The chip sits beside the tick's top, behind the lifter (away from the

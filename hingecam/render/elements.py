@@ -30,7 +30,7 @@ from hingecam.render.style import (
     image_wh,
     text_on,
 )
-from hingecam.render.text import TextBlock, layout_block
+from hingecam.render.text import Font, TextBlock, layout_block
 
 
 def _state_color(analysis: FrameAnalysis, style: OverlayStyle) -> BGR:
@@ -244,7 +244,7 @@ class SetupHintCard(_WrappedText):
         """Where the setup-hint card goes: below the top fifth of the image."""
         scale, thick, pad, margin = self._metrics(image_wh, 1.1)
         return layout_block(
-            text, image_wh, self.style.font, scale, thick, round(pad * 1.5),
+            text, image_wh, Font(self.style.font, scale, thick), round(pad * 1.5),
             margin * 2, round(image_wh[1] * 0.2), False, self.max_lines,
         )  # fmt: skip
 
@@ -273,7 +273,7 @@ class CueBanner(_WrappedText):
         """Where the cue banner and each of its lines go on an image this size."""
         scale, thick, pad, margin = self._metrics(image_wh, 1.0)
         return layout_block(
-            text, image_wh, self.style.font, scale, thick, pad, margin,
+            text, image_wh, Font(self.style.font, scale, thick), pad, margin,
             image_wh[1] - margin, True, self.max_lines,
         )  # fmt: skip
 

@@ -4,6 +4,7 @@ thumbnails when there is no video frame to draw on."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -56,6 +57,26 @@ def _draw_head(
     cv2.circle(image, fixed(center), r, color, -1, cv2.LINE_AA, SHIFT)
 
 
+@dataclass(frozen=True, slots=True)
+class StickFigureLook:
+    """How a stick figure is drawn.
+
+    Attributes:
+        color: skeleton colour; None for the STANDING phase colour.
+        background_bgr: canvas colour.
+        fit: scale and centre the visible body to fill the canvas.
+        style: colours and sizes of the overlay it shares.
+    """
+
+    color: BGR | None = None
+    background_bgr: BGR = (40, 34, 30)
+    fit: bool = True
+    style: OverlayStyle = DEFAULT_STYLE
+
+
+DEFAULT_LOOK = StickFigureLook()
+
+
 def draw_stick_figure(
     pose_xy_norm: NDArray[np.floating],
     visibility: NDArray[np.floating],
@@ -63,12 +84,9 @@ def draw_stick_figure(
     side: Side | None,
     *,
     source_wh: tuple[int, int] | None = None,
-    color: BGR | None = None,
     measures: Mapping[str, float] | None = None,
     facing: float = 0.0,
-    background_bgr: BGR = (40, 34, 30),
-    fit: bool = True,
-    style: OverlayStyle = DEFAULT_STYLE,
+    look: StickFigureLook = DEFAULT_LOOK,
 ) -> Image:
     """A stick figure on a plain canvas, for report thumbnails without video.
 
@@ -79,21 +97,21 @@ def draw_stick_figure(
         side: near side, drawn thick and bright; None draws both sides alike.
         source_wh: the source frame size, to keep the body's proportions;
             defaults to `size_wh`.
-        color: skeleton colour; defaults to the STANDING phase colour.
         measures: optional angle measures (MeasureSeries names) drawn as chips.
-        background_bgr: canvas colour.
-        fit: scale and centre the visible body to fill the canvas.
+        facing: +1 facing image-right, -1 image-left, 0 unknown (chip sides).
+        look: colour, background, fitting and style.
 
     Returns:
         A new (H, W, 3) uint8 BGR image.
     """
+    style = look.style
     w, h = size_wh
     canvas = np.empty((h, w, 3), dtype=np.uint8)
-    canvas[...] = background_bgr
+    canvas[...] = look.background_bgr
     src = np.array(source_wh or size_wh, dtype=np.float64)
     xy = np.asarray(pose_xy_norm, dtype=np.float64) * src
     valid = valid_points(xy, visibility, style.min_visibility)
-    if fit and valid.any():
+    if look.fit and valid.any():
         lo, hi = xy[valid].min(axis=0), xy[valid].max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
         # Room for the head disc, and beside the body for the angle chips.
@@ -109,7 +127,7 @@ def draw_stick_figure(
         xy = (xy - center) * k + np.array([w / 2, h / 2])
     elif source_wh is not None:
         xy = xy * (np.array([w, h], dtype=np.float64) / src)
-    col = color if color is not None else style.phase_bgr[Phase.STANDING]
+    col = look.color if look.color is not None else style.phase_bgr[Phase.STANDING]
     feet = [
         int(SIDE_POINTS[sd][role])
         for sd in (Side.LEFT, Side.RIGHT)

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from hingecam.render.draw import text_size
+
+
+class Font(NamedTuple):
+    """A cv2 font as cv2.putText takes it: face, scale and stroke thickness (px)."""
+
+    face: int
+    scale: float
+    thickness: int
 
 
 def wrap(text: str, font: int, scale: float, thickness: int, max_w: int) -> list[str]:
@@ -62,9 +71,7 @@ class TextBlock:
 def layout_block(
     text: str,
     image_wh: tuple[int, int],
-    font: int,
-    scale: float,
-    thickness: int,
+    font: Font,
     pad: int,
     margin: int,
     anchor_y: int,
@@ -73,8 +80,9 @@ def layout_block(
 ) -> TextBlock:
     """Wrap `text` beside an icon in a panel centred horizontally, its bottom
     (or top) edge at `anchor_y`, never closer than `margin` to the image edges."""
+    face, scale, thickness = font
     w, h = image_wh
-    _, line_h, depth = text_size("Hg", font, scale, thickness)
+    _, line_h, depth = text_size("Hg", face, scale, thickness)
     gap = max(2, line_h // 2)
     step = line_h + depth + gap
     icon_r = max(3, round(line_h * 0.75))
@@ -82,13 +90,13 @@ def layout_block(
     if w - 2 * margin - 2 * pad - icon_w < 6 * line_h:  # too narrow for an icon
         icon_r, icon_w = 0, 0
     max_text_w = max(1, w - 2 * margin - 2 * pad - icon_w)
-    lines = wrap(text, font, scale, thickness, max_text_w)
+    lines = wrap(text, face, scale, thickness, max_text_w)
     room = max(1, (h - 2 * margin - 2 * pad + gap) // step)
     limit = max(1, min(max_lines, room))
     if len(lines) > limit:
         lines = lines[:limit]
-        lines[-1] = ellipsize(lines[-1], font, scale, thickness, max_text_w)
-    widths = [text_size(line, font, scale, thickness)[0] for line in lines]
+        lines[-1] = ellipsize(lines[-1], face, scale, thickness, max_text_w)
+    widths = [text_size(line, face, scale, thickness)[0] for line in lines]
     text_h = len(lines) * step - gap
     block_w = min(w - 2 * margin, max(widths) + icon_w + 2 * pad)
     block_h = max(text_h, 2 * icon_r) + 2 * pad

@@ -1,5 +1,6 @@
-"""Rep counts on real clips that used to miss (issue 9): a deadlift lockout whose
-near knee the plate hides, and a set filmed from within its first descent."""
+"""Every labelled rep is counted on real clips whose lockout or start is hard to
+see: a deadlift lockout whose near knee the plate hides, and a set filmed from
+within its first descent."""
 
 from __future__ import annotations
 

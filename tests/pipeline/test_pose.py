@@ -10,8 +10,10 @@ import dataclasses
 import itertools
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,12 +29,10 @@ from hingecam.media.pose import (
     LiveEstimator,
     LivePoseEstimator,
     MediaPipePoseEstimator,
-    PoseConfig,
     PoseEstimator,
-    RunningMode,
-    pose_knobs,
     timestamp_ms,
 )
+from hingecam.media.pose_config import PoseConfig, RunningMode, pose_knobs
 from hingecam.media.video import open_video
 from tests.polling import wait_for
 
@@ -129,17 +129,38 @@ def test_image_mode_needs_no_timestamps(
     assert_standing_and_plausible(poses[0])
 
 
+@pytest.fixture
+def held_results(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold every LivePoseEstimator result until the returned event is set, so
+    the model is busy for as long as a test decides, however fast the machine.
+    A result is never given up as stalled meanwhile, however slow the machine."""
+    release = threading.Event()
+    on_result = LivePoseEstimator._on_result
+
+    def held(self: LivePoseEstimator, result: Any, image: Any, ms: int) -> None:
+        release.wait(timeout=120)
+        on_result(self, result, image, ms)
+
+    monkeypatch.setattr(LivePoseEstimator, "_on_result", held)
+    monkeypatch.setattr("hingecam.media.pose.LIVE_STALL_S", 600.0)
+    return release
+
+
 @pytest.mark.model
 @pytest.mark.clips
+@pytest.mark.machine_dependent
 def test_live_mode_drops_frames_while_busy_and_returns_the_result(
-    model_path: Path, standing_frames: list[Frame]
+    model_path: Path, standing_frames: list[Frame], held_results: threading.Event
 ) -> None:
+    """Assumes only that the real model answers within wait_for's safety net: the
+    busy spell is made by holding the result, not by the model's speed."""
     with LivePoseEstimator(PoseConfig(model_path=model_path)) as estimator:
         assert isinstance(estimator, LiveEstimator)
         assert estimator.latest() is None
         assert estimator.submit(standing_frames[0]) is True
-        # The model takes tens of ms; a frame arriving now must not queue.
+        # A frame arriving while the model is busy is dropped, not queued.
         assert estimator.submit(standing_frames[1]) is False
+        held_results.set()
         wait_for(lambda: estimator.latest() is not None, "its result", every_s=0.005)
         latest = estimator.latest()
         assert latest is not None
@@ -153,28 +174,41 @@ def test_live_mode_drops_frames_while_busy_and_returns_the_result(
 
 @pytest.mark.model
 @pytest.mark.clips
+@pytest.mark.machine_dependent
 def test_live_loop_on_a_paced_replay_keeps_up_by_dropping(
-    model_path: Path, clip_path: Callable[[str], Path]
+    model_path: Path, clip_path: Callable[[str], Path], held_results: threading.Event
 ) -> None:
-    ages_s = []
-    last_index = -1
+    """Assumes only that the real model gives 3 results within the 10.8 s clip:
+    the first result is held while the camera offers 3 more frames, so frames are
+    dropped on any machine, and freshness is counted in frames, not seconds."""
+    accepted: list[int] = []
+    seen: list[int] = []
+    rejected = 0
     config = PoseConfig(model_path=model_path)
     with (
         LivePoseEstimator(config) as estimator,
         open_camera(clip_path(STANDING_CLIP), paced=True) as camera,
     ):
-        for frame in camera:  # 60 fps, faster than the model on this machine
-            estimator.submit(frame)
+        for frame in camera:
+            if estimator.submit(frame):
+                accepted.append(frame.index)
+            else:
+                rejected += 1
+            if rejected >= 3:
+                held_results.set()
             latest = estimator.latest()
-            if latest is not None and latest[0] != last_index:
-                last_index = latest[0]
-                ages_s.append(frame.t_s - latest[1])
+            if latest is not None and (not seen or latest[0] != seen[-1]):
+                seen.append(latest[0])
                 assert len(latest[2]) == 1
-            if frame.t_s > 1.0:
+                # No backlog: at most the frame after it (and, in the instant
+                # between a result freeing the model and being stored, the one
+                # after that) was taken since the frame of the newest result.
+                assert len([i for i in accepted if i > latest[0]]) <= 2
+            if len(seen) >= 5:
                 break
-    assert estimator.dropped > 0
-    assert len(ages_s) >= 5
-    assert float(np.median(ages_s)) < 0.5  # results are fresh, never a backlog
+    assert estimator.dropped == rejected >= 3
+    assert len(seen) >= 3
+    assert set(seen) <= set(accepted)
 
 
 def test_a_damaged_model_raises_model_error(tmp_path: Path) -> None:

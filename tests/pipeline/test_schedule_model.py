@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+from hingecam.media.pose import MediaPipePoseEstimator
+from hingecam.media.pose_config import PoseConfig
 from hingecam.media.schedule import Schedule, ScheduledEstimator
 from hingecam.media.video import open_video
 

@@ -72,7 +72,8 @@ def test_a_reused_landmarker_finds_what_a_fresh_one_finds(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:
     from hingecam.media import landmarker_pool
-    from hingecam.media.pose import MediaPipePoseEstimator, PoseConfig
+    from hingecam.media.pose import MediaPipePoseEstimator
+    from hingecam.media.pose_config import PoseConfig
     from hingecam.media.video import open_video
 
     config = PoseConfig(model_path=model_path, output_segmentation_masks=True)

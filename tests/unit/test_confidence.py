@@ -41,4 +41,7 @@ def test_a_close_call_on_a_rep_half_seen_is_low() -> None:
 
 
 def test_a_not_judged_check_has_no_confidence() -> None:
-    assert rate(_check(math.nan, Outcome.NOT_JUDGED), ViewShare.of((View.SIDE,)), TH) is None
+    assert (
+        rate(_check(math.nan, Outcome.NOT_JUDGED), ViewShare.of((View.SIDE,)), TH)
+        is None
+    )

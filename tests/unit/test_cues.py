@@ -27,7 +27,16 @@ def _check(
     fault: Fault, outcome: Outcome, severity: Severity = Severity.FAULT
 ) -> Check:
     return Check(
-        fault, outcome, math.nan, math.nan, "", math.nan, -1, severity, fault.spec.cue, ""
+        fault,
+        outcome,
+        math.nan,
+        math.nan,
+        "",
+        math.nan,
+        -1,
+        severity,
+        fault.spec.cue,
+        "",
     )
 
 
@@ -90,8 +99,9 @@ def test_rep_mostly_unseen_is_not_judged_for_lack_of_frames_not_for_the_view() -
 
     from hingecam.core.datatypes import Exercise
     from hingecam.core.faults import judge_rep
+    from hingecam.core.profiles import PROFILES
     from hingecam.core.rep_window import RepWindow
-    from hingecam.core.thresholds import PROFILES, Thresholds
+    from hingecam.core.thresholds import Thresholds
 
     n = 10
     views = (View.SIDE,) * 4 + (View.UNKNOWN,) * 6

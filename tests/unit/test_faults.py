@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Outcome, SetupHint, Severity, View
+from hingecam.core.datatypes import Exercise, Outcome, SetupHint, Severity, View
 from hingecam.core.faults import (
     FAULTS,
     MAIN_FAULTS,
@@ -24,8 +24,9 @@ from hingecam.core.faults import (
 from hingecam.core.hints import SetupHints
 from hingecam.core.measures import Measures
 from hingecam.core.notes import view_note
+from hingecam.core.profiles import PROFILES
 from hingecam.core.rep_window import Judged, NotJudged, RepWindow, ViewShare
-from hingecam.core.thresholds import PROFILES, Exercise, Thresholds
+from hingecam.core.thresholds import Thresholds
 from hingecam.report.plots import PLOT_MEASURES
 from hingecam.report.write import CSV_COLUMNS
 from tests.factories import make_pose

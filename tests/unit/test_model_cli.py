@@ -9,7 +9,11 @@ import pytest
 from hingecam.cli import main
 from hingecam.media import models
 from hingecam.media.model_build import bundle_task
-from hingecam.media.models import DETECTOR_MEMBER, LANDMARKER_MEMBER, ModelVariant
+from hingecam.media.model_manifest import (
+    DETECTOR_MEMBER,
+    LANDMARKER_MEMBER,
+    ModelVariant,
+)
 
 
 @pytest.fixture

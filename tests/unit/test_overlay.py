@@ -33,7 +33,7 @@ from hingecam.render.elements import (
     SetupHintCard,
     SkeletonOverlay,
 )
-from hingecam.render.stickfigure import draw_stick_figure
+from hingecam.render.stickfigure import StickFigureLook, draw_stick_figure
 from hingecam.render.style import OverlayStyle
 
 STYLE = OverlayStyle()
@@ -362,9 +362,7 @@ def test_stick_figure_draws_the_edge_on_a_plain_canvas() -> None:
         make_pose(THIGH).visibility,
         (120, 120),
         Side.LEFT,
-        color=(0, 200, 0),
-        background_bgr=(10, 10, 10),
-        fit=False,
+        look=StickFigureLook(color=(0, 200, 0), background_bgr=(10, 10, 10), fit=False),
     )
     assert image.shape == (120, 120, 3) and image.dtype == np.uint8
     assert_colour(image[60, 60], (0, 200, 0))
@@ -375,7 +373,11 @@ def test_stick_figure_fit_keeps_the_body_inside_the_canvas() -> None:
     # A body hanging off the source frame's right edge, scaled to the canvas.
     pose = make_pose({L.LEFT_HIP: (0.9, 0.1), L.LEFT_KNEE: (1.3, 0.95)})
     image = draw_stick_figure(
-        pose.xy_norm, pose.visibility, (100, 160), Side.LEFT, background_bgr=(0, 0, 0)
+        pose.xy_norm,
+        pose.visibility,
+        (100, 160),
+        Side.LEFT,
+        look=StickFigureLook(background_bgr=(0, 0, 0)),
     )
     drawn = image.any(axis=2)
     assert drawn.any()

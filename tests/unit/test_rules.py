@@ -20,9 +20,10 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.faults import MAIN_FAULTS, Fault, judge_rep
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import PROFILES
 from hingecam.core.rep_window import RepWindow
 from hingecam.core.rules import stoop_squat_index
-from hingecam.core.thresholds import PROFILES, Thresholds
+from hingecam.core.thresholds import Thresholds
 from tests.factories import HingeSet, Pattern, hinge_set, rep_window, window_from_set
 
 TH = Thresholds()
@@ -265,7 +266,9 @@ def test_side_only_checks_need_enough_side_view_frames(
     squat = check_of(
         judge_rep(win, Measures(), PROFILES[Exercise.RDL], TH), Fault.SQUAT_PATTERN
     )
-    from_side = squat.outcome is not Outcome.NOT_JUDGED and "less sure" not in squat.reason
+    from_side = (
+        squat.outcome is not Outcome.NOT_JUDGED and "less sure" not in squat.reason
+    )
     assert from_side is judged
 
 

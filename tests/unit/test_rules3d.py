@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Outcome, View
+from hingecam.core.datatypes import Exercise, Outcome, View
 from hingecam.core.faults import Fault, judge_rep, off_side_view
 from hingecam.core.measures import Measures
+from hingecam.core.profiles import PROFILES
 from hingecam.core.rep_window import RepWindow
-from hingecam.core.thresholds import PROFILES, Exercise, Thresholds
+from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
 N = 60
@@ -108,8 +109,5 @@ def test_a_side_view_rep_keeps_the_2d_rules() -> None:
 
 
 def test_a_squat_profile_never_calls_a_squat_a_squat_pattern() -> None:
-    faults = [
-        c.fault
-        for c in judge_rep(squat(), SETUP, PROFILES[Exercise.SQUAT], TH)
-    ]
+    faults = [c.fault for c in judge_rep(squat(), SETUP, PROFILES[Exercise.SQUAT], TH)]
     assert Fault.SQUAT_PATTERN not in faults and Fault.LOCKED_KNEES not in faults

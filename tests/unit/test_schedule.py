@@ -11,7 +11,7 @@ import pytest
 from hingecam.core.datatypes import Frame, Pose
 from hingecam.errors import ConfigError
 from hingecam.media.fake_pose import FakeEstimator
-from hingecam.media.pose import PoseConfig
+from hingecam.media.pose_config import PoseConfig
 from hingecam.media.schedule import (
     Inference,
     Planner,

@@ -13,7 +13,8 @@ import pytest
 from hingecam.core.datatypes import Frame, Pose
 from hingecam.errors import ConfigError
 from hingecam.media.fake_pose import FakeEstimator
-from hingecam.media.pose import PoseConfig, quiet_native_stderr
+from hingecam.media.native_logs import quiet_native_stderr
+from hingecam.media.pose_config import PoseConfig
 from hingecam.media.schedule import MAX_THREADS, Schedule, ScheduledEstimator
 from tests.unit.test_schedule import frames, walking
 
@@ -215,7 +216,7 @@ def test_frames_above_the_parallel_limit_get_one_thread_unless_asked() -> None:
 
 _SESSION = """
 import logging, os, sys
-from hingecam.media.pose import native_logs_silenced
+from hingecam.media.native_logs import native_logs_silenced
 logging.basicConfig(format="%(levelname)s %(message)s")
 print("before", file=sys.stderr)
 with native_logs_silenced():

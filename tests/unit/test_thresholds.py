@@ -10,8 +10,8 @@ import pytest
 
 from hingecam import cli
 from hingecam.core.datatypes import Exercise
+from hingecam.core.profiles import PROFILES
 from hingecam.core.thresholds import (
-    PROFILES,
     Thresholds,
     describe,
     load_thresholds,
