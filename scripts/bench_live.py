@@ -42,8 +42,8 @@ import numpy as np
 import hingecam.app.live_session as live_session_module
 from hingecam.app.live import run_live
 from hingecam.app.live_session import LiveSession
-from hingecam.core.datatypes import PoseTrack
 from hingecam.core.landmarks import Landmark
+from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.live_parallel import default_workers
 

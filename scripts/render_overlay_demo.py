@@ -19,12 +19,10 @@ import cv2
 import numpy as np
 
 from hingecam.core.datatypes import (
-    N_LANDMARKS,
     Check,
     FrameAnalysis,
     Outcome,
     Phase,
-    Pose,
     Rep,
     Severity,
     Side,
@@ -34,6 +32,7 @@ from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.landmarks import near_side
 from hingecam.core.measures import Measures
+from hingecam.core.poses import N_LANDMARKS, Pose
 from hingecam.render.annotator import FrameAnnotator
 from hingecam.render.stickfigure import draw_stick_figure
 

@@ -20,15 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
-    BACK_PROFILE_SAMPLES,
-    N_LANDMARKS,
     MeasureSeries,
-    Pose,
-    PoseTrack,
     View,
 )
 from hingecam.core.geometry import BACK_T, compute_measures
 from hingecam.core.landmarks import Landmark
+from hingecam.core.poses import BACK_PROFILE_SAMPLES, N_LANDMARKS, Pose, PoseTrack
 from hingecam.core.rep_window import RepWindow
 
 L = Landmark

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, N_LANDMARKS, PoseTrack, View
+from hingecam.core.datatypes import View
 from hingecam.core.geometry import hip_flexion_3d
 from hingecam.core.geometry3d import legs_trunk_3d
+from hingecam.core.poses import BACK_PROFILE_SAMPLES, N_LANDMARKS, PoseTrack
 from tests.factories import (
     IMAGE_WH,
     MOVEMENTS,

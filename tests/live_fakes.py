@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from hingecam.core.datatypes import Frame, VideoInfo
+from hingecam.core.datatypes import VideoInfo
+from hingecam.core.poses import Frame
 from hingecam.errors import CaptureError
 
 

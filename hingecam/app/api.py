@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hingecam.app.driver import Run
-    from hingecam.core.datatypes import AnalysisResult, Exercise, PoseTrack
+    from hingecam.core.datatypes import AnalysisResult, Exercise
+    from hingecam.core.poses import PoseTrack
     from hingecam.core.thresholds import Thresholds
     from hingecam.media.schedule import Schedule
 

@@ -19,13 +19,12 @@ from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
     FrameAnalysis,
-    Pose,
-    PoseTrack,
     Rep,
     VideoInfo,
 )
 from hingecam.core.lifter import LifterTracker
 from hingecam.core.mode import RECORDED, Mode
+from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.recorder import track_video_info
 from hingecam.core.thresholds import Thresholds
 from hingecam.media.tracks import save_track

@@ -21,13 +21,13 @@ from hingecam.app.signals import Ending, StopSignals
 from hingecam.app.stats import LiveStats
 from hingecam.core.cues import CueEvent, CueEvents
 from hingecam.core.datatypes import (
-    Frame,
     FrameAnalysis,
     Phase,
     Severity,
     View,
 )
 from hingecam.core.measures import Measures
+from hingecam.core.poses import Frame
 from hingecam.errors import CaptureError, HingecamError
 
 if TYPE_CHECKING:

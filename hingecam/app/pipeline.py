@@ -18,11 +18,10 @@ from numpy.typing import NDArray
 from hingecam.app.driver import Driver, Run, brightness
 from hingecam.core.datatypes import (
     Exercise,
-    Frame,
     FrameAnalysis,
-    Pose,
     VideoInfo,
 )
+from hingecam.core.poses import Frame, Pose
 from hingecam.core.thresholds import Thresholds
 from hingecam.media.models import ModelVariant, sha256_file
 from hingecam.media.pose import PoseConfig

@@ -16,10 +16,10 @@ from hingecam.core.datatypes import (
     FrameAnalysis,
     Outcome,
     Phase,
-    PoseTrack,
     Rep,
 )
 from hingecam.core.facing import facing_sign
+from hingecam.core.poses import PoseTrack
 from hingecam.render.stickfigure import draw_stick_figure
 
 THUMB_HEIGHT_PX = 360

@@ -20,8 +20,6 @@ from hingecam.core.datatypes import (
     FrameAnalysis,
     MeasureSeries,
     Phase,
-    Pose,
-    PoseTrack,
     Rep,
     SetupHint,
     VideoInfo,
@@ -36,6 +34,7 @@ from hingecam.core.measures import Measures
 from hingecam.core.mode import LIVE, RECORDED, Mode
 from hingecam.core.notes import set_notes
 from hingecam.core.pose_measures import feet_position
+from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
 from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder

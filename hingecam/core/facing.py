@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Pose, Side
+from hingecam.core.datatypes import Side
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, side_visibility
+from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 

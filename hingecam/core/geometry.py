@@ -30,15 +30,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
-    BACK_PROFILE_SAMPLES,
     MeasureSeries,
-    PoseTrack,
     Side,
     View,
 )
 from hingecam.core.facing import facing_sign
 from hingecam.core.geometry3d import angle_between_deg, legs_trunk_3d
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
+from hingecam.core.poses import BACK_PROFILE_SAMPLES, PoseTrack
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 FloatArray = NDArray[np.float64]

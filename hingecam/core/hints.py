@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from hingecam.core.datatypes import Pose, SetupHint, View
+from hingecam.core.datatypes import SetupHint, View
 from hingecam.core.faults import not_judged_from
 from hingecam.core.landmarks import Landmark
+from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 _FEET = [

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Pose, PoseTrack, View
+from hingecam.core.datatypes import View
 from hingecam.core.facing import Facing, FacingEstimator
 from hingecam.core.pose_measures import back_profile_of, measure_pose, measure_track
+from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.recorder import TrackRecorder
 from hingecam.core.thresholds import Thresholds
 

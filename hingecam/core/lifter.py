@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Pose
 from hingecam.core.landmarks import Landmark
+from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 _HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]

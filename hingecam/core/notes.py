@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hingecam.core.datatypes import PoseTrack, Rep, View
+from hingecam.core.datatypes import Rep, View
 from hingecam.core.faults import FAULTS, not_judged_from
 from hingecam.core.landmarks import Landmark
 from hingecam.core.measures import Measures
+from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import Thresholds
 
 

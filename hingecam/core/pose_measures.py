@@ -10,10 +10,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core import geometry
-from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, Pose, PoseTrack, Side, View
+from hingecam.core.datatypes import Side, View
 from hingecam.core.facing import Facing
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
 from hingecam.core.measures import Measures
+from hingecam.core.poses import BACK_PROFILE_SAMPLES, Pose, PoseTrack
 from hingecam.core.thresholds import Thresholds
 
 _N = len(Measures.NAMES)

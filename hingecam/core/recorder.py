@@ -7,12 +7,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
-    BACK_PROFILE_SAMPLES,
-    N_LANDMARKS,
-    Pose,
-    PoseTrack,
     VideoInfo,
 )
+from hingecam.core.poses import BACK_PROFILE_SAMPLES, N_LANDMARKS, Pose, PoseTrack
 
 
 def _nan(shape: tuple[int, ...]) -> NDArray[np.float32]:

@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Frame, VideoInfo
+from hingecam.core.datatypes import VideoInfo
+from hingecam.core.poses import Frame
 from hingecam.errors import CaptureError
 from hingecam.media.closing import THREAD_JOIN_S, Closing
 from hingecam.media.video import VideoSource

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
-from hingecam.core.datatypes import Frame, Pose, PoseTrack
+from hingecam.core.poses import Frame, Pose, PoseTrack
 from hingecam.media.closing import Closing
 from hingecam.media.pose import LivePoses
 

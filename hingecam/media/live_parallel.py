@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hingecam.core.datatypes import Frame
+from hingecam.core.poses import Frame
 from hingecam.errors import ConfigError
 from hingecam.media import pose as pose_module
 from hingecam.media.closing import THREAD_JOIN_S, Closing

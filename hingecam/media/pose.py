@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
+from hingecam.core.poses import N_LANDMARKS, Frame, Pose
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.closing import Closing
 from hingecam.media.landmarker_pool import POOL, RESET_GAP_MS, Lease, detach

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from hingecam.core.datatypes import Frame, Pose
 from hingecam.core.fields import threshold_field
 from hingecam.core.landmarks import Landmark
 from hingecam.core.lifter import hip_midpoint_px, torso_length_px
+from hingecam.core.poses import Frame, Pose
 from hingecam.errors import ConfigError
 from hingecam.media.closing import Closing
 from hingecam.media.pose import MediaPipePoseEstimator, PoseEstimator

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import N_LANDMARKS
+from hingecam.core.poses import N_LANDMARKS
 from hingecam.errors import InputError
 
 MAX_IMAGE_SIDE_PX = 1 << 16

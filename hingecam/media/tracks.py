@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hingecam.core.datatypes import PoseTrack
+from hingecam.core.poses import PoseTrack
 from hingecam.errors import InputError
 from hingecam.files import atomic_path
 from hingecam.media.track_schema import check_arrays, check_header

@@ -20,7 +20,8 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Frame, VideoInfo
+from hingecam.core.datatypes import VideoInfo
+from hingecam.core.poses import Frame
 from hingecam.errors import InputError, one_line
 from hingecam.media import heap
 from hingecam.media.closing import THREAD_JOIN_S, Closing

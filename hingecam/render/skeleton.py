@@ -6,8 +6,9 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import Pose, Side
+from hingecam.core.datatypes import Side
 from hingecam.core.landmarks import SKELETON_EDGES, Landmark
+from hingecam.core.poses import Pose
 from hingecam.render.draw import ONE, SHIFT, fixed
 from hingecam.render.style import BGR, Image, OverlayStyle, dim, image_wh
 

@@ -15,8 +15,9 @@ from hingecam.app.driver import Driver
 from hingecam.app.live_session import LiveSession
 from hingecam.app.signals import Ending, StopSignals
 from hingecam.core.cues import CueEvent, CueKind
-from hingecam.core.datatypes import Exercise, Frame, PoseTrack
+from hingecam.core.datatypes import Exercise
 from hingecam.core.mode import LIVE
+from hingecam.core.poses import Frame, PoseTrack
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.live_parallel import ParallelLiveEstimator, Slot

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import N_LANDMARKS, Frame, Pose
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.lifter import choose_lifter
+from hingecam.core.poses import N_LANDMARKS, Frame, Pose
 from hingecam.core.thresholds import Thresholds
 from hingecam.errors import ConfigError, ModelError
 from hingecam.media.camera import open_camera

@@ -16,13 +16,13 @@ from hingecam.core.datatypes import (
     Exercise,
     FrameAnalysis,
     Phase,
-    PoseTrack,
     SetupHint,
     Side,
     View,
 )
 from hingecam.core.faults import MAIN_FAULTS, Fault
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
+from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import Thresholds
 from tests.factories import (
     STANDING,

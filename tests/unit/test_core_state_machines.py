@@ -15,11 +15,8 @@ from hingecam.core.calibration import Calibrator
 from hingecam.core.count_signal import CountSignal
 from hingecam.core.cue_hold import CueHold
 from hingecam.core.datatypes import (
-    N_LANDMARKS,
     Exercise,
     MeasureSeries,
-    Pose,
-    PoseTrack,
     Rep,
     SetupHint,
     Severity,
@@ -34,6 +31,7 @@ from hingecam.core.landmarks import SIDE_POINTS
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.measures import Measures, Peaks
 from hingecam.core.mode import LIVE, RECORDED
+from hingecam.core.poses import N_LANDMARKS, Pose, PoseTrack
 from hingecam.core.rules import GOOD_REP_CUE
 from hingecam.core.thresholds import Thresholds
 from hingecam.errors import ConfigError

@@ -11,9 +11,10 @@ import pytest
 
 from hingecam.core.analysis import analyze_track
 from hingecam.core.count_reread import EarlyFrames
-from hingecam.core.datatypes import Exercise, Phase, PoseTrack
+from hingecam.core.datatypes import Exercise, Phase
 from hingecam.core.faults import Fault
 from hingecam.core.measures import Measures
+from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import Thresholds
 from tests.factories import HingeSet, Movement, Posture, hinge_set
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import BACK_PROFILE_SAMPLES, MeasureSeries, Side, View
+from hingecam.core.datatypes import MeasureSeries, Side, View
 from hingecam.core.facing import facing_sign
 from hingecam.core.geometry import (
     BACK_T,
@@ -23,6 +23,7 @@ from hingecam.core.geometry import (
     world_yaw_deg,
 )
 from hingecam.core.landmarks import Landmark, near_side
+from hingecam.core.poses import BACK_PROFILE_SAMPLES
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS
 from tests.factories import (
     Camera,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Frame
+from hingecam.core.poses import Frame
 from hingecam.errors import ConfigError
 from hingecam.media.live_parallel import (
     Dispatcher,

@@ -9,12 +9,10 @@ import numpy as np
 import pytest
 
 from hingecam.core.datatypes import (
-    N_LANDMARKS,
     Check,
     FrameAnalysis,
     Outcome,
     Phase,
-    Pose,
     Rep,
     SetupHint,
     Severity,
@@ -24,6 +22,7 @@ from hingecam.core.datatypes import (
 from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.measures import Measures
+from hingecam.core.poses import N_LANDMARKS, Pose
 from hingecam.render.annotator import FrameAnnotator
 from hingecam.render.elements import (
     AngleOverlay,

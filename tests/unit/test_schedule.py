@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Frame, Pose
+from hingecam.core.poses import Frame, Pose
 from hingecam.errors import ConfigError
 from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.pose_config import PoseConfig

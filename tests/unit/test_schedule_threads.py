@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from hingecam.core.datatypes import Frame, Pose
+from hingecam.core.poses import Frame, Pose
 from hingecam.errors import ConfigError
 from hingecam.media.fake_pose import FakeEstimator
 from hingecam.media.native_logs import quiet_native_stderr
