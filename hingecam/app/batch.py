@@ -132,7 +132,7 @@ def _expand_one(item: Path | str) -> list[Path]:
 
 def plan(inputs: Sequence[Path], out: Path) -> list[SetJob]:
     """One job per input, folders named as `hingecam analyze` always named them."""
-    from hingecam.app.analyze import output_dir
+    from hingecam.app.output_names import output_dir
 
     taken: set[Path] = set()
     return [SetJob(src, output_dir(out, src, taken)) for src in inputs]
@@ -151,13 +151,14 @@ def run_set(
 ) -> SetOutcome:
     """Analyze one set exactly as a single `hingecam analyze INPUT` does, then
     write its thumbnail and, last, its provenance (see resume.record_provenance)."""
-    from hingecam.app.analyze import analyze_into
+    from hingecam.app.api import RunOptions
     from hingecam.app.resume import input_record, record_provenance
+    from hingecam.app.staging import analyze_into
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.media.tracks import is_track_file
 
-    before = _size_mtime(job.source)  # None when missing: analyze_one says so
+    before = _size_mtime(job.source)  # None when missing: run_file says so
 
     def finish_staged(staged: Path, run: Run) -> None:
         """Thumbnail and, last, provenance into the staged folder: a set cut short
@@ -175,17 +176,20 @@ def run_set(
         record_provenance(staged, record, model_meta)
 
     try:
+        options = RunOptions(
+            Exercise(settings.exercise),
+            settings.thresholds,
+            settings.model,
+            settings.write_video,
+            settings.schedule,
+        )
         run = analyze_into(
             job.source,
             job.folder,
-            finish_staged,
-            exercise=Exercise(settings.exercise),
-            thresholds=settings.thresholds,
-            model=settings.model,
-            write_video=settings.write_video,
+            options,
+            before_publish=finish_staged,
             show_progress=show_progress,
             stop=stop or threading.Event(),
-            schedule=settings.schedule,
         )
     except HingecamError as exc:
         return SetOutcome(job, "failed", one_line(exc))
@@ -216,7 +220,7 @@ def _size_mtime(path: Path) -> tuple[int, int] | None:
 def _write_thumbnail(folder: Path, thumbnails: dict[int, bytes]) -> None:
     """The set's picture in OUT/index.html: the thumbnail of its first rep."""
     from hingecam.files import write_atomic
-    from hingecam.report.index import THUMBNAIL_NAME
+    from hingecam.report.outputs import THUMBNAIL_NAME
 
     target = folder / THUMBNAIL_NAME
     if thumbnails:

@@ -40,16 +40,6 @@ class LiveOutcome:
     error: HingecamError | None = None
 
 
-def session_folder(out: Path, started: datetime) -> Path:
-    """out/live-YYYYmmdd-HHMMSS, with a numeric suffix if taken."""
-    base = out / f"live-{started:%Y%m%d-%H%M%S}"
-    candidate, n = base, 2
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}")
-        n += 1
-    return candidate
-
-
 def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
     """The live source: a camera index, a URL, or a file.
 
@@ -116,9 +106,10 @@ def run_live(
         DisplayError: window=True without a display, before anything opens.
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
-    from hingecam.app.analyze import lock_output, publish_order, write_error
-    from hingecam.app.driver import Driver
+    from hingecam.app.driver import Driver, track_meta
     from hingecam.app.live_session import DRAIN_S, Display, LiveSession, NullDisplay
+    from hingecam.app.out_lock import lock_output, write_error
+    from hingecam.app.output_names import session_folder
     from hingecam.core.cues import CueEvent
     from hingecam.core.datatypes import Exercise
 
@@ -133,6 +124,7 @@ def run_live(
     from hingecam.media.sink import VideoSink
     from hingecam.media.sound import make_sound
     from hingecam.render.annotator import FrameAnnotator
+    from hingecam.report.outputs import publish_order
 
     if window and not screen.has_display():
         raise DisplayError(NO_DISPLAY_MESSAGE)
@@ -225,8 +217,11 @@ def run_live(
                 try:
                     run = driver.finish(
                         info,
-                        meta=_track_meta(info, model_path)
-                        | {"live_inference": estimator.summary()},
+                        meta=track_meta(
+                            info,
+                            model_path,
+                            {"live": True, "live_inference": estimator.summary()},
+                        ),
                         notes=_session_notes(info, session.stats, ending),
                         folder=staged.path,
                     )
@@ -260,19 +255,6 @@ def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[st
         "per second); frames the model had no time for were skipped to stay in "
         "real time"
     ]
-
-
-def _track_meta(info: VideoInfo, model_path: Path) -> dict[str, object]:
-    from hingecam.media.models import sha256_file
-
-    return {
-        "source": info.name,
-        "fps": info.fps,
-        "rotation_deg": info.rotation_deg,
-        "model": model_path.name,
-        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
-        "live": True,
-    }
 
 
 def run_cli(args: argparse.Namespace) -> int:

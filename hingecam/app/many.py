@@ -93,7 +93,6 @@ def run_batch(
         InputError: an input is neither a file, a folder nor a matching glob.
         ConfigError: --ray without Ray installed, or no cluster at the address.
     """
-    from hingecam.app.analyze import lock_output
     from hingecam.app.batch import (
         BatchProgress,
         discard_unfinished,
@@ -102,6 +101,7 @@ def run_batch(
         split_done,
         wanted_settings,
     )
+    from hingecam.app.out_lock import lock_output
     from hingecam.media.schedule import usable_cpus
     from hingecam.report.index import set_folders, write_index
 
@@ -179,7 +179,7 @@ def _share_cpus(settings: Settings, processes: int) -> Settings:
 def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
     """The jobs whose input opens (a track loads, a video's first frame decodes),
     and a failed outcome for each other one, before any folder is made."""
-    from hingecam.app.analyze import check_input
+    from hingecam.app.input_check import check_input
     from hingecam.errors import HingecamError, one_line
 
     ok: list[SetJob] = []

@@ -18,6 +18,7 @@ from hingecam.report.build import (
     _jsonable,
     build_report,
 )
+from hingecam.report.outputs import OUTPUT_NAMES
 
 
 def report_json(report: Report) -> str:
@@ -118,9 +119,6 @@ def write_csv(source: AnalysisResult | Report, path: Path) -> Path:
     """Write reps.csv atomically from a result or a built report; returns the path."""
     report = source if isinstance(source, Report) else build_report(source)
     return write_atomic(Path(path), reps_csv(report))
-
-
-OUTPUT_NAMES = {"json": "report.json", "csv": "reps.csv", "html": "report.html"}
 
 
 def write_outputs(
