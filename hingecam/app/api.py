@@ -37,12 +37,13 @@ class RunOptions:
     schedule: Schedule | None = None
 
 
-def _settings(
+def resolve_settings(
     exercise: str | Exercise, thresholds: Thresholds | None
 ) -> tuple[Exercise, Thresholds]:
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
 
+    """The Exercise named, and the thresholds in force (None: its defaults)."""
     chosen = Exercise(exercise)
     return chosen, thresholds if thresholds is not None else load_thresholds(chosen)
 
@@ -71,7 +72,7 @@ def analyze(
             (checked before the model is looked up).
         ModelError: a video, and no usable pose model.
     """
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     model_path = None if model is None else Path(model)
     return run_file(Path(path), RunOptions(chosen, th, model_path)).result
 
@@ -90,7 +91,7 @@ def analyze_track(
     from hingecam.app.driver import Driver
     from hingecam.media.tracks import load_track
 
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     if isinstance(track, (str, Path)):
         path: Path | None = Path(track)
         loaded = load_track(Path(track))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,18 @@ class Settings:
     schedule: Schedule | None = None  # None: the default schedule
 
 
+class SetStatus(str, Enum):
+    """What became of one set of a batch."""
+
+    OK = "ok"
+    SKIPPED = "skipped"  # done before with the same input and settings
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+    def __str__(self) -> str:  # printed as the string it replaced
+        return str(self.value)
+
+
 @dataclass(frozen=True, slots=True)
 class SetOutcome:
     """What became of one set: ok, failed, interrupted (or skipped: done before).
@@ -59,7 +72,7 @@ class SetOutcome:
     """
 
     job: SetJob
-    status: str
+    status: SetStatus
     line: str
     frames: int = 0
     damaged: str = ""  # the error line of a damaged video analyzed as far as it decodes
@@ -192,21 +205,23 @@ def run_set(
             stop=stop or threading.Event(),
         )
     except HingecamError as exc:
-        return SetOutcome(job, "failed", one_line(exc))
+        return SetOutcome(job, SetStatus.FAILED, one_line(exc))
     except OSError as exc:  # writing the thumbnail or the provenance
-        return SetOutcome(job, "failed", f"{job.folder}: {exc.strerror or exc}")
+        return SetOutcome(job, SetStatus.FAILED, f"{job.folder}: {exc.strerror or exc}")
     if run is None:
-        return SetOutcome(job, "interrupted", f"{job.source}: nothing was measured")
+        return SetOutcome(
+            job, SetStatus.INTERRUPTED, f"{job.source}: nothing was measured"
+        )
     line = summary_line(run.result, job.folder)
     if run.interrupted:
-        return SetOutcome(job, "interrupted", line, run.result.video.frames)
+        return SetOutcome(job, SetStatus.INTERRUPTED, line, run.result.video.frames)
     damage = (
         f"{job.source}: damaged or truncated video; the {run.result.video.frames} "
         "frames that decode were analyzed"
         if run.damaged
         else ""
     )
-    return SetOutcome(job, "ok", line, run.result.video.frames, damage)
+    return SetOutcome(job, SetStatus.OK, line, run.result.video.frames, damage)
 
 
 def _size_mtime(path: Path) -> tuple[int, int] | None:
@@ -333,7 +348,7 @@ class BatchProgress:
         import sys
 
         self._frames += outcome.frames
-        failed = outcome.status == "failed"
+        failed = outcome.status is SetStatus.FAILED
         line = f"hingecam: error: {outcome.line}" if failed else outcome.line
         stream = sys.stderr if failed else sys.stdout
         if self.echo and self._bar is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, Settings
+from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, SetStatus, Settings
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def analyze_sets(
         outcomes.append(outcome)
         if progress is not None:
             progress.done(outcome)
-        if outcome.status == "interrupted":
+        if outcome.status is SetStatus.INTERRUPTED:
             break
     return outcomes
 
@@ -151,9 +151,9 @@ def run_batch(
         if lock is not None:
             lock.release()
     ran = [*refused, *ran]
-    interrupted = interrupted or any(o.status == "interrupted" for o in ran)
+    interrupted = interrupted or any(o.status is SetStatus.INTERRUPTED for o in ran)
     by_job = {o.job: o for o in ran}
-    skipped = {j: SetOutcome(j, "skipped", "") for j in done}
+    skipped = {j: SetOutcome(j, SetStatus.SKIPPED, "") for j in done}
     outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
     batch = Batch([o for o in outcomes if o is not None], interrupted, refused=errors)
     if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
@@ -188,7 +188,7 @@ def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
         try:
             check_input(job.source)
         except HingecamError as exc:
-            refused.append(SetOutcome(job, "failed", one_line(exc)))
+            refused.append(SetOutcome(job, SetStatus.FAILED, one_line(exc)))
         else:
             ok.append(job)
     return ok, refused
@@ -224,9 +224,9 @@ def analyze_many(
         before), "failed" (its line says why) or "interrupted"; the report is
         in outcome.job.folder / "report.json".
     """
-    from hingecam.app.api import _settings
+    from hingecam.app.api import resolve_settings
 
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     settings = Settings(
         chosen.value, th, None if model is None else Path(model), write_video
     )
@@ -295,7 +295,7 @@ def _run(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
         stop=stop,
     )
     failed = bool(batch.refused) or any(
-        o.status == "failed" or o.damaged for o in batch.outcomes
+        o.status is SetStatus.FAILED or o.damaged for o in batch.outcomes
     )
     if signals.reason is not None or batch.interrupted:
         saved = any(o.frames for o in batch.outcomes)

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from hingecam.files import write_atomic
+from hingecam.report.build import ReportStatus
 from hingecam.report.outputs import (
     CSV_NAME,
     HTML_NAME,
@@ -46,7 +47,7 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
     faulty = int(summary.get("reps_with_fault", 0))
     unjudged = int(summary.get("reps_not_judged", 0))
     status = summary.get("status", "")
-    if status != "ok":
+    if status != ReportStatus.OK:
         outcome = "no person" if status == "no_person" else "no reps"
     elif faulty:
         outcome = "faulty"

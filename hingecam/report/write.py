@@ -15,8 +15,8 @@ from hingecam.files import write_atomic  # one atomic writer for every layer
 from hingecam.report.build import (
     CSV_PEAK_FIELDS,
     Report,
-    _jsonable,
     build_report,
+    jsonable,
 )
 from hingecam.report.outputs import OUTPUT_NAMES
 
@@ -55,7 +55,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 def _csv_cell(value: Any) -> Any:
-    value = _jsonable(value)
+    value = jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -84,15 +84,15 @@ def reps_csv(report: Report) -> str:
     for rep in report.reps:
         outcomes: dict[str, str] = {}
         for check in rep["checks"]:
-            key = _jsonable(check["fault"])
-            outcome = _jsonable(check["outcome"])
+            key = jsonable(check["fault"])
+            outcome = jsonable(check["outcome"])
             old = outcomes.get(key)
             if old is None or Outcome(outcome).rank > Outcome(old).rank:
                 outcomes[key] = outcome
         cues = [
             c["cue"]
             for c in rep["checks"]
-            if _jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
+            if jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
         ]
         row = [
             rep["index"],
