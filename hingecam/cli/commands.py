@@ -1,20 +1,28 @@
-"""Command line: argparse subcommands wired to the command functions of app/,
-nothing more. Command modules import their heavy libraries inside functions, so
-`hingecam --help` stays fast."""
+"""Command line: one parser function per subcommand, each turning its Namespace
+into the typed options of its app/ command module, nothing more. Command
+modules are imported when run, so `hingecam --help` stays fast."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from hingecam import __version__
+from hingecam.cli.common import (
+    MODEL_VARIANTS,
+    add_analysis_options,
+    add_model_option,
+    add_single_pose,
+    lazy_choices,
+    positive_int,
+    thread_count,
+)
 from hingecam.errors import HingecamError
 
 if TYPE_CHECKING:
@@ -24,135 +32,10 @@ Handler = Callable[[argparse.Namespace], int]
 """A command: the parsed Namespace turned into its typed options, then run."""
 
 
-class LazyChoices(Sequence[str]):
-    """The values of an enum, as argparse choices, imported on first use: the
-    choices derive from the enum, and building the parser (`hingecam --help`)
-    still loads none of the enum's module (numpy, for core.datatypes)."""
-
-    def __init__(self, module: str, enum_name: str) -> None:
-        self._where = (module, enum_name)
-        self._values: tuple[str, ...] | None = None
-
-    def _load(self) -> tuple[str, ...]:
-        if self._values is None:
-            module, name = self._where
-            members = getattr(importlib.import_module(module), name)
-            self._values = tuple(str(m.value) for m in members)
-        return self._values
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        return self._load()[index]
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __contains__(self, value: object) -> bool:
-        return value in self._load()
-
-
-EXERCISES = LazyChoices("hingecam.core.datatypes", "Exercise")
-"""--exercise: every Exercise value ("auto" is one of them)."""
-MODEL_VARIANTS = LazyChoices("hingecam.media.models", "ModelVariant")
-
-
-def _lazy_choices(action: argparse.Action) -> None:
-    """add_argument formats a metavar from the choices unless one is given: it
-    was given (so nothing is imported then); help and usage list the choices."""
-    action.metavar = None
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer of at least 1."""
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def thread_count(text: str) -> int:
-    """argparse type of --threads: 0 (one per CPU) or more."""
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (one per CPU) or more")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
-
-
-def _add_analysis_options(
-    p: argparse.ArgumentParser, exercise_help: str = "default: auto"
-) -> None:
-    _lazy_choices(
-        p.add_argument(
-            "--exercise",
-            type=str,
-            choices=EXERCISES,
-            default="auto",
-            metavar="EXERCISE",
-            help="exercise profile: selects rep logic and thresholds "
-            f"({exercise_help})",
-        )
-    )
-    p.add_argument(
-        "--thresholds",
-        type=Path,
-        metavar="FILE",
-        help="TOML file overriding thresholds (see `hingecam thresholds`)",
-    )
-    p.add_argument(
-        "--set",
-        type=str,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override one threshold; repeatable; wins over --thresholds",
-    )
-
-
 def _profile(args: argparse.Namespace) -> ProfileOptions:
     from hingecam.app.options import ProfileOptions
 
     return ProfileOptions(args.exercise, args.thresholds, tuple(args.set))
-
-
-def _add_model_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--model",
-        type=Path,
-        metavar="PATH|VARIANT",
-        help="PoseLandmarker .task file, or lite|full|heavy from models/ or the "
-        "user cache (default: $HINGECAM_MODEL, else full)",
-    )
-    p.add_argument(
-        "--trust-model",
-        action="store_true",
-        help="with --model: load that file although its sha256 matches no pin",
-    )
-
-
-def _add_single_pose(p: argparse.ArgumentParser, default: bool, help: str) -> None:
-    """--single-pose / --no-single-pose: one meaning on every command (the
-    one-person model between two-person checks); each command its default."""
-    p.add_argument(
-        "--single-pose",
-        action=argparse.BooleanOptionalAction,
-        default=default,
-        help=help,
-    )
 
 
 def _add_analyze(sub: Any) -> None:
@@ -184,7 +67,7 @@ def _add_analyze(sub: Any) -> None:
         help="infer every frame (the default interpolates every other frame of "
         "sources above 30 fps; see docs/speed.md)",
     )
-    _add_single_pose(
+    add_single_pose(
         p,
         False,
         "follow one person between two-person checks: faster, but landmarks "
@@ -220,8 +103,8 @@ def _add_analyze(sub: Any) -> None:
         help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
         "and inputs and OUT on storage every node sees",
     )
-    _add_analysis_options(p)
-    _add_model_option(p)
+    add_analysis_options(p)
+    add_model_option(p)
     p.set_defaults(handler=_analyze)
 
 
@@ -328,7 +211,7 @@ def _add_live(sub: Any) -> None:
         metavar="N",
         help="pose models run side by side (default: one per core, at most 4)",
     )
-    _add_single_pose(
+    add_single_pose(
         p,
         True,
         "when the two-person model cannot keep up with the camera (under 0.8 "
@@ -336,8 +219,8 @@ def _add_live(sub: Any) -> None:
         "(default: on; its landmarks move ~1 px from analyze's, docs/speed.md); "
         "--no-single-pose runs the two-person model on every frame regardless",
     )
-    _add_analysis_options(p)
-    _add_model_option(p)
+    add_analysis_options(p)
+    add_model_option(p)
     p.set_defaults(handler=_live)
 
 
@@ -402,10 +285,10 @@ def _add_eval(sub: Any) -> None:
         help="judge the clips as `hingecam live` judges a camera (causal filtering, "
         "live calibration) on every frame, from their pose tracks",
     )
-    _add_analysis_options(
+    add_analysis_options(
         p, "default: each clip's own exercise column, auto where there is no profile"
     )
-    _add_model_option(p)
+    add_model_option(p)
     p.set_defaults(handler=_eval, exercise=None)
 
 
@@ -430,7 +313,7 @@ def _add_thresholds(sub: Any) -> None:
         help="print every threshold with its unit, source and reason",
         description="Print the thresholds in force (defaults < --thresholds FILE < --set).",
     )
-    _add_analysis_options(p)
+    add_analysis_options(p)
     p.add_argument(
         "--toml",
         action="store_true",
@@ -447,7 +330,7 @@ def _thresholds(args: argparse.Namespace) -> int:
 
 
 def _add_variant(p: argparse.ArgumentParser, default: str | None) -> None:
-    _lazy_choices(
+    lazy_choices(
         p.add_argument(
             "variant",
             nargs="?",
@@ -485,10 +368,10 @@ def _add_models(sub: Any) -> None:
         "verify", help="check installed models against their pinned sha256"
     )
     _add_variant(m, None)
-    _add_model_option(m)
+    add_model_option(m)
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
     _add_variant(m, "full")
-    _add_model_option(m)
+    add_model_option(m)
     p.set_defaults(handler=_models)
 
 
