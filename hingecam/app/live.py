@@ -161,7 +161,10 @@ def run_live(
             config, workers=options.pose_workers, single_pose=options.single_pose
         ) as estimator:
             setup = _Setup(options, display, say, started, model_path)
-            return _run_session(setup, cam, estimator, cleanup, stop)
+            outcome, failure = _run_session(setup, cam, estimator, cleanup, stop)
+    if failure is not None:
+        raise failure
+    return outcome
 
 
 @dataclass(frozen=True)
@@ -188,8 +191,9 @@ def _run_session(
     estimator: Any,
     cleanup: contextlib.ExitStack,
     stop: StopSignals | None,
-) -> LiveOutcome:
-    """The session from its staged folder to its published report."""
+) -> tuple[LiveOutcome, BaseException | None]:
+    """The session from its staged folder to its published report; and the
+    error that ended it, to raise once the source and models are closed."""
     from hingecam.app.driver import Driver
     from hingecam.app.live_session import LiveSession
     from hingecam.app.out_lock import write_error
@@ -234,9 +238,7 @@ def _run_session(
         run = _save(session, cam, staged, setup.model_path, ending, failure)
         if noise is not None:
             noise.close()
-    if failure is not None:
-        raise failure
-    return LiveOutcome(
+    outcome = LiveOutcome(
         ending=ending,
         result=run.result,
         folder=folder,
@@ -245,6 +247,7 @@ def _run_session(
         snapshots=session.snapshots,
         error=session.error,
     )
+    return outcome, failure
 
 
 def _recorder(record: Path | None, folder: Path, fps: float) -> tuple[Path | None, Any]:
