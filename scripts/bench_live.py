@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 
 import hingecam.app.live_session as live_session_module
-from hingecam.app.live import run_live
-from hingecam.app.live_session import LiveSession
+from hingecam.app.live import LiveOptions, open_window, run_live
+from hingecam.app.live_session import LiveSession, NullDisplay
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import load_thresholds
@@ -56,7 +56,7 @@ LATENCY_TARGET_MS = 100.0
 ANALYZED_TARGET_RATIO = 0.9
 """Issue 10: analyzed fps at least this fraction of min(source fps, bare fps)."""
 DEFAULT_SINGLE_POSE = True
-"""`hingecam live`'s default (run_live's single_pose)."""
+"""`hingecam live`'s default (LiveOptions.single_pose)."""
 DEFAULT_CASE = "single"
 """The case that runs `hingecam live`'s default settings."""
 
@@ -196,18 +196,17 @@ def bench_once(
     live_session_module.LiveSession = _LoggedSession  # type: ignore[misc]
     _SESSIONS.clear()
     with tempfile.TemporaryDirectory(prefix="bench_live-") as tmp:
-        outcome = run_live(
+        options = LiveOptions(
             source=str(clip),
             thresholds=thresholds,
             out=Path(tmp),
             record=Path(tmp) / "rec" if record else None,
-            window=window,
-            null_display=not window,
             debug=debug,
-            echo=lambda _line: None,
             pose_workers=case.workers,
             single_pose=case.single_pose,
         )
+        display = open_window() if window else NullDisplay()
+        outcome = run_live(options, display, echo=lambda _line: None)
         figures: dict[str, Any] = dict(outcome.stats.summary())
         figures["reps"] = float(len(outcome.result.reps))
         figures["duration_s"] = float(outcome.result.video.duration_s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,31 @@ ProgressFn = Callable[[int, float], None]
 """Called after each video frame with (frames done, seconds of video done)."""
 
 
-def _settings(
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What one input is analyzed with.
+
+    Attributes:
+        exercise, thresholds: the analysis settings.
+        model: the .task for a video (None: resolved).
+        write_video: also write the set folder's annotated.mp4 (videos only).
+        schedule: which frames get which inference (None: the default Schedule).
+    """
+
+    exercise: Exercise
+    thresholds: Thresholds
+    model: Path | None = None
+    write_video: bool = False
+    schedule: Schedule | None = None
+
+
+def resolve_settings(
     exercise: str | Exercise, thresholds: Thresholds | None
 ) -> tuple[Exercise, Thresholds]:
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
 
+    """The Exercise named, and the thresholds in force (None: its defaults)."""
     chosen = Exercise(exercise)
     return chosen, thresholds if thresholds is not None else load_thresholds(chosen)
 
@@ -53,9 +73,9 @@ def analyze(
             (checked before the model is looked up).
         ModelError: a video, and no usable pose model.
     """
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     model_path = None if model is None else Path(model)
-    return run_file(Path(path), chosen, th, model=model_path).result
+    return run_file(Path(path), RunOptions(chosen, th, model_path)).result
 
 
 def analyze_track(
@@ -72,7 +92,7 @@ def analyze_track(
     from hingecam.app.driver import Driver
     from hingecam.media.tracks import load_track
 
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     if isinstance(track, (str, Path)):
         path: Path | None = Path(track)
         loaded = load_track(Path(track))
@@ -85,62 +105,60 @@ def analyze_track(
 
 def run_file(
     source: Path,
-    exercise: Exercise,
-    thresholds: Thresholds,
+    options: RunOptions,
     *,
-    model: Path | None = None,
     folder: Path | None = None,
-    write_video: bool = False,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
-    schedule: Schedule | None = None,
     checked: bool = False,
 ) -> Run:
     """A video or pose track through the driver; written to `folder` if given.
 
     The input is checked before the model is looked up, so a missing file is
     reported as missing on a machine without the model (`checked`: the caller
-    already did, with app/analyze.py check_input; the video is not opened twice).
+    already did, with app/input_check.py; the video is not opened twice).
 
     Args:
         source: the video or pose track.
-        exercise, thresholds: the analysis settings.
-        model: the .task for a video (None: resolved).
-        folder: where pose_track.npz and the report files go, or None.
-        write_video: also write folder/annotated.mp4 (videos only).
+        options: what it is analyzed with (see RunOptions).
+        folder: where the set's files go (report/outputs.py), or None.
         progress, stop: see pipeline.analyze_video.
-        schedule: which frames get which inference (None: the default Schedule).
 
     Raises:
         InputError: the input is missing or unreadable.
         ModelError: a video, and no usable pose model.
     """
-    from hingecam.app.driver import ANNOTATED_NAME, Driver
+    from hingecam.app.driver import Driver, save_run
     from hingecam.media.tracks import is_track_file, load_track
 
     if is_track_file(source):
         track = load_track(source)
-        driver = Driver(exercise, thresholds, track.image_wh)
+        driver = Driver(options.exercise, options.thresholds, track.image_wh)
         driver.replay(track, source)
         return driver.finish(folder=folder)
 
     from hingecam.app.pipeline import analyze_video
     from hingecam.media.models import resolve_model
     from hingecam.media.video import open_video
+    from hingecam.report.outputs import ANNOTATED_NAME
 
     if not checked:
         with open_video(source):  # fail fast, before the model or any folder
             pass
-    model_path = resolve_model(model)
-    annotated = folder / ANNOTATED_NAME if folder is not None and write_video else None
-    return analyze_video(
+    model_path = resolve_model(options.model)
+    annotated = (
+        folder / ANNOTATED_NAME if folder is not None and options.write_video else None
+    )
+    run = analyze_video(
         source,
-        exercise=exercise,
-        thresholds=thresholds,
+        exercise=options.exercise,
+        thresholds=options.thresholds,
         model_path=model_path,
         annotated_path=annotated,
-        folder=folder,
         progress=progress,
         stop=stop,
-        schedule=schedule,
+        schedule=options.schedule,
     )
+    if folder is not None:
+        save_run(run, folder)
+    return run

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,18 @@ class Settings:
     schedule: Schedule | None = None  # None: the default schedule
 
 
+class SetStatus(str, Enum):
+    """What became of one set of a batch."""
+
+    OK = "ok"
+    SKIPPED = "skipped"  # done before with the same input and settings
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+    def __str__(self) -> str:  # printed as the string it replaced
+        return str(self.value)
+
+
 @dataclass(frozen=True, slots=True)
 class SetOutcome:
     """What became of one set: ok, failed, interrupted (or skipped: done before).
@@ -59,7 +72,7 @@ class SetOutcome:
     """
 
     job: SetJob
-    status: str
+    status: SetStatus
     line: str
     frames: int = 0
     damaged: str = ""  # the error line of a damaged video analyzed as far as it decodes
@@ -132,7 +145,7 @@ def _expand_one(item: Path | str) -> list[Path]:
 
 def plan(inputs: Sequence[Path], out: Path) -> list[SetJob]:
     """One job per input, folders named as `hingecam analyze` always named them."""
-    from hingecam.app.analyze import output_dir
+    from hingecam.app.output_names import output_dir
 
     taken: set[Path] = set()
     return [SetJob(src, output_dir(out, src, taken)) for src in inputs]
@@ -151,13 +164,14 @@ def run_set(
 ) -> SetOutcome:
     """Analyze one set exactly as a single `hingecam analyze INPUT` does, then
     write its thumbnail and, last, its provenance (see resume.record_provenance)."""
-    from hingecam.app.analyze import analyze_into
+    from hingecam.app.api import RunOptions
     from hingecam.app.resume import input_record, record_provenance
+    from hingecam.app.staging import analyze_into
     from hingecam.app.summary import summary_line
     from hingecam.core.datatypes import Exercise
     from hingecam.media.tracks import is_track_file
 
-    before = _size_mtime(job.source)  # None when missing: analyze_one says so
+    before = _size_mtime(job.source)  # None when missing: run_file says so
 
     def finish_staged(staged: Path, run: Run) -> None:
         """Thumbnail and, last, provenance into the staged folder: a set cut short
@@ -175,34 +189,39 @@ def run_set(
         record_provenance(staged, record, model_meta)
 
     try:
+        options = RunOptions(
+            Exercise(settings.exercise),
+            settings.thresholds,
+            settings.model,
+            settings.write_video,
+            settings.schedule,
+        )
         run = analyze_into(
             job.source,
             job.folder,
-            finish_staged,
-            exercise=Exercise(settings.exercise),
-            thresholds=settings.thresholds,
-            model=settings.model,
-            write_video=settings.write_video,
+            options,
+            before_publish=finish_staged,
             show_progress=show_progress,
             stop=stop or threading.Event(),
-            schedule=settings.schedule,
         )
     except HingecamError as exc:
-        return SetOutcome(job, "failed", one_line(exc))
+        return SetOutcome(job, SetStatus.FAILED, one_line(exc))
     except OSError as exc:  # writing the thumbnail or the provenance
-        return SetOutcome(job, "failed", f"{job.folder}: {exc.strerror or exc}")
+        return SetOutcome(job, SetStatus.FAILED, f"{job.folder}: {exc.strerror or exc}")
     if run is None:
-        return SetOutcome(job, "interrupted", f"{job.source}: nothing was measured")
+        return SetOutcome(
+            job, SetStatus.INTERRUPTED, f"{job.source}: nothing was measured"
+        )
     line = summary_line(run.result, job.folder)
     if run.interrupted:
-        return SetOutcome(job, "interrupted", line, run.result.video.frames)
+        return SetOutcome(job, SetStatus.INTERRUPTED, line, run.result.video.frames)
     damage = (
         f"{job.source}: damaged or truncated video; the {run.result.video.frames} "
         "frames that decode were analyzed"
         if run.damaged
         else ""
     )
-    return SetOutcome(job, "ok", line, run.result.video.frames, damage)
+    return SetOutcome(job, SetStatus.OK, line, run.result.video.frames, damage)
 
 
 def _size_mtime(path: Path) -> tuple[int, int] | None:
@@ -216,7 +235,7 @@ def _size_mtime(path: Path) -> tuple[int, int] | None:
 def _write_thumbnail(folder: Path, thumbnails: dict[int, bytes]) -> None:
     """The set's picture in OUT/index.html: the thumbnail of its first rep."""
     from hingecam.files import write_atomic
-    from hingecam.report.index import THUMBNAIL_NAME
+    from hingecam.report.outputs import THUMBNAIL_NAME
 
     target = folder / THUMBNAIL_NAME
     if thumbnails:
@@ -329,7 +348,7 @@ class BatchProgress:
         import sys
 
         self._frames += outcome.frames
-        failed = outcome.status == "failed"
+        failed = outcome.status is SetStatus.FAILED
         line = f"hingecam: error: {outcome.line}" if failed else outcome.line
         stream = sys.stderr if failed else sys.stdout
         if self.echo and self._bar is None:

@@ -27,12 +27,10 @@ from hingecam.core.mode import RECORDED, Mode
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.recorder import track_video_info
 from hingecam.core.thresholds import Thresholds
+from hingecam.media.models import sha256_file
 from hingecam.media.tracks import save_track
+from hingecam.report.outputs import TRACK_NAME
 from hingecam.report.write import write_outputs
-
-TRACK_NAME = "pose_track.npz"
-"""The pose track of a run, beside its report (re-analyzed with `analyze`)."""
-ANNOTATED_NAME = "annotated.mp4"
 
 
 def make_analyzer(
@@ -45,6 +43,21 @@ def make_analyzer(
             smoothing with a lag: a file or a track).
     """
     return Analyzer(exercise, thresholds, image_wh, mode)
+
+
+def track_meta(
+    info: VideoInfo, model_path: Path, extra: dict[str, object]
+) -> dict[str, object]:
+    """The meta a run's pose track stores: the source, its frame rate and
+    rotation, the model (file name, sha256), then `extra` (how inference ran)."""
+    return {
+        "source": info.name,
+        "fps": info.fps,
+        "rotation_deg": info.rotation_deg,
+        "model": model_path.name,
+        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
+        **extra,
+    }
 
 
 def brightness(image_bgr: NDArray[np.uint8]) -> float:
@@ -181,10 +194,15 @@ class Driver:
             result = dataclasses.replace(result, model=model)
         run = Run(result, track)
         if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / TRACK_NAME
-            source = self._replayed_from
-            if source is None or source.resolve() != target.resolve():
-                save_track(track, target)
-            write_outputs(result, folder)
+            save_run(run, folder, self._replayed_from)
         return run
+
+
+def save_run(run: Run, folder: Path, replayed_from: Path | None = None) -> None:
+    """Write the run's pose track and report files into `folder` (created); a
+    track is not written over the file it was replayed from."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / TRACK_NAME
+    if replayed_from is None or replayed_from.resolve() != target.resolve():
+        save_track(run.track, target)
+    write_outputs(run.result, folder)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,36 +112,3 @@ def evaluate(
             )
         )
     return scores, score(scores)
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """Score the folder, print the table, and write --json if asked."""
-    from hingecam.app.eval_score import print_table
-    from hingecam.app.eval_views import print_views, score_agreement, score_views
-    from hingecam.core.datatypes import Exercise
-
-    requested = None if args.exercise is None else Exercise(args.exercise)
-    scores, totals = evaluate(
-        args.folder,
-        requested=requested,
-        toml_path=args.thresholds,
-        sets=args.set,
-        model=args.model,
-        cache=args.tracks,
-        only=args.only,
-        live=args.live,
-    )
-    if args.live:
-        print(
-            "judged as `hingecam live` judges a camera (causal filtering, live "
-            "calibration), every frame analyzed"
-        )
-    print_table(scores, totals)
-    totals["views"] = score_views(scores)
-    totals["agreement"] = score_agreement(scores)
-    print_views(totals["views"], totals["agreement"])
-    if args.json is not None:
-        data = {"clips": [s.to_dict() for s in scores], "totals": totals}
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return 0

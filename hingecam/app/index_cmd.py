@@ -3,16 +3,24 @@ the set folders' report.json and reps.csv, without analyzing anything."""
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass
+from pathlib import Path
 
 from hingecam.errors import InputError
 
 
-def run_cli(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """`hingecam index`'s argument: the output folder of `analyze`."""
+
+    out: Path
+
+
+def run_cli(options: IndexOptions) -> int:
     """Write the three index files; one line saying where and how many sets."""
     from hingecam.report.index import set_folders, write_index
 
-    out = args.out
+    out = options.out
     if not out.is_dir():
         raise InputError(f"{out}: no such folder")
     folders = set_folders(out)

@@ -4,9 +4,8 @@ the same report `analyze` writes."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import sys
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +17,51 @@ from hingecam.app.stats import LiveStats
 from hingecam.errors import DisplayError, HingecamError
 
 if TYPE_CHECKING:
+    from hingecam.app.driver import Run
+    from hingecam.app.live_session import Display, LiveSession, SessionIO
+    from hingecam.core.cues import CueEvent
     from hingecam.core.datatypes import AnalysisResult, Exercise, VideoInfo
     from hingecam.core.thresholds import Thresholds
+    from hingecam.files import StagedFolder
 
 WINDOW_TITLE = "hingecam"
 NO_DISPLAY_MESSAGE = (
     "no display found; run with --no-window to practise without a window"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class LiveOptions:
+    """What a live session watches and analyzes with (see `hingecam live --help`).
+
+    Attributes:
+        camera, source, realtime: what to watch (see open_source).
+        exercise, thresholds: the analysis settings (as `analyze`; default auto).
+        model: the .task file (None: resolved as everywhere else).
+        out: the report goes to out/live-YYYYmmdd-HHMMSS/.
+        record: also save the raw frames as record/live-YYYYmmdd-HHMMSS.mp4.
+        sound: "off", "beep" or "speak".
+        debug: draw displayed fps and latency on the frames.
+        pose_workers: landmarkers run side by side (default: one per core, see
+            media/live_parallel.py).
+        single_pose: the one-person model between two-person checks when the
+            two-person model cannot keep up (the default; landmarks move ~1 px
+            from the two-person model's, docs/speed.md); False: two-person
+            every frame.
+    """
+
+    camera: int | None = None
+    source: str | None = None
+    realtime: bool = False
+    exercise: Exercise | None = None
+    thresholds: Thresholds | None = None
+    model: Path | None = None
+    out: Path = Path("hingecam-out")
+    record: Path | None = None
+    sound: str = "off"
+    debug: bool = False
+    pose_workers: int | None = None
+    single_pose: bool = True
 
 
 @dataclass
@@ -38,16 +75,6 @@ class LiveOutcome:
     recording: Path | None = None
     snapshots: list[Path] = field(default_factory=list)
     error: HingecamError | None = None
-
-
-def session_folder(out: Path, started: datetime) -> Path:
-    """out/live-YYYYmmdd-HHMMSS, with a numeric suffix if taken."""
-    base = out / f"live-{started:%Y%m%d-%H%M%S}"
-    candidate, n = base, 2
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}")
-        n += 1
-    return candidate
 
 
 def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
@@ -72,173 +99,146 @@ def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
     return open_camera(Path(source), paced=True)  # a file plays like a camera
 
 
+def open_window() -> Display:
+    """The live window (created on its first frame).
+
+    Raises:
+        DisplayError: there is no display, before anything else opens.
+    """
+    from hingecam.media import display as screen
+
+    if not screen.has_display():
+        raise DisplayError(NO_DISPLAY_MESSAGE)
+    window: Display = screen.Window(WINDOW_TITLE)
+    return window
+
+
 def run_live(
+    options: LiveOptions,
+    display: Display | None = None,
     *,
-    camera: int | None = None,
-    source: str | None = None,
-    realtime: bool = False,
-    exercise: Exercise | None = None,
-    thresholds: Thresholds | None = None,
-    model: Path | None = None,
-    out: Path = Path("hingecam-out"),
-    record: Path | None = None,
-    window: bool = True,
-    null_display: bool = False,
-    sound: str = "off",
-    debug: bool = False,
     echo: Callable[[str], None] | None = None,
     stop: StopSignals | None = None,
-    pose_workers: int | None = None,
-    single_pose: bool = True,
 ) -> LiveOutcome:
     """Run one live session and save its report; see `hingecam live --help`.
 
     Args:
-        camera, source, realtime: what to watch (see open_source).
-        exercise, thresholds: the analysis settings (as `analyze`; default auto).
-        model: the .task file (None: resolved as everywhere else).
-        out: the report goes to out/live-YYYYmmdd-HHMMSS/.
-        record: also save the raw frames as record/live-YYYYmmdd-HHMMSS.mp4.
-        window: show a window (needs a display); False prints cues instead.
-        null_display: with window=False, still draw every frame as if shown
-            (the benchmark's way of timing the window loop without a screen).
-        sound: "off", "beep" or "speak".
-        debug: draw displayed fps and latency on the frames.
+        options: what to watch and analyze with.
+        display: a window (open_window(); keys, cues on screen), a NullDisplay
+            (the benchmark's way of timing the window loop without a screen),
+            or None: no window, cues printed.
         echo: prints a line for the user (default: print to stdout).
         stop: the stop request (default: SIGINT/SIGTERM handlers of its own).
-        pose_workers: landmarkers run side by side (default: one per core, see
-            media/live_parallel.py).
-        single_pose: the one-person model between two-person checks (the
-            default: it keeps up with the camera; landmarks move ~1 px from the
-            two-person model's, docs/speed.md); False: two-person every frame.
 
     Raises:
-        DisplayError: window=True without a display, before anything opens.
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
-    from hingecam.app.analyze import lock_output, publish_order, write_error
-    from hingecam.app.driver import Driver
-    from hingecam.app.live_session import DRAIN_S, Display, LiveSession, NullDisplay
-    from hingecam.core.cues import CueEvent
+    from hingecam.app.out_lock import lock_output
     from hingecam.core.datatypes import Exercise
-
-    # The layers below, grouped so their moves touch one place.
-    from hingecam.core.mode import LIVE
     from hingecam.core.thresholds import load_thresholds
-    from hingecam.files import StagedFolder
-    from hingecam.media import display as screen
     from hingecam.media.live_parallel import open_parallel_live
     from hingecam.media.models import resolve_model
     from hingecam.media.pose import PoseConfig
-    from hingecam.media.sink import VideoSink
-    from hingecam.media.sound import make_sound
-    from hingecam.render.annotator import FrameAnnotator
 
-    if window and not screen.has_display():
-        raise DisplayError(NO_DISPLAY_MESSAGE)
     say = echo or (lambda line: print(line, flush=True))
-    exercise = exercise or Exercise.AUTO
-    thresholds = thresholds or load_thresholds(exercise)
+    exercise = options.exercise or Exercise.AUTO
+    options = dataclasses.replace(
+        options,
+        exercise=exercise,
+        thresholds=options.thresholds or load_thresholds(exercise),
+    )
     started = datetime.now()
     with (
         contextlib.ExitStack() as cleanup,
-        open_source(camera, source, realtime) as cam,
+        open_source(options.camera, options.source, options.realtime) as cam,
     ):
         # Once the source opens (a bad one creates nothing), --out is locked as
         # analyze locks it: a second live or analyze there refuses.
-        cleanup.callback(lock_output(out).release)
-        model_path = resolve_model(model)
-        info = cam.info
+        cleanup.callback(lock_output(options.out).release)
+        model_path = resolve_model(options.model)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         with open_parallel_live(
-            config, workers=pose_workers, single_pose=single_pose
+            config, workers=options.pose_workers, single_pose=options.single_pose
         ) as estimator:
-            folder = session_folder(out, started)
-            # The report's files are staged and published together at the end,
-            # however the session ends; snapshots go straight into the folder.
-            try:
-                staged = StagedFolder(folder)
-            except OSError as exc:
-                raise write_error(folder, exc) from None
-            cleanup.callback(staged.discard)  # published by then, or nothing to keep
-            recording = None
-            sink = None
-            if record is not None:
-                record.mkdir(parents=True, exist_ok=True)
-                recording = record / f"{folder.name}.mp4"
-                sink = VideoSink(recording, info.fps or 30.0)
-            driver = Driver(exercise, thresholds, (info.width, info.height), mode=LIVE)
-            annotator = FrameAnnotator(debug=debug)
-            noise = make_sound(sound)
-
-            def on_event(event: CueEvent) -> None:
-                if not window:
-                    say(event.line())
-                if noise is not None:
-                    noise.cue(event)
-
-            display: Display | None = None
-            if window:
-                display = screen.Window(WINDOW_TITLE)
-            elif null_display:
-                display = NullDisplay()
-            signals = stop or StopSignals()
-            session = LiveSession(
-                cam,
-                estimator,
-                driver,
-                annotator,
-                display=display,
-                stop=signals,
-                sink=sink,
-                snapshot_dir=folder,
-                on_event=on_event,
-                on_line=say if window else None,
-                source_fps=info.fps,
-            )
-            if window:
-                say(
-                    f"hingecam live: {cam.name}; stand tall and still for "
-                    f"{thresholds.live_calibration_s:g} s to calibrate. Keys: q quit, "
-                    "space pause, r reset count, c recalibrate, s snapshot"
-                )
-            elif not null_display:
-                say(
-                    f"hingecam live: {cam.name}, no window; stand tall and still for "
-                    f"{thresholds.live_calibration_s:g} s to calibrate; "
-                    "Ctrl+C ends the session"
-                )
-            failure: BaseException | None = None
-            with signals if stop is None else contextlib.nullcontext():
-                try:
-                    ending = session.run()
-                except Exception as exc:  # save what was measured, then re-raise
-                    ending, failure = Ending.FAILED, exc
-                signals.saving = True
-                if display is not None:
-                    display.close()
-                cam.close()
-                session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
-                info = cam.info
-                if sink is not None:
-                    sink.close()
-                try:
-                    run = driver.finish(
-                        info,
-                        meta=_track_meta(info, model_path)
-                        | {"live_inference": estimator.summary()},
-                        notes=_session_notes(info, session.stats, ending),
-                        folder=staged.path,
-                    )
-                    with publishing():
-                        staged.commit(publish_order())
-                except OSError as exc:
-                    raise write_error(folder, exc) from None
-                if noise is not None:
-                    noise.close()
+            setup = _Setup(options, display, say, started, model_path)
+            outcome, failure = _run_session(setup, cam, estimator, cleanup, stop)
     if failure is not None:
         raise failure
-    return LiveOutcome(
+    return outcome
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """A session's settings once its source and model are open."""
+
+    options: LiveOptions
+    display: Display | None
+    say: Callable[[str], None]
+    started: datetime
+    model_path: Path
+
+    @property
+    def window(self) -> bool:
+        """A window a person looks at: cues and keys on screen, not printed."""
+        from hingecam.app.live_session import NullDisplay
+
+        return self.display is not None and not isinstance(self.display, NullDisplay)
+
+
+def _run_session(
+    setup: _Setup,
+    cam: Any,
+    estimator: Any,
+    cleanup: contextlib.ExitStack,
+    stop: StopSignals | None,
+) -> tuple[LiveOutcome, BaseException | None]:
+    """The session from its staged folder to its published report; and the
+    error that ended it, to raise once the source and models are closed."""
+    from hingecam.app.driver import Driver
+    from hingecam.app.live_session import LiveSession
+    from hingecam.app.out_lock import write_error
+    from hingecam.app.output_names import session_folder
+    from hingecam.core.mode import LIVE
+    from hingecam.files import StagedFolder
+    from hingecam.render.annotator import FrameAnnotator
+
+    options, info = setup.options, cam.info
+    assert options.exercise is not None and options.thresholds is not None
+    folder = session_folder(options.out, setup.started)
+    # The report's files are staged and published together at the end,
+    # however the session ends; snapshots go straight into the folder.
+    try:
+        staged = StagedFolder(folder)
+    except OSError as exc:
+        raise write_error(folder, exc) from None
+    cleanup.callback(staged.discard)  # published by then, or nothing to keep
+    recording, sink = _recorder(options.record, folder, info.fps)
+    driver = Driver(
+        options.exercise, options.thresholds, (info.width, info.height), mode=LIVE
+    )
+    noise = _sound(options.sound)
+    signals = stop or StopSignals()
+    session = LiveSession(
+        cam,
+        estimator,
+        driver,
+        FrameAnnotator(debug=options.debug),
+        display=setup.display,
+        stop=signals,
+        io=_session_io(setup, sink, folder, noise, info.fps),
+    )
+    _greet(setup, cam.name, options.thresholds.live_calibration_s)
+    failure: BaseException | None = None
+    with signals if stop is None else contextlib.nullcontext():
+        try:
+            ending = session.run()
+        except Exception as exc:  # save what was measured, then re-raise
+            ending, failure = Ending.FAILED, exc
+        signals.saving = True
+        run = _save(session, cam, staged, setup.model_path, ending, failure)
+        if noise is not None:
+            noise.close()
+    outcome = LiveOutcome(
         ending=ending,
         result=run.result,
         folder=folder,
@@ -247,6 +247,104 @@ def run_live(
         snapshots=session.snapshots,
         error=session.error,
     )
+    return outcome, failure
+
+
+def _recorder(record: Path | None, folder: Path, fps: float) -> tuple[Path | None, Any]:
+    """--record: the recording's path and its sink (None, None without it)."""
+    if record is None:
+        return None, None
+    from hingecam.media.sink import VideoSink
+
+    record.mkdir(parents=True, exist_ok=True)
+    recording = record / f"{folder.name}.mp4"
+    return recording, VideoSink(recording, fps or 30.0)
+
+
+def _sound(name: str) -> Any:
+    from hingecam.media.sound import make_sound
+
+    return make_sound(name)
+
+
+def _session_io(
+    setup: _Setup, sink: Any, folder: Path, noise: Any, source_fps: float
+) -> SessionIO:
+    """Cues go to the sound and, without a window, the terminal; a window's
+    notices are printed too."""
+    from hingecam.app.live_session import SessionIO
+
+    window, say = setup.window, setup.say
+
+    def on_event(event: CueEvent) -> None:
+        if not window:
+            say(event.line())
+        if noise is not None:
+            noise.cue(event)
+
+    return SessionIO(
+        sink=sink,
+        snapshot_dir=folder,
+        on_event=on_event,
+        on_line=say if window else None,
+        source_fps=source_fps,
+    )
+
+
+def _greet(setup: _Setup, camera_name: str, calibration_s: float) -> None:
+    """The first line: what is watched, how to calibrate, the keys."""
+    if setup.window:
+        setup.say(
+            f"hingecam live: {camera_name}; stand tall and still for "
+            f"{calibration_s:g} s to calibrate. Keys: q quit, "
+            "space pause, r reset count, c recalibrate, s snapshot"
+        )
+    elif setup.display is None:
+        setup.say(
+            f"hingecam live: {camera_name}, no window; stand tall and still for "
+            f"{calibration_s:g} s to calibrate; "
+            "Ctrl+C ends the session"
+        )
+
+
+def _save(
+    session: LiveSession,
+    cam: Any,
+    staged: StagedFolder,
+    model_path: Path,
+    ending: Ending,
+    failure: BaseException | None,
+) -> Run:
+    """Close the window, camera and recording, let the last poses in, and
+    publish the session's report files together."""
+    from hingecam.app.driver import track_meta
+    from hingecam.app.live_session import DRAIN_S
+    from hingecam.app.out_lock import write_error
+    from hingecam.report.outputs import publish_order
+
+    if session.display is not None:
+        session.display.close()
+    cam.close()
+    session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
+    info = cam.info
+    if session.sink is not None:
+        session.sink.close()
+    try:
+        run = session.driver.finish(
+            info,
+            meta=track_meta(
+                info,
+                model_path,
+                {"live": True, "live_inference": session.estimator.summary()},
+            ),
+            notes=_session_notes(info, session.stats, ending),
+            folder=staged.path,
+        )
+        with publishing():
+            staged.commit(publish_order())
+    except OSError as exc:
+        raise write_error(staged.target, exc) from None
+    return run
 
 
 def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[str]:
@@ -260,59 +358,3 @@ def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[st
         "per second); frames the model had no time for were skipped to stay in "
         "real time"
     ]
-
-
-def _track_meta(info: VideoInfo, model_path: Path) -> dict[str, object]:
-    from hingecam.media.models import sha256_file
-
-    return {
-        "source": info.name,
-        "fps": info.fps,
-        "rotation_deg": info.rotation_deg,
-        "model": model_path.name,
-        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
-        "live": True,
-    }
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """`hingecam live`: run a session, print one summary line, return the exit status."""
-    from hingecam.app.summary import summary_line
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.media.pose import native_logs_silenced
-
-    exercise = Exercise(args.exercise)
-    thresholds = load_thresholds(exercise, args.thresholds, args.set)
-    with native_logs_silenced():  # MediaPipe's threads log after the first frame
-        outcome = run_live(
-            camera=args.camera,
-            source=args.source,
-            realtime=args.realtime,
-            exercise=exercise,
-            thresholds=thresholds,
-            model=args.model,
-            out=args.out,
-            record=args.record,
-            window=not args.no_window,
-            sound=args.sound,
-            debug=args.debug,
-            pose_workers=args.pose_workers,
-            single_pose=args.single_pose,
-        )
-    if outcome.recording is not None:
-        print(f"recording: {outcome.recording}", flush=True)
-    print(summary_line(outcome.result, outcome.folder), flush=True)
-    if outcome.error is not None:
-        print(
-            f"hingecam: error: {outcome.error}; the reps so far are saved",
-            file=sys.stderr,
-        )
-    elif outcome.ending is Ending.INTERRUPTED:
-        print("hingecam: interrupted; the reps so far are saved", file=sys.stderr)
-    elif outcome.ending in (Ending.TERMINATED, Ending.HUNG_UP):
-        print(
-            f"hingecam: {outcome.ending.value}; the reps so far are saved",
-            file=sys.stderr,
-        )
-    return outcome.ending.exit_status

@@ -10,6 +10,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,6 +76,25 @@ class NullDisplay:
         pass
 
 
+@dataclass(frozen=True)
+class SessionIO:
+    """Where a live session's side outputs go.
+
+    Attributes:
+        sink: records the raw frames, or None.
+        snapshot_dir: where `s` saves PNGs (None: snapshots are off).
+        on_event: called with each new cue event.
+        on_line: called with a line for the user (pause, keys' notices).
+        source_fps: nominal rate of the source, for the stats.
+    """
+
+    sink: Any = None
+    snapshot_dir: Path | None = None
+    on_event: Callable[[CueEvent], None] | None = None
+    on_line: Callable[[str], None] | None = None
+    source_fps: float = 0.0
+
+
 def _placeholder(frame: Frame) -> FrameAnalysis:
     """What to draw before the first pose result arrives."""
     return FrameAnalysis(
@@ -107,10 +127,7 @@ class LiveSession:
         display: a Window, a NullDisplay, or None (no window: draw only the
             frames kept as report thumbnails).
         stop: the stop request, set by signals or a caller.
-        sink: records the raw frames, or None.
-        snapshot_dir: where `s` saves PNGs.
-        on_event: called with each new cue event.
-        source_fps: nominal rate of the source, for the stats.
+        io: the recording sink, snapshot folder, callbacks and source rate.
         show_analyzed_frame: show the frame the newest analysis was computed
             from, so the skeleton sits on the body (the model's delay becomes
             display latency); False shows the newest frame under it.
@@ -125,11 +142,7 @@ class LiveSession:
         *,
         display: Display | None,
         stop: StopSignals,
-        sink: Any = None,
-        snapshot_dir: Path | None = None,
-        on_event: Callable[[CueEvent], None] | None = None,
-        on_line: Callable[[str], None] | None = None,
-        source_fps: float = 0.0,
+        io: SessionIO = SessionIO(),
         show_analyzed_frame: bool = True,
     ) -> None:
         self.camera = camera
@@ -139,11 +152,11 @@ class LiveSession:
         self.annotator = annotator
         self.display = display
         self.stop = stop
-        self.sink = sink
-        self.snapshot_dir = snapshot_dir
-        self.on_event = on_event
-        self.on_line = on_line or (lambda _line: None)
-        self.stats = LiveStats(source_fps=source_fps)
+        self.sink = io.sink
+        self.snapshot_dir = io.snapshot_dir
+        self.on_event = io.on_event
+        self.on_line = io.on_line or (lambda _line: None)
+        self.stats = LiveStats(source_fps=io.source_fps)
         self.error: HingecamError | None = None
         self.snapshots: list[Path] = []
         self._events = CueEvents()

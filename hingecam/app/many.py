@@ -1,26 +1,44 @@
-"""`hingecam analyze` over many inputs and `hingecam.analyze_many`: expand, skip
-what is done, analyze the rest (local pool or Ray), rebuild OUT/index.html."""
+"""Many inputs (`hingecam analyze`, `hingecam.analyze_many`): expand, skip what
+is done, analyze the rest (local pool or Ray), rebuild OUT/index.html."""
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import logging
-import os
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, Settings
+from hingecam.app.batch import BatchProgress, SetJob, SetOutcome, SetStatus, Settings
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import Thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch runs.
+
+    Attributes:
+        workers: processes on this machine (None: one per CPU), or with `ray`
+            the most actors to start (None: one per CPU of the cluster).
+        ray: a Ray cluster address, or None to stay on this machine.
+        force: re-analyze sets already done with the same input and settings.
+        show_progress: progress bars on stderr.
+        echo: print each set's line (the CLI); the Python API is quiet.
+    """
+
+    workers: int | None = None
+    ray: str | None = None
+    force: bool = False
+    show_progress: bool = False
+    echo: bool = True
 
 
 @dataclass
@@ -70,7 +88,7 @@ def analyze_sets(
         outcomes.append(outcome)
         if progress is not None:
             progress.done(outcome)
-        if outcome.status == "interrupted":
+        if outcome.status is SetStatus.INTERRUPTED:
             break
     return outcomes
 
@@ -79,12 +97,7 @@ def run_batch(
     inputs: Sequence[Path | str],
     out: Path,
     settings: Settings,
-    *,
-    workers: int | None = None,
-    ray: str | None = None,
-    force: bool = False,
-    show_progress: bool = False,
-    echo: bool = True,
+    options: BatchOptions,
     stop: threading.Event | None = None,
 ) -> Batch:
     """Analyze every input not already done into out/<name>, then write the index.
@@ -93,7 +106,6 @@ def run_batch(
         InputError: an input is neither a file, a folder nor a matching glob.
         ConfigError: --ray without Ray installed, or no cluster at the address.
     """
-    from hingecam.app.analyze import lock_output
     from hingecam.app.batch import (
         BatchProgress,
         discard_unfinished,
@@ -102,28 +114,32 @@ def run_batch(
         split_done,
         wanted_settings,
     )
+    from hingecam.app.out_lock import lock_output
     from hingecam.media.schedule import usable_cpus
     from hingecam.report.index import set_folders, write_index
 
+    workers, ray, show_progress = options.workers, options.ray, options.show_progress
     errors: list[str] = []
     jobs = plan(expand_inputs(inputs, errors), out)
     for error in errors:  # other inputs are still analyzed
         print(f"hingecam: error: {error}", file=sys.stderr, flush=True)
     todo, done = (
-        (list(jobs), {}) if force else split_done(jobs, wanted_settings(settings, jobs))
+        (list(jobs), {})
+        if options.force
+        else split_done(jobs, wanted_settings(settings, jobs))
     )
     if ray is not None:
         from hingecam.app.ray_backend import import_ray
 
         import_ray()  # fail on a missing extra before any work
-    if done and echo:
+    if done and options.echo:
         print(
             f"{len(done)} of {len(jobs)} sets already analyzed with these inputs and "
             "settings, skipped (--force re-analyzes them)",
             flush=True,
         )
     batch_bar = show_progress and (len(todo) > 1 or ray is not None)
-    progress = BatchProgress(len(todo), batch_bar, echo)
+    progress = BatchProgress(len(todo), batch_bar, options.echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
         workers = 0 if ray is not None else usable_cpus()
     interrupted = False
@@ -151,9 +167,9 @@ def run_batch(
         if lock is not None:
             lock.release()
     ran = [*refused, *ran]
-    interrupted = interrupted or any(o.status == "interrupted" for o in ran)
+    interrupted = interrupted or any(o.status is SetStatus.INTERRUPTED for o in ran)
     by_job = {o.job: o for o in ran}
-    skipped = {j: SetOutcome(j, "skipped", "") for j in done}
+    skipped = {j: SetOutcome(j, SetStatus.SKIPPED, "") for j in done}
     outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
     batch = Batch([o for o in outcomes if o is not None], interrupted, refused=errors)
     if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
@@ -179,7 +195,7 @@ def _share_cpus(settings: Settings, processes: int) -> Settings:
 def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
     """The jobs whose input opens (a track loads, a video's first frame decodes),
     and a failed outcome for each other one, before any folder is made."""
-    from hingecam.app.analyze import check_input
+    from hingecam.app.input_check import check_input
     from hingecam.errors import HingecamError, one_line
 
     ok: list[SetJob] = []
@@ -188,7 +204,7 @@ def _checked(jobs: Sequence[SetJob]) -> tuple[list[SetJob], list[SetOutcome]]:
         try:
             check_input(job.source)
         except HingecamError as exc:
-            refused.append(SetOutcome(job, "failed", one_line(exc)))
+            refused.append(SetOutcome(job, SetStatus.FAILED, one_line(exc)))
         else:
             ok.append(job)
     return ok, refused
@@ -224,90 +240,12 @@ def analyze_many(
         before), "failed" (its line says why) or "interrupted"; the report is
         in outcome.job.folder / "report.json".
     """
-    from hingecam.app.api import _settings
+    from hingecam.app.api import resolve_settings
 
-    chosen, th = _settings(exercise, thresholds)
+    chosen, th = resolve_settings(exercise, thresholds)
     settings = Settings(
         chosen.value, th, None if model is None else Path(model), write_video
     )
-    batch = run_batch(
-        [Path(p) for p in inputs],
-        Path(out),
-        settings,
-        workers=workers,
-        ray=ray,
-        force=force,
-        echo=False,
-    )
+    options = BatchOptions(workers, ray, force, echo=False)
+    batch = run_batch([Path(p) for p in inputs], Path(out), settings, options)
     return batch.outcomes
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """`hingecam analyze`: one line per set, the index, non-zero if any failed.
-
-    Ctrl+C, SIGTERM and SIGHUP stop the set being analyzed at its next frame;
-    what was measured is published and no further set is started (exit 130,
-    143, 129). A second Ctrl+C during that wind-down quits at once (130): the
-    set in progress is dropped, never half published. The handlers go in first,
-    so a signal during the slow imports below only asks to stop.
-    """
-    from hingecam.app.signals import QUIT_AGAIN_LINE, ForceQuit, StopSignals
-
-    stop = threading.Event()
-    with StopSignals(stop, always_save=True, force_quit=True) as signals:
-        try:
-            log.info("analyzing %d input(s) into %s", len(args.inputs), args.out)
-            return _run(args, stop, signals)
-        except ForceQuit:
-            # The set in progress was discarded on the way here (its staged
-            # folder, its lock); os._exit skips joining the wind-down's threads.
-            sys.stdout.flush()
-            print(QUIT_AGAIN_LINE, file=sys.stderr, flush=True)
-            os._exit(130)
-
-
-def _run(args: argparse.Namespace, stop: threading.Event, signals: Any) -> int:
-    from hingecam.core.datatypes import Exercise
-    from hingecam.core.thresholds import load_thresholds
-    from hingecam.errors import ConfigError
-    from hingecam.media.schedule import Schedule
-
-    exercise = Exercise(args.exercise)
-    thresholds = load_thresholds(exercise, args.thresholds, args.set)
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError("--workers must be at least 1")
-    if args.threads < 0:
-        raise ConfigError("--threads must be 0 (one per CPU) or more")
-    schedule = Schedule(
-        full_rate=args.full_rate, single_pose=args.single_pose, threads=args.threads
-    )
-    settings = Settings(
-        exercise.value, thresholds, args.model, not args.no_video, schedule
-    )
-    batch = run_batch(
-        args.inputs,
-        args.out,
-        settings,
-        workers=args.workers,
-        ray=args.ray,
-        force=args.force,
-        show_progress=sys.stderr.isatty() and not os.environ.get("CI"),
-        stop=stop,
-    )
-    failed = bool(batch.refused) or any(
-        o.status == "failed" or o.damaged for o in batch.outcomes
-    )
-    if signals.reason is not None or batch.interrupted:
-        saved = any(o.frames for o in batch.outcomes)
-        kept = "the results so far are saved" if saved else "nothing was measured"
-        reason = signals.reason
-        print(
-            f"hingecam: {reason.value if reason else 'interrupted'}; {kept}",
-            file=sys.stderr,
-        )
-        return int(reason.exit_status) if reason is not None else 130
-    if len(batch.outcomes) > 1 and batch.index:
-        print(
-            f"index of {len(batch.outcomes)} sets -> {batch.index['html']}", flush=True
-        )
-    return 2 if failed else 0

@@ -3,9 +3,9 @@ variant, check sha256 pins, print the model hingecam would load."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from hingecam.errors import ModelError
@@ -79,19 +79,36 @@ def _verify(variant: ModelVariant | None, model: Path | None) -> int:
     return 1 if failed else 0
 
 
-def run_cli(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class ModelsOptions:
+    """`hingecam models`' arguments (see `hingecam models --help`).
+
+    Attributes:
+        action: list, install, verify or path.
+        variant: a ModelVariant value, or None (each action's default).
+        force, dest: install's options.
+        model: --model of verify and path.
+    """
+
+    action: str = "list"
+    variant: str | None = None
+    force: bool = False
+    dest: Path | None = None
+    model: Path | None = None
+
+
+def run_cli(options: ModelsOptions) -> int:
     """Entry point of `hingecam models [list|install|verify|path]`."""
-    command = getattr(args, "models_command", None) or "list"
-    variant_name = getattr(args, "variant", None)
-    variant = ModelVariant(variant_name) if variant_name else None
+    command = options.action
+    variant = ModelVariant(options.variant) if options.variant else None
     if command == "list":
         return _list()
     if command == "install":
-        install(variant or ModelVariant.FULL, dest=args.dest, force=args.force)
+        install(variant or ModelVariant.FULL, dest=options.dest, force=options.force)
         return 0
     if command == "verify":
-        return _verify(variant, args.model)
+        return _verify(variant, options.model)
     if command == "path":
-        print(resolve_model(args.model, variant or ModelVariant.FULL))
+        print(resolve_model(options.model, variant or ModelVariant.FULL))
         return 0
     raise ModelError(f"unknown models action: {command}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.app.driver import Driver, Run, brightness
+from hingecam.app.driver import Driver, Run, brightness, track_meta
 from hingecam.core.datatypes import (
     Exercise,
     FrameAnalysis,
@@ -23,11 +23,11 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.poses import Frame, Pose
 from hingecam.core.thresholds import Thresholds
-from hingecam.media.models import ModelVariant, sha256_file
+from hingecam.media.models import ModelVariant
 from hingecam.media.pose import PoseConfig
 from hingecam.media.schedule import Schedule, ScheduledEstimator
 from hingecam.media.sink import DEFAULT_SINK_MAX_HEIGHT, VideoSink, output_size
-from hingecam.media.video import open_video
+from hingecam.media.video import VideoSource, open_video
 from hingecam.render.annotator import FrameAnnotator
 
 log = logging.getLogger(__name__)
@@ -155,19 +155,18 @@ def analyze_video(
     thresholds: Thresholds,
     model_path: Path,
     annotated_path: Path | None = None,
-    folder: Path | None = None,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     schedule: Schedule | None = None,
 ) -> Run:
-    """Analyze one video file in a single streamed pass.
+    """Analyze one video file in a single streamed pass (driver.save_run writes
+    the set's files).
 
     Args:
         path: the video.
         exercise, thresholds: the analysis settings.
         model_path: a verified PoseLandmarker .task.
         annotated_path: where to write the annotated H.264 mp4, or None.
-        folder: where the pose track and report go (see Driver.finish), or None.
         progress: called after each frame.
         stop: when set (or on KeyboardInterrupt), stop early and return what was
             measured so far, with `interrupted=True`.
@@ -177,7 +176,6 @@ def analyze_video(
     Raises:
         InputError: the file cannot be read as a video.
     """
-    interrupted = False
     with open_video(path) as source:
         info = source.info
         driver = Driver(exercise, thresholds, (info.width, info.height))
@@ -185,28 +183,9 @@ def analyze_video(
         if annotated_path is not None:
             annotated_path.parent.mkdir(parents=True, exist_ok=True)
             sink = VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
-        renderer = _Renderer(driver, sink, FrameAnnotator())
-        worker = _AnalysisWorker(driver, renderer)
-        config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
-        done = 0
         schedule = (schedule or Schedule()).for_frame_size(info.width, info.height)
-        estimator: ScheduledEstimator | None = None  # None: stopped while loading
-        try:
-            with ScheduledEstimator(config, schedule, info.fps) as estimator:
-                for frame, poses in estimator.run(source):
-                    if stop is not None and stop.is_set():
-                        interrupted = True
-                        break
-                    bright = brightness(frame.image_bgr)  # of the frame as decoded
-                    worker.put(_for_drawing(frame), poses, bright)
-                    done += 1
-                    if progress is not None:
-                        progress(done, frame.t_s)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            worker.close()  # finishes the analysis of every frame handed over
-            renderer.close()
+        config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
+        streamed = _stream(source, driver, sink, (config, schedule), progress, stop)
         if sink is not None:
             sink.close()
         info = source.info  # frames and duration are final now
@@ -214,33 +193,80 @@ def analyze_video(
     notes: list[str] = []
     if damaged:
         notes.append(
-            f"the video is damaged or truncated: {done} frames could be decoded "
-            "and were analyzed"
+            f"the video is damaged or truncated: {streamed.done} frames could be "
+            "decoded and were analyzed"
         )
     if model_path.name != ModelVariant.FULL.file_name:
         notes.append(f"pose model: {model_path.name} (not the default full model)")
-    if interrupted:
-        series_t = driver.analyzer.series().t_s
-        info = VideoInfo(
-            name=info.name,
-            width=info.width,
-            height=info.height,
-            fps=info.fps,
-            frames=done,
-            duration_s=float(series_t[-1]) if done else 0.0,
-            rotation_deg=info.rotation_deg,
-        )
+    if streamed.interrupted:
+        info = _cut_short(info, driver, streamed.done)
         notes.append(f"analysis was interrupted after {info.duration_s:.1f} s")
-    meta: dict[str, object] = {
-        "source": info.name,
-        "fps": info.fps,
-        "rotation_deg": info.rotation_deg,
-        "model": model_path.name,
-        "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
-        "inference": "full-rate" if schedule.full_rate else "scheduled",
-        "inferred_frames": estimator.summary() if estimator is not None else {},
-    }
-    run = driver.finish(info, meta=meta, notes=notes, folder=folder)
-    run.interrupted = interrupted
+    meta = track_meta(
+        info,
+        model_path,
+        {
+            "inference": "full-rate" if schedule.full_rate else "scheduled",
+            "inferred_frames": streamed.inferred,
+        },
+    )
+    run = driver.finish(info, meta=meta, notes=notes)
+    run.interrupted = streamed.interrupted
     run.damaged = damaged
     return run
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Streamed:
+    done: int  # frames handed to the analysis
+    interrupted: bool
+    inferred: dict[str, int]  # ScheduledEstimator.summary(), {} if never loaded
+
+
+def _stream(
+    source: VideoSource,
+    driver: Driver,
+    sink: VideoSink | None,
+    inference: tuple[PoseConfig, Schedule],
+    progress: ProgressFn | None,
+    stop: threading.Event | None,
+) -> _Streamed:
+    """Decode, infer and hand every frame to the analysis and render threads
+    until the video ends, `stop` is set or Ctrl+C; the threads are finished."""
+    config, schedule = inference
+    renderer = _Renderer(driver, sink, FrameAnnotator())
+    worker = _AnalysisWorker(driver, renderer)
+    interrupted = False
+    done = 0
+    estimator: ScheduledEstimator | None = None  # None: stopped while loading
+    try:
+        with ScheduledEstimator(config, schedule, source.info.fps) as estimator:
+            for frame, poses in estimator.run(source):
+                if stop is not None and stop.is_set():
+                    interrupted = True
+                    break
+                bright = brightness(frame.image_bgr)  # of the frame as decoded
+                worker.put(_for_drawing(frame), poses, bright)
+                done += 1
+                if progress is not None:
+                    progress(done, frame.t_s)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        worker.close()  # finishes the analysis of every frame handed over
+        renderer.close()
+    inferred = estimator.summary() if estimator is not None else {}
+    return _Streamed(done, interrupted, inferred)
+
+
+def _cut_short(info: VideoInfo, driver: Driver, done: int) -> VideoInfo:
+    """The VideoInfo of a run stopped after `done` frames."""
+    series_t = driver.analyzer.series().t_s
+    return VideoInfo(
+        name=info.name,
+        width=info.width,
+        height=info.height,
+        fps=info.fps,
+        frames=done,
+        duration_s=float(series_t[-1]) if done else 0.0,
+        rotation_deg=info.rotation_deg,
+    )

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from hingecam.app.batch import SetJob, SetOutcome, Settings, run_set
+from hingecam.app.batch import SetJob, SetOutcome, SetStatus, Settings, run_set
 from hingecam.errors import ConfigError, one_line
 
 INSTALL_HINT = '--ray needs Ray, an optional extra: pip install -e ".[ray]"'
@@ -72,7 +72,7 @@ def run_ray(
                     outcome: SetOutcome = ray.get(ref)
                 except ray.exceptions.RayError as exc:  # a worker or node died
                     outcome = SetOutcome(
-                        done, "failed", f"{done.source}: {one_line(exc)}"
+                        done, SetStatus.FAILED, f"{done.source}: {one_line(exc)}"
                     )
                 if queue:
                     job = queue.pop()

@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from hingecam.files import write_atomic
-
-REPORT_NAME = "report.json"
-OUTPUT_FILES = ("report.json", "reps.csv", "report.html")
-"""Files every finished set folder holds (plus its pose track)."""
+from hingecam.report.outputs import REPORT_NAME, required_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +96,6 @@ def is_done(
     Size and mtime are compared first; the input is hashed only when they
     differ (a copied or touched file with the same bytes is still done).
     """
-    from hingecam.app.driver import ANNOTATED_NAME, TRACK_NAME
-
     report = read_report(folder)
     if report is None:
         return None
@@ -108,9 +103,8 @@ def is_done(
     recorded = meta.get("input")
     if not isinstance(recorded, dict):
         return None
-    if any(not (folder / name).is_file() for name in (*OUTPUT_FILES, TRACK_NAME)):
-        return None
-    if is_video and wanted.write_video and not (folder / ANNOTATED_NAME).is_file():
+    needed = required_names(annotated=is_video and wanted.write_video)
+    if any(not (folder / name).is_file() for name in needed):
         return None
     exercise = meta.get("exercise", {})
     if not isinstance(exercise, dict) or exercise.get("requested") != wanted.exercise:

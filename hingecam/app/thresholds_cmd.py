@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass, field
 
-from hingecam.core.datatypes import Exercise
-from hingecam.core.thresholds import describe, load_thresholds
+from hingecam.app.options import ProfileOptions
+from hingecam.core.thresholds import describe
 
 
-def run_cli(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class ThresholdsOptions:
+    """`hingecam thresholds`'s arguments: the profile, and TOML output or not."""
+
+    profile: ProfileOptions = field(default_factory=ProfileOptions)
+    toml: bool = False
+
+
+def run_cli(options: ThresholdsOptions) -> int:
     """Print the thresholds in force (defaults < profile < --thresholds < --set)
     as a table with unit, doc and source, or as TOML to edit and pass back."""
-    th = load_thresholds(Exercise(args.exercise), args.thresholds, args.set)
+    _, th = options.profile.load()
     meta = {name: (unit, source, doc) for name, _, unit, source, doc in describe()}
-    if args.toml:
+    if options.toml:
         print("# hingecam thresholds; pass back with --thresholds FILE")
         print("[thresholds]")
         for name, value in th.as_dict().items():

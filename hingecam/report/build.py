@@ -102,7 +102,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: enums as values, NaN and infinities as None."""
-        data: dict[str, Any] = _jsonable(
+        data: dict[str, Any] = jsonable(
             {
                 "schema_version": self.schema_version,
                 "meta": self.meta,
@@ -115,7 +115,13 @@ class Report:
         return data
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """`value` as JSON takes it: enums as their values, numpy numbers as Python
+    ones, NaN and infinities as None, mappings and sequences converted within.
+
+    Raises:
+        TypeError: a value JSON cannot hold.
+    """
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -126,9 +132,9 @@ def _jsonable(value: Any) -> Any:
         f = float(value)
         return f if math.isfinite(f) else None
     if isinstance(value, Mapping):
-        return {str(_jsonable(k)): _jsonable(v) for k, v in value.items()}
+        return {str(jsonable(k)): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     raise TypeError(f"cannot put {type(value).__name__} in a report")
 
 
@@ -250,15 +256,26 @@ def _not_judged(reps: Sequence[Rep]) -> list[dict[str, Any]]:
     return out
 
 
+class ReportStatus(str, enum.Enum):
+    """summary.status of report.json: what the set amounted to."""
+
+    OK = "ok"
+    NO_PERSON = "no_person"
+    NO_REPS = "no_reps"
+
+    def __str__(self) -> str:  # printed as the string it replaced
+        return str(self.value)
+
+
 def _headline(
-    status: str,
+    status: ReportStatus,
     verdicts: Sequence[Verdict],
     n_flagged: int,
     focus: dict[str, Any] | None,
 ) -> str:
-    if status == "no_person":
+    if status is ReportStatus.NO_PERSON:
         return "No person was found in the video, so nothing could be judged."
-    if status == "no_reps":
+    if status is ReportStatus.NO_REPS:
         return "A person was found, but no complete rep was counted."
     n_reps = len(verdicts)
     clean = sum(1 for v in verdicts if v.kind is VerdictKind.CLEAN)
@@ -297,7 +314,11 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
     video = result.video
     reps = tuple(sorted(result.reps, key=lambda r: r.index))
     found = person_found(result.series)
-    status = "no_person" if not found else ("no_reps" if not reps else "ok")
+    status = (
+        ReportStatus.NO_PERSON
+        if not found
+        else (ReportStatus.NO_REPS if not reps else ReportStatus.OK)
+    )
     flagged = [r for r in reps if r.verdict.flags]
     focus = _main_focus(reps)
     verdicts = [r.verdict for r in reps]

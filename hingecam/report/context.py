@@ -20,7 +20,12 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.faults import Fault
 from hingecam.core.thresholds import describe
-from hingecam.report.build import MEASURE_LABELS, VIEW_LABELS, peak_label
+from hingecam.report.build import (
+    MEASURE_LABELS,
+    VIEW_LABELS,
+    ReportStatus,
+    peak_label,
+)
 from hingecam.report.jpeg import jpeg_size
 from hingecam.report.wording import (
     OUTCOME_WORDS,
@@ -174,7 +179,7 @@ class Page:
     title: str
     exercise: str
     meta: tuple[tuple[str, str], ...]
-    status: str
+    status: ReportStatus
     rep_count: int
     tally: str
     chips: tuple[Chip, ...]
@@ -256,7 +261,7 @@ def _meta(result: AnalysisResult, created_utc: str | None) -> list[tuple[str, st
 def _tally(summary: dict[str, Any], *, limited: bool) -> str:
     """The left column's sentence; the focus is on the right, so not repeated."""
     n = summary["rep_count"]
-    if summary["status"] != "ok":
+    if summary["status"] != ReportStatus.OK:
         return str(summary["headline"])
     flagged, clean = summary["reps_with_fault"], summary["reps_clean"]
     unjudged = summary["reps_not_judged"]
@@ -294,7 +299,7 @@ def _focus(summary: dict[str, Any]) -> Focus:
             f"Flagged on {word} {rep_list} of {n}.",
             cap(focus["cue"]) if focus["cue"] else "",
         )
-    if summary["status"] == "ok" and summary["reps_clean"] == 0:
+    if summary["status"] == ReportStatus.OK and summary["reps_clean"] == 0:
         return Focus(
             "note",
             work_on,
@@ -303,7 +308,7 @@ def _focus(summary: dict[str, Any]) -> Focus:
             "side-on with the camera at hip height, 2-4 m away, your whole body "
             "from head to feet in frame.",
         )
-    if summary["status"] == "ok":
+    if summary["status"] == ReportStatus.OK:
         return Focus(
             "clean",
             work_on,
@@ -472,7 +477,7 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         title=f"hingecam report: {result.video.name}",
         exercise=exercise,
         meta=tuple(_meta(result, meta["created_utc"])),
-        status=summary["status"],
+        status=ReportStatus(summary["status"]),
         rep_count=summary["rep_count"],
         tally=_tally(summary, limited=_view_limited(result)),
         chips=tuple(_chip(r, _rep_title(r)) for r in reps),

@@ -13,10 +13,16 @@ from typing import Any
 from markupsafe import Markup
 
 from hingecam.files import write_atomic
+from hingecam.report.build import ReportStatus
+from hingecam.report.outputs import (
+    CSV_NAME,
+    HTML_NAME,
+    INDEX_NAMES,
+    REPORT_NAME,
+    THUMBNAIL_NAME,
+)
 
 INDEX_SCHEMA_VERSION = "1.0"
-INDEX_NAMES = {"html": "index.html", "csv": "summary.csv", "json": "summary.json"}
-THUMBNAIL_NAME = "thumbnail.jpg"
 
 
 def set_folders(out: Path) -> list[Path]:
@@ -24,7 +30,7 @@ def set_folders(out: Path) -> list[Path]:
     if not out.is_dir():
         return []
     return sorted(
-        (p for p in out.iterdir() if (p / "report.json").is_file()),
+        (p for p in out.iterdir() if (p / REPORT_NAME).is_file()),
         key=lambda p: p.name,
     )
 
@@ -41,7 +47,7 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
     faulty = int(summary.get("reps_with_fault", 0))
     unjudged = int(summary.get("reps_not_judged", 0))
     status = summary.get("status", "")
-    if status != "ok":
+    if status != ReportStatus.OK:
         outcome = "no person" if status == "no_person" else "no reps"
     elif faulty:
         outcome = "faulty"
@@ -61,7 +67,7 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
         "outcome": outcome,
         "main_focus": focus.get("label", ""),
         "headline": summary.get("headline", ""),
-        "report": f"{folder.name}/report.html",
+        "report": f"{folder.name}/{HTML_NAME}",
         "thumbnail": (
             f"{folder.name}/{THUMBNAIL_NAME}"
             if (folder / THUMBNAIL_NAME).is_file()
@@ -80,7 +86,7 @@ def load_rows(
         report = (known or {}).get(folder)
         try:
             if report is None:
-                text = (folder / "report.json").read_text(encoding="utf-8")
+                text = (folder / REPORT_NAME).read_text(encoding="utf-8")
                 report = json.loads(text)
         except (OSError, ValueError):
             continue
@@ -97,7 +103,7 @@ def summary_csv(out: Path, rows: Sequence[dict[str, Any]]) -> str:
     records: list[dict[str, str]] = []
     for row in rows:
         try:
-            text = (out / row["set"] / "reps.csv").read_text(encoding="utf-8")
+            text = (out / row["set"] / CSV_NAME).read_text(encoding="utf-8")
         except OSError:
             continue
         reader = csv.DictReader(io.StringIO(text))

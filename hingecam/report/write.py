@@ -16,9 +16,10 @@ from hingecam.files import write_atomic  # one atomic writer for every layer
 from hingecam.report.build import (
     CSV_PEAK_FIELDS,
     Report,
-    _jsonable,
     build_report,
+    jsonable,
 )
+from hingecam.report.outputs import OUTPUT_NAMES
 
 
 def report_json(report: Report) -> str:
@@ -55,7 +56,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 def _csv_cell(value: Any) -> Any:
-    value = _jsonable(value)
+    value = jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -84,15 +85,15 @@ def reps_csv(report: Report) -> str:
     for rep in report.reps:
         outcomes: dict[str, str] = {}
         for check in rep["checks"]:
-            key = _jsonable(check["fault"])
-            outcome = _jsonable(check["outcome"])
+            key = jsonable(check["fault"])
+            outcome = jsonable(check["outcome"])
             old = outcomes.get(key)
             if old is None or Outcome(outcome).rank > Outcome(old).rank:
                 outcomes[key] = outcome
         cues = [
             c["cue"]
             for c in rep["checks"]
-            if _jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
+            if jsonable(c["outcome"]) == Outcome.FLAGGED.value and c["cue"]
         ]
         row = [
             rep["index"],
@@ -119,9 +120,6 @@ def write_csv(source: AnalysisResult | Report, path: Path) -> Path:
     """Write reps.csv atomically from a result or a built report; returns the path."""
     report = source if isinstance(source, Report) else build_report(source)
     return write_atomic(Path(path), reps_csv(report))
-
-
-OUTPUT_NAMES = {"json": "report.json", "csv": "reps.csv", "html": "report.html"}
 
 
 def write_outputs(

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import hingecam
-from hingecam.app.analyze import analyze_one
+from hingecam.app.api import RunOptions
+from hingecam.app.staging import analyze_one
 from hingecam.cli import main
 from hingecam.core.datatypes import Exercise
 from hingecam.core.thresholds import load_thresholds
@@ -51,8 +52,8 @@ def test_two_workers_equal_one_by_one(batch_out: Path, tmp_path: Path) -> None:
         # ... and the single-input path itself, before provenance is recorded
         plain = tmp_path / "plain" / name
         analyze_one(
-            sample, plain, exercise=Exercise.AUTO, thresholds=th, model=None,
-            write_video=False, show_progress=False, stop=threading.Event(),
+            sample, plain, RunOptions(Exercise.AUTO, th),
+            show_progress=False, stop=threading.Event(),
         )  # fmt: skip
         batch = report_without_time(batch_out / name)
         batch["meta"].pop("input")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from hingecam.app.driver import Driver
-from hingecam.app.live_session import LiveSession
+from hingecam.app.live_session import LiveSession, SessionIO
 from hingecam.app.signals import Ending, StopSignals
 from hingecam.core.cues import CueEvent, CueKind
 from hingecam.core.datatypes import Exercise
@@ -161,7 +161,7 @@ def test_a_rep_closed_while_the_last_frames_drain_is_announced_once(
     track = hinge_set(3, 30.0, stand_s=2.5, end_s=end_s, image_wh=WH).track
     events: list[CueEvent] = []
     session, driver = live_session(
-        track, parallel(track, polls), on_event=events.append
+        track, parallel(track, polls), io=SessionIO(on_event=events.append)
     )
     session.run()
     session.finish(drain_s=5.0)  # the slow fakes finish only while polled

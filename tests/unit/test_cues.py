@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from hingecam.app.analyze import output_dir
+from hingecam.app.output_names import output_dir
 from hingecam.core.cues import CALIBRATED_CUE, CueEvents, CueKind
 from hingecam.core.datatypes import (
     Check,

@@ -173,3 +173,23 @@ def test_no_import_cycles_between_modules() -> None:
 def test_cycle_finder_finds_a_cycle_and_accepts_a_chain() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+PRIVATE_CHECKED = ("app", "report", "cli", "files.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _modules() if p.relative_to(PACKAGE).parts[0] in PRIVATE_CHECKED],
+    ids=lambda p: _dotted(p),
+)
+def test_module_imports_no_private_name_of_another_module(path: Path) -> None:
+    private = [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("hingecam")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert not private, f"{_dotted(path)} imports private names: {private}"

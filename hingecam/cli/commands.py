@@ -1,6 +1,6 @@
-"""Command line: argparse subcommands wired to the command functions of app/,
-nothing more. Command modules import their heavy libraries inside functions, so
-`hingecam --help` stays fast."""
+"""Command line: one parser function per subcommand, each turning its Namespace
+into the typed options of its app/ command module, nothing more. Command
+modules are imported when run, so `hingecam --help` stays fast."""
 
 from __future__ import annotations
 
@@ -11,128 +11,34 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hingecam import __version__
-from hingecam.app.evaluate import run_cli as eval_command
-from hingecam.app.live import run_cli as live_command
-from hingecam.app.many import run_cli as analyze_command
+from hingecam.cli.common import (
+    MODEL_VARIANTS,
+    add_analysis_options,
+    add_model_option,
+    add_single_pose,
+    lazy_choices,
+    positive_int,
+    thread_count,
+)
 from hingecam.errors import HingecamError
 
+if TYPE_CHECKING:
+    from hingecam.app.options import ProfileOptions
+
 Handler = Callable[[argparse.Namespace], int]
+"""A command: the parsed Namespace turned into its typed options, then run."""
 
 
-def thresholds_command(args: argparse.Namespace) -> int:
-    """`hingecam thresholds` (its module pulls in numpy: imported when run)."""
-    from hingecam.app.thresholds_cmd import run_cli
+def _profile(args: argparse.Namespace) -> ProfileOptions:
+    from hingecam.app.options import ProfileOptions
 
-    return run_cli(args)
-
-
-def index_command(args: argparse.Namespace) -> int:
-    """`hingecam index` (imported when run, like thresholds_command)."""
-    from hingecam.app.index_cmd import run_cli
-
-    return run_cli(args)
+    return ProfileOptions(args.exercise, args.thresholds, tuple(args.set))
 
 
-def models_command(args: argparse.Namespace) -> int:
-    """`hingecam models ...` (imported when run, like thresholds_command)."""
-    from hingecam.app.models_cmd import run_cli
-
-    return run_cli(args)
-
-
-EXERCISES = (
-    "auto",
-    "hinge_drill",
-    "good_morning",
-    "rdl",
-    "deadlift",
-    "kb_swing",
-    "squat",
-)
-MODEL_VARIANTS = ("lite", "full", "heavy")
-
-
-def _add_analysis_options(
-    p: argparse.ArgumentParser, exercise_help: str = "default: auto"
-) -> None:
-    p.add_argument(
-        "--exercise",
-        type=str,
-        choices=EXERCISES,
-        default="auto",
-        help=f"exercise profile: selects rep logic and thresholds ({exercise_help})",
-    )
-    p.add_argument(
-        "--thresholds",
-        type=Path,
-        metavar="FILE",
-        help="TOML file overriding thresholds (see `hingecam thresholds`)",
-    )
-    p.add_argument(
-        "--set",
-        type=str,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override one threshold; repeatable; wins over --thresholds",
-    )
-
-
-def _add_model_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--model",
-        type=Path,
-        metavar="PATH|VARIANT",
-        help="PoseLandmarker .task file, or lite|full|heavy from models/ or the "
-        "user cache (default: $HINGECAM_MODEL, else full)",
-    )
-    p.add_argument(
-        "--trust-model",
-        action="store_true",
-        help="with --model: load that file although its sha256 matches no pin",
-    )
-
-
-def _add_batch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="sets analyzed at once, each in its own process (default: one per CPU; "
-        "with --ray: the cluster's CPUs)",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="re-analyze sets already done with the same input, model and thresholds",
-    )
-    p.add_argument(
-        "--ray",
-        type=str,
-        default=None,
-        metavar="ADDRESS",
-        help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
-        "and inputs and OUT on storage every node sees",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hingecam",
-        description="Rep-by-rep form checker for the hip hinge "
-        "(hinge drill, good morning, RDL, deadlift, kettlebell swing).",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"hingecam {__version__}"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log diagnostics to stderr"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_analyze(sub: Any) -> None:
     p = sub.add_parser(
         "analyze",
         help="analyze recorded videos or pose tracks and write the rep report",
@@ -161,25 +67,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="infer every frame (the default interpolates every other frame of "
         "sources above 30 fps; see docs/speed.md)",
     )
-    p.add_argument(
-        "--single-pose",
-        action="store_true",
-        help="follow one person between two-person checks: faster, but landmarks "
-        "move ~1 px and some checks differ (docs/speed.md)",
+    add_single_pose(
+        p,
+        False,
+        "follow one person between two-person checks: faster, but landmarks "
+        "move ~1 px and some checks differ (docs/speed.md); off by default: "
+        "the two-person model on every inferred frame",
     )
     p.add_argument(
         "--threads",
-        type=int,
+        type=thread_count,
         default=0,
         metavar="N",
         help="pose model threads per video (default 0: one per CPU, at most 4; "
         "with --workers, the CPUs are shared out)",
     )
-    _add_batch_options(p)
-    _add_analysis_options(p)
-    _add_model_option(p)
-    p.set_defaults(handler=analyze_command)
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="sets analyzed at once, each in its own process (default: one per CPU; "
+        "with --ray: the cluster's CPUs)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-analyze sets already done with the same input, model and thresholds",
+    )
+    p.add_argument(
+        "--ray",
+        type=str,
+        default=None,
+        metavar="ADDRESS",
+        help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
+        "and inputs and OUT on storage every node sees",
+    )
+    add_analysis_options(p)
+    add_model_option(p)
+    p.set_defaults(handler=_analyze)
 
+
+def _analyze(args: argparse.Namespace) -> int:
+    from hingecam.app.analyze_cmd import AnalyzeOptions, run_cli
+
+    options = AnalyzeOptions(
+        inputs=tuple(args.inputs),
+        out=args.out,
+        profile=_profile(args),
+        model=args.model,
+        write_video=not args.no_video,
+        full_rate=args.full_rate,
+        single_pose=args.single_pose,
+        threads=args.threads,
+        workers=args.workers,
+        force=args.force,
+        ray=args.ray,
+    )
+    return run_cli(options)
+
+
+def _add_index(sub: Any) -> None:
     p = sub.add_parser(
         "index",
         help="rebuild OUT/index.html, summary.csv and summary.json",
@@ -187,8 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
         "folders' report.json and reps.csv, without analyzing anything.",
     )
     p.add_argument("out", type=Path, metavar="OUT", help="output folder of `analyze`")
-    p.set_defaults(handler=index_command)
+    p.set_defaults(handler=_index)
 
+
+def _index(args: argparse.Namespace) -> int:
+    from hingecam.app.index_cmd import IndexOptions, run_cli
+
+    return run_cli(IndexOptions(args.out))
+
+
+def _add_live(sub: Any) -> None:
     p = sub.add_parser(
         "live",
         help="practise in front of a camera with live cues",
@@ -245,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--realtime",
         action="store_true",
-        help="with --source URL: pace the stream at its own frame rate (files are always paced)",
+        help="with --source URL: pace the stream at its own frame rate (files are "
+        "always paced)",
     )
     p.add_argument(
         "--pose-workers",
@@ -254,19 +211,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="pose models run side by side (default: one per core, at most 4)",
     )
-    p.add_argument(
-        "--single-pose",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="when the two-person model cannot keep up with the camera (under 0.8 "
+    add_single_pose(
+        p,
+        True,
+        "when the two-person model cannot keep up with the camera (under 0.8 "
         "of its frames), follow one person between two-person checks every 0.5 s "
         "(default: on; its landmarks move ~1 px from analyze's, docs/speed.md); "
         "--no-single-pose runs the two-person model on every frame regardless",
     )
-    _add_analysis_options(p)
-    _add_model_option(p)
-    p.set_defaults(handler=live_command)
+    add_analysis_options(p)
+    add_model_option(p)
+    p.set_defaults(handler=_live)
 
+
+def _live(args: argparse.Namespace) -> int:
+    from hingecam.app.live import LiveOptions
+    from hingecam.app.live_cmd import LiveCommand, run_cli
+
+    session = LiveOptions(
+        camera=args.camera,
+        source=args.source,
+        realtime=args.realtime,
+        model=args.model,
+        out=args.out,
+        record=args.record,
+        sound=args.sound,
+        debug=args.debug,
+        pose_workers=args.pose_workers,
+        single_pose=args.single_pose,
+    )
+    return run_cli(LiveCommand(session, _profile(args), window=not args.no_window))
+
+
+def _add_eval(sub: Any) -> None:
     p = sub.add_parser(
         "eval",
         help="measure accuracy against a labelled folder of clips",
@@ -291,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="cache of pose tracks: read <clip>.npz from here when present, write it when not",
+        help="cache of pose tracks: read <clip>.npz from here when present, write "
+        "it when not",
     )
     p.add_argument(
         "--only",
@@ -307,25 +285,64 @@ def build_parser() -> argparse.ArgumentParser:
         help="judge the clips as `hingecam live` judges a camera (causal filtering, "
         "live calibration) on every frame, from their pose tracks",
     )
-    _add_analysis_options(
+    add_analysis_options(
         p, "default: each clip's own exercise column, auto where there is no profile"
     )
-    _add_model_option(p)
-    p.set_defaults(handler=eval_command, exercise=None)
+    add_model_option(p)
+    p.set_defaults(handler=_eval, exercise=None)
 
+
+def _eval(args: argparse.Namespace) -> int:
+    from hingecam.app.eval_cmd import EvalOptions, run_cli
+
+    options = EvalOptions(
+        folder=args.folder,
+        profile=_profile(args),
+        model=args.model,
+        json_path=args.json,
+        tracks=args.tracks,
+        only=tuple(args.only),
+        live=args.live,
+    )
+    return run_cli(options)
+
+
+def _add_thresholds(sub: Any) -> None:
     p = sub.add_parser(
         "thresholds",
         help="print every threshold with its unit, source and reason",
         description="Print the thresholds in force (defaults < --thresholds FILE < --set).",
     )
-    _add_analysis_options(p)
+    add_analysis_options(p)
     p.add_argument(
         "--toml",
         action="store_true",
         help="print as a TOML file to edit and pass back with --thresholds",
     )
-    p.set_defaults(handler=thresholds_command)
+    p.set_defaults(handler=_thresholds)
 
+
+def _thresholds(args: argparse.Namespace) -> int:
+    """`hingecam thresholds` (its module pulls in numpy: imported when run)."""
+    from hingecam.app.thresholds_cmd import ThresholdsOptions, run_cli
+
+    return run_cli(ThresholdsOptions(_profile(args), args.toml))
+
+
+def _add_variant(p: argparse.ArgumentParser, default: str | None) -> None:
+    lazy_choices(
+        p.add_argument(
+            "variant",
+            nargs="?",
+            type=str,
+            choices=MODEL_VARIANTS,
+            default=default,
+            metavar="VARIANT",
+        )
+    )
+
+
+def _add_models(sub: Any) -> None:
     p = sub.add_parser(
         "models",
         help="list, install and verify the pose models",
@@ -335,11 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     msub = p.add_subparsers(dest="models_command", metavar="ACTION")
     m = msub.add_parser("list", help="variants, where each is, whether it verified")
-    m.set_defaults(handler=models_command)
     m = msub.add_parser("install", help="install a variant (default: full)")
-    m.add_argument(
-        "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
-    )
+    _add_variant(m, "full")
     m.add_argument(
         "--force", action="store_true", help="rebuild even when a verified copy exists"
     )
@@ -350,20 +364,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="install into DIR (default: models/ of a checkout, else the user cache)",
     )
-    m.set_defaults(handler=models_command)
     m = msub.add_parser(
         "verify", help="check installed models against their pinned sha256"
     )
-    m.add_argument("variant", nargs="?", type=str, choices=MODEL_VARIANTS, default=None)
-    _add_model_option(m)
-    m.set_defaults(handler=models_command)
+    _add_variant(m, None)
+    add_model_option(m)
     m = msub.add_parser("path", help="print the path of the model hingecam would load")
-    m.add_argument(
-        "variant", nargs="?", type=str, choices=MODEL_VARIANTS, default="full"
+    _add_variant(m, "full")
+    add_model_option(m)
+    p.set_defaults(handler=_models)
+
+
+def _models(args: argparse.Namespace) -> int:
+    """`hingecam models ...` (imported when run, like _thresholds)."""
+    from hingecam.app.models_cmd import ModelsOptions, run_cli
+
+    options = ModelsOptions(
+        action=getattr(args, "models_command", None) or "list",
+        variant=getattr(args, "variant", None),
+        force=getattr(args, "force", False),
+        dest=getattr(args, "dest", None),
+        model=getattr(args, "model", None),
     )
-    _add_model_option(m)
-    m.set_defaults(handler=models_command)
-    p.set_defaults(handler=models_command)
+    return run_cli(options)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `hingecam` parser: global flags, then one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="hingecam",
+        description="Rep-by-rep form checker for the hip hinge "
+        "(hinge drill, good morning, RDL, deadlift, kettlebell swing).",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"hingecam {__version__}"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log diagnostics to stderr"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (
+        _add_analyze,
+        _add_index,
+        _add_live,
+        _add_eval,
+        _add_thresholds,
+        _add_models,
+    ):
+        add(sub)
     return parser
 
 

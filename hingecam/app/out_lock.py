@@ -1,0 +1,41 @@
+"""The lock on --out a run holds (a second analyze or live there refuses), and
+the one line a failed write becomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hingecam.errors import HingecamError
+
+
+def write_error(path: Path, exc: OSError) -> HingecamError:
+    """One line for a failed write: the path the user chose and the cause."""
+    from hingecam.errors import OutputError
+
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(f"cannot write {path}: {cause}")
+
+
+def lock_output(out: Path) -> Any:
+    """Take the lock on --out for this run (a FolderLock to release).
+
+    Raises:
+        OutputError: --out is not a writable folder, or another run holds it.
+    """
+    from hingecam.errors import OutputError
+    from hingecam.files import FolderLock
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write {out}: it is a file, not a folder")
+    lock = FolderLock(out)
+    try:
+        acquired = lock.acquire()
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    if not acquired:
+        raise OutputError(
+            f"{out} is in use by another hingecam run; wait for it or choose "
+            "another --out"
+        )
+    return lock
