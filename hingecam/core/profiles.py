@@ -14,6 +14,7 @@ class Profile:
 
     Attributes:
         exercise: the profile's exercise.
+        label: its name for people ("Romanian deadlift").
         from_floor: a rep may start at the bottom (deadlifts start on the floor):
             an ascent from a deep enough start counts even without a descent.
         hinge_only: the movement should be a hinge: squat pattern and shallow
@@ -25,6 +26,7 @@ class Profile:
     """
 
     exercise: Exercise
+    label: str
     from_floor: bool
     hinge_only: bool
     knee_extends: bool
@@ -35,6 +37,7 @@ class Profile:
 PROFILES: dict[Exercise, Profile] = {
     Exercise.AUTO: Profile(
         Exercise.AUTO,
+        "Hip hinge",
         from_floor=False,
         hinge_only=True,
         knee_extends=True,
@@ -42,6 +45,7 @@ PROFILES: dict[Exercise, Profile] = {
     ),
     Exercise.HINGE_DRILL: Profile(
         Exercise.HINGE_DRILL,
+        "Hip-hinge drill",
         from_floor=False,
         hinge_only=True,
         knee_extends=False,
@@ -49,6 +53,7 @@ PROFILES: dict[Exercise, Profile] = {
     ),
     Exercise.GOOD_MORNING: Profile(
         Exercise.GOOD_MORNING,
+        "Good morning",
         from_floor=False,
         hinge_only=True,
         knee_extends=False,
@@ -56,6 +61,7 @@ PROFILES: dict[Exercise, Profile] = {
     ),
     Exercise.RDL: Profile(
         Exercise.RDL,
+        "Romanian deadlift",
         from_floor=False,
         hinge_only=True,
         knee_extends=False,
@@ -63,6 +69,7 @@ PROFILES: dict[Exercise, Profile] = {
     ),
     Exercise.DEADLIFT: Profile(
         Exercise.DEADLIFT,
+        "Deadlift",
         from_floor=True,
         hinge_only=True,
         knee_extends=True,
@@ -74,6 +81,7 @@ PROFILES: dict[Exercise, Profile] = {
     ),
     Exercise.KB_SWING: Profile(
         Exercise.KB_SWING,
+        "Kettlebell swing",
         from_floor=False,
         hinge_only=True,
         knee_extends=True,
@@ -83,6 +91,7 @@ PROFILES: dict[Exercise, Profile] = {
     # knees are no faults there; hips shooting up first still is.
     Exercise.SQUAT: Profile(
         Exercise.SQUAT,
+        "Squat",
         from_floor=False,
         hinge_only=False,
         knee_extends=True,

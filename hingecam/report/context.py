@@ -19,6 +19,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.faults import Fault
+from hingecam.core.profiles import PROFILES
 from hingecam.core.thresholds import describe
 from hingecam.report.build import (
     MEASURE_LABELS,
@@ -41,16 +42,6 @@ from hingecam.report.wording import (
     vs_limit,
     when,
 )
-
-EXERCISE_LABELS: Mapping[Exercise, str] = {
-    Exercise.AUTO: "Hip hinge",
-    Exercise.HINGE_DRILL: "Hip-hinge drill",
-    Exercise.GOOD_MORNING: "Good morning",
-    Exercise.RDL: "Romanian deadlift",
-    Exercise.DEADLIFT: "Deadlift",
-    Exercise.KB_SWING: "Kettlebell swing",
-    Exercise.SQUAT: "Squat",
-}
 
 _CARD_PEAKS = (
     "trunk_incline_bottom_deg",
@@ -230,16 +221,14 @@ def _view_limited(result: AnalysisResult) -> bool:
 
 def _exercise(result: AnalysisResult) -> tuple[str, str]:
     """The exercise's name and how it was chosen."""
-    exercise = EXERCISE_LABELS.get(result.exercise, result.exercise.value)
+    exercise = PROFILES[result.exercise].label
     if (
         result.exercise_requested is Exercise.AUTO
         and result.exercise is not Exercise.AUTO
     ):
         return exercise, "detected"
     if result.exercise_requested is not result.exercise:
-        requested = EXERCISE_LABELS.get(
-            result.exercise_requested, result.exercise_requested.value
-        )
+        requested = PROFILES[result.exercise_requested].label
         return exercise, f"asked for {requested}"
     return exercise, "as requested"
 
