@@ -119,7 +119,14 @@ def test_the_live_report_is_the_one_analyze_writes(
     } == {k: v for k, v in offline["meta"].items() if k not in RUN_SPECIFIC_META}
     assert live_report["summary"]["rep_count"] == offline["summary"]["rep_count"]
     assert live_report["summary"]["rep_count"] == CLIP_REPS
-    assert live_report["summary"]["rep_verdicts"] == offline["summary"]["rep_verdicts"]
+    # Verdicts: the same as analyze gives on the frames live saw. On a busy
+    # machine live skips frames or uses the one-person model between checks
+    # (docs/speed.md), so its landmarks need not be the video's.
+    replayed = tmp_path / "replayed"
+    assert main(["analyze", str(folder / "pose_track.npz"), "--out", str(replayed)]) == 0
+    capsys.readouterr()
+    again = json.loads((replayed / folder.name / "report.json").read_text())
+    assert live_report["summary"]["rep_verdicts"] == again["summary"]["rep_verdicts"]
     for live_rep, rep in zip(live_report["reps"], offline["reps"], strict=True):
         assert set(live_rep) == set(rep)
         for key in ("start_s", "bottom_s", "end_s"):
