@@ -17,8 +17,10 @@ from hingecam.core.datatypes import (
     MeasureSeries,
     Outcome,
     Phase,
+    Recognition,
     Rep,
     Side,
+    Sureness,
     VideoInfo,
     View,
 )
@@ -30,6 +32,9 @@ FPS = 30.0
 STAND_S = 1.5
 REP_S = 2.6
 GAP_S = 0.8
+
+RECOGNISED_WHY = "the hands went to the knees or below with soft knees"
+"""Why the factory's sets read as an RDL (auto requested)."""
 
 CUES = {spec.fault: spec.cue for spec in FAULTS}
 """The real cue per fault, as the fault registry words it."""
@@ -341,4 +346,9 @@ def make_analysis_result(
         notes=tuple(notes),
         thresholds=dataclasses.asdict(Thresholds()),
         thumbnails=thumbs,
+        recognition=Recognition(
+            Exercise.RDL, Sureness.HIGH, len(reps), len(reps), RECOGNISED_WHY
+        )
+        if person
+        else Recognition(Exercise.AUTO, Sureness.LOW, 0, 0, "no rep yet"),
     )

@@ -5,7 +5,8 @@ frame (video, live) or with a recorded pose track (re-analysis, eval)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,18 +20,25 @@ from hingecam.core.datatypes import (
     AnalysisResult,
     Exercise,
     FrameAnalysis,
+    Recognition,
     Rep,
     VideoInfo,
 )
 from hingecam.core.lifter import LifterTracker
 from hingecam.core.mode import RECORDED, Mode
 from hingecam.core.poses import Pose, PoseTrack
+from hingecam.core.profiles import PROFILES
+from hingecam.core.recognition import recognise, recognition_note
 from hingecam.core.recorder import track_video_info
-from hingecam.core.thresholds import Thresholds
+from hingecam.core.thresholds import Thresholds, for_exercise
 from hingecam.media.models import sha256_file
 from hingecam.media.tracks import save_track
 from hingecam.report.outputs import TRACK_NAME
 from hingecam.report.write import write_outputs
+
+RECOGNITION_ROUNDS = 3
+"""How many times the end of a set may change the exercise recognised (each
+time the whole set is analyzed again with the new profile)."""
 
 
 def make_analyzer(
@@ -100,6 +108,16 @@ class Driver:
         self._tracker = LifterTracker(thresholds)
         self._replayed: PoseTrack | None = None
         self._replayed_from: Path | None = None
+        self._requested = exercise
+        self._thresholds = thresholds
+        self._image_wh = image_wh
+        self._mode = mode
+        self.recognition: Recognition | None = None
+        """With AUTO, what the movement was recognised as so far."""
+        self._recognising = exercise is Exercise.AUTO
+        self._reps_read = 0
+        self._last_out = -1
+        self._steps: Iterator[list[FrameAnalysis]] = iter(())
 
     @property
     def reps(self) -> list[Rep]:
@@ -123,9 +141,10 @@ class Driver:
             brightness: the frame's mean brightness 0..255 (see brightness()).
         """
         lifter = self._tracker.update(poses, t_s)
-        return self.analyzer.push(
+        out = self.analyzer.push(
             index, t_s, lifter, people=len(poses), brightness=brightness
         )
+        return self._fresh(self._recognise(out))
 
     def keep(self, analysis: FrameAnalysis, drawn: NDArray[np.uint8]) -> None:
         """Offer a drawn frame (with `analysis` on it) as a rep thumbnail."""
@@ -133,7 +152,81 @@ class Driver:
 
     def flush(self) -> list[FrameAnalysis]:
         """No more frames: analyses of the frames still held back for smoothing."""
-        return self.analyzer.finish()
+        return self._fresh(self._finish_recognised(self.analyzer.finish()))
+
+    def reset_count(self) -> None:
+        """Start counting from zero (live's `r`); the exercise recognised so far
+        stays (a re-analysis would undo the reset)."""
+        self._recognising = False
+        self.analyzer.reset_count()
+
+    def recalibrate(self) -> None:
+        """Measure the standing posture again (live's `c`); the exercise
+        recognised so far stays."""
+        self._recognising = False
+        self.analyzer.recalibrate()
+
+    def _recognise(
+        self, out: list[FrameAnalysis], track: PoseTrack | None = None, upto: int = 0
+    ) -> list[FrameAnalysis]:
+        """With AUTO requested, read the exercise again after each new rep; when
+        it changes, analyze the frames so far again with its profile (as if it
+        had been named from the start) and go on with that analyzer.
+
+        Args:
+            out: the analyses the current analyzer just gave.
+            track: a replayed track and the frames of it pushed so far (upto);
+                None when streaming (the analyzer's own track so far).
+        """
+        a = self.analyzer
+        if not self._recognising or len(a.reps) <= self._reps_read:
+            return out
+        self._reps_read = len(a.reps)
+        so_far = a.track()
+        self.recognition = recognise(so_far, a.reps, a.series(), a.th)
+        if self.recognition.exercise is a.exercise:
+            return out
+        th = for_exercise(self._thresholds, self._requested, self.recognition.exercise)
+        self.analyzer = make_analyzer(
+            self.recognition.exercise, th, self._image_wh, self._mode
+        )
+        self._steps = self.analyzer.steps(so_far if track is None else track)
+        count = len(so_far) if track is None else upto
+        again = [x for step in itertools.islice(self._steps, count) for x in step]
+        self._reps_read = len(self.analyzer.reps)
+        return again
+
+    def _finish_recognised(self, out: list[FrameAnalysis]) -> list[FrameAnalysis]:
+        """The last rep may change what the set is: read it again (at most a
+        few times: each reading analyzes the whole set again)."""
+        for _ in range(RECOGNITION_ROUNDS):
+            before = self.analyzer
+            out = self._recognise(out)
+            if self.analyzer is before:
+                break
+            out += self.analyzer.finish()
+        return out
+
+    def _fresh(self, out: list[FrameAnalysis]) -> list[FrameAnalysis]:
+        """The analyses of frames not handed out before (a switch re-analyzes
+        frames already drawn)."""
+        fresh = [a for a in out if a.frame_index > self._last_out]
+        if fresh:
+            self._last_out = fresh[-1].frame_index
+        label = self.exercise_label
+        return [dataclasses.replace(a, exercise_label=label) for a in fresh]
+
+    @property
+    def exercise_label(self) -> str:
+        """The exercise as the overlay names it now: "Deadlift", with auto
+        "Deadlift (recognised)", or "Hip hinge" until one is recognised."""
+        label = PROFILES[self.analyzer.exercise].label
+        if (
+            self._requested is Exercise.AUTO
+            and self.analyzer.exercise is not Exercise.AUTO
+        ):
+            return f"{label} (recognised)"
+        return label
 
     def replay(self, track: PoseTrack, path: Path | None = None) -> None:
         """Analyze a recorded pose track instead of frames (vectorised; the same
@@ -143,8 +236,19 @@ class Driver:
             track: the track (finish() saves it as it is, meta included).
             path: the file it was read from, never overwritten by finish().
         """
-        self.analyzer.replay(track)
         self._replayed, self._replayed_from = track, path
+        if not self._recognising:
+            self.analyzer.replay(track)
+            return
+        # As the frames would have been pushed: a switch after a rep analyzes
+        # the frames so far again, then the new analyzer goes on from there.
+        self._steps = self.analyzer.steps(track)
+        done = 0
+        while done < len(track):
+            step = next(self._steps)
+            done += 1
+            self._recognise(step, track, done)
+        self._finish_recognised(self.analyzer.finish())
 
     def finish(
         self,
@@ -177,6 +281,12 @@ class Driver:
         if info is None:
             raise ValueError("finish() needs the VideoInfo of a streamed run")
         result = self.analyzer.result(info, self.thumbs.thumbnails)
+        result = dataclasses.replace(
+            result, exercise_requested=self._requested, recognition=self.recognition
+        )
+        if self.recognition is not None:
+            note = recognition_note(self.recognition)
+            result = dataclasses.replace(result, notes=(note, *result.notes))
         if replayed is not None and thumbnails:
             result = dataclasses.replace(
                 result,

@@ -9,14 +9,17 @@ from pathlib import Path
 
 from hingecam.app.options import ProfileOptions
 
+LABELLED = "labelled"
+"""--exercise labelled: each clip judged with its own labelled exercise."""
+
 
 @dataclass(frozen=True, slots=True)
 class EvalOptions:
     """`hingecam eval`'s arguments (see `hingecam eval --help`); the profile's
-    exercise None: each clip's own."""
+    exercise "labelled" (or None): each clip's own."""
 
     folder: Path
-    profile: ProfileOptions = field(default_factory=lambda: ProfileOptions(None))
+    profile: ProfileOptions = field(default_factory=ProfileOptions)
     model: Path | None = None
     json_path: Path | None = None  # --json FILE
     tracks: Path | None = None
@@ -32,7 +35,9 @@ def run_cli(options: EvalOptions) -> int:
     from hingecam.core.datatypes import Exercise
 
     profile = options.profile
-    requested = None if profile.exercise is None else Exercise(profile.exercise)
+    requested = (
+        None if profile.exercise in (None, LABELLED) else Exercise(profile.exercise)
+    )
     scores, totals = evaluate(
         options.folder,
         requested=requested,
@@ -42,6 +47,16 @@ def run_cli(options: EvalOptions) -> int:
         cache=options.tracks,
         only=list(options.only),
         live=options.live,
+    )
+    print(
+        "exercise: each clip's labelled one"
+        if requested is None
+        else f"exercise: {requested.value}"
+        + (
+            " (recognised from the movement, as users run it)"
+            if requested is Exercise.AUTO
+            else ""
+        )
     )
     if options.live:
         print(

@@ -12,9 +12,14 @@ from typing import Any
 
 from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome, Rep
 from hingecam.core.faults import MAIN_FAULTS, Fault
+from hingecam.core.profiles import PROFILES
 from hingecam.errors import InputError
 
 LABELLED_FAULTS = tuple(f.value for f in MAIN_FAULTS)
+
+RECOGNITION_MARKS = {"ok": " ", "unsure": "?", "wrong": "!", "": " "}
+"""After the exercise an auto run used: recognised as labelled, unsure (the
+generic hinge), recognised wrong."""
 """The fault vocabulary of MANIFEST.tsv's `faults` column (besides none/unsure)."""
 
 
@@ -82,6 +87,14 @@ def read_manifest(folder: Path) -> list[ClipLabel]:
     return labels
 
 
+def _labelled_exercise(label: ClipLabel) -> Exercise | None:
+    try:
+        exercise = Exercise(label.exercise)
+    except ValueError:
+        return None
+    return None if exercise is Exercise.AUTO else exercise
+
+
 def exercise_for(label: ClipLabel, requested: Exercise | None) -> Exercise:
     """The profile to analyze a clip with: the one asked for, else the clip's own
     exercise when hingecam has a profile for it, else auto."""
@@ -91,6 +104,25 @@ def exercise_for(label: ClipLabel, requested: Exercise | None) -> Exercise:
         return Exercise(label.exercise)
     except ValueError:
         return Exercise.AUTO
+
+
+def judged_alike(a: Exercise, b: Exercise) -> bool:
+    """Two profiles that count and judge the same way (a good morning and a
+    dowel hinge drill): recognising one for the other changes no figure."""
+    pa, pb = PROFILES[a], PROFILES[b]
+    return (
+        pa.from_floor,
+        pa.hinge_only,
+        pa.knee_extends,
+        pa.soft_knees,
+        pa.overrides,
+    ) == (
+        pb.from_floor,
+        pb.hinge_only,
+        pb.knee_extends,
+        pb.soft_knees,
+        pb.overrides,
+    )
 
 
 def faults_found(rep: Rep) -> tuple[str, ...]:
@@ -124,11 +156,32 @@ class ClipScore:
     def reps_counted(self) -> int:
         return len(self.result.reps) if self.result else 0
 
+    @property
+    def used(self) -> Exercise | None:
+        """The profile the clip was judged with (recognised, with auto)."""
+        return self.result.exercise if self.result else None
+
+    @property
+    def recognition(self) -> str:
+        """With auto: "ok" when the exercise recognised judges like the label's,
+        "unsure" when none was recognised, "wrong" otherwise; "" when named or
+        when the label has no profile or no rep (nothing to read it from)."""
+        used, labelled = self.used, _labelled_exercise(self.label)
+        if self.exercise is not Exercise.AUTO or used is None or labelled is None:
+            return ""
+        if not self.label.reps:
+            return ""
+        if used is Exercise.AUTO:
+            return "unsure"
+        return "ok" if judged_alike(used, labelled) else "wrong"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.label.file,
             "view_labelled": self.label.view,
             "exercise": self.exercise.value,
+            "exercise_used": self.used.value if self.used else None,
+            "recognition": self.recognition or None,
             "reps_labelled": self.label.reps,
             "reps_counted": self.reps_counted,
             "faults_labelled": list(self.label.faults) or ["none"],
@@ -178,8 +231,13 @@ def score(scores: Sequence[ClipScore]) -> dict[str, Any]:
         for f in s.per_rep
         if Fault.ROUNDED_SPINE.value in f
     )
+    read = [s.recognition for s in done if s.recognition]
     return {
         "clips": len(scores),
+        "exercise_recognised_rate": read.count("ok") / len(read) if read else None,
+        "exercise_recognised": {k: read.count(k) for k in ("ok", "unsure", "wrong")}
+        if read
+        else None,
         "clips_failed": len(scores) - len(done),
         "rep_exact_rate": sum(exact) / len(exact) if exact else None,
         "rep_exact_rate_side": sum(side_exact) / len(side_exact)
@@ -216,12 +274,23 @@ def print_table(
         mark = "ok" if s.reps_counted == s.label.reps else "!!"
         found = " ".join("+".join(f) if f else "-" for f in s.per_rep) or "(no reps)"
         labelled = ",".join(s.label.faults) or "none"
+        used = s.result.exercise.value
+        if s.exercise is Exercise.AUTO:
+            used = f"{used}{RECOGNITION_MARKS[s.recognition]}"
         print(
-            f"{s.label.file:<{w}}  {s.label.view:>5}/{s.result.view.value:<8} {s.exercise.value:<12} "
+            f"{s.label.file:<{w}}  {s.label.view:>5}/{s.result.view.value:<8} {used:<13}"
             f"{s.label.reps:>3}/{s.reps_counted:<3} {mark}  {labelled} -> {found}",
             file=out,
         )
     print("", file=out)
+    if totals["exercise_recognised"]:
+        n = totals["exercise_recognised"]
+        print(
+            f"exercise recognised: {_fmt(totals['exercise_recognised_rate'])} of clips "
+            f"with reps labelled ({n['ok']} ok, {n['unsure']} unsure: a generic hinge, "
+            f"{n['wrong']} wrong)",
+            file=out,
+        )
     print(
         f"exact rep count: {_fmt(totals['rep_exact_rate'])} of all clips, "
         f"{_fmt(totals['rep_exact_rate_side'])} of side-view clips",

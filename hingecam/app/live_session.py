@@ -148,7 +148,6 @@ class LiveSession:
         self.camera = camera
         self.estimator = estimator
         self.driver = driver
-        self.analyzer = driver.analyzer
         self.annotator = annotator
         self.display = display
         self.stop = stop
@@ -320,7 +319,9 @@ class LiveSession:
         self._analysis = a
         if a.last_rep is not None:  # announced by the events below
             self._reps_reported = max(self._reps_reported, a.last_rep.index)
-        for event in self._events.update(a, calibrated=bool(self.analyzer.setup)):
+        for event in self._events.update(
+            a, calibrated=bool(self.driver.analyzer.setup)
+        ):
             self._emit(event)
 
     def _emit(self, event: CueEvent) -> None:
@@ -397,11 +398,11 @@ class LiveSession:
                 self._paused_image = None
                 self.on_line("going on")
         elif key in (ord("r"), ord("R")):
-            self.analyzer.reset_count()
+            self.driver.reset_count()
             self._events.reset_count()
             self._say("count reset to 0")
         elif key in (ord("c"), ord("C")):
-            self.analyzer.recalibrate()
+            self.driver.recalibrate()
             self._events.recalibrate()
             self._say("recalibrating: stand tall and still")
         elif key in (ord("s"), ord("S")):

@@ -109,7 +109,9 @@ def is_done(
     exercise = meta.get("exercise", {})
     if not isinstance(exercise, dict) or exercise.get("requested") != wanted.exercise:
         return None
-    if not _same_numbers(meta.get("thresholds"), wanted.thresholds):
+    if not _same_numbers(
+        meta.get("thresholds"), _in_force(wanted, exercise.get("used"))
+    ):
         return None
     if is_video:
         model = meta.get("model")
@@ -128,3 +130,18 @@ def is_done(
     from hingecam.media.models import sha256_file
 
     return report if sha256_file(source) == recorded.get("sha256") else None
+
+
+def _in_force(wanted: Wanted, used: object) -> dict[str, float]:
+    """The thresholds a set judged as `used` had in force when made with the
+    wanted settings (auto: the recognised exercise's profile applies)."""
+    from hingecam.core.datatypes import Exercise
+    from hingecam.core.thresholds import Thresholds, for_exercise
+
+    if not isinstance(used, str) or used == wanted.exercise:
+        return wanted.thresholds
+    try:
+        th = Thresholds(**wanted.thresholds)
+        return for_exercise(th, Exercise(wanted.exercise), Exercise(used)).as_dict()
+    except (TypeError, ValueError):
+        return wanted.thresholds

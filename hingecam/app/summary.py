@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hingecam.core.datatypes import AnalysisResult, Severity, VerdictKind, View
+from hingecam.core.datatypes import (
+    AnalysisResult,
+    Exercise,
+    Severity,
+    VerdictKind,
+    View,
+)
+from hingecam.report.context import exercise_words
 
 
 def summary_line(result: AnalysisResult, folder: Path) -> str:
@@ -33,4 +40,8 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
         # The note that explains the missing reps, not a side remark.
         about = [n for n in result.notes if n.startswith("no ") or "too short" in n]
         judged = (about or list(result.notes) or ["no complete rep found"])[0]
-    return f"{result.video.name}: {len(reps)} rep{'s' if len(reps) != 1 else ''}, {judged} -> {folder / 'report.html'}"
+    counted = f"{len(reps)} rep{'s' if len(reps) != 1 else ''}"
+    if result.exercise_requested is Exercise.AUTO and reps:
+        name, how = exercise_words(result)
+        counted += f" ({name.lower()}, {how.split(',')[0]})"
+    return f"{result.video.name}: {counted}, {judged} -> {folder / 'report.html'}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hingecam import __version__
 from hingecam.cli.common import (
+    EVAL_EXERCISES,
     MODEL_VARIANTS,
     add_analysis_options,
     add_model_option,
@@ -286,10 +287,13 @@ def _add_eval(sub: Any) -> None:
         "live calibration) on every frame, from their pose tracks",
     )
     add_analysis_options(
-        p, "default: each clip's own exercise column, auto where there is no profile"
+        p,
+        "default: auto, as users run it: the exercise recognised from the movement; "
+        "labelled: each clip's own exercise column, auto where there is no profile",
+        EVAL_EXERCISES,
     )
     add_model_option(p)
-    p.set_defaults(handler=_eval, exercise=None)
+    p.set_defaults(handler=_eval)
 
 
 def _eval(args: argparse.Namespace) -> int:

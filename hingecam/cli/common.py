@@ -15,15 +15,18 @@ class LazyChoices(Sequence[str]):
     choices derive from the enum, and building the parser (`hingecam --help`)
     still loads none of the enum's module (numpy, for core.datatypes)."""
 
-    def __init__(self, module: str, enum_name: str) -> None:
+    def __init__(
+        self, module: str, enum_name: str, extra: tuple[str, ...] = ()
+    ) -> None:
         self._where = (module, enum_name)
+        self._extra = extra
         self._values: tuple[str, ...] | None = None
 
     def _load(self) -> tuple[str, ...]:
         if self._values is None:
             module, name = self._where
             members = getattr(importlib.import_module(module), name)
-            self._values = tuple(str(m.value) for m in members)
+            self._values = (*(str(m.value) for m in members), *self._extra)
         return self._values
 
     @overload
@@ -47,6 +50,8 @@ class LazyChoices(Sequence[str]):
 
 EXERCISES = LazyChoices("hingecam.core.datatypes", "Exercise")
 """--exercise: every Exercise value ("auto" is one of them)."""
+EVAL_EXERCISES = LazyChoices("hingecam.core.datatypes", "Exercise", ("labelled",))
+"""eval's --exercise: an Exercise value, or "labelled" (each clip's own)."""
 MODEL_VARIANTS = LazyChoices("hingecam.media.models", "ModelVariant")
 
 
@@ -80,13 +85,15 @@ def _int(text: str) -> int:
 
 
 def add_analysis_options(
-    p: argparse.ArgumentParser, exercise_help: str = "default: auto"
+    p: argparse.ArgumentParser,
+    exercise_help: str = "default: auto, the exercise recognised from the movement",
+    choices: LazyChoices = EXERCISES,
 ) -> None:
     lazy_choices(
         p.add_argument(
             "--exercise",
             type=str,
-            choices=EXERCISES,
+            choices=choices,
             default="auto",
             metavar="EXERCISE",
             help="exercise profile: selects rep logic and thresholds "

@@ -5,6 +5,7 @@ with live vs recorded given by a Mode (core/mode.py)."""
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,10 +182,15 @@ class Analyzer:
         the measures in one vectorized call per near-side/facing stretch, so a
         typical set re-analyzes in well under a second.
         """
-        out: list[FrameAnalysis] = []
-        for i, frame in enumerate(self._intake.replay(track)):
-            out += self._push_raw(i, float(track.t_s[i]), frame, None)
+        out = [a for step in self.steps(track) for a in step]
         return out + self.finish()
+
+    def steps(self, track: PoseTrack) -> Iterator[list[FrameAnalysis]]:
+        """Push the frames of a recorded pose track one at a time (measured as
+        replay() measures them), yielding each frame's finalized analyses; no
+        finish()."""
+        for i, frame in enumerate(self._intake.replay(track)):
+            yield self._push_raw(i, float(track.t_s[i]), frame, None)
 
     def finish(self) -> list[FrameAnalysis]:
         """Flush the frames still waiting for their smoothing window, and a rep

@@ -331,6 +331,8 @@ class FrameAnalysis:
         cue_severity: how urgent the cue is.
         setup_hint: camera set-up guidance ("turn sideways ..."), or None.
         last_rep: the last completed rep, or None.
+        exercise_label: the exercise as the overlay names it ("Deadlift
+            (recognised)"), "" when not shown.
     """
 
     frame_index: int
@@ -346,6 +348,7 @@ class FrameAnalysis:
     setup_hint: SetupHint | None = None
     last_rep: Rep | None = None
     facing: float = 0.0
+    exercise_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,15 +374,41 @@ class VideoInfo:
     rotation_deg: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """The exercise a set was recognised as.
+
+    Attributes:
+        exercise: the recognised profile; AUTO when unsure (a generic hinge).
+        sureness: HIGH when two or more reps agree almost all, MEDIUM when a
+            single rep or most reps say so, LOW when unsure.
+        reps: how many reps it was read from (those whose hands and legs
+            were seen well enough).
+        agreeing: how many of them read as `exercise`.
+        reason: one sentence for the report.
+    """
+
+    exercise: Exercise
+    sureness: Sureness
+    reps: int
+    agreeing: int
+    reason: str
+
+    @property
+    def recognised(self) -> bool:
+        """An exercise was recognised (not the generic hinge)."""
+        return self.exercise is not Exercise.AUTO
+
+
 @dataclass(frozen=True)
 class AnalysisResult:
     """Everything known about one set: the input of report.py.
 
     Attributes:
         video: where the frames came from.
-        exercise: the profile used: the one requested. AUTO is not resolved to
-            a detected exercise; it is judged as a generic hinge (PROFILES[AUTO]).
-        exercise_requested: what the user asked for (today always `exercise`).
+        exercise: the profile used: the one requested, or with AUTO the one
+            recognised from the movement (AUTO when unsure: a generic hinge).
+        exercise_requested: what the user asked for.
         view: dominant camera view over the set.
         side: near side over the set, or None without a person.
         series: smoothed per-frame measures, the frame axis matching the track.
@@ -393,6 +422,8 @@ class AnalysisResult:
         thumbnails: rep index -> JPEG bytes of the rep's worst moment, drawn.
         model: the pose model that measured the frames, {"file": name,
             "sha256": hex}; empty when the track does not say.
+        recognition: with AUTO requested, what the movement was recognised as
+            and why (core/recognition.py); None when an exercise was named.
     """
 
     video: VideoInfo
@@ -408,3 +439,4 @@ class AnalysisResult:
     thresholds: dict[str, float]
     thumbnails: dict[int, bytes] = field(default_factory=dict)
     model: dict[str, str] = field(default_factory=dict)
+    recognition: Recognition | None = None

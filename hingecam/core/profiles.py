@@ -35,13 +35,18 @@ class Profile:
 
 
 PROFILES: dict[Exercise, Profile] = {
+    # Not recognised (core/recognition.py): a generic hinge. Counted like a
+    # deadlift (a pull from the floor starts at its bottom); judged on what
+    # every hinge shares: the back, squatting instead of hinging, hips rising
+    # first where the knees straighten; locked knees only once an RDL or a good
+    # morning is recognised (a deadlift bends them on purpose).
     Exercise.AUTO: Profile(
         Exercise.AUTO,
         "Hip hinge",
-        from_floor=False,
+        from_floor=True,
         hinge_only=True,
         knee_extends=True,
-        soft_knees=True,
+        soft_knees=False,
     ),
     Exercise.HINGE_DRILL: Profile(
         Exercise.HINGE_DRILL,

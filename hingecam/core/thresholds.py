@@ -13,7 +13,8 @@ from typing import Any
 from hingecam.core.datatypes import Exercise
 from hingecam.core.fields import FieldDoc, field_docs, threshold_field
 from hingecam.core.profiles import PROFILES
-from hingecam.core.signal_thresholds import CLIPS, SignalThresholds
+from hingecam.core.recognition_thresholds import RecognitionThresholds
+from hingecam.core.signal_thresholds import CLIPS
 from hingecam.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -23,7 +24,7 @@ else:  # pragma: no cover
 
 
 @dataclass(frozen=True)
-class Thresholds(SignalThresholds):
+class Thresholds(RecognitionThresholds):
     """Thresholds in force. Angles follow the conventions table in geometry.py."""
 
     # Calibration and reps.
@@ -407,6 +408,23 @@ def load_thresholds(
     if sets:
         th = th.with_overrides(parse_set(sets), "--set")
     return th
+
+
+def for_exercise(
+    th: Thresholds, loaded_for: Exercise, exercise: Exercise
+) -> Thresholds:
+    """The thresholds in force for `exercise`, given `th` loaded for `loaded_for`
+    (an exercise recognised in auto mode): the recognised profile's own numbers
+    replace the other's on every threshold the user did not change (with a TOML
+    file or --set, or by passing Thresholds), that is, still at its value."""
+    before, after = load_thresholds(loaded_for), load_thresholds(exercise)
+    names = set(PROFILES[loaded_for].overrides) | set(PROFILES[exercise].overrides)
+    unchanged = {
+        name: getattr(after, name)
+        for name in sorted(names)
+        if getattr(th, name) == getattr(before, name)
+    }
+    return th.with_overrides(unchanged, f"profile {exercise.value}")
 
 
 def describe() -> list[FieldDoc]:

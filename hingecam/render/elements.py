@@ -137,6 +137,8 @@ class RepCounterOverlay:
         phase_scale = st.font_scale * s
 
         count = str(analysis.rep_count)
+        title = analysis.exercise_label.upper()
+        tw_, th_, _ = text_size(title, font, cap_scale, thick) if title else (0, 0, 0)
         phase_name = analysis.phase.value.upper()
         phase_color = st.phase_bgr[analysis.phase]
         cw, _ch, _ = text_size("REPS", font, cap_scale, thick)
@@ -156,13 +158,14 @@ class RepCounterOverlay:
 
         gap = max(3, round(8 * s))
         inner_w = max(
+            tw_,
             cw + gap + bw,
             2 * dot_r + gap + pw,
             max((w for w, _, _ in chip_sizes), default=0) + 2 * chip_pad,
             lw,
         )
         w = inner_w + 2 * pad
-        h = pad + bh + gap + ph + pad
+        h = pad + bh + gap + ph + pad + (th_ + gap if title else 0)
         if chips:
             chip_h = chip_sizes[0][1] + 2 * chip_pad
             h += lh + gap + len(chips) * (chip_h + gap // 2)
@@ -171,6 +174,17 @@ class RepCounterOverlay:
         panel(image, (x0, y0, x0 + w, y0 + h), st.panel_bgr, st.panel_alpha, pad)
 
         x, y = x0 + pad, y0 + pad + bh
+        if title:
+            put_text(
+                image,
+                title,
+                (x, y0 + pad + th_),
+                font,
+                cap_scale,
+                st.muted_text_bgr,
+                thick,
+            )
+            y += th_ + gap
         put_text(image, "REPS", (x, y), font, cap_scale, st.muted_text_bgr, thick)
         put_text(
             image, count, (x + cw + gap, y), font, big_scale, st.text_bgr, thick * 2

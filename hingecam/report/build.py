@@ -20,6 +20,7 @@ from hingecam.core.datatypes import (
     Check,
     MeasureSeries,
     Outcome,
+    Recognition,
     Rep,
     Verdict,
     VerdictKind,
@@ -27,7 +28,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.faults import Fault
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Bump the minor for added keys, the major for renamed or removed ones."""
 
 MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
@@ -339,6 +340,7 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
         "exercise": {
             "requested": result.exercise_requested,
             "used": result.exercise,
+            "recognised": _recognised(result.recognition),
         },
         "model": dict(result.model) or None,
         "view": result.view,
@@ -377,3 +379,17 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
         notes=tuple(result.notes),
         reps=tuple(_rep_dict(r) for r in reps),
     )
+
+
+def _recognised(recognition: Recognition | None) -> dict[str, Any] | None:
+    """meta.exercise.recognised: what auto read the movement as, or None when an
+    exercise was named."""
+    if recognition is None:
+        return None
+    return {
+        "exercise": recognition.exercise,
+        "confidence": recognition.sureness,
+        "reps_read": recognition.reps,
+        "reps_agreeing": recognition.agreeing,
+        "reason": recognition.reason,
+    }

@@ -219,14 +219,16 @@ def _view_limited(result: AnalysisResult) -> bool:
     return result.view in limiting or any(r.view in limiting for r in result.reps)
 
 
-def _exercise(result: AnalysisResult) -> tuple[str, str]:
-    """The exercise's name and how it was chosen."""
+def exercise_words(result: AnalysisResult) -> tuple[str, str]:
+    """The exercise's name and how it was chosen: ("Deadlift", "recognised,
+    high confidence"), ("Hip hinge", "not recognised"), ("Squat", "as
+    requested")."""
     exercise = PROFILES[result.exercise].label
-    if (
-        result.exercise_requested is Exercise.AUTO
-        and result.exercise is not Exercise.AUTO
-    ):
-        return exercise, "detected"
+    recognition = result.recognition
+    if result.exercise_requested is Exercise.AUTO:
+        if recognition is not None and recognition.recognised:
+            return exercise, f"recognised, {recognition.sureness.value} confidence"
+        return exercise, "not recognised"
     if result.exercise_requested is not result.exercise:
         requested = PROFILES[result.exercise_requested].label
         return exercise, f"asked for {requested}"
@@ -234,7 +236,7 @@ def _exercise(result: AnalysisResult) -> tuple[str, str]:
 
 
 def _meta(result: AnalysisResult, created_utc: str | None) -> list[tuple[str, str]]:
-    exercise, note = _exercise(result)
+    exercise, note = exercise_words(result)
     video = result.video
     side = f", {result.side.value} side nearer" if result.side is not None else ""
     length = f"{secs(video.duration_s)} · {video.frames} frames at {video.fps:.0f} fps"
@@ -461,7 +463,7 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
     meta = report["meta"]
     reps = sorted(result.reps, key=lambda r: r.index)
     faults = _judged_faults(reps)
-    exercise, _ = _exercise(result)
+    exercise, _ = exercise_words(result)
     return Page(
         title=f"hingecam report: {result.video.name}",
         exercise=exercise,

@@ -35,8 +35,20 @@ def set_folders(out: Path) -> list[Path]:
     )
 
 
+EXERCISE_HOW = {"yes": " (recognised)", "no": " (not recognised)"}
+"""After the exercise in index.html, for sets analyzed with auto."""
+
+
 def _label(value: Any) -> str:
     return str(value or "").replace("_", " ")
+
+
+def _how_chosen(exercise: dict[str, Any]) -> str:
+    """summary's exercise_recognised: "yes" (auto recognised it), "no" (auto
+    stayed a generic hinge), "" (named by the user, or an older report)."""
+    if exercise.get("requested") != "auto" or "recognised" not in exercise:
+        return ""
+    return "yes" if exercise.get("used") not in ("auto", None) else "no"
 
 
 def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
@@ -59,6 +71,7 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
         "set": folder.name,
         "file": meta.get("source", ""),
         "exercise": (meta.get("exercise") or {}).get("used", ""),
+        "exercise_recognised": _how_chosen(meta.get("exercise") or {}),
         "view": meta.get("view", ""),
         "reps": int(summary.get("rep_count", 0)),
         "reps_clean": clean,
@@ -149,7 +162,12 @@ def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
     from hingecam.report.html import environment, page_css
 
     view_rows = [
-        {**r, "exercise_label": _label(r["exercise"]), "view_label": _label(r["view"])}
+        {
+            **r,
+            "exercise_label": _label(r["exercise"])
+            + EXERCISE_HOW.get(r.get("exercise_recognised", ""), ""),
+            "view_label": _label(r["view"]),
+        }
         for r in rows
     ]
     template = environment().get_template("index.html.j2")

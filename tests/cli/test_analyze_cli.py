@@ -27,7 +27,7 @@ def test_analyze_a_pose_track_writes_every_output(
     assert code == 0
     folder = tmp_path / "kbdl_side_roundedback"
     report = json.loads((folder / "report.json").read_text())
-    assert report["schema_version"] == "1.2"
+    assert report["schema_version"] == "1.3"
     assert {"meta", "summary", "setup", "notes", "reps"} <= set(report)
     assert len(report["reps"]) == 5
     flagged = [
@@ -238,7 +238,8 @@ def test_eval_live_judges_the_tracks_as_live_practice_does(
     args = ["eval", str(clips), "--tracks", str(tracks), "--json", str(out_json)]
     assert main([*args, "--live"]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("judged as `hingecam live` judges a camera")
+    assert printed.startswith("exercise: auto (recognised from the movement")
+    assert "judged as `hingecam live` judges a camera" in printed.splitlines()[1]
     data = json.loads(out_json.read_text())
     assert [c["reps_counted"] for c in data["clips"]] == [5, 5]
     assert data["totals"]["faults"]["rounded_spine"]["precision"] == 1.0

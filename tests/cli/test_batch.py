@@ -21,7 +21,7 @@ from hingecam.app.api import RunOptions
 from hingecam.app.staging import analyze_one
 from hingecam.cli import main
 from hingecam.core.datatypes import Exercise
-from hingecam.core.thresholds import load_thresholds
+from hingecam.core.thresholds import for_exercise, load_thresholds
 from tests.batch_compare import assert_same_set, report_without_time
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,12 +68,16 @@ def test_two_workers_equal_one_by_one(batch_out: Path, tmp_path: Path) -> None:
 
 def test_report_records_input_and_thresholds(batch_out: Path) -> None:
     data = json.loads((batch_out / NAMES[0] / "report.json").read_text())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     record = data["meta"]["input"]
     st = SAMPLES[0].stat()
     assert record["size_bytes"] == st.st_size and record["mtime_ns"] == st.st_mtime_ns
     assert len(record["sha256"]) == 64 and record["path"] == str(SAMPLES[0].resolve())
-    assert data["meta"]["thresholds"] == load_thresholds(Exercise.AUTO).as_dict()
+    # Auto recognised the sample's exercise: its profile's numbers are in force.
+    used = Exercise(data["meta"]["exercise"]["used"])
+    assert used is Exercise.DEADLIFT
+    in_force = for_exercise(load_thresholds(Exercise.AUTO), Exercise.AUTO, used)
+    assert data["meta"]["thresholds"] == in_force.as_dict()
 
 
 def test_index_lists_every_set_and_every_rep(batch_out: Path) -> None:

@@ -72,7 +72,9 @@ def test_no_window_on_a_real_clip_counts_its_reps(clip_session: Any) -> None:
     assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
 
 
-RUN_SPECIFIC_META = {"created_utc", "video", "input", "model"}
+RUN_SPECIFIC_META = {"created_utc", "video", "input", "model", "exercise"}
+"""Meta that depends on the frames live saw (exercise: how many reps auto could
+read; compared with analyze of live's own pose track below)."""
 """Report meta that differs between two runs on one clip: the time, the frames
 (live skips some and ends on its own clock), and the input file and model that
 only `analyze` records (for resuming a batch)."""
@@ -123,10 +125,14 @@ def test_the_live_report_is_the_one_analyze_writes(
     # machine live skips frames or uses the one-person model between checks
     # (docs/speed.md), so its landmarks need not be the video's.
     replayed = tmp_path / "replayed"
-    assert main(["analyze", str(folder / "pose_track.npz"), "--out", str(replayed)]) == 0
+    assert (
+        main(["analyze", str(folder / "pose_track.npz"), "--out", str(replayed)]) == 0
+    )
     capsys.readouterr()
     again = json.loads((replayed / folder.name / "report.json").read_text())
     assert live_report["summary"]["rep_verdicts"] == again["summary"]["rep_verdicts"]
+    assert live_report["meta"]["exercise"]["used"] == again["meta"]["exercise"]["used"]
+    assert offline["meta"]["exercise"]["used"] == again["meta"]["exercise"]["used"]
     for live_rep, rep in zip(live_report["reps"], offline["reps"], strict=True):
         assert set(live_rep) == set(rep)
         for key in ("start_s", "bottom_s", "end_s"):

@@ -30,7 +30,7 @@ from hingecam.report.write import (
     write_json,
     write_outputs,
 )
-from tests.factories_report import CUES, make_analysis_result
+from tests.factories_report import CUES, RECOGNISED_WHY, make_analysis_result
 
 CREATED = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 
@@ -106,7 +106,7 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 def test_json_round_trips_with_documented_keys(tmp_path: Path) -> None:
     data = _load_json(tmp_path)
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
     assert set(data["meta"]) == META_KEYS
     assert set(data["summary"]) == SUMMARY_KEYS
     assert set(data["setup"]) == {"calibrated", "measures"}
@@ -139,10 +139,21 @@ def test_nan_becomes_null_and_json_is_strict(tmp_path: Path) -> None:
 
 
 def test_meta_records_source_time_exercise_view_and_thresholds(tmp_path: Path) -> None:
-    meta = _load_json(tmp_path)["meta"]
+    data = _load_json(tmp_path)
+    meta, n = data["meta"], len(data["reps"])
     assert meta["created_utc"] == "2025-03-04T05:06:07Z"
     assert meta["source"] == "rdl_side_<demo>.mp4"
-    assert meta["exercise"] == {"requested": "auto", "used": "rdl"}
+    assert meta["exercise"] == {
+        "requested": "auto",
+        "used": "rdl",
+        "recognised": {
+            "exercise": "rdl",
+            "confidence": "high",
+            "reps_read": n,
+            "reps_agreeing": n,
+            "reason": RECOGNISED_WHY,
+        },
+    }
     assert (meta["view"], meta["side"]) == ("side", "left")
     assert meta["thresholds"]["locked_knee_max_flexion_deg"] == 8.0
     assert meta["video"]["fps"] == 30.0

@@ -1,0 +1,234 @@
+"""Which exercise a set is, read from the movement itself: the lifter's pose
+track and the reps counted so far -> a `Recognition` (an exercise profile, how
+sure, and why in one sentence).
+
+Each rep is read from where the hands travel and how the legs bend:
+  - hands that never come near the knees but rise to chest height: a swing;
+  - hands lowered to about the knees or below: a pull; a pull that starts at
+    its bottom (from the floor) or, seen from the side, bends the knees like a
+    squat at the bottom is a deadlift, one with soft knees an RDL; off the side
+    the knee angle is too rough to tell them apart (the generic hinge stays);
+  - hands that stay high (on the chest, the shoulders, a dowel on the back):
+    a squat when the knees bend more than the hips (hip-knee index, 3D), else a
+    good morning (a dowel hinge drill moves and is judged the same way).
+A set is recognised when most of its reps agree; otherwise it stays the
+generic hinge (Exercise.AUTO), which still counts pulls from the floor and is
+never judged as a squat.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.core.datatypes import (
+    Exercise,
+    MeasureSeries,
+    Recognition,
+    Rep,
+    Sureness,
+    View,
+)
+from hingecam.core.landmarks import Landmark
+from hingecam.core.poses import PoseTrack
+from hingecam.core.profiles import PROFILES
+from hingecam.core.thresholds import Thresholds
+
+
+class Reading(enum.Enum):
+    """What one rep looked like."""
+
+    SWING = "swing"
+    DEADLIFT = "deadlift"
+    RDL = "rdl"
+    PULL = "pull"  # a deadlift or an RDL, the view cannot tell which
+    SQUAT = "squat"
+    GOOD_MORNING = "good_morning"
+    UNKNOWN = "unknown"  # hands or legs not seen well enough
+
+
+_EXERCISE = {
+    Reading.SWING: Exercise.KB_SWING,
+    Reading.DEADLIFT: Exercise.DEADLIFT,
+    Reading.RDL: Exercise.RDL,
+    Reading.SQUAT: Exercise.SQUAT,
+    Reading.GOOD_MORNING: Exercise.GOOD_MORNING,
+}
+_PULLS = (Reading.DEADLIFT, Reading.RDL, Reading.PULL)
+
+_WHY = {
+    Reading.SWING: "the hands swung up to chest height without reaching the knees",
+    Reading.DEADLIFT: "the hands went to the knees or below and the knees bent deeply "
+    "or the pull started from the floor",
+    Reading.RDL: "the hands went to the knees or below with soft knees",
+    Reading.PULL: "the hands went to the knees or below",
+    Reading.SQUAT: "the hands stayed high and the knees bent more than the hips",
+    Reading.GOOD_MORNING: "the hands stayed high and the hips bent more than the knees",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Heights:
+    """Per-frame heights above the ankles in leg lengths (NaN when unseen)."""
+
+    hands: NDArray[np.float64]
+    knees: NDArray[np.float64]
+
+
+def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
+    w, h = track.image_wh
+    xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+
+    def mid(a: Landmark, b: Landmark) -> NDArray[np.float64]:
+        pts = xy[:, [a, b]].copy()
+        pts[vis[:, [a, b]] < min_visibility] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # nobody seen: NaN
+            return np.asarray(np.nanmean(pts, axis=1))
+
+    hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    knee = mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE)
+    ankle = mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+    wrist = mid(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
+    leg = np.linalg.norm(hip - knee, axis=1) + np.linalg.norm(knee - ankle, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Image y points down: height above the ankles is ankle y minus point y.
+        return _Heights(
+            hands=(ankle[:, 1] - wrist[:, 1]) / leg,
+            knees=(ankle[:, 1] - knee[:, 1]) / leg,
+        )
+
+
+def _pct(values: NDArray[np.float64], q: float) -> float:
+    ok = values[np.isfinite(values)]
+    return float(np.percentile(ok, q)) if ok.size >= 3 else math.nan
+
+
+def _hip_knee_index(series: MeasureSeries, lo: int, hi: int) -> float:
+    """100 x hip flexion gained / (hip + knee flexion gained) at the deepest
+    crouch of frames lo..hi, from the 3D angles (any view); NaN if unseen."""
+    hip = series.hip_flexion_3d_deg[lo:hi]
+    knee = series.knee_flexion_3d_deg[lo:hi]
+    depth = hip + knee
+    if not np.isfinite(depth).any():
+        return math.nan
+    b = int(np.nanargmax(depth))
+    d_hip = float(hip[b] - np.nanmin(hip))
+    d_knee = float(knee[b] - np.nanmin(knee))
+    return 100.0 * d_hip / (d_hip + d_knee) if d_hip + d_knee > 0 else math.nan
+
+
+def _starts_at_bottom(series: MeasureSeries, rep: Rep, th: Thresholds) -> bool:
+    hip = series.hip_flexion_3d_deg[rep.start_frame : rep.end_frame + 1]
+    if not np.isfinite(hip).any() or not math.isfinite(float(hip[0])):
+        return False
+    low, deep = float(np.nanmin(hip)), float(np.nanmax(hip))
+    return deep > low and (float(hip[0]) - low) >= th.recognise_floor_start_share * (
+        deep - low
+    )
+
+
+def read_rep(
+    rep: Rep, series: MeasureSeries, heights: _Heights, th: Thresholds
+) -> Reading:
+    """What one rep looked like (see the module's docstring)."""
+    lo, hi = rep.start_frame, rep.end_frame + 1
+    hands_to_knees = _pct(heights.hands[lo:hi] - heights.knees[lo:hi], 10)
+    hands_top = _pct(heights.hands[lo:hi], 90)
+    if not math.isfinite(hands_to_knees):
+        return Reading.UNKNOWN
+    if hands_to_knees > 0 and hands_top >= th.recognise_swing_min_hands_norm:
+        if hands_to_knees < th.recognise_pull_max_hands_norm:
+            return Reading.SWING
+    if hands_to_knees < th.recognise_pull_max_hands_norm:
+        if _starts_at_bottom(series, rep, th):
+            return Reading.DEADLIFT
+        knee = rep.peaks.knee_flexion_bottom_deg
+        if rep.view is not View.SIDE or not math.isfinite(knee):
+            return Reading.PULL
+        if knee >= th.recognise_deadlift_min_knee_deg:
+            return Reading.DEADLIFT
+        return Reading.RDL
+    hki = _hip_knee_index(series, lo, hi)
+    if not math.isfinite(hki):
+        return Reading.UNKNOWN
+    return Reading.SQUAT if hki < th.squat_max_hki_3d else Reading.GOOD_MORNING
+
+
+def recognise(
+    track: PoseTrack, reps: Sequence[Rep], series: MeasureSeries, th: Thresholds
+) -> Recognition:
+    """The exercise of a set from its reps so far (AUTO while unsure).
+
+    Args:
+        track: the lifter's pose track (hands, knees, ankles).
+        reps: the reps counted, with their frames and views.
+        series: the smoothed measures of the same frames (3D hip and knee).
+        th: the recognise_* thresholds and squat_max_hki_3d.
+    """
+    if not reps:
+        return Recognition(Exercise.AUTO, Sureness.LOW, 0, 0, "no rep yet")
+    heights = _heights(track, th.min_visibility)
+    readings = [read_rep(rep, series, heights, th) for rep in reps]
+    readings = [r for r in readings if r is not Reading.UNKNOWN]
+    n = len(readings)
+    if not n:
+        return _unsure(0, "the hands and legs were not seen well enough")
+    counts = Counter(readings)
+    pulls = sum(counts[r] for r in _PULLS)
+    if pulls >= th.recognise_min_agreement * n:
+        return _pull(counts, pulls, n, th)
+    reading, k = max(
+        ((r, counts[r]) for r in _EXERCISE if r not in _PULLS),
+        key=lambda item: item[1],
+    )
+    if k >= th.recognise_min_agreement * n:
+        return _recognised(reading, k, n)
+    return _unsure(n, "the reps did not agree on one movement")
+
+
+def _pull(counts: Counter[Reading], pulls: int, n: int, th: Thresholds) -> Recognition:
+    told = counts[Reading.DEADLIFT] + counts[Reading.RDL]
+    for reading in (Reading.DEADLIFT, Reading.RDL):
+        if counts[reading] and counts[reading] >= th.recognise_min_agreement * told:
+            return _recognised(reading, pulls, n)
+    why = (
+        "the knees bend too differently from rep to rep"
+        if told
+        else "a deadlift and an RDL look alike from this view"
+    )
+    return _unsure(n, f"the hands went to the knees or below, but {why}")
+
+
+def _recognised(reading: Reading, agreeing: int, n: int) -> Recognition:
+    sure = Sureness.HIGH if n >= 2 and agreeing >= 0.8 * n else Sureness.MEDIUM
+    return Recognition(_EXERCISE[reading], sure, n, agreeing, _WHY[reading])
+
+
+def _unsure(n: int, why: str) -> Recognition:
+    return Recognition(Exercise.AUTO, Sureness.LOW, n, 0, why)
+
+
+def recognition_note(recognition: Recognition) -> str:
+    """The set note on what auto recognised, and how to overrule it."""
+    if not recognition.recognised:
+        return (
+            f"the exercise was not recognised ({recognition.reason}), so the set was "
+            "judged as a generic hip hinge; name it with --exercise to judge it by "
+            "its own rules"
+        )
+    label = PROFILES[recognition.exercise].label.lower()
+    reps = f"{recognition.agreeing} of {recognition.reps} reps"
+    return (
+        f"recognised as a {label} ({recognition.sureness.value} confidence, "
+        f"{reps}): {recognition.reason}; name the exercise with --exercise if it "
+        "is another"
+    )

@@ -1,0 +1,61 @@
+"""The numbers that recognise the exercise of a set from its movement (see
+core/recognition.py): a layer of Thresholds, kept apart so each file stays
+readable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hingecam.core.fields import threshold_field
+from hingecam.core.signal_thresholds import CLIPS, SignalThresholds
+
+
+@dataclass(frozen=True)
+class RecognitionThresholds(SignalThresholds):
+    """How a set's reps are read as a deadlift, RDL, good morning, swing or squat.
+
+    Thresholds extends this class; use Thresholds, which validates every field."""
+
+    # Exercise recognition (heights in the lifter's own leg lengths: thigh + shin).
+    recognise_pull_max_hands_norm: float = threshold_field(
+        0.3,
+        "leg lengths",
+        "pulls (deadlift, RDL) reach <= 0.02 above the knees, squats >= 0.42, good "
+        "mornings and dowel drills >= 0.5 (lowest tenth of each rep's frames) on "
+        + CLIPS,
+        "Hands that come within this height above the knees mean a pull: the load "
+        "is lowered along the legs.",
+    )
+    recognise_swing_min_hands_norm: float = threshold_field(
+        1.2,
+        "leg lengths",
+        "COACHING.md: a swing drives the bell forward to chest height or overhead; "
+        "swings reached 1.24-1.96 above the ankles, a pull's lockout (hands hanging "
+        "at the thighs) 0.9-1.1 (hip height is about 1) on " + CLIPS,
+        "Hands that rise this far above the ankles at the top of a rep that never "
+        "pulls to the knees mean a swing.",
+    )
+    recognise_deadlift_min_knee_deg: float = threshold_field(
+        65.0,
+        "deg",
+        "COACHING.md: conventional deadlift knee flexion 103-108 deg (Schellenberg "
+        "2013), RDL 15-30 deg; the middle. Side-view pulls labelled deadlift bent "
+        "69-122 deg, RDLs 42-58 on " + CLIPS,
+        "From the side, a pull whose knees bend this far at the bottom is a "
+        "deadlift, less an RDL (the knee angle is only trusted from the side).",
+    )
+    recognise_floor_start_share: float = threshold_field(
+        0.6,
+        "fraction",
+        "design: a pull from the floor starts at its bottom (barbell pulls from the "
+        "floor started at 0.6-1.0 of their deepest 3D hip flexion, sets from "
+        "standing at <= 0.5 on " + CLIPS + ")",
+        "A pull that starts at least this deep (share of its deepest hip flexion) "
+        "starts on the floor: a deadlift.",
+    )
+    recognise_min_agreement: float = threshold_field(
+        0.6,
+        "fraction",
+        "design: most reps must agree; one odd rep does not decide a set",
+        "An exercise is recognised when at least this share of the reps read as it.",
+    )
