@@ -127,13 +127,15 @@ def _hip_knee_index(series: MeasureSeries, lo: int, hi: int) -> float:
 
 
 def _starts_at_bottom(series: MeasureSeries, rep: Rep, th: Thresholds) -> bool:
+    """The rep starts deep (its first tenth at least recognise_floor_start_share
+    of the way from its most upright to its deepest 3D hip flexion)."""
     hip = series.hip_flexion_3d_deg[rep.start_frame : rep.end_frame + 1]
-    if not np.isfinite(hip).any() or not math.isfinite(float(hip[0])):
+    first = hip[: max(3, hip.size // 10)]
+    if not np.isfinite(first).any():
         return False
+    start = float(np.nanmedian(first))
     low, deep = float(np.nanmin(hip)), float(np.nanmax(hip))
-    return deep > low and (float(hip[0]) - low) >= th.recognise_floor_start_share * (
-        deep - low
-    )
+    return deep > low and start - low >= th.recognise_floor_start_share * (deep - low)
 
 
 def read_rep(

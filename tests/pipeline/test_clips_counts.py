@@ -41,3 +41,37 @@ def test_clip_counts_its_labelled_reps(
         model_path=model_path,
     )
     assert len(run.result.reps) == reps
+
+
+@pytest.mark.parametrize(
+    ("clip", "recognised", "reps"),
+    [
+        # A single pull from the floor: auto counted 0 before it counted from
+        # the floor; the hands reach the shins and the knees bend ~110 deg.
+        ("deadlift_side_good_mv_good02.mp4", Exercise.DEADLIFT, 1),
+        # Hands at the chest, knees bending more than the hips (3D): a squat,
+        # so squatting is no fault (auto flagged all 5 reps before).
+        ("squat_goblet_45deg_kbt.mp4", Exercise.SQUAT, 5),
+        # The hands swing to chest height and never reach the knees.
+        ("kbswing_45deg_mw.mp4", Exercise.KB_SWING, 5),
+        # Soft knees from the side with the hands to the shins.
+        ("rdl_side_good_a_gazi_vk.mp4", Exercise.RDL, 1),
+    ],
+)
+def test_auto_recognises_the_exercise_and_counts_as_labelled(
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    clip: str,
+    recognised: Exercise,
+    reps: int,
+) -> None:
+    run = analyze_video(
+        clip_path(clip),
+        exercise=Exercise.AUTO,
+        thresholds=load_thresholds(Exercise.AUTO),
+        model_path=model_path,
+    )
+    result = run.result
+    assert (result.exercise, len(result.reps)) == (recognised, reps)
+    assert result.exercise_requested is Exercise.AUTO
+    assert not [c for r in result.reps for c in r.flags if c.fault.spec.main]
