@@ -17,6 +17,9 @@ from hingecam.errors import InputError
 
 LABELLED_FAULTS = tuple(f.value for f in MAIN_FAULTS)
 
+AMBER_MARK = "?"
+"""After a fault flagged only tentatively (amber) in the per-rep column."""
+
 RECOGNITION_MARKS = {"ok": " ", "unsure": "?", "wrong": "!", "": " "}
 """After the exercise an auto run used: recognised as labelled, unsure (the
 generic hinge), recognised wrong."""
@@ -134,6 +137,21 @@ def faults_found(rep: Rep) -> tuple[str, ...]:
     )
 
 
+def amber_found(rep: Rep) -> tuple[str, ...]:
+    """The faults of faults_found() flagged only tentatively (amber: "check
+    your back"), not as the fault itself."""
+    return tuple(
+        c.fault.value
+        for c in rep.checks
+        if c.outcome is Outcome.FLAGGED and c.fault in MAIN_FAULTS and c.tentative
+    )
+
+
+def red(found: tuple[str, ...], amber: tuple[str, ...]) -> bool:
+    """A rep flagged red: a labelled-vocabulary fault not only tentatively."""
+    return bool(set(found) - set(amber))
+
+
 def extra_cues(rep: Rep) -> tuple[str, ...]:
     """Flagged extra cues (shallow hinge, lean-back, head), outside the label vocabulary."""
     return tuple(
@@ -151,6 +169,15 @@ class ClipScore:
     error: str | None = None
     per_rep: list[tuple[str, ...]] = field(default_factory=list)
     extras: list[tuple[str, ...]] = field(default_factory=list)
+    amber: list[tuple[str, ...]] = field(default_factory=list)
+
+    def flags(self) -> list[tuple[bool, bool]]:
+        """Per rep: (flagged red, flagged amber only)."""
+        amber = self.amber or [()] * len(self.per_rep)
+        return [
+            (red(f, a), bool(f) and not red(f, a))
+            for f, a in zip(self.per_rep, amber, strict=True)
+        ]
 
     @property
     def reps_counted(self) -> int:
@@ -186,6 +213,7 @@ class ClipScore:
             "reps_counted": self.reps_counted,
             "faults_labelled": list(self.label.faults) or ["none"],
             "faults_found": [list(f) for f in self.per_rep],
+            "faults_amber": [list(f) for f in self.amber],
             "extra_cues": [list(f) for f in self.extras],
             "view": self.result.view.value if self.result else "unknown",
             "error": self.error,
@@ -222,8 +250,9 @@ def score(scores: Sequence[ClipScore]) -> dict[str, Any]:
             "fp": fp,
             "fn": fn,
         }
-    clean = [f for s in side if not s.label.faults for f in s.per_rep]
-    flagged_clean = sum(1 for f in clean if f)
+    clean = [f for s in side if not s.label.faults for f in s.flags()]
+    flagged_clean = sum(1 for r, _ in clean if r)
+    amber_clean = sum(1 for _, a in clean if a)
     off_side_rounded = sum(
         1
         for s in done
@@ -246,6 +275,7 @@ def score(scores: Sequence[ClipScore]) -> dict[str, Any]:
         "faults": faults,
         "false_alarm_rate": flagged_clean / len(clean) if clean else None,
         "false_alarm_reps": flagged_clean,
+        "amber_clean_reps": amber_clean,
         "clean_side_reps": len(clean),
         "rounded_spine_off_side_none": off_side_rounded,
     }
@@ -272,7 +302,14 @@ def print_table(
             print(f"{s.label.file:<{w}}  ERROR: {s.error}", file=out)
             continue
         mark = "ok" if s.reps_counted == s.label.reps else "!!"
-        found = " ".join("+".join(f) if f else "-" for f in s.per_rep) or "(no reps)"
+        amber = s.amber or [()] * len(s.per_rep)
+        found = (
+            " ".join(
+                "+".join(x + AMBER_MARK * (x in a) for x in f) if f else "-"
+                for f, a in zip(s.per_rep, amber, strict=True)
+            )
+            or "(no reps)"
+        )
         labelled = ",".join(s.label.faults) or "none"
         used = s.result.exercise.value
         if s.exercise is Exercise.AUTO:
@@ -304,7 +341,8 @@ def print_table(
         )
     print(
         f"false alarms on side-view 'none' clips: {_fmt(totals['false_alarm_rate'])} "
-        f"({totals['false_alarm_reps']} of {totals['clean_side_reps']} reps)",
+        f"({totals['false_alarm_reps']} of {totals['clean_side_reps']} reps red; "
+        f"{totals['amber_clean_reps']} amber: a check to make, not a fault)",
         file=out,
     )
     print(

@@ -60,13 +60,15 @@ def score_views(scores: Sequence[ClipScore]) -> dict[str, Any]:
                 "fp": fp,
                 "fn": fn,
             }
-        clean = [f for s in labelled if not s.label.faults for f in s.per_rep]
-        flagged = sum(1 for f in clean if f)
+        clean = [f for s in labelled if not s.label.faults for f in s.flags()]
+        flagged = sum(1 for r, _ in clean if r)
+        amber = sum(1 for _, a in clean if a)
         out[group] = {
             "clips": len(clips),
             "faults": faults,
             "false_alarm_rate": _ratio(flagged, len(clean)),
             "false_alarm_reps": flagged,
+            "amber_reps": amber,
             "clean_reps": len(clean),
         }
     return out
@@ -143,7 +145,7 @@ def print_views(
         print(
             f"[{group}] {v['clips']} clips; false alarms on 'none' clips: "
             f"{_fmt(v['false_alarm_rate'])} ({v['false_alarm_reps']} of "
-            f"{v['clean_reps']} reps)",
+            f"{v['clean_reps']} reps red, {v['amber_reps']} amber)",
             file=out,
         )
         for fault, m in v["faults"].items():

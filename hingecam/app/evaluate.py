@@ -75,6 +75,7 @@ def evaluate(
     (`live`: judged as live practice judges, see analyze_clip)."""
     from hingecam.app.eval_score import (
         ClipScore,
+        amber_found,
         exercise_for,
         extra_cues,
         faults_found,
@@ -109,6 +110,7 @@ def evaluate(
                 result,
                 per_rep=[faults_found(r) for r in result.reps],
                 extras=[extra_cues(r) for r in result.reps],
+                amber=[amber_found(r) for r in result.reps],
             )
         )
     return scores, score(scores)

@@ -14,19 +14,26 @@ from hingecam.core.datatypes import (
 from hingecam.report.context import exercise_words
 
 
+def _tally(counts: dict[str, int]) -> str:
+    """ "rounded spine x3, squatting x1", most first."""
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{label} x{n}" for label, n in ranked)
+
+
 def summary_line(result: AnalysisResult, folder: Path) -> str:
     """One line per input: reps, faults, where the report is."""
     reps = result.reps
     counts: dict[str, int] = {}
+    checks: dict[str, int] = {}
     for rep in reps:
         for check in rep.verdict.flags:
             if check.severity is not Severity.NOTE:
-                label = check.fault.label
-                counts[label] = counts.get(label, 0) + 1
-    faults = ", ".join(
-        f"{label} x{n}" for label, n in sorted(counts.items(), key=lambda kv: -kv[1])
-    )
+                tally = checks if check.tentative else counts
+                tally[check.label] = tally.get(check.label, 0) + 1
+    faults = _tally(counts)
     judged = f"faults: {faults}" if faults else "no faults flagged"
+    if checks:
+        judged += f"; to check: {_tally(checks)}"
     if (
         not faults
         and reps

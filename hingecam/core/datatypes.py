@@ -198,6 +198,9 @@ class Check:
         reason: one sentence a coach can read: what was measured against what.
         confidence: how sure a judged check is (core/confidence.py); None when
             not judged or not rated.
+        tentative: flagged on evidence too weak for a fault (a fault whose
+            registry entry says so, flagged with less than high confidence):
+            shown amber, as "check your back", never as the fault itself.
     """
 
     fault: Fault
@@ -211,6 +214,16 @@ class Check:
     cue: str
     reason: str
     confidence: Confidence | None = None
+    tentative: bool = False
+
+    @property
+    def label(self) -> str:
+        """Plain words for this check: the fault's label, or for a tentative flag
+        what to check ("check your back")."""
+        tentative = self.fault.spec.tentative
+        if self.tentative and tentative is not None:
+            return tentative.label
+        return self.fault.label
 
 
 class VerdictKind(enum.Enum):
@@ -244,7 +257,7 @@ class Verdict:
     def label(self) -> str:
         """One line: "clean", "not judged", or the flagged faults in words."""
         if self.kind is VerdictKind.FAULTS:
-            return ", ".join(c.fault.label for c in self.flags)
+            return ", ".join(c.label for c in self.flags)
         return "clean" if self.kind is VerdictKind.CLEAN else "not judged"
 
     @classmethod

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from hingecam.core import rules, rules3d
 from hingecam.core.confidence import rate
-from hingecam.core.datatypes import Check, Outcome, Severity, View
+from hingecam.core.datatypes import Check, Confidence, Outcome, Severity, Sureness, View
 from hingecam.core.measures import Measures
 from hingecam.core.profiles import Profile
 from hingecam.core.rep_window import Finding, NotJudged, RepWindow
@@ -84,6 +84,21 @@ class OffSide:
 
 
 @dataclass(frozen=True)
+class Tentative:
+    """How a flag on weak evidence is shown: amber, as a thing to check.
+
+    Attributes:
+        label: what the lifter is asked to check ("check your back").
+        cue: the words for it.
+        below: a flag rated less sure than this is tentative.
+    """
+
+    label: str
+    cue: str
+    below: Sureness = Sureness.HIGH
+
+
+@dataclass(frozen=True)
 class FaultSpec:
     """One fault: its words, where it is judged, its rules.
 
@@ -104,6 +119,8 @@ class FaultSpec:
         superseded_by: not judged when this fault is flagged on the rep, and the
             reason then given (a shallow hinge means nothing on a rep that was
             a squat).
+        tentative: how a flag on weak evidence is shown instead (amber), or
+            None: every flag is the fault.
     """
 
     fault: Fault
@@ -117,6 +134,23 @@ class FaultSpec:
     plot_measure: str
     view_words: str
     superseded_by: tuple[Fault, str] | None = None
+    tentative: Tentative | None = None
+
+    def rated(self, check: Check, confidence: Confidence | None) -> Check:
+        """The check with its confidence; a flag on weak evidence made
+        tentative (amber, a thing to check) where the entry says so."""
+        check = dataclasses.replace(check, confidence=confidence)
+        weak = self.tentative
+        if (
+            weak is None
+            or check.outcome is not Outcome.FLAGGED
+            or confidence is None
+            or _SURE[confidence.level] >= _SURE[weak.below]
+        ):
+            return check
+        return dataclasses.replace(
+            check, tentative=True, severity=Severity.WARNING, cue=weak.cue
+        )
 
     def check(self, win: RepWindow, finding: Finding) -> Check:
         """The finding of one of this fault's rules as a Check."""
@@ -173,6 +207,13 @@ FAULTS: tuple[FaultSpec, ...] = (
         off_side=OffSide(),
         plot_measure="spine_bow_norm",
         view_words="the spine's shape",
+        # Telling a lifter with a good back that it rounded is the worst mistake
+        # a form checker can make: only a sure reading is a fault.
+        tentative=Tentative(
+            "check your back",
+            "check your back: it may have rounded near the bottom; film from the "
+            "side at hip height to be sure",
+        ),
     ),
     FaultSpec(
         Fault.LOCKED_KNEES,
@@ -254,6 +295,8 @@ FAULTS: tuple[FaultSpec, ...] = (
 SPECS: Mapping[Fault, FaultSpec] = {spec.fault: spec for spec in FAULTS}
 _ORDER: Mapping[Fault, int] = {fault: k for k, fault in enumerate(Fault)}
 
+_SURE: Mapping[Sureness, int] = {Sureness.LOW: 0, Sureness.MEDIUM: 1, Sureness.HIGH: 2}
+
 MAIN_FAULTS: tuple[Fault, ...] = tuple(spec.fault for spec in FAULTS if spec.main)
 """The faults hingecam is built to flag (and MANIFEST.tsv labels)."""
 
@@ -289,9 +332,7 @@ def judge_rep(
     for spec in FAULTS:
         if spec.judged_for(profile):
             checks[spec.fault] = _judge(spec, win, setup, th, checks)
-    return tuple(
-        dataclasses.replace(c, confidence=rate(c, share, th)) for c in checks.values()
-    )
+    return tuple(c.fault.spec.rated(c, rate(c, share, th)) for c in checks.values())
 
 
 def _judge(

@@ -107,7 +107,9 @@ def verdict_chips(rep: Rep, style: OverlayStyle) -> list[tuple[str, BGR]]:
 def _chip_text(check: Check) -> str:
     """'SQUAT PATTERN', with '(OBLIQUE, MEDIUM)' or '(LOW)' when the verdict is less
     than sure, so a verdict from a weaker view says so on screen too."""
-    text = check.fault.value.replace("_", " ").upper()
+    text = (
+        check.label if check.tentative else check.fault.value.replace("_", " ")
+    ).upper()
     sure = check.confidence
     if sure is None or sure.level is Sureness.HIGH:
         return text

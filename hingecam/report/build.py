@@ -156,8 +156,9 @@ def _round_s(value: float) -> float:
 def _check_dict(check: Check) -> dict[str, Any]:
     return {
         "fault": check.fault,
-        "label": check.fault.label,
+        "label": check.label,
         "outcome": check.outcome,
+        "tentative": check.tentative,
         "measured": check.measured,
         "threshold": check.threshold,
         "unit": check.unit,
@@ -225,13 +226,17 @@ def _main_focus(reps: Sequence[Rep]) -> dict[str, Any] | None:
         return (len(hits), worst, -list(Fault).index(fault))
 
     fault, hits = max(by_fault.items(), key=rank)
-    cues = Counter(c.cue for _, c in hits if c.cue)
+    cues = Counter(c.cue for _, c in hits if c.cue and not c.tentative) or Counter(
+        c.cue for _, c in hits if c.cue
+    )
     # Counter.most_common keeps first-seen order among ties.
     cue = cues.most_common(1)[0][0] if cues else ""
     severity = max((c.severity for _, c in hits), key=lambda s: s.rank)
+    # Only tentative flags: the thing to work on is a check ("check your back").
+    sure = [c for _, c in hits if not c.tentative]
     return {
         "fault": fault,
-        "label": fault.label,
+        "label": fault.label if sure else hits[0][1].label,
         "reps_flagged": len(hits),
         "reps": [i for i, _ in hits],
         "severity": severity,

@@ -380,7 +380,7 @@ def _card_check(check: Check) -> CardCheck:
         check.outcome.value,
         check.severity.value,
         SYMBOLS[check.outcome],
-        check.fault.label.capitalize(),
+        check.label.capitalize(),
         measured,
         sentence(check.reason) if flagged and check.reason else "",
         cap(check.cue) if flagged and check.cue else "",

@@ -212,7 +212,7 @@ def _draw_markers(
             labelled.add(check.fault)
             near_end = check.t_s > t0 + 0.85 * (t1 - t0)
             ax.annotate(
-                check.fault.label,
+                check.label,
                 xy=xy,
                 xycoords=coords,
                 xytext=(-6, 4) if near_end else (6, 4),

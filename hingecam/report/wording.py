@@ -77,7 +77,7 @@ def clock(value: float) -> str:
 def evidence(check: Check) -> str:
     """Text behind a table cell's tooltip: outcome, measured vs limit, reason."""
     words = OUTCOME_WORDS[check.outcome]
-    parts = [f"{check.fault.label.capitalize()}: {words}."]
+    parts = [f"{check.label.capitalize()}: {words}."]
     if check.outcome is not Outcome.NOT_JUDGED and math.isfinite(check.measured):
         measured, limit = vs_limit(check)
         parts.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from types import SimpleNamespace
@@ -24,7 +25,7 @@ def _rep(i: int, outcomes: dict[Fault, Outcome]) -> Rep:
 
 def _clip(name: str, view: str, faults: tuple[str, ...], reps: list[Rep]) -> ClipScore:
     label = ClipLabel(name, view, "deadlift", len(reps), faults)
-    result: Any = SimpleNamespace(reps=reps)
+    result: Any = SimpleNamespace(reps=reps, exercise=Exercise.DEADLIFT)
     per_rep = [
         tuple(c.fault.value for c in r.checks if c.outcome is Outcome.FLAGGED)
         for r in reps
@@ -78,3 +79,22 @@ def test_agreement_counts_withheld_verdicts_only_in_the_strict_figure() -> None:
     print_views(score_views([side, oblique]), agreement, out)
     assert "side vs 45deg per-rep agreement:  0.67" in out.getvalue()
     assert "k_side_rb.mp4" in out.getvalue()
+
+
+def test_amber_checks_are_detections_but_not_red_false_alarms() -> None:
+    from hingecam.app.eval_score import score
+
+    amber_rep = _rep(1, {RS: F})
+    amber_rep = Rep(
+        *[getattr(amber_rep, f) for f in ("index", "start_s", "bottom_s", "end_s")],
+        0, 30, 60, 1, 1, View.SIDE, Peaks(),
+        tuple(dataclasses.replace(c, tentative=True) for c in amber_rep.checks),
+    )  # fmt: skip
+    clean = _clip("z_side_ok.mp4", "side", (), [amber_rep, _rep(2, {RS: OK})])
+    clean.amber.extend([("rounded_spine",), ()])
+    rounded = _clip("z_side_rs.mp4", "side", ("rounded_spine",), [amber_rep])
+    rounded.amber.append(("rounded_spine",))
+    totals = score([clean, rounded])
+    assert totals["false_alarm_reps"] == 0 and totals["amber_clean_reps"] == 1
+    assert totals["faults"]["rounded_spine"]["recall"] == 1.0
+    assert score_views([clean, rounded])["side"]["amber_reps"] == 1

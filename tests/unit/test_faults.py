@@ -173,3 +173,47 @@ def test_turn_sideways_shows_where_a_main_fault_is_not_judged(
     shown = [hints.update(t, pose, 1, view, 128.0) for t in np.arange(0, 2.0, 0.1)]
     assert shown[-1] is hint
     assert bool(not_judged_from(view)) is (hint is not None)
+
+
+def _bowed(bow: float) -> RepWindow:
+    n = 40
+    hip = 80.0 * np.sin(np.linspace(0.0, np.pi, n))
+    values = {name: np.full(n, np.nan) for name in Measures.NAMES}
+    values.update(
+        hip_flexion_deg=hip,
+        trunk_incline_deg=10.0 + 0.7 * hip,
+        knee_flexion_deg=np.full(n, 20.0),
+        spine_bow_norm=np.full(n, bow),
+    )
+    return RepWindow(
+        np.arange(n) / 30.0, np.arange(n), (View.SIDE,) * n, values, n // 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("over", "tentative"),
+    [(1.1, True), (1.2, True), (2.0, False)],
+)
+def test_a_rounded_spine_barely_over_its_limit_is_a_check_not_a_fault(
+    over: float, tentative: bool
+) -> None:
+    """Within confidence_min_margin_ratio of the limit the reading can flip on
+    noise: amber "check your back", never a red rounded spine."""
+    win = _bowed(over * TH.spine_bow_max_norm)
+    (spine,) = [
+        c
+        for c in judge_rep(win, Measures(), PROFILES[Exercise.RDL], TH)
+        if c.fault is Fault.ROUNDED_SPINE
+    ]
+    assert spine.outcome is Outcome.FLAGGED
+    assert spine.tentative is tentative
+    if tentative:
+        assert spine.label == "check your back" and spine.severity is Severity.WARNING
+        assert spine.cue.startswith("check your back")
+        assert spine.confidence is not None and spine.confidence.level.value != "high"
+    else:
+        assert spine.label == "rounded spine" and spine.severity is Severity.FAULT
+
+
+def test_only_entries_that_say_so_are_ever_tentative() -> None:
+    assert [s.fault for s in FAULTS if s.tentative is not None] == [Fault.ROUNDED_SPINE]

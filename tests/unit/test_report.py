@@ -80,6 +80,7 @@ CHECK_KEYS = {
     "fault",
     "label",
     "outcome",
+    "tentative",
     "measured",
     "threshold",
     "unit",
