@@ -175,14 +175,7 @@ def test_cycle_finder_finds_a_cycle_and_accepts_a_chain() -> None:
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
 
 
-PRIVATE_CHECKED = ("app", "report", "cli", "files.py")
-
-
-@pytest.mark.parametrize(
-    "path",
-    [p for p in _modules() if p.relative_to(PACKAGE).parts[0] in PRIVATE_CHECKED],
-    ids=lambda p: _dotted(p),
-)
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: _dotted(p))
 def test_module_imports_no_private_name_of_another_module(path: Path) -> None:
     private = [
         f"{node.module}.{alias.name}"
