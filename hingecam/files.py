@@ -21,6 +21,21 @@ names are unique): what discard_all_pending() removes when the process must
 leave without running its cleanup (a force quit's last resort, see signals)."""
 
 
+def readable(name: str | Path) -> str:
+    """A file name or path as text every output can hold: bytes of the name that
+    are not UTF-8 (Python keeps them as lone surrogates) become U+FFFD, so a
+    report, an index or a printed line never fails on a foreign file name."""
+    text = str(name)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def safe_component(name: str, fallback: str = "set") -> str:
+    """`name` as one visible folder name: readable, no path separators, no
+    leading dots (not hidden, never "." or ".."), never empty."""
+    text = readable(name).replace("/", "_").replace("\\", "_").replace("\x00", "_")
+    return text.lstrip(".").strip() or fallback
+
+
 def discard_all_pending() -> None:
     """Remove every temporary file and staged folder still pending (idempotent)."""
     for path in list(_pending):

@@ -6,18 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from hingecam.files import safe_component
 from hingecam.report.outputs import TRACK_NAME
 
 
 def output_dir(out: Path, source: Path, taken: set[Path]) -> Path:
     """out/<stem>, with a numeric suffix when two inputs share a stem. A track
-    written by an earlier run (<folder>/pose_track.npz) is named by its folder."""
-    stem = (
-        source.parent.name
-        if source.name == TRACK_NAME and source.parent.name
-        else source.stem
-    )
-    base = out / stem
+    written by an earlier run (<folder>/pose_track.npz) is named by its folder.
+    The name is always one visible folder under `out` (files.safe_component):
+    an input named "..npz" or "../pose_track.npz" never writes outside it."""
+    folder = source.resolve().parent.name
+    stem = folder if source.name == TRACK_NAME and folder else source.stem
+    base = out / safe_component(stem)
     candidate, n = base, 2
     while candidate in taken:
         candidate = base.with_name(f"{base.name}-{n}")

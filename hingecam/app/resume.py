@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hingecam.files import write_atomic
+from hingecam.files import readable, write_atomic
 from hingecam.report.outputs import REPORT_NAME, required_names
 
 
@@ -45,7 +45,7 @@ def input_record(source: Path, *, digest: str | None = None) -> dict[str, Any]:
 
     st = source.stat()
     return {
-        "path": str(source.resolve()),
+        "path": readable(source.resolve()),
         "size_bytes": st.st_size,
         "mtime_ns": st.st_mtime_ns,
         "sha256": digest if digest is not None else sha256_file(source),

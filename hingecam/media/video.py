@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from hingecam.core.datatypes import VideoInfo
 from hingecam.core.poses import Frame
 from hingecam.errors import InputError, one_line
+from hingecam.files import readable
 from hingecam.media import heap
 from hingecam.media.closing import THREAD_JOIN_S, Closing
 
@@ -264,7 +265,7 @@ class VideoSource(Closing):
             frames = self._container_frames
             duration_s = self._container_duration_s
         return VideoInfo(
-            name=self.path.name,
+            name=readable(self.path.name),
             width=w,
             height=h,
             fps=self._fps,

@@ -1,0 +1,89 @@
+"""Hostile file names: names that are not UTF-8 and names that would lead out
+of --out. Every input gets one set folder inside --out, or one error line; the
+other inputs are analyzed; nothing is written anywhere else."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hingecam.files import readable, safe_component
+from tests.conftest import REPO_ROOT
+from tests.reliability.harness import error_lines, hingecam
+
+SAMPLE = REPO_ROOT / "samples" / "kbdl_side_correct.npz"
+
+posix_bytes = pytest.mark.skipif(
+    os.name != "posix", reason="file names as raw bytes are a POSIX thing"
+)
+
+
+@posix_bytes
+def test_names_that_are_not_utf8_are_analyzed_with_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    latin1 = os.fsdecode(b"caf\xe9.npz")  # Latin-1, as an old camera names files
+    shutil.copy(SAMPLE, folder / latin1)
+    shutil.copy(SAMPLE, folder / "ok.npz")
+    (folder / os.fsdecode(b"v\xff.mp4")).write_bytes(b"not a video")
+    out = tmp_path / "out"
+    done = hingecam("analyze", folder, "--out", out, "--workers", "2", "--no-video")
+    assert done.returncode == 2, done.stderr
+    (line,) = error_lines(done.stderr)
+    assert "v\\udcff.mp4: not a readable video" in line
+    assert "Traceback" not in done.stderr
+    made = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert made == ["caf\ufffd", "ok"]
+    report = json.loads((out / "caf\ufffd" / "report.json").read_text("utf-8"))
+    assert report["meta"]["input"]["path"].endswith("caf\ufffd.npz")
+    assert "caf\ufffd" in (out / "index.html").read_text("utf-8")
+
+
+def test_names_that_lead_out_of_out_stay_inside_it(tmp_path: Path) -> None:
+    here = tmp_path / "work" / "here"
+    here.mkdir(parents=True)
+    shutil.copy(SAMPLE, tmp_path / "work" / "pose_track.npz")
+    for name in ("...npz", "..npz"):
+        shutil.copy(SAMPLE, here / name)
+    before = sorted(p.name for p in (tmp_path / "work").iterdir())
+    done = hingecam(
+        "analyze", "...npz", "..npz", "../pose_track.npz", "--out", "out",
+        "--no-video", cwd=here,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = here / "out"
+    sets = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert sets == ["set", "set-2", "work"]
+    assert all((out / s / "report.json").is_file() for s in sets)
+    # Nothing beside the inputs, in their parent or in --out's root but the index.
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == before
+    assert sorted(p.name for p in here.iterdir()) == ["...npz", "..npz", "out"]
+    assert not (out / "report.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "folder"),
+    [
+        ("..", "set"),
+        (".", "set"),
+        ("...", "set"),
+        (".hidden", "hidden"),
+        ("a/b", "a_b"),
+        ("a\\b", "a_b"),
+        ("", "set"),
+        (os.fsdecode(b"caf\xe9"), "caf\ufffd"),
+        ("week 12", "week 12"),
+    ],
+)
+def test_a_set_folder_name_is_one_visible_component(name: str, folder: str) -> None:
+    assert safe_component(name) == folder
+
+
+def test_readable_text_can_be_written_as_utf8() -> None:
+    text = readable(Path(os.fsdecode(b"/clips/\xff\xfe.mp4")))
+    assert text == "/clips/\ufffd\ufffd.mp4"
+    text.encode("utf-8")
