@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -108,6 +109,33 @@ def load_rows(
     return rows
 
 
+def href(relative: str) -> str:
+    """A link to a file beside index.html: "./" and each path segment
+    percent-encoded, so a set named "javascript:x", "a#b" or "a?b" is a plain
+    relative link to its own folder."""
+    return "./" + "/".join(quote(part, safe="") for part in relative.split("/"))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula."""
+
+
+def cell(value: str) -> str:
+    """A summary.csv cell a spreadsheet shows as text: one that would start a
+    formula (=, +, -, @) gets a leading apostrophe; numbers stay numbers."""
+    if value.startswith(FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def summary_csv(out: Path, rows: Sequence[dict[str, Any]]) -> str:
     """Every set's reps.csv in one table: a `set` column, then the reps.csv
     columns (the union, in first-seen order; a column a set lacks is empty)."""
@@ -124,7 +152,10 @@ def summary_csv(out: Path, rows: Sequence[dict[str, Any]]) -> str:
             if name not in known:
                 known.add(name)
                 columns.append(name)
-        records.extend({"set": row["set"], **rec} for rec in reader)
+        records.extend(
+            {k: cell(v or "") for k, v in {"set": row["set"], **rec}.items() if k}
+            for rec in reader
+        )
     buf = io.StringIO()
     writer = csv.DictWriter(
         buf, ["set", *columns], restval="", lineterminator="\n", extrasaction="ignore"
@@ -167,6 +198,8 @@ def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
             "exercise_label": _label(r["exercise"])
             + EXERCISE_HOW.get(r.get("exercise_recognised", ""), ""),
             "view_label": _label(r["view"]),
+            "report_href": href(r["report"]),
+            "thumbnail_href": href(r["thumbnail"]) if r.get("thumbnail") else None,
         }
         for r in rows
     ]

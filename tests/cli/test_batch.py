@@ -93,8 +93,8 @@ def test_index_lists_every_set_and_every_rep(batch_out: Path) -> None:
         assert set(next(csv.DictReader(fh))) < set(rows[0])
     html = (batch_out / "index.html").read_text()
     for name in NAMES:
-        assert f'href="{name}/report.html"' in html
-        assert f'src="{name}/thumbnail.jpg"' in html
+        assert f'href="./{name}/report.html"' in html
+        assert f'src="./{name}/thumbnail.jpg"' in html
         assert (batch_out / name / "thumbnail.jpg").read_bytes()[:2] == b"\xff\xd8"
     assert "http://" not in html and "https://" not in html
 

@@ -87,3 +87,23 @@ def test_readable_text_can_be_written_as_utf8() -> None:
     text = readable(Path(os.fsdecode(b"/clips/\xff\xfe.mp4")))
     assert text == "/clips/\ufffd\ufffd.mp4"
     text.encode("utf-8")
+
+
+def test_a_name_is_a_plain_link_in_the_index_and_text_in_summary_csv(
+    tmp_path: Path,
+) -> None:
+    """A set named like a script link, a fragment or a query, or a formula."""
+    for name in ("javascript:alert(1).npz", "a#b?c.npz", "=HYPERLINK(1).npz"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    out = tmp_path / "out"
+    done = hingecam(
+        "analyze", *sorted(tmp_path.glob("*.npz")), "--out", out, "--no-video"
+    )
+    assert done.returncode == 0, done.stderr
+    page = (out / "index.html").read_text("utf-8")
+    assert 'href="./javascript%3Aalert%281%29/report.html"' in page
+    assert 'href="./a%23b%3Fc/report.html"' in page
+    assert 'href="javascript' not in page
+    summary = (out / "summary.csv").read_text("utf-8").splitlines()
+    assert any(line.startswith("'=HYPERLINK(1),") for line in summary)
+    assert not any(line.startswith("=") for line in summary)
