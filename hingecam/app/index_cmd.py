@@ -3,6 +3,7 @@ the set folders' report.json and reps.csv, without analyzing anything."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ class IndexOptions:
 
 def run_cli(options: IndexOptions) -> int:
     """Write the three index files; one line saying where and how many sets."""
+    from hingecam.app.out_lock import lock_output, write_error
     from hingecam.report.index import set_folders, write_index
 
     out = options.out
@@ -26,6 +28,16 @@ def run_cli(options: IndexOptions) -> int:
     folders = set_folders(out)
     if not folders:
         raise InputError(f"{out}: no set folders (subfolders with a report.json)")
-    paths = write_index(out, folders)
-    print(f"index of {len(folders)} sets -> {paths['html']}", flush=True)
-    return 0
+    problems: list[str] = []
+    lock = lock_output(out)  # never over a running batch's index
+    try:
+        paths = write_index(out, folders, problems=problems)
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    finally:
+        lock.release()
+    for line in problems:
+        print(f"hingecam: error: {line}", file=sys.stderr, flush=True)
+    shown = len(folders) - len(problems)
+    print(f"index of {shown} sets -> {paths['html']}", flush=True)
+    return 2 if problems else 0

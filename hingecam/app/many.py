@@ -114,7 +114,7 @@ def run_batch(
         split_done,
         wanted_settings,
     )
-    from hingecam.app.out_lock import lock_output
+    from hingecam.app.out_lock import lock_output, write_error
     from hingecam.media.schedule import usable_cpus
     from hingecam.report.index import set_folders, write_index
 
@@ -174,7 +174,13 @@ def run_batch(
     batch = Batch([o for o in outcomes if o is not None], interrupted, refused=errors)
     if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
         known = {job.folder: report for job, report in done.items()}
-        batch.index = write_index(out, known=known)
+        problems: list[str] = []
+        try:
+            batch.index = write_index(out, known=known, problems=problems)
+        except OSError as exc:
+            raise write_error(out, exc) from None
+        for line in problems:
+            print(f"hingecam: error: {line}", file=sys.stderr, flush=True)
     return batch
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from hingecam.files import write_atomic
+from hingecam.files import readable, write_atomic
 from hingecam.report.build import ReportStatus
 from hingecam.report.outputs import (
     CSV_NAME,
@@ -27,11 +27,16 @@ INDEX_SCHEMA_VERSION = "1.0"
 
 
 def set_folders(out: Path) -> list[Path]:
-    """The set folders of OUT: its direct subfolders holding a report.json, by name."""
+    """The set folders of OUT: its direct subfolders holding a report.json, by
+    name; hidden ones (a run's staged `.NAME.*.tmp` folders) never."""
     if not out.is_dir():
         return []
     return sorted(
-        (p for p in out.iterdir() if (p / REPORT_NAME).is_file()),
+        (
+            p
+            for p in out.iterdir()
+            if not p.name.startswith(".") and (p / REPORT_NAME).is_file()
+        ),
         key=lambda p: p.name,
     )
 
@@ -91,10 +96,13 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_rows(
-    folders: Sequence[Path], known: Mapping[Path, dict[str, Any]] | None = None
+    folders: Sequence[Path],
+    known: Mapping[Path, dict[str, Any]] | None = None,
+    problems: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of the folders whose report.json parses (others are left out);
-    `known` holds reports already read (a rerun's skip check read them)."""
+    `known` holds reports already read (a rerun's skip check read them); one
+    line per folder left out for a damaged or foreign report goes to `problems`."""
     rows = []
     for folder in folders:
         report = (known or {}).get(folder)
@@ -104,8 +112,16 @@ def load_rows(
                 report = json.loads(text)
         except (OSError, ValueError):
             continue
-        if isinstance(report, dict):
+        try:
+            if not isinstance(report, dict):
+                raise TypeError("not a JSON object")
             rows.append(set_row(folder, report))
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            if problems is not None:
+                problems.append(
+                    f"{readable(folder / REPORT_NAME)}: not a hingecam report "
+                    f"({type(exc).__name__}: {exc}); left out of the index"
+                )
     return rows
 
 
@@ -217,11 +233,13 @@ def write_index(
     folders: Sequence[Path] | None = None,
     *,
     known: Mapping[Path, dict[str, Any]] | None = None,
+    problems: list[str] | None = None,
 ) -> dict[str, Path]:
     """Write OUT/index.html, summary.csv and summary.json (each atomically) from
     `folders` (default: every set folder of OUT); `known`: reports already read,
-    by folder. Returns {"html"|"csv"|"json": path}."""
-    rows = load_rows(set_folders(out) if folders is None else folders, known)
+    by folder; `problems`: gets a line per report left out. Returns
+    {"html"|"csv"|"json": path}."""
+    rows = load_rows(set_folders(out) if folders is None else folders, known, problems)
     texts = {
         "html": render_index(rows, f"hingecam · {out.resolve().name}"),
         "csv": summary_csv(out, rows),
