@@ -91,7 +91,8 @@ def _run(options: AnalyzeOptions, stop: threading.Event, signals: Any) -> int:
         )
         return int(reason.exit_status) if reason is not None else 130
     if len(batch.outcomes) > 1 and batch.index:
-        print(
-            f"index of {len(batch.outcomes)} sets -> {batch.index['html']}", flush=True
-        )
+        from hingecam.report.index import set_folders
+
+        shown = len(set_folders(options.out))  # the sets the index lists
+        print(f"index of {shown} sets -> {batch.index['html']}", flush=True)
     return 2 if failed else 0

@@ -82,12 +82,17 @@ def _is_glob(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
-def _search(folder: Path) -> list[Path]:
-    """Videos and .npz tracks under `folder`, recursively, sorted, no hidden parts."""
+def _search(folder: Path, skip: Path | None = None) -> list[Path]:
+    """Videos and .npz tracks under `folder`, recursively, sorted, no hidden
+    parts, nothing under `skip` (the --out being written: its own outputs are
+    no new inputs)."""
     found = []
+    skipped = skip.resolve() if skip is not None else None
     for path in folder.rglob("*"):
         rel = path.relative_to(folder).parts
         if any(p.startswith(".") for p in rel) or not path.is_file():
+            continue
+        if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
         if path.suffix.lower() in VIDEO_SUFFIXES or path.suffix.lower() == ".npz":
             found.append(path)
@@ -95,30 +100,35 @@ def _search(folder: Path) -> list[Path]:
 
 
 def expand_inputs(
-    items: Iterable[Path | str], errors: list[str] | None = None
+    items: Iterable[Path | str],
+    errors: list[str] | None = None,
+    out: Path | None = None,
 ) -> list[Path]:
-    """Files as given; folders searched for videos and pose tracks; globs the
-    shell left unexpanded matched here. Order kept, duplicates dropped.
+    """Files as given; folders searched for videos and pose tracks (not inside
+    `out`); globs the shell left unexpanded matched here. Order kept,
+    duplicates dropped.
 
     Args:
         errors: when given, an input that yields nothing adds its one-line error
             here and the others are still expanded; else it raises.
+        out: the folder the run writes into, never searched for inputs (with
+            --out inside the input folder a rerun would analyze its own outputs).
 
     Raises:
         InputError: an input that is neither a file, a folder nor a matching
             glob, or a folder holding nothing to analyze (without `errors`).
     """
-    out: list[Path] = []
+    found: list[Path] = []
     for item in items:
         try:
-            out.extend(_expand_one(item))
+            found.extend(_expand_one(item, out))
         except InputError as exc:
             if errors is None:
                 raise
             errors.append(one_line(exc))
     seen: set[Path] = set()
     unique = []
-    for path in out:
+    for path in found:
         key = path.resolve()
         if key not in seen:
             seen.add(key)
@@ -126,11 +136,11 @@ def expand_inputs(
     return unique
 
 
-def _expand_one(item: Path | str) -> list[Path]:
+def _expand_one(item: Path | str, out: Path | None) -> list[Path]:
     """One input's files (see expand_inputs); InputError when it yields none."""
     path = Path(item)
     if path.is_dir():
-        found = _search(path)
+        found = _search(path, out)
         if not found:
             raise InputError(f"{path}: no videos or pose tracks (.npz) in this folder")
         return found

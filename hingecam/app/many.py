@@ -120,7 +120,7 @@ def run_batch(
 
     workers, ray, show_progress = options.workers, options.ray, options.show_progress
     errors: list[str] = []
-    jobs = plan(expand_inputs(inputs, errors), out)
+    jobs = plan(expand_inputs(inputs, errors, out), out)
     for error in errors:  # other inputs are still analyzed
         print(f"hingecam: error: {error}", file=sys.stderr, flush=True)
     todo, done = (

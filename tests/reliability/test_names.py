@@ -107,3 +107,24 @@ def test_a_name_is_a_plain_link_in_the_index_and_text_in_summary_csv(
     summary = (out / "summary.csv").read_text("utf-8").splitlines()
     assert any(line.startswith("'=HYPERLINK(1),") for line in summary)
     assert not any(line.startswith("=") for line in summary)
+
+
+def test_an_out_inside_the_input_folder_is_not_analyzed_again(tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "a.npz")
+    out = folder / "results"
+    for _ in range(2):  # the second run must find its own outputs done, not new
+        done = hingecam("analyze", folder, "--out", out, "--no-video")
+        assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["a"]
+
+
+def test_the_index_line_counts_the_sets_it_lists(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "good.npz")
+    (tmp_path / "bad.npz").write_bytes(b"not a track")
+    done = hingecam(
+        "analyze", tmp_path / "good.npz", tmp_path / "bad.npz", "--out", tmp_path / "o"
+    )
+    assert done.returncode == 2
+    assert "index of 1 sets" in done.stdout
