@@ -1,12 +1,12 @@
 """The pieces of a batch: inputs expanded (files, folders, globs) into jobs, sets
-already done found, one set's work (run_set), the local process pool, the bar."""
+already done found, one set's work (run_set), the bar (the local pool: pool.py)."""
 
 from __future__ import annotations
 
 import glob
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -291,49 +291,6 @@ def split_done(
         else:
             done[job] = report
     return todo, done
-
-
-def _init_worker() -> None:
-    """Pool workers leave Ctrl+C to the parent, which terminates them."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _pool_task(args: tuple[SetJob, Settings]) -> SetOutcome:
-    return run_set(*args)
-
-
-def run_local(
-    jobs: Sequence[SetJob],
-    settings: Settings,
-    workers: int,
-    stop: threading.Event | None = None,
-) -> Iterator[SetOutcome]:
-    """Outcomes as sets finish, from `workers` processes (each its own
-    landmarker, reused across its sets). Ctrl+C, or `stop` being set (SIGTERM,
-    SIGHUP), terminates the sets in flight (see discard_unfinished)."""
-    import multiprocessing
-
-    # spawn: a fresh interpreter per worker, no forked MediaPipe or decoder threads.
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(min(workers, len(jobs)), initializer=_init_worker)
-    try:
-        results = pool.imap_unordered(_pool_task, [(j, settings) for j in jobs])
-        while True:
-            try:
-                yield results.next(timeout=0.2)
-            except StopIteration:
-                break
-            except multiprocessing.TimeoutError:
-                if stop is not None and stop.is_set():
-                    raise KeyboardInterrupt from None
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
 
 
 @dataclass

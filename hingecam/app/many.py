@@ -65,7 +65,8 @@ def analyze_sets(
     """Analyze `jobs` (none skipped here): in this process when workers == 1
     (with a frame progress bar per video when `frame_bars`), else a local pool,
     or on the Ray cluster at `ray`. Stops at an interrupt."""
-    from hingecam.app.batch import run_local, run_set
+    from hingecam.app.batch import run_set
+    from hingecam.app.pool import run_local
 
     outcomes: list[SetOutcome] = []
     if ray is not None:

@@ -1,0 +1,199 @@
+"""The local process pool of a batch: spawned workers given one set at a time,
+so the parent knows which set each holds; a worker that dies (killed, out of
+memory) fails its set alone, and a new worker takes the sets still to do."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hingecam.app.batch import (
+    SetJob,
+    SetOutcome,
+    SetStatus,
+    Settings,
+    discard_unfinished,
+    run_set,
+)
+from hingecam.files import readable
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnContext, SpawnProcess
+
+DIE_ON_ENV = "HINGECAM_TEST_DIE_ON"
+"""Test hook: the input file name whose worker kills itself (see _die_if_asked)."""
+
+DIE_WITH_ENV = "HINGECAM_TEST_DIE_WITH"
+"""Test hook: the signal it kills itself with (a name, SIGKILL when unset)."""
+
+POLL_S = 0.2
+"""Seconds between two looks at the stop request while every worker is busy."""
+
+REAP_S = 5.0
+"""Seconds a worker whose pipe closed gets to exit before it is killed."""
+
+
+def _die_if_asked(job: SetJob) -> None:
+    """Test hook, for tests/reliability/test_worker_death.py only: when
+    $HINGECAM_TEST_DIE_ON is this input's file name, stage the set's folder (as
+    a set cut short mid-way has one) and kill this worker with the signal named
+    by $HINGECAM_TEST_DIE_WITH (SIGKILL, as the kernel's out-of-memory killer
+    sends). Unset, it does nothing."""
+    if os.environ.get(DIE_ON_ENV) != os.fsdecode(job.source.name):
+        return
+    from hingecam.files import StagedFolder
+
+    StagedFolder(job.folder)
+    os.kill(os.getpid(), signal.Signals[os.environ.get(DIE_WITH_ENV, "SIGKILL")])
+
+
+def _serve(conn: Connection) -> None:
+    """A worker: (job, settings) in, its SetOutcome out, until None or EOF.
+    Ctrl+C is left to the parent, which terminates the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task: tuple[SetJob, Settings] | None = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        _die_if_asked(task[0])
+        conn.send(run_set(*task))
+
+
+@dataclass
+class _Worker:
+    """One worker process, its end of the pipe, and the set it holds."""
+
+    process: SpawnProcess
+    conn: Connection
+    job: SetJob | None = None
+
+    @classmethod
+    def start(cls, ctx: SpawnContext) -> _Worker:
+        ours, theirs = ctx.Pipe()
+        process = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+        process.start()
+        theirs.close()  # the worker's end only: its death is EOF here
+        return cls(process, ours)
+
+    def give(self, job: SetJob, settings: Settings) -> None:
+        self.job = job
+        self.conn.send((job, settings))
+
+    def result(self) -> SetOutcome | None:
+        """The outcome it sent, or None when it died without one (reaped)."""
+        try:
+            if self.conn.poll():
+                outcome: SetOutcome = self.conn.recv()
+                return outcome
+        except (EOFError, OSError):
+            pass
+        self.conn.close()
+        self.process.join(REAP_S)
+        if self.process.exitcode is None:  # pipe gone, process not: end it
+            self.process.kill()
+            self.process.join()
+        return None
+
+    def stop(self, *, now: bool) -> None:
+        """Ask it to exit (now: terminate it), then wait for it."""
+        if now:
+            self.process.terminate()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass  # already gone
+        self.process.join()
+        self.conn.close()
+
+
+def died_line(job: SetJob, exitcode: int | None) -> str:
+    """The error line of a set whose worker died: signal or exit status."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = "unknown signal"
+        cause = f"signal {-exitcode}, {name}"
+    else:
+        cause = f"exit status {exitcode}"
+    return (
+        f"{readable(job.source)}: the worker analyzing it died ({cause}); "
+        "nothing was written for it"
+    )
+
+
+def run_local(
+    jobs: Sequence[SetJob],
+    settings: Settings,
+    workers: int,
+    stop: threading.Event | None = None,
+) -> Iterator[SetOutcome]:
+    """Outcomes as sets finish, from `workers` spawned processes (each its own
+    landmarker, reused across its sets). A worker that dies fails the set it
+    held (its staged folder removed) and is replaced while sets remain. Ctrl+C,
+    or `stop` being set (SIGTERM, SIGHUP), terminates the sets in flight (see
+    batch.discard_unfinished) and raises KeyboardInterrupt."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    # spawn: a fresh interpreter per worker, no forked MediaPipe or decoder threads.
+    ctx = multiprocessing.get_context("spawn")
+    todo = deque(jobs)
+    pool: list[_Worker] = []
+    try:
+        for _ in range(min(workers, len(todo))):
+            pool.append(_Worker.start(ctx))
+            pool[-1].give(todo.popleft(), settings)
+        while any(w.job is not None for w in pool):
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
+            busy = [w for w in pool if w.job is not None]
+            ready = set(wait([w.conn for w in busy], timeout=POLL_S))
+            for worker in (w for w in busy if w.conn in ready):
+                yield _collect(worker, pool, todo, settings, ctx, stop)
+        for worker in pool:
+            worker.stop(now=False)
+    except BaseException:
+        for worker in pool:
+            worker.stop(now=True)
+        raise
+
+
+def _collect(
+    worker: _Worker,
+    pool: list[_Worker],
+    todo: deque[SetJob],
+    settings: Settings,
+    ctx: SpawnContext,
+    stop: threading.Event | None,
+) -> SetOutcome:
+    """A ready worker's outcome (or its death's), after giving the next set to
+    it or, when it died, to a new worker in its place."""
+    job = worker.job
+    assert job is not None
+    worker.job = None
+    outcome = worker.result()
+    if outcome is None:
+        if stop is not None and stop.is_set():
+            raise KeyboardInterrupt  # a stop signal sent to every process
+        discard_unfinished([job])
+        outcome = SetOutcome(
+            job, SetStatus.FAILED, died_line(job, worker.process.exitcode)
+        )
+        pool.remove(worker)
+        if todo:
+            worker = _Worker.start(ctx)
+            pool.append(worker)
+    if todo:
+        worker.give(todo.popleft(), settings)
+    return outcome
