@@ -13,6 +13,7 @@ from hingecam.core.poses import PoseTrack
 from hingecam.errors import InputError
 from hingecam.files import atomic_path
 from hingecam.media.track_schema import check_arrays, check_header
+from hingecam.media.track_zip import read_members, refuse
 
 TRACK_FORMAT = "hingecam-pose-track"
 TRACK_VERSION = 1
@@ -54,6 +55,10 @@ def is_track_file(path: Path) -> bool:
 def load_track(path: Path) -> PoseTrack:
     """Read a pose track written by save_track().
 
+    Every member is checked from the zip directory and its .npy header before
+    it is inflated (media/track_zip.py), so a malformed file is refused with
+    one line and without allocating what it declares.
+
     Raises:
         InputError: the file is missing, damaged, not a pose track, of a newer
             version, or breaks the schema (media/track_schema.py).
@@ -62,23 +67,16 @@ def load_track(path: Path) -> PoseTrack:
     if not path.is_file():
         raise InputError(f"{path}: no such pose track file")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            header = json.loads(bytes(data["header"]).decode())
-            arrays = {name: data[name] for name in TRACK_ARRAYS}
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        zipfile.BadZipFile,
-        json.JSONDecodeError,
-        UnicodeDecodeError,
-        EOFError,
-        zlib.error,
-    ) as exc:
+        raw, arrays = read_members(path, TRACK_ARRAYS)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise InputError(
             f"{path}: not a readable pose track (damaged, truncated or another format: "
             f"{exc.__class__.__name__})"
         ) from None
+    try:
+        header = json.loads(bytes(raw).decode())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise refuse(path, f"header is not JSON: {type(exc).__name__}") from None
     if not isinstance(header, dict) or header.get("format") != TRACK_FORMAT:
         raise InputError(f"{path}: not a hingecam pose track")
     version = header.get("version", 0)

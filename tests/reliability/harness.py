@@ -81,3 +81,27 @@ RUN_FILES: Sequence[str] = (
     "report.html",
 )
 """The files every analyze run writes (annotated.mp4 too, for a video)."""
+
+
+_MEASURE = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "hingecam", *sys.argv[1:]],
+                      capture_output=True, text=True)
+sys.stderr.write(done.stderr)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+"""Runs hingecam as its only child and prints its exit status and peak RSS (KiB):
+RUSAGE_CHILDREN of this fresh process covers that one run and nothing else."""
+
+
+def peak_rss_mb(*args: str | Path) -> tuple[int, float, str]:
+    """(exit status, peak resident MB, stderr) of `hingecam ARGS`."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    status, kib = done.stdout.split()
+    return int(status), int(kib) / 1024, done.stderr

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +99,104 @@ def track_header(source: Path) -> dict[str, Any]:
     with np.load(source, allow_pickle=False) as data:
         header: dict[str, Any] = json.loads(bytes(data["header"]).decode())
     return header
+
+
+def npy_header(descr: str, shape: str, major: int = 1) -> bytes:
+    """A handcrafted .npy header declaring `shape` (its Python text, written as
+    given: any size, any nesting) for dtype `descr`, with no data after it."""
+    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
+    length = "<H" if major == 1 else "<I"
+    pad = -(8 + struct.calcsize(length) + len(text) + 1) % 64
+    body = (text + " " * pad + "\n").encode("latin1")
+    return b"\x93NUMPY" + bytes([major, 0]) + struct.pack(length, len(body)) + body
+
+
+def replace_member(source: Path, path: Path, name: str, content: bytes) -> Path:
+    """A copy of pose track `source` whose member `name`.npy holds `content`."""
+    with (
+        zipfile.ZipFile(source) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = content if info.filename == f"{name}.npy" else src.read(info)
+            dst.writestr(info.filename, data)
+    return path
+
+
+_MIB = 1 << 20
+
+
+def deflate_bomb(
+    source: Path, path: Path, name: str, head: bytes, zeros_mib: int
+) -> Path:
+    """A copy of pose track `source` whose member `name`.npy is `head` and then
+    `zeros_mib` MiB of zero bytes, deflated: ~1 KB on disk per MiB it inflates
+    to. One MiB of zeros is compressed once and its block repeated (each block
+    ends with a full flush, so it stands alone), so making the file never holds
+    more than a MiB; the zip directory declares the true inflated size and CRC."""
+    with zipfile.ZipFile(source) as src:
+        members = [(i.filename, src.read(i)) for i in src.infolist()]
+    zeros = bytes(_MIB)
+    block = _raw_deflate(zeros, zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(head)
+    for _ in range(zeros_mib):
+        crc = zlib.crc32(zeros, crc)
+    entries = []
+    for member, data in members:
+        if member == f"{name}.npy":
+            stream = _raw_deflate(head, zlib.Z_FULL_FLUSH) + block * zeros_mib
+            stream += _raw_deflate(b"", zlib.Z_FINISH)
+            entries.append((member, stream, crc, len(head) + zeros_mib * _MIB))
+        else:
+            stream = _raw_deflate(data, zlib.Z_FINISH)
+            entries.append((member, stream, zlib.crc32(data), len(data)))
+    _write_zip(path, entries)
+    return path
+
+
+def _raw_deflate(data: bytes, flush: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(flush)
+
+
+def _write_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> None:
+    """A zip of already deflated members (name, raw deflate, crc32, inflated size),
+    as zipfile would write it (no data descriptors, sizes below 4 GiB)."""
+    local, central = bytearray(), bytearray()
+    for name, stream, crc, size in entries:
+        raw_name = name.encode()
+        sizes = (crc, len(stream), size, len(raw_name))
+        central += struct.pack(
+            "<4s4B4HL2L5H2L",
+            b"PK\1\2",
+            20,
+            3,
+            20,
+            0,
+            0,
+            8,
+            0,
+            0x21,
+            *sizes,
+            0,
+            0,
+            0,
+            0,
+            0o600 << 16,
+            len(local),
+        )
+        central += raw_name
+        local += struct.pack("<4s2B4HL2L2H", b"PK\3\4", 20, 0, 0, 8, 0, 0x21, *sizes, 0)
+        local += raw_name + stream
+    end = struct.pack(
+        "<4s4H2LH",
+        b"PK\5\6",
+        0,
+        0,
+        len(entries),
+        len(entries),
+        len(central),
+        len(local),
+        0,
+    )
+    path.write_bytes(bytes(local + central + end))

@@ -5,13 +5,11 @@ once capped, whatever the input resolution."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import leftovers
+from tests.reliability.harness import leftovers, peak_rss_mb
 from tests.reliability.inputs import still_clip
 
 FULL_PICTURE_MB = 8192 * 8192 * 3 / 2 / 2**20
@@ -23,30 +21,6 @@ own (reference and output) pictures. Measured on the 5-frame still clip below:
 548 MB against 321 MB at the cap, ~2.4 pictures; 20 frames of real 8192x8192
 content peaked at 601-646 MB. Keeping the first picture for the whole decode
 (the bug this guards against) peaked at ~780 MB, ~4.8 pictures."""
-
-
-_MEASURE = """
-import resource, subprocess, sys
-done = subprocess.run([sys.executable, "-m", "hingecam", *sys.argv[1:]],
-                      capture_output=True, text=True)
-sys.stderr.write(done.stderr)
-print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-"""Runs hingecam as its only child and prints its exit status and peak RSS (KiB):
-RUSAGE_CHILDREN of this fresh process covers that one run and nothing else."""
-
-
-def peak_rss_mb(*args: str | Path) -> tuple[int, float, str]:
-    """(exit status, peak resident MB, stderr) of `hingecam ARGS`."""
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    status, kib = done.stdout.split()
-    return int(status), int(kib) / 1024, done.stderr
 
 
 @pytest.mark.model
