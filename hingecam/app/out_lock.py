@@ -38,4 +38,18 @@ def lock_output(out: Path) -> Any:
             f"{out} is in use by another hingecam run; wait for it or choose "
             "another --out"
         )
+    remove_stale_staging(out)
     return lock
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove the staged `.NAME.*.tmp` folders and temporary files a killed run
+    left in `out`. Only a run holding the lock calls this: no other run can be
+    writing them."""
+    import shutil
+
+    for path in out.glob(".*.tmp"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

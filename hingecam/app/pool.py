@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -53,9 +54,29 @@ def _die_if_asked(job: SetJob) -> None:
     os.kill(os.getpid(), signal.Signals[os.environ.get(DIE_WITH_ENV, "SIGKILL")])
 
 
-def _serve(conn: Connection) -> None:
+PR_SET_PDEATHSIG = 1
+"""prctl(2) option: the signal the kernel sends this process when its parent dies."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker never outlives the batch that started it (a `kill -9` of the
+    parent): on Linux the kernel sends it SIGKILL when the parent exits, so it
+    cannot publish into --out after the parent's lock is gone. A parent already
+    gone before this ran (the race prctl leaves) ends the worker here."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(conn: Connection, parent: int) -> None:
     """A worker: (job, settings) in, its SetOutcome out, until None or EOF.
-    Ctrl+C is left to the parent, which terminates the workers."""
+    Ctrl+C is left to the parent, which terminates the workers; the worker dies
+    with its parent."""
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
@@ -79,7 +100,7 @@ class _Worker:
     @classmethod
     def start(cls, ctx: SpawnContext) -> _Worker:
         ours, theirs = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+        process = ctx.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
         process.start()
         theirs.close()  # the worker's end only: its death is EOF here
         return cls(process, ours)
