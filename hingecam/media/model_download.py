@@ -182,7 +182,7 @@ def install(
     if result.status is Status.UNPINNED:
         print(
             f"{variant.value}: only its size and structure were checked; pin the "
-            "sha256 above in hingecam/media/models.py once it is confirmed"
+            "sha256 above in hingecam/media/model_manifest.py once it is confirmed"
         )
     if target.parent.resolve() not in {d.resolve() for d in search_dirs()}:
         print(f"note: {target.parent} is not searched; use --model or ${ENV_VAR}")
