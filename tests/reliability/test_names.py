@@ -128,3 +128,34 @@ def test_the_index_line_counts_the_sets_it_lists(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "index of 1 sets" in done.stdout
+
+
+def test_a_set_folder_belongs_to_its_input_across_runs(tmp_path: Path) -> None:
+    """Two inputs share a name; a rerun with only the second must not write it
+    into the first one's folder."""
+    d1, d2 = tmp_path / "d1", tmp_path / "d2"
+    for d, sample in (
+        (d1, SAMPLE),
+        (d2, REPO_ROOT / "samples" / "kbdl_side_hipfirst.npz"),
+    ):
+        d.mkdir()
+        shutil.copy(sample, d / "x.npz")
+    out = tmp_path / "out"
+    first = hingecam("analyze", d1 / "x.npz", d2 / "x.npz", "--out", out, "--no-video")
+    assert first.returncode == 0, first.stderr
+
+    def made_from(folder: str) -> str:
+        report = json.loads((out / folder / "report.json").read_text("utf-8"))
+        return str(report["meta"]["input"]["path"])
+
+    assert made_from("x") == str((d1 / "x.npz").resolve())
+    assert made_from("x-2") == str((d2 / "x.npz").resolve())
+    before = (out / "x" / "report.json").read_bytes()
+    again = hingecam("analyze", d2 / "x.npz", "--out", out, "--no-video", "--force")
+    assert again.returncode == 0, again.stderr
+    assert "-> " + str(out / "x-2") in again.stdout
+    assert (out / "x" / "report.json").read_bytes() == before
+    swapped = hingecam(
+        "analyze", d2 / "x.npz", d1 / "x.npz", "--out", out, "--no-video"
+    )
+    assert swapped.returncode == 0 and "2 of 2 sets already analyzed" in swapped.stdout
