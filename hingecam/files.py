@@ -4,9 +4,11 @@ half of it, and one run's files never beside another's."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -179,21 +181,39 @@ class StagedFolder:
         _pending.add(self.path)
 
     def commit(self, names: Iterable[str], *, keep: Iterable[str] = ()) -> Path:
-        """Move the staged files among `names` into `target`; returns `target`.
+        """Publish the staged folder as `target`, whole, in one step; returns
+        `target`.
 
-        A name in `names` the staged folder lacks is removed from `target` (it
-        belongs to an earlier run), unless it is in `keep`. Each move is an
-        os.replace within one filesystem: no copy, no space needed.
+        Files of `target` that are not among `names` (not a run's file), and
+        those in `keep` that this run did not write, are carried over first as
+        hard links (no copy, no space needed). Then the staged folder and
+        `target` are swapped in one atomic exchange (Linux renameat2
+        RENAME_EXCHANGE; elsewhere two renames), so a reader or a kill sees the
+        old folder or the new one, never a mix; the old one is then removed
+        (a kill before that leaves it staged, for the next run's clean-up).
         """
-        self.target.mkdir(parents=True, exist_ok=True)
+        run_files = set(names)
         kept = set(keep)
         try:
-            for name in names:
-                staged = self.path / name
-                if staged.exists():
-                    os.replace(staged, self.target / name)
-                elif name not in kept:
-                    (self.target / name).unlink(missing_ok=True)
+            mode = (
+                self.target.stat().st_mode & 0o7777
+                if self.target.is_dir()
+                else 0o777 & ~_umask()
+            )
+            os.chmod(self.path, mode)  # mkdtemp made it private (0700)
+            if not self.target.exists():
+                os.rename(self.path, self.target)
+                _pending.discard(self.path)
+                return self.target
+            for old in self.target.iterdir():
+                wanted = old.name not in run_files or old.name in kept
+                staged = self.path / old.name
+                if wanted and old.is_file() and not staged.exists():
+                    os.link(old, staged)
+            _exchange(self.path, self.target)
+            for old in self.path.iterdir():  # subfolders a hard link cannot carry
+                if old.is_dir() and not (self.target / old.name).exists():
+                    os.rename(old, self.target / old.name)
         finally:
             self.discard()
         return self.target
@@ -202,6 +222,37 @@ class StagedFolder:
         """Remove the staged folder and what is in it (idempotent)."""
         shutil.rmtree(self.path, ignore_errors=True)
         _pending.discard(self.path)
+
+
+RENAME_EXCHANGE = 2
+"""renameat2(2) flag: swap two paths atomically (Linux 3.15+)."""
+
+AT_FDCWD = -100
+"""renameat2(2): paths relative to the current folder."""
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders: atomically where the kernel and filesystem can
+    (renameat2 RENAME_EXCHANGE), else by two renames (a moment without `b`,
+    never a mix of the two)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = getattr(libc, "renameat2", None)
+        if renameat2 is not None:
+            done = renameat2(
+                AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE
+            )
+            if done == 0:
+                return
+            err = ctypes.get_errno()
+            if err not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+                raise OSError(err, os.strerror(err), str(b))
+    aside = a.with_suffix(".old" + a.suffix)
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
 
 
 LOCK_NAME = ".hingecam.lock"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hingecam import files
-from hingecam.files import PendingFile, atomic_path, write_atomic
+from hingecam.files import PendingFile, StagedFolder, atomic_path, write_atomic
 
 
 def test_write_atomic_writes_bytes_and_text_untranslated(tmp_path: Path) -> None:
@@ -117,3 +117,72 @@ def test_concurrent_writers_to_one_target_never_share_a_temp_file(
     assert len(set(temps)) == n
     assert target.read_text(encoding="utf-8") in {f"writer {i}" for i in range(n)}
     assert os.listdir(tmp_path) == ["report.json"]
+
+
+def _set_folder(tmp_path: Path) -> tuple[Path, StagedFolder]:
+    target = tmp_path / "set"
+    target.mkdir()
+    for name, text in (
+        ("report.json", "old"),
+        ("reps.csv", "old"),
+        ("mine.txt", "user"),
+    ):
+        (target / name).write_text(text)
+    staged = StagedFolder(target)
+    for name in ("report.json", "reps.csv"):
+        (staged.path / name).write_text("new")
+    return target, staged
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(folder.iterdir())}
+
+
+def test_a_staged_folder_replaces_the_old_one_whole(tmp_path: Path) -> None:
+    target, staged = _set_folder(tmp_path)
+    mode = target.stat().st_mode
+    staged.commit(["report.json", "reps.csv", "annotated.mp4"])
+    assert _texts(target) == {
+        "mine.txt": "user",
+        "report.json": "new",
+        "reps.csv": "new",
+    }
+    assert target.stat().st_mode == mode
+    assert not staged.path.exists()
+
+
+@pytest.mark.parametrize("killed_at", ["before the swap", "after the swap"])
+def test_a_kill_while_publishing_leaves_the_old_folder_or_the_new_never_a_mix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed_at: str
+) -> None:
+    """A kill at either side of the one exchange: the folder is all old or all
+    new (reps.csv never says one thing while report.json says another)."""
+    target, staged = _set_folder(tmp_path)
+    if killed_at == "before the swap":
+        monkeypatch.setattr(files, "_exchange", _raise_interrupt)
+    else:
+        monkeypatch.setattr(files.shutil, "rmtree", _raise_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        staged.commit(["report.json", "reps.csv"])
+    texts = _texts(target)
+    assert texts["report.json"] == texts["reps.csv"]
+    assert texts["report.json"] == ("old" if killed_at == "before the swap" else "new")
+    assert texts["mine.txt"] == "user"
+
+
+def _raise_interrupt(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_without_an_atomic_exchange_two_renames_publish_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, staged = _set_folder(tmp_path)
+    monkeypatch.setattr(files.sys, "platform", "darwin")  # no renameat2 there
+    staged.commit(["report.json", "reps.csv"])
+    assert _texts(target) == {
+        "mine.txt": "user",
+        "report.json": "new",
+        "reps.csv": "new",
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["set"]
