@@ -61,14 +61,16 @@ def analyze_sets(
     progress: BatchProgress | None = None,
     frame_bars: bool = False,
     stop: threading.Event | None = None,
+    into: list[SetOutcome] | None = None,
 ) -> list[SetOutcome]:
     """Analyze `jobs` (none skipped here): in this process when workers == 1
     (with a frame progress bar per video when `frame_bars`), else a local pool,
-    or on the Ray cluster at `ray`. Stops at an interrupt."""
+    or on the Ray cluster at `ray`. Stops at an interrupt; the outcomes so far
+    are in `into` (when given) even when an interrupt is raised."""
     from hingecam.app.batch import run_set
     from hingecam.app.pool import run_local
 
-    outcomes: list[SetOutcome] = []
+    outcomes: list[SetOutcome] = [] if into is None else into
     if ray is not None:
         from hingecam.app.ray_backend import run_ray
 
@@ -148,9 +150,9 @@ def run_batch(
     for outcome in refused:
         progress.done(outcome)
     lock = lock_output(out) if todo else None  # bad inputs alone create nothing
-    ran: list[SetOutcome] = []  # none finished, should a force quit pass by
+    ran: list[SetOutcome] = []  # filled as sets finish, kept at an interrupt
     try:
-        ran = analyze_sets(
+        analyze_sets(
             todo,
             settings,
             workers=workers,
@@ -158,9 +160,10 @@ def run_batch(
             progress=progress,
             frame_bars=show_progress and not batch_bar,
             stop=stop,
+            into=ran,
         )
     except KeyboardInterrupt:
-        ran, interrupted = [], True
+        interrupted = True
     finally:
         progress.close()
         finished = {o.job for o in ran}

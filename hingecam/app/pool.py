@@ -36,6 +36,13 @@ DIE_WITH_ENV = "HINGECAM_TEST_DIE_WITH"
 POLL_S = 0.2
 """Seconds between two looks at the stop request while every worker is busy."""
 
+STOP_SIGNAL = signal.SIGUSR1
+"""What the parent sends a worker to stop: the set in flight saves what was
+measured (SIGINT and SIGTERM sent to the whole group are the parent's)."""
+
+WIND_DOWN_S = 30.0
+"""Seconds a stopped worker gets to save what it measured of its set."""
+
 REAP_S = 5.0
 """Seconds a worker whose pipe closed gets to exit before it is killed."""
 
@@ -45,13 +52,15 @@ def _die_if_asked(job: SetJob) -> None:
     $HINGECAM_TEST_DIE_ON is this input's file name, stage the set's folder (as
     a set cut short mid-way has one) and kill this worker with the signal named
     by $HINGECAM_TEST_DIE_WITH (SIGKILL, as the kernel's out-of-memory killer
-    sends). Unset, it does nothing."""
+    sends; a signal the worker ignores stages nothing). Unset, it does nothing."""
     if os.environ.get(DIE_ON_ENV) != os.fsdecode(job.source.name):
         return
     from hingecam.files import StagedFolder
 
-    StagedFolder(job.folder)
-    os.kill(os.getpid(), signal.Signals[os.environ.get(DIE_WITH_ENV, "SIGKILL")])
+    sig = signal.Signals[os.environ.get(DIE_WITH_ENV, "SIGKILL")]
+    if signal.getsignal(sig) is not signal.SIG_IGN:
+        StagedFolder(job.folder)
+    os.kill(os.getpid(), sig)
 
 
 PR_SET_PDEATHSIG = 1
@@ -74,19 +83,34 @@ def _die_with_parent(parent: int) -> None:
 
 def _serve(conn: Connection, parent: int) -> None:
     """A worker: (job, settings) in, its SetOutcome out, until None or EOF.
-    Ctrl+C is left to the parent, which terminates the workers; the worker dies
-    with its parent."""
+    Stopping is the parent's call: Ctrl+C and SIGTERM sent to the whole group
+    (a terminal, systemd) are ignored here, and the parent, stopping, sends
+    STOP_SIGNAL: the set in flight stops as a single run stops (what was
+    measured is saved), its outcome is sent and the worker exits; an idle
+    worker exits at once. The worker dies with its parent."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    while True:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    stopping = threading.Event()
+    busy = False
+
+    def on_term(signum: int, frame: object) -> None:
+        stopping.set()
+        if not busy:
+            raise SystemExit(0)
+
+    signal.signal(STOP_SIGNAL, on_term)
+    while not stopping.is_set():
         try:
             task: tuple[SetJob, Settings] | None = conn.recv()
         except EOFError:
             return
         if task is None:
             return
+        busy = True
         _die_if_asked(task[0])
-        conn.send(run_set(*task))
+        conn.send(run_set(*task, stop=stopping))
+        busy = False
 
 
 @dataclass
@@ -109,10 +133,11 @@ class _Worker:
         self.job = job
         self.conn.send((job, settings))
 
-    def result(self) -> SetOutcome | None:
-        """The outcome it sent, or None when it died without one (reaped)."""
+    def result(self, within_s: float = 0.0) -> SetOutcome | None:
+        """The outcome it sent (waiting up to `within_s`), or None when it died
+        without one (reaped)."""
         try:
-            if self.conn.poll():
+            if self.conn.poll(within_s):
                 outcome: SetOutcome = self.conn.recv()
                 return outcome
         except (EOFError, OSError):
@@ -125,15 +150,20 @@ class _Worker:
         return None
 
     def stop(self, *, now: bool) -> None:
-        """Ask it to exit (now: terminate it), then wait for it."""
+        """Ask it to exit (now: stop its set as a run stops, see _serve), then
+        wait for it (killed after REAP_S)."""
         if now:
-            self.process.terminate()
+            if self.process.pid is not None and self.process.is_alive():
+                os.kill(self.process.pid, STOP_SIGNAL)
         else:
             try:
                 self.conn.send(None)
             except OSError:
                 pass  # already gone
-        self.process.join()
+        self.process.join(REAP_S)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
         self.conn.close()
 
 
@@ -176,18 +206,47 @@ def run_local(
             pool.append(_Worker.start(ctx))
             pool[-1].give(todo.popleft(), settings)
         while any(w.job is not None for w in pool):
-            if stop is not None and stop.is_set():
-                raise KeyboardInterrupt
-            busy = [w for w in pool if w.job is not None]
-            ready = set(wait([w.conn for w in busy], timeout=POLL_S))
+            try:
+                if stop is not None and stop.is_set():
+                    raise KeyboardInterrupt
+                busy = [w for w in pool if w.job is not None]
+                ready = set(wait([w.conn for w in busy], timeout=POLL_S))
+            except KeyboardInterrupt:
+                yield from _wind_down(pool)
+                raise
             for worker in (w for w in busy if w.conn in ready):
                 yield _collect(worker, pool, todo, settings, ctx, stop)
         for worker in pool:
             worker.stop(now=False)
     except BaseException:
-        for worker in pool:
-            worker.stop(now=True)
+        for _ in _wind_down(pool):
+            pass  # published by the worker; the caller stopped listening
         raise
+
+
+def _wind_down(pool: list[_Worker]) -> Iterator[SetOutcome]:
+    """Stop the sets in flight as a single run stops (STOP_SIGNAL: each saves
+    what it measured), and yield their outcomes; a worker that does not answer
+    within WIND_DOWN_S is ended and its set discarded. Then end every worker."""
+    busy = [w for w in pool if w.job is not None]
+    for worker in busy:
+        if worker.process.pid is not None and worker.process.is_alive():
+            os.kill(worker.process.pid, STOP_SIGNAL)
+    for worker in busy:
+        job = worker.job
+        assert job is not None
+        worker.job = None
+        outcome = worker.result(WIND_DOWN_S)
+        if outcome is None:
+            discard_unfinished([job])
+            outcome = SetOutcome(
+                job,
+                SetStatus.INTERRUPTED,
+                f"{readable(job.source)}: nothing was measured",
+            )
+        yield outcome
+    for worker in pool:
+        worker.stop(now=True)
 
 
 def _collect(

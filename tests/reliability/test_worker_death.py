@@ -36,7 +36,7 @@ def _complete(folder: Path) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("signame", "signum"), [("SIGKILL", 9), ("SIGTERM", 15)], ids=["kill", "term"]
+    ("signame", "signum"), [("SIGKILL", 9), ("SIGABRT", 6)], ids=["kill", "abort"]
 )
 def test_a_dead_worker_fails_its_set_alone_and_the_batch_ends(
     tmp_path: Path, signame: str, signum: int
@@ -64,4 +64,18 @@ def test_a_dead_worker_fails_its_set_alone_and_the_batch_ends(
     assert again.returncode == 0, again.stderr  # the lock was released
     assert "7 of 8 sets already analyzed" in again.stdout
     assert _complete(out / VICTIM)
+    assert leftovers(out) == []
+
+
+def test_a_sigterm_to_one_worker_is_left_to_the_parent(tmp_path: Path) -> None:
+    """Stopping is the batch's call (a SIGTERM to the whole group reaches the
+    parent, which stops the workers so they save what was measured): a SIGTERM
+    to one worker alone changes nothing, every set is analyzed."""
+    inputs, out = _inputs(tmp_path), tmp_path / "kw"
+    env = {**os.environ, DIE_ON_ENV: f"{VICTIM}.npz", DIE_WITH_ENV: "SIGTERM"}
+    done = hingecam(
+        "analyze", inputs, "--workers", "2", "--out", out, "--no-video", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(_complete(out / name) for name in NAMES)
     assert leftovers(out) == []
