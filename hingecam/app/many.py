@@ -111,7 +111,6 @@ def run_batch(
     """
     from hingecam.app.batch import (
         BatchProgress,
-        discard_unfinished,
         expand_inputs,
         plan,
         split_done,
@@ -145,12 +144,61 @@ def run_batch(
     progress = BatchProgress(len(todo), batch_bar, options.echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
         workers = 0 if ray is not None else usable_cpus()
-    interrupted = False
     todo, refused = _checked(todo)
     for outcome in refused:
         progress.done(outcome)
-    lock = lock_output(out) if todo else None  # bad inputs alone create nothing
+    # Bad inputs alone create nothing; otherwise the lock covers the sets and
+    # the index, so no other run writes either meanwhile.
+    lock = lock_output(out) if todo or done else None
+    try:
+        ran, interrupted = _run_sets(
+            todo,
+            settings,
+            progress,
+            stop,
+            workers=workers,
+            ray=ray,
+            frame_bars=show_progress and not batch_bar,
+        )
+        ran = [*refused, *ran]
+        interrupted = interrupted or any(o.status is SetStatus.INTERRUPTED for o in ran)
+        by_job = {o.job: o for o in ran}
+        skipped = {j: SetOutcome(j, SetStatus.SKIPPED, "") for j in done}
+        outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
+        batch = Batch(
+            [o for o in outcomes if o is not None], interrupted, refused=errors
+        )
+        if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
+            known = {job.folder: report for job, report in done.items()}
+            problems: list[str] = []
+            try:
+                batch.index = write_index(out, known=known, problems=problems)
+            except OSError as exc:
+                raise write_error(out, exc) from None
+            for line in problems:
+                print(f"hingecam: error: {line}", file=sys.stderr, flush=True)
+    finally:
+        if lock is not None:
+            lock.release()
+    return batch
+
+
+def _run_sets(
+    todo: list[SetJob],
+    settings: Settings,
+    progress: BatchProgress,
+    stop: threading.Event | None,
+    *,
+    workers: int,
+    ray: str | None,
+    frame_bars: bool,
+) -> tuple[list[SetOutcome], bool]:
+    """The outcomes of the sets run (kept at an interrupt) and whether the run
+    was interrupted; sets left unfinished are discarded."""
+    from hingecam.app.batch import discard_unfinished
+
     ran: list[SetOutcome] = []  # filled as sets finish, kept at an interrupt
+    interrupted = False
     try:
         analyze_sets(
             todo,
@@ -158,7 +206,7 @@ def run_batch(
             workers=workers,
             ray=ray,
             progress=progress,
-            frame_bars=show_progress and not batch_bar,
+            frame_bars=frame_bars,
             stop=stop,
             into=ran,
         )
@@ -168,24 +216,7 @@ def run_batch(
         progress.close()
         finished = {o.job for o in ran}
         discard_unfinished(j for j in todo if j not in finished)
-        if lock is not None:
-            lock.release()
-    ran = [*refused, *ran]
-    interrupted = interrupted or any(o.status is SetStatus.INTERRUPTED for o in ran)
-    by_job = {o.job: o for o in ran}
-    skipped = {j: SetOutcome(j, SetStatus.SKIPPED, "") for j in done}
-    outcomes = [by_job.get(j) or skipped.get(j) for j in jobs]
-    batch = Batch([o for o in outcomes if o is not None], interrupted, refused=errors)
-    if set_folders(out):  # nothing made, nothing indexed (and no empty OUT)
-        known = {job.folder: report for job, report in done.items()}
-        problems: list[str] = []
-        try:
-            batch.index = write_index(out, known=known, problems=problems)
-        except OSError as exc:
-            raise write_error(out, exc) from None
-        for line in problems:
-            print(f"hingecam: error: {line}", file=sys.stderr, flush=True)
-    return batch
+    return ran, interrupted
 
 
 def _share_cpus(settings: Settings, processes: int) -> Settings:
