@@ -32,6 +32,12 @@ class DisplayError(HingecamError):
 
 
 def one_line(exc: BaseException) -> str:
-    """An exception's text on one line (whitespace collapsed), else its type name."""
+    """An exception's text on one line (whitespace collapsed), else its type
+    name. An OS or decoder error says its cause, without the errno number and
+    the file name the message around it already gives ("Invalid data found
+    when processing input", not "[Errno 1094995529] ...: 'clip.mp4'")."""
+    strerror, errno = getattr(exc, "strerror", None), getattr(exc, "errno", None)
+    if isinstance(strerror, str) and strerror and isinstance(errno, int):
+        return " ".join(strerror.split())
     text = " ".join(str(exc).split())
     return text or type(exc).__name__

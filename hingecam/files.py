@@ -27,8 +27,9 @@ def readable(name: str | Path) -> str:
     """A file name or path as text every output can hold: bytes of the name that
     are not UTF-8 (Python keeps them as lone surrogates) become U+FFFD, so a
     report, an index or a printed line never fails on a foreign file name."""
-    text = str(name)
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = str(name).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    # A control character (a newline in a file name) would split a printed line.
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def safe_component(name: str, fallback: str = "set") -> str:

@@ -93,7 +93,7 @@ def set_notes(
     duration = float(t[-1] - t[0]) if n > 1 else 0.0
     fps = (n - 1) / duration if duration > 0 else 0.0
     if 0 < fps < 20:
-        notes.append(f"low frame rate ({fps:.0f} fps): timing measures are coarse")
+        notes.append(f"low frame rate ({fps:.2g} fps): timing measures are coarse")
     if n < 3:
         notes.append("the video is too short to find a rep")
     elif not reps:

@@ -159,3 +159,18 @@ def test_a_set_folder_belongs_to_its_input_across_runs(tmp_path: Path) -> None:
         "analyze", d2 / "x.npz", d1 / "x.npz", "--out", out, "--no-video"
     )
     assert swapped.returncode == 0 and "2 of 2 sets already analyzed" in swapped.stdout
+
+
+def test_a_newline_in_a_name_stays_on_one_printed_line(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "two\nlines.npz")
+    (tmp_path / "junk\n.mp4").write_bytes(b"not a video")
+    done = hingecam(
+        "analyze", tmp_path / "two\nlines.npz", tmp_path / "junk\n.mp4",
+        "--out", tmp_path / "out", "--no-video",
+    )  # fmt: skip
+    assert done.returncode == 2
+    (line,) = error_lines(done.stderr)
+    assert "junk" in line and "not a readable video (Invalid data found" in line
+    assert "[Errno" not in line
+    printed = [x for x in done.stdout.splitlines() if "report.html" in x]
+    assert len(printed) == 1 and "/two_nlines/report.html" in printed[0]
