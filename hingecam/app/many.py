@@ -110,7 +110,6 @@ def run_batch(
         ConfigError: --ray without Ray installed, or no cluster at the address.
     """
     from hingecam.app.batch import (
-        BatchProgress,
         expand_inputs,
         plan,
         split_done,

@@ -19,6 +19,18 @@ _META_NUMBERS = ("fps", "rotation_deg")
 """meta keys that, when present and not null, must be finite numbers."""
 
 
+def frame_shapes(n: int) -> dict[str, tuple[int, ...]]:
+    """The shape of each per-frame array of an `n`-frame track (back_profile
+    aside: its width is the track's own)."""
+    return {
+        "xy_norm": (n, N_LANDMARKS, 2),
+        "world_m": (n, N_LANDMARKS, 3),
+        "visibility": (n, N_LANDMARKS),
+        "presence": (n, N_LANDMARKS),
+        "people": (n,),
+    }
+
+
 def _fail(path: object, what: str) -> InputError:
     return InputError(f"{path}: invalid pose track: {what}")
 
@@ -82,14 +94,7 @@ def check_arrays(arrays: dict[str, NDArray[Any]], path: object) -> None:
         raise _fail(path, "t_s holds NaN or infinite times")
     if n > 1 and not (np.diff(t_s) > 0).all():
         raise _fail(path, "t_s is not strictly increasing")
-    expected = {
-        "xy_norm": (n, N_LANDMARKS, 2),
-        "world_m": (n, N_LANDMARKS, 3),
-        "visibility": (n, N_LANDMARKS),
-        "presence": (n, N_LANDMARKS),
-        "people": (n,),
-    }
-    for name, shape in expected.items():
+    for name, shape in frame_shapes(n).items():
         if arrays[name].shape != shape:
             raise _fail(
                 path, f"{name} must have shape {shape}, got {arrays[name].shape}"

@@ -14,8 +14,8 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.poses import N_LANDMARKS
 from hingecam.errors import InputError
+from hingecam.media.track_schema import frame_shapes
 
 MAX_NPY_HEADER_BYTES = 4096
 """Longest .npy header dict read (bytes); numpy writes ~120 for a track's arrays,
@@ -94,14 +94,7 @@ def _checked_members(
     if len(t_s) != 1:
         raise refuse(path, f"t_s must be one-dimensional, got shape {t_s}")
     n = t_s[0]
-    expected = {
-        "xy_norm": (n, N_LANDMARKS, 2),
-        "world_m": (n, N_LANDMARKS, 3),
-        "visibility": (n, N_LANDMARKS),
-        "presence": (n, N_LANDMARKS),
-        "people": (n,),
-    }
-    for name, shape in expected.items():
+    for name, shape in frame_shapes(n).items():
         if members[name].shape != shape:
             raise refuse(
                 path, f"{name} must have shape {shape}, got {members[name].shape}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hingecam.app.pipeline import analyze_video
-from hingecam.core.datatypes import Exercise
+from hingecam.core.datatypes import AnalysisResult, Exercise
 from hingecam.core.thresholds import load_thresholds
 
 pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]
@@ -65,13 +65,7 @@ def test_auto_recognises_the_exercise_and_counts_as_labelled(
     recognised: Exercise,
     reps: int,
 ) -> None:
-    run = analyze_video(
-        clip_path(clip),
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model_path,
-    )
-    result = run.result
+    result = _auto(clip_path(clip), model_path)
     assert (result.exercise, len(result.reps)) == (recognised, reps)
     assert result.exercise_requested is Exercise.AUTO
     assert not [c for r in result.reps for c in r.flags if c.fault.spec.main]
@@ -84,15 +78,19 @@ def test_a_clean_back_on_a_panning_camera_is_never_a_red_rounded_spine(
     plates hiding the legs: the back's outline reads just over its limit, a
     reading the confidence rates medium. It may be a check (amber), never a
     rounded-spine fault (red)."""
-    run = analyze_video(
-        clip_path("deadlift_side_good_ex6_bx.mp4"),
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model_path,
-    )
-    reps = run.result.reps
+    reps = _auto(clip_path("deadlift_side_good_ex6_bx.mp4"), model_path).reps
     assert len(reps) == 2
     for rep in reps:
         assert all(c.tentative for c in rep.flags if c.fault.spec.main), (
             rep.verdict.label
         )
+
+
+def _auto(clip: Path, model_path: Path) -> AnalysisResult:
+    """The clip analyzed as users run it: the exercise recognised (auto)."""
+    return analyze_video(
+        clip,
+        exercise=Exercise.AUTO,
+        thresholds=load_thresholds(Exercise.AUTO),
+        model_path=model_path,
+    ).result

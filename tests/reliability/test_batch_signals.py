@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.polling import read_until
-from tests.reliability.harness import leftovers
+from tests.reliability.harness import leftovers, start
 
 pytestmark = [pytest.mark.model, pytest.mark.clips]
 
@@ -36,10 +34,9 @@ def test_a_stopped_pool_saves_the_sets_in_flight(
     for k, clip in enumerate((SHORT, LONG, LONG, LONG)):
         shutil.copy(clip_path(clip), inputs / f"set{k}.mp4")
     out = tmp_path / "out"
-    batch = subprocess.Popen(
-        [sys.executable, "-m", "hingecam", "analyze", str(inputs), "--out", str(out),
-         "--workers", "2", "--no-video", "--model", str(model_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    batch = start(
+        "analyze", inputs, "--out", out, "--workers", "2", "--no-video",
+        "--model", model_path,
     )  # fmt: skip
     try:
         assert batch.stdout is not None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.polling import wait_for
-from tests.reliability.harness import hingecam, leftovers
+from tests.reliability.harness import hingecam, leftovers, start
 
 pytestmark = [
     pytest.mark.model,
@@ -52,10 +51,9 @@ def test_workers_die_with_a_killed_parent_and_the_next_run_cleans_up(
     for k in range(4):
         shutil.copy(clip_path(CLIP), inputs / f"set{k}.mp4")
     out = tmp_path / "out"
-    batch = subprocess.Popen(
-        [sys.executable, "-m", "hingecam", "analyze", str(inputs), "--out", str(out),
-         "--workers", "2", "--no-video", "--model", str(model_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    batch = start(
+        "analyze", inputs, "--out", out, "--workers", "2", "--no-video",
+        "--model", model_path, start_new_session=True,
     )  # fmt: skip
     try:
         # A sign of progress: a worker has staged a set's folder, mid-analysis.
