@@ -161,7 +161,8 @@ def plan(inputs: Sequence[Path], out: Path) -> list[SetJob]:
     return [SetJob(src, output_dir(out, src, taken)) for src in inputs]
 
 
-def _is_video(source: Path) -> bool:
+def is_video(source: Path) -> bool:
+    """Whether an input needs the pose model (anything but a pose track)."""
     return source.suffix.lower() != ".npz"
 
 
@@ -260,7 +261,7 @@ def wanted_settings(settings: Settings, jobs: Sequence[SetJob]) -> Wanted:
     from hingecam.app.resume import model_sha256
 
     digest = None
-    if any(_is_video(j.source) for j in jobs):
+    if any(is_video(j.source) for j in jobs):
         from hingecam.media.models import resolve_model
 
         try:
@@ -285,7 +286,7 @@ def split_done(
     todo: list[SetJob] = []
     done: dict[SetJob, dict[str, Any]] = {}
     for job in jobs:
-        report = is_done(job.source, job.folder, wanted, is_video=_is_video(job.source))
+        report = is_done(job.source, job.folder, wanted, is_video=is_video(job.source))
         if report is None:
             todo.append(job)
         else:

@@ -152,10 +152,11 @@ def run_live(
         contextlib.ExitStack() as cleanup,
         open_source(options.camera, options.source, options.realtime) as cam,
     ):
-        # Once the source opens (a bad one creates nothing), --out is locked as
-        # analyze locks it: a second live or analyze there refuses.
-        cleanup.callback(lock_output(options.out).release)
+        # Once the source opens and the model is verified (a bad one creates
+        # nothing), --out is locked as analyze locks it: a second live or
+        # analyze there refuses.
         model_path = resolve_model(options.model)
+        cleanup.callback(lock_output(options.out).release)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
         with open_parallel_live(
             config, workers=options.pose_workers, single_pose=options.single_pose

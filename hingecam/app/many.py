@@ -111,6 +111,7 @@ def run_batch(
     """
     from hingecam.app.batch import (
         expand_inputs,
+        is_video,
         plan,
         split_done,
         wanted_settings,
@@ -146,6 +147,13 @@ def run_batch(
     todo, refused = _checked(todo)
     for outcome in refused:
         progress.done(outcome)
+    if ray is None and any(is_video(job.source) for job in todo):
+        # A model that is missing or unverified fails here, before --out or
+        # its lock exist (every video set would fail the same way). On a Ray
+        # cluster each node loads its own model; this machine may have none.
+        from hingecam.media.models import resolve_model
+
+        resolve_model(settings.model)
     # Bad inputs alone create nothing; otherwise the lock covers the sets and
     # the index, so no other run writes either meanwhile.
     lock = lock_output(out) if todo or done else None

@@ -43,7 +43,29 @@ def test_an_unpinned_model_is_refused_without_trust(
     assert_one_error(
         done.stderr, str(tampered), "matches no pinned model", "--trust-model"
     )
-    assert not (tmp_path / "out" / "tiny").exists()
+    assert not (tmp_path / "out").exists(), "--out (and its lock) made for nothing"
+
+
+@pytest.mark.model
+def test_live_refuses_an_unpinned_model_before_making_out(
+    tampered: Path, tmp_path: Path
+) -> None:
+    clip = write_clip(tmp_path / "tiny.mp4", 64, 64, frames=2)
+    out = tmp_path / "out"
+    done = hingecam(
+        "live",
+        "--no-window",
+        "--source",
+        clip,
+        "--out",
+        out,
+        "--model",
+        tampered,
+        env=_env(),
+    )
+    assert done.returncode == 2
+    assert_one_error(done.stderr, str(tampered), "matches no pinned model")
+    assert not out.exists(), "--out (and its lock) made for nothing"
 
 
 @pytest.mark.model
