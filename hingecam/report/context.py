@@ -16,6 +16,7 @@ from hingecam.core.datatypes import (
     Outcome,
     Rep,
     VerdictKind,
+    VideoInfo,
     View,
 )
 from hingecam.core.faults import Fault
@@ -235,11 +236,21 @@ def exercise_words(result: AnalysisResult) -> tuple[str, str]:
     return exercise, "as requested"
 
 
+def rate_words(video: VideoInfo) -> str:
+    """ " at 30 fps" (3 significant digits: 0.5, 29.97 -> 30); from the frames
+    and duration when the container gives no rate; "" when neither is known."""
+    if video.fps > 0:
+        return f" at {video.fps:.3g} fps"
+    if video.frames > 0 and video.duration_s > 0:
+        return f" at about {video.frames / video.duration_s:.3g} fps"
+    return ""
+
+
 def _meta(result: AnalysisResult, created_utc: str | None) -> list[tuple[str, str]]:
     exercise, note = exercise_words(result)
     video = result.video
     side = f", {result.side.value} side nearer" if result.side is not None else ""
-    length = f"{secs(video.duration_s)} · {video.frames} frames at {video.fps:.0f} fps"
+    length = f"{secs(video.duration_s)} · {video.frames} frames{rate_words(video)}"
     return [
         ("Source", video.name),
         ("Analysed", when(created_utc)),

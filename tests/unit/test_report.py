@@ -517,3 +517,23 @@ def test_report_modules_keep_to_their_imports(module: str, banned: set[str]) -> 
         if name == b or name.startswith(b + ".")
     }
     assert hits == set()
+
+
+@pytest.mark.parametrize(
+    ("fps", "frames", "duration_s", "words"),
+    [
+        (30.0, 300, 10.0, " at 30 fps"),
+        (29.97, 300, 10.01, " at 30 fps"),
+        (0.5, 3, 6.0, " at 0.5 fps"),
+        (0.0, 300, 10.0, " at about 30 fps"),  # the container gave no rate
+        (0.0, 0, 0.0, ""),
+    ],
+)
+def test_the_frame_rate_is_never_printed_as_zero(
+    fps: float, frames: int, duration_s: float, words: str
+) -> None:
+    from hingecam.core.datatypes import VideoInfo
+    from hingecam.report.context import rate_words
+
+    video = VideoInfo("x.mp4", 640, 360, fps, frames, duration_s, 0)
+    assert rate_words(video) == words
