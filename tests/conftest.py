@@ -8,7 +8,7 @@ never go green by skipping them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -89,3 +89,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when run with --update-golden."""
     return bool(request.config.getoption("--update-golden"))
+
+
+# --- a Ray cluster ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ray_address() -> Iterator[str]:
+    """A real Ray head on 127.0.0.1 with 2 CPUs in its own temp dir, shared by
+    the session's Ray tests and stopped after (tests/ray_cluster.py)."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        missing_resource('ray is not installed (pip install -e ".[ray]")')
+    from tests.ray_cluster import local_cluster
+
+    with local_cluster(num_cpus=2) as address:
+        yield address

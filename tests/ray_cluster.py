@@ -26,6 +26,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+RAY_DIES_ON = "ray-worker-dies.npz"
+"""An input name the suite's cluster workers die on (app/pool.py's test hook,
+HINGECAM_TEST_DIE_ON, set in the head's environment, so in every worker's)."""
+
+
 def cluster_env() -> dict[str, str]:
     """The environment of the head and of the drivers: this checkout first on
     the path (workers import hingecam from it), no usage statistics sent."""
@@ -34,6 +39,14 @@ def cluster_env() -> dict[str, str]:
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
         "RAY_USAGE_STATS_ENABLED": "0",
     }
+
+
+def head_env() -> dict[str, str]:
+    """The head's environment (its workers inherit it): a worker given an
+    input named RAY_DIES_ON stages its folder and kills itself with SIGKILL."""
+    from hingecam.app.pool import DIE_ON_ENV
+
+    return {**cluster_env(), DIE_ON_ENV: RAY_DIES_ON}
 
 
 def _leftovers(temp_dir: Path) -> list[int]:
@@ -69,7 +82,7 @@ def local_cluster(num_cpus: int = 2) -> Iterator[str]:
     ]  # fmt: skip
     head = subprocess.Popen(
         cmd,
-        env=cluster_env(),
+        env=head_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

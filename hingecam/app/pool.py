@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import SpawnContext, SpawnProcess
 
 DIE_ON_ENV = "HINGECAM_TEST_DIE_ON"
-"""Test hook: the input file name whose worker kills itself (see _die_if_asked)."""
+"""Test hook: the input file name whose worker kills itself (see die_if_asked)."""
 
 DIE_WITH_ENV = "HINGECAM_TEST_DIE_WITH"
 """Test hook: the signal it kills itself with (a name, SIGKILL when unset)."""
@@ -47,7 +47,7 @@ REAP_S = 5.0
 """Seconds a worker whose pipe closed gets to exit before it is killed."""
 
 
-def _die_if_asked(job: SetJob) -> None:
+def die_if_asked(job: SetJob) -> None:
     """Test hook, for tests/reliability/test_worker_death.py only: when
     $HINGECAM_TEST_DIE_ON is this input's file name, stage the set's folder (as
     a set cut short mid-way has one) and kill this worker with the signal named
@@ -108,7 +108,7 @@ def _serve(conn: Connection, parent: int) -> None:
         if task is None:
             return
         busy = True
-        _die_if_asked(task[0])
+        die_if_asked(task[0])
         conn.send(run_set(*task, stop=stopping))
         busy = False
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hingecam.cli import main
 from tests.batch_compare import assert_same_set
-from tests.conftest import missing_resource
 
 pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]
 
@@ -49,19 +48,6 @@ def test_two_workers_equal_one_by_one_on_a_clip(
     for name in _names(one_by_one):
         assert_same_set(tmp_path / name, one_by_one / name)
     assert (tmp_path / "deadlift_side_bad_jeff" / "annotated.mp4").stat().st_size > 0
-
-
-@pytest.fixture(scope="module")
-def ray_address() -> Iterator[str]:
-    """A real Ray head on 127.0.0.1 with 2 CPUs in its own temp dir, stopped after."""
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        missing_resource('ray is not installed (pip install -e ".[ray]")')
-    from tests.ray_cluster import local_cluster
-
-    with local_cluster(num_cpus=2) as address:
-        yield address
 
 
 def test_a_ray_cluster_gives_the_local_results(

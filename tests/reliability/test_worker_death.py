@@ -79,3 +79,39 @@ def test_a_sigterm_to_one_worker_is_left_to_the_parent(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert all(_complete(out / name) for name in NAMES)
     assert leftovers(out) == []
+
+
+@pytest.mark.slow
+def test_a_dead_ray_worker_fails_its_set_alone_and_the_batch_ends(
+    tmp_path: Path, ray_address: str
+) -> None:
+    """The same on the suite's real local Ray cluster: the worker process given
+    RAY_DIES_ON stages its folder and kills itself with SIGKILL (a node dying
+    looks alike to the driver); a new actor takes the remaining sets."""
+    import subprocess
+    import sys
+
+    from tests.ray_cluster import RAY_DIES_ON, cluster_env
+
+    inputs = _inputs(tmp_path)
+    shutil.copy(SAMPLE, inputs / RAY_DIES_ON)
+    out = tmp_path / "kr"
+    cmd = [sys.executable, "-m", "hingecam", "analyze", str(inputs), "--out", str(out)]
+    cmd += ["--ray", ray_address, "--no-video"]
+    done = subprocess.run(cmd, env=cluster_env(), capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert_one_error(
+        done.stderr,
+        f"{RAY_DIES_ON}: the Ray worker analyzing it died",
+        "nothing was written for it",
+    )
+    made = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert made == NAMES
+    assert all(_complete(out / name) for name in made)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["totals"]["sets"] == len(NAMES)
+    assert leftovers(out) == []  # the staged folder the worker left was removed
+
+    again = subprocess.run(cmd, env=cluster_env(), capture_output=True, text=True)
+    assert again.returncode == 2, again.stderr  # the lock was released
+    assert f"{len(NAMES)} of {len(NAMES) + 1} sets already analyzed" in again.stdout
