@@ -71,6 +71,11 @@ PROFILES: dict[Exercise, Profile] = {
         hinge_only=True,
         knee_extends=False,
         soft_knees=True,
+        # An RDL keeps the knee nearly still (Coratella 2022; COACHING.md: knees
+        # 15-30 deg at a trunk of 45 deg or more, a stoop-squat index of 60 or
+        # more): knees bending 1.5x as far as the trunk leans (SSI 40) squat it.
+        # Clean side-view RDLs read 50-71 on the clips, a squatted one 31.
+        overrides={"squat_max_ssi": 40.0},
     ),
     Exercise.DEADLIFT: Profile(
         Exercise.DEADLIFT,

@@ -177,7 +177,7 @@ class Thresholds(RecognitionThresholds):
     squat_max_ssi: float = threshold_field(
         30.0,
         "0..100",
-        "Schmid et al. 2022 Stoop-Squat Index: <30 in squat lifting (deadlift profile: 25, see PROFILES)",
+        "Schmid et al. 2022 Stoop-Squat Index: <30 in squat lifting (deadlift profile: 25, RDL: 40, see PROFILES)",
         "A rep whose stoop-squat index at the bottom is below this is a squat pattern.",
     )
     hips_first_min_trunk_drop_deg: float = threshold_field(

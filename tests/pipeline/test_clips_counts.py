@@ -11,6 +11,7 @@ import pytest
 
 from hingecam.app.pipeline import analyze_video
 from hingecam.core.datatypes import AnalysisResult, Exercise
+from hingecam.core.faults import Fault
 from hingecam.core.thresholds import load_thresholds
 
 pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]
@@ -94,3 +95,26 @@ def _auto(clip: Path, model_path: Path) -> AnalysisResult:
         thresholds=load_thresholds(Exercise.AUTO),
         model_path=model_path,
     ).result
+
+
+@pytest.mark.parametrize(
+    ("clip", "squatted"),
+    [
+        # Trunk +36 deg, knees +79 deg at the bottom: stoop-squat index 31.
+        ("rdl_side_squat_pattern_gazi_vk.mp4", True),
+        # Its clean twin by the same lifter: index 50, the lowest clean RDL.
+        ("rdl_side_good_a_gazi_vk.mp4", False),
+    ],
+)
+def test_an_rdl_is_squatted_when_its_knees_bend_past_an_rdls(
+    clip_path: Callable[[str], Path], model_path: Path, clip: str, squatted: bool
+) -> None:
+    result = analyze_video(
+        clip_path(clip),
+        exercise=Exercise.RDL,
+        thresholds=load_thresholds(Exercise.RDL),
+        model_path=model_path,
+    ).result
+    assert len(result.reps) == 1
+    faults = {c.fault for c in result.reps[0].flags}
+    assert (Fault.SQUAT_PATTERN in faults) is squatted

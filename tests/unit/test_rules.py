@@ -411,3 +411,35 @@ def test_lean_back_at_lockout_is_flagged_against_setup() -> None:
 def test_lean_back_without_setup_is_not_judged() -> None:
     win = rep_window({"hip_flexion_deg": ramp(0, 70), "trunk_incline_deg": ramp(0, 60)})
     assert check_lean_back(win, Measures(), TH).outcome is Outcome.NOT_JUDGED
+
+
+def test_an_rdl_whose_knees_bend_more_than_its_trunk_leans_is_squatted() -> None:
+    """The rdl_side_squat_pattern_gazi_vk shape: trunk +36 deg, knees +79 deg
+    (stoop-squat index 31): a squat for an RDL, whose knees barely bend; the
+    same rep is a legitimate deadlift (knees bend like a squat's there)."""
+    from hingecam.core.thresholds import load_thresholds
+
+    win = rep_window(
+        {
+            "hip_flexion_deg": ramp(3, 95),
+            "trunk_incline_deg": ramp(0, 36),
+            "knee_flexion_deg": ramp(5, 84),
+        }
+    )
+    setup = Measures(trunk_incline_deg=0.0, knee_flexion_deg=5.0)
+    rdl = check_squat_pattern(win, setup, load_thresholds(Exercise.RDL))
+    assert rdl.measured == pytest.approx(100 * 36 / (36 + 79))
+    assert rdl.outcome is Outcome.FLAGGED
+    deadlift = check_squat_pattern(win, setup, load_thresholds(Exercise.DEADLIFT))
+    assert deadlift.outcome is Outcome.OK
+    # a clean RDL (trunk 51 deg, knees 46 deg more: SSI 53) is not
+    clean = rep_window(
+        {
+            "hip_flexion_deg": ramp(3, 95),
+            "trunk_incline_deg": ramp(0, 51),
+            "knee_flexion_deg": ramp(5, 51),
+        }
+    )
+    assert check_squat_pattern(clean, setup, load_thresholds(Exercise.RDL)).outcome is (
+        Outcome.OK
+    )
