@@ -144,16 +144,18 @@ def run_batch(
     progress = BatchProgress(len(todo), batch_bar, options.echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
         workers = 0 if ray is not None else usable_cpus()
-    todo, refused = _checked(todo)
-    for outcome in refused:
-        progress.done(outcome)
     if ray is None and any(is_video(job.source) for job in todo):
         # A model that is missing or unverified fails here, before --out or
         # its lock exist (every video set would fail the same way). On a Ray
         # cluster each node loads its own model; this machine may have none.
         from hingecam.media.models import resolve_model
 
-        resolve_model(settings.model)
+        model_path = resolve_model(settings.model)
+        if workers <= 1 or len(todo) == 1:  # the sets run in this process
+            _preload(model_path, settings)  # while the inputs are checked
+    todo, refused = _checked(todo)
+    for outcome in refused:
+        progress.done(outcome)
     # Bad inputs alone create nothing; otherwise the lock covers the sets and
     # the index, so no other run writes either meanwhile.
     lock = lock_output(out) if todo or done else None
@@ -224,6 +226,17 @@ def _run_sets(
         finished = {o.job for o in ran}
         discard_unfinished(j for j in todo if j not in finished)
     return ran, interrupted
+
+
+def _preload(model_path: Path, settings: Settings) -> None:
+    """Load the first video's landmarkers in the background while the run
+    goes on (pipeline.analyze_video makes the same PoseConfig)."""
+    from hingecam.app.pipeline import pose_config
+    from hingecam.media.pose import preload
+    from hingecam.media.schedule import Schedule
+
+    threads = (settings.schedule or Schedule()).thread_count()
+    preload(pose_config(model_path), threads)
 
 
 def _share_cpus(settings: Settings, processes: int) -> Settings:

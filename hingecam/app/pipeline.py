@@ -148,6 +148,12 @@ ProgressFn = Callable[[int, float], None]
 """Called after each frame with (frames done, seconds of video done)."""
 
 
+def pose_config(model_path: Path) -> PoseConfig:
+    """The landmarker settings of a recorded video's analysis (masks for the
+    back's outline)."""
+    return PoseConfig(model_path=model_path, output_segmentation_masks=True)
+
+
 def analyze_video(
     path: Path,
     *,
@@ -184,7 +190,7 @@ def analyze_video(
             annotated_path.parent.mkdir(parents=True, exist_ok=True)
             sink = VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
         schedule = (schedule or Schedule()).for_frame_size(info.width, info.height)
-        config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
+        config = pose_config(model_path)
         streamed = _stream(source, driver, sink, (config, schedule), progress, stop)
         if sink is not None:
             sink.close()

@@ -61,22 +61,31 @@ class LandmarkerPool:
     `acquire` lends an idle one (or creates one), `release` gives it back for
     the next input. A landmarker is only ever used by one lease at a time, so a
     process (or a batch worker) holds as many as it runs inputs at once.
+    `preload` creates landmarkers ahead of use in background threads (loading
+    one takes ~0.3 s of native work, which runs while the caller goes on).
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._idle: dict[Hashable, list[tuple[Any, int]]] = {}
+        self._lock = threading.Condition()
+        # (landmarker, last timestamp given to it, None for one never used)
+        self._idle: dict[Hashable, list[tuple[Any, int | None]]] = {}
+        self._loading: dict[Hashable, int] = {}
         # Every landmarker made, kept alive until exit: one dropped by a caller
         # that never released it would otherwise close natively in __del__.
         self._made: list[Any] = []
         atexit.register(self.detach_all)
 
     def acquire(self, key: Hashable, create: Callable[[], Any]) -> Lease:
-        """An idle landmarker for `key`, or a new one from `create()`."""
+        """An idle landmarker for `key` (waiting for one being preloaded), or
+        a new one from `create()`."""
         with self._lock:
+            while not self._idle.get(key) and self._loading.get(key):
+                self._lock.wait()
             idle = self._idle.get(key)
             if idle:
                 landmarker, last_ms = idle.pop()
+                if last_ms is None:  # preloaded, never used
+                    return Lease(landmarker, key)
                 return Lease(
                     landmarker,
                     key,
@@ -88,11 +97,38 @@ class LandmarkerPool:
             self._made.append(landmarker)
         return Lease(landmarker, key)
 
+    def preload(self, key: Hashable, create: Callable[[], Any], count: int) -> None:
+        """Start creating landmarkers for `key` in background threads, until
+        `count` are idle or loading. A failure is left to `acquire`, whose own
+        `create()` then raises it where it is handled."""
+        with self._lock:
+            missing = count - len(self._idle.get(key, [])) - self._loading.get(key, 0)
+            self._loading[key] = self._loading.get(key, 0) + max(0, missing)
+        for _ in range(missing):
+            threading.Thread(
+                target=self._load, args=(key, create), name="preload", daemon=True
+            ).start()
+
+    def _load(self, key: Hashable, create: Callable[[], Any]) -> None:
+        landmarker = None
+        try:
+            landmarker = create()
+        except Exception:  # acquire() creates (and raises) it itself
+            landmarker = None
+        finally:
+            with self._lock:
+                self._loading[key] -= 1
+                if landmarker is not None:
+                    self._made.append(landmarker)
+                    self._idle.setdefault(key, []).append((landmarker, None))
+                self._lock.notify_all()
+
     def release(self, lease: Lease) -> None:
         """Give a lease's landmarker back for reuse (never closed natively)."""
         last = lease.last_ms if lease.last_ms is not None else lease.base_ms
         with self._lock:
             self._idle.setdefault(lease.key, []).append((lease.landmarker, last))
+            self._lock.notify_all()
 
     def detach_all(self) -> None:
         """Detach every landmarker this pool made (at exit; see detach())."""

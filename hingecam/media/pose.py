@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import logging
 import math
 import sys
@@ -125,14 +128,55 @@ def poses_from_mediapipe(
     return tuple(poses)
 
 
-def import_mediapipe() -> Any:
-    """Import mediapipe without its audio tasks' sound library probe.
+LAZY_MEDIAPIPE_MODULES = frozenset(
+    {
+        "mediapipe.tasks.python.vision.drawing_utils",
+        "mediapipe.tasks.python.vision.drawing_styles",
+    }
+)
+"""mediapipe modules hingecam never uses whose import costs ~0.5 s (they import
+matplotlib.pyplot): loaded lazily, on first use by anyone."""
 
-    mediapipe.tasks imports sounddevice, whose import runs ctypes'
-    find_library("portaudio"): ldconfig, gcc and ld as child processes on every
-    start (~0.5 s). MediaPipe's audio module already treats a failed import as
-    "no audio", so sounddevice is hidden while mediapipe loads, then restored.
+
+class _LazyFinder(importlib.abc.MetaPathFinder):
+    """Finds LAZY_MEDIAPIPE_MODULES as the other finders do, with a LazyLoader
+    (importlib.util): the module exists, its code runs on first attribute use."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in LAZY_MEDIAPIPE_MODULES:
+            return None
+        for finder in sys.meta_path:
+            if isinstance(finder, _LazyFinder) or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+def import_mediapipe() -> Any:
+    """Import mediapipe without what a pose landmarker does not need.
+
+    - mediapipe.tasks imports sounddevice, whose import runs ctypes'
+      find_library("portaudio"): ldconfig, gcc and ld as child processes on
+      every start (~0.5 s). MediaPipe's audio module already treats a failed
+      import as "no audio", so sounddevice is hidden while mediapipe loads,
+      then restored.
+    - mediapipe.tasks.python.vision imports its drawing helpers, and with them
+      matplotlib.pyplot (~0.5 s): they load lazily (LAZY_MEDIAPIPE_MODULES),
+      so they work as before for code that uses them.
     """
+    with _IMPORT_LOCK:  # landmarker threads load at once; sys.meta_path is shared
+        return _import_mediapipe()
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def _import_mediapipe() -> Any:
     if "mediapipe.tasks.python" in sys.modules:
         import mediapipe
 
@@ -140,10 +184,13 @@ def import_mediapipe() -> Any:
     hide = "sounddevice" not in sys.modules
     if hide:
         sys.modules["sounddevice"] = None  # type: ignore[assignment]
+    finder = _LazyFinder()
+    sys.meta_path.insert(0, finder)
     try:
         import mediapipe
         import mediapipe.tasks.python
     finally:
+        sys.meta_path.remove(finder)
         if hide and sys.modules.get("sounddevice", 0) is None:
             del sys.modules["sounddevice"]
     return mediapipe
@@ -261,6 +308,16 @@ class MediaPipePoseEstimator(Closing):
         if self._lease is not None:
             lease, self._lease = self._lease, None
             POOL.release(lease)
+
+
+def preload(config: PoseConfig, count: int) -> None:
+    """Start loading `count` landmarkers for `config` (VIDEO or IMAGE mode, a
+    verified model_path) in the background, for the MediaPipePoseEstimators an
+    input will make: the ~0.3 s each takes then overlaps whatever the caller
+    does first (imports, opening the input)."""
+    if config.model_path is None or config.running_mode is RunningMode.LIVE_STREAM:
+        return
+    POOL.preload(config, lambda: _create_landmarker(config), count)
 
 
 def _forget_previous_input(lease: Lease, frame: Frame) -> None:

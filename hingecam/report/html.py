@@ -54,14 +54,14 @@ def render_html(result: AnalysisResult, *, report: Report | None = None) -> str:
         The whole page as a string: inline CSS and SVG, JPEG thumbnails as
         data URIs, every text escaped, no external resource.
     """
-    from hingecam.report.plots import measures_svg  # matplotlib only when needed
+    from hingecam.report.plots import measures_svg
 
     data = (report or build_report(result)).to_dict()
     svg = measures_svg(result)
     template = environment().get_template("report.html.j2")
     return template.render(
         page=page_context(result, data),
-        # Trusted markup: our own stylesheet and matplotlib's SVG of our numbers.
+        # Trusted markup: our own stylesheet and our SVG of our numbers (escaped).
         css=Markup(page_css()),
         plot_svg=Markup(svg) if svg is not None else None,
     )

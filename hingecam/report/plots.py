@@ -1,20 +1,15 @@
 """Report plots: AnalysisResult -> inline SVG of the measures over time, with rep
-bands and flagged-check markers. Matplotlib's object API on an Agg canvas only:
-no pyplot, no global backend switch."""
+bands and flagged-check markers, drawn as plain SVG (report/svg.py): no plotting
+library to import, the same result always gives the same markup."""
 
 from __future__ import annotations
 
-import io
 import math
-import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
-import matplotlib
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
     AnalysisResult,
@@ -26,6 +21,16 @@ from hingecam.core.datatypes import (
 from hingecam.core.faults import Fault
 from hingecam.report.build import (
     MEASURE_LABELS,
+)
+from hingecam.report.svg import (
+    Scale,
+    attrs,
+    nice_ticks,
+    num,
+    path_d,
+    svg_element,
+    text,
+    tick_text,
 )
 
 PLOT_MEASURES: tuple[str, ...] = (
@@ -64,22 +69,28 @@ def _band_colour(rep: Rep) -> str:
 _INK = "#1f2933"
 _MUTED = "#6b7280"
 _GRID = "#e5e7eb"
+_AXIS = "#9ca3af"
 
-_RC: dict[str, Any] = {
-    # Text stays text in the SVG so the page's font and print look right.
-    "svg.fonttype": "none",
-    # Fixed ids so the same result gives the same SVG.
-    "svg.hashsalt": "hingecam-report",
-    "font.size": 9.0,
-    "axes.edgecolor": "#9ca3af",
-    "axes.labelcolor": _INK,
-    "xtick.color": _MUTED,
-    "ytick.color": _MUTED,
-}
+WIDTH_PX = 1000.0
+"""The drawing's width in SVG units (it scales to its container)."""
+
+_PANEL_PX = 124.0  # one panel's plotting height
+_GAP_PX = 31.0  # between panels (room for the tick marks)
+_LEFT_PX, _RIGHT_PX, _TOP_PX, _BOTTOM_PX = 92.0, 12.0, 40.0, 46.0
 
 
 def _unit_suffix(unit: str) -> str:
     return {"deg": " (°)", "chord": " (chord lengths)", "norm": ""}.get(unit, "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    """One measure's panel: its scales and the shared time axis."""
+
+    x: Scale
+    y: Scale
+    top: float
+    bottom: float
 
 
 def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | None:
@@ -87,96 +98,178 @@ def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | Non
 
     Args:
         result: the analysed set; `series.t_s` is the x axis in seconds.
-        width_in: figure width in inches (the SVG scales to its container).
+        width_in: kept for callers of the matplotlib version; the SVG scales to
+            its container whatever the value.
 
     Returns:
         An `<svg ...>` element (no XML prolog) or None when no frame has a
         measure to plot. NaN samples are left as gaps in the lines.
     """
+    del width_in
     series = result.series
     t = np.asarray(series.t_s, dtype=np.float64)
     data = {m: np.asarray(getattr(series, m), dtype=np.float64) for m in PLOT_MEASURES}
     if t.size == 0 or not any(np.isfinite(v).any() for v in data.values()):
         return None
+    # A one-frame video still gets a readable (if empty) time axis.
+    t_end = max(float(t[-1]), float(t[0]) + 1.0)
+    x = Scale(float(t[0]), t_end, _LEFT_PX, WIDTH_PX - _RIGHT_PX)
+    body: list[str] = [_rep_labels(result, x)]
+    top = _TOP_PX
+    for name in PLOT_MEASURES:
+        panel = _panel(x, data[name], name, top)
+        body.append(_draw_panel(panel, result, t, data[name], name))
+        top += _PANEL_PX + _GAP_PX
+    bottom = top - _GAP_PX
+    body.append(_time_axis(x, bottom))
+    height = bottom + _BOTTOM_PX
+    return svg_element(WIDTH_PX, height, body, "Measures over time")
 
-    # rc_context restores every value on exit; it is the only way to set SVG
-    # output options and it never touches pyplot's figure manager.
-    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=(width_in, 1.55 * len(PLOT_MEASURES) + 0.5))
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(len(PLOT_MEASURES), 1, sharex=True)
-        # A one-frame video still gets a readable (if empty) time axis.
-        t_end = max(float(t[-1]), float(t[0]) + 1.0) if t.size else 1.0
-        for ax, name in zip(axes, PLOT_MEASURES, strict=True):
-            _draw_panel(ax, result, t, data[name], name)
-        axes[0].set_xlim(float(t[0]), t_end)
-        _label_reps(axes[0], result)
-        axes[-1].set_xlabel("time (s)")
-        fig.subplots_adjust(left=0.085, right=0.985, top=0.95, bottom=0.07, hspace=0.22)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return _inline_svg(buf.getvalue())
+
+def _panel(x: Scale, y: NDArray[np.float64], name: str, top: float) -> _Panel:
+    unit = MEASURE_LABELS.get(name, (name, ""))[1]
+    finite = y[np.isfinite(y)]
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        pad = max((hi - lo) * 0.12, 1.0 if unit == "deg" else 0.01)
+        lo, hi = lo - pad, hi + pad * 1.6
+    else:
+        lo, hi = 0.0, 1.0
+    bottom = top + _PANEL_PX
+    return _Panel(x, Scale(lo, hi, bottom, top), top, bottom)
 
 
 def _draw_panel(
-    ax: Axes, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
-) -> None:
+    panel: _Panel,
+    result: AnalysisResult,
+    t: NDArray[np.float64],
+    y: NDArray[np.float64],
+    name: str,
+) -> str:
     label, unit = MEASURE_LABELS.get(name, (name, ""))
+    x, top, bottom = panel.x, panel.top, panel.bottom
+    out: list[str] = []
     for rep in result.reps:
         colour = _band_colour(rep)
-        ax.axvspan(rep.start_s, rep.end_s, color=colour, alpha=0.07, lw=0)
-        ax.axvline(rep.bottom_s, color=colour, alpha=0.25, lw=0.8, ls=":")
+        x0, x1 = x(max(rep.start_s, x.lo)), x(min(rep.end_s, x.hi))
+        out.append(
+            f"<rect {attrs(x=x0, y=top, width=max(0.0, x1 - x0), height=_PANEL_PX)}"
+            f' fill="{colour}" fill-opacity="0.07"/>'
+        )
+        xb = x(rep.bottom_s)
+        out.append(
+            f'<line {attrs(x1=xb, y1=top, x2=xb, y2=bottom)} stroke="{colour}"'
+            ' stroke-opacity="0.25" stroke-width="0.8" stroke-dasharray="1.5 2.5"/>'
+        )
     finite = np.isfinite(y)
     if finite.any():
-        ax.plot(
-            t, y, color=LINE_COLOURS.get(name, _INK), lw=1.6, solid_capstyle="round"
+        out.append(_y_axis(panel))
+        out.append(
+            f'<path d="{path_d(t, y, x, panel.y)}" fill="none" '
+            f'stroke="{LINE_COLOURS.get(name, _INK)}" stroke-width="1.6" '
+            'stroke-linejoin="round" stroke-linecap="round"/>'
         )
         setup = result.setup.get(name) if result.setup else math.nan
         if math.isfinite(setup):
-            ax.axhline(setup, color=_MUTED, lw=0.9, ls=(0, (4, 3)))
-            ax.annotate(
-                "setup",
-                xy=(1.0, setup),
-                xycoords=("axes fraction", "data"),
-                xytext=(-3, 3),
-                textcoords="offset points",
-                ha="right",
-                va="bottom",
-                fontsize=7.5,
-                color=_MUTED,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+            ys = panel.y(setup)
+            out.append(
+                f"<line {attrs(x1=x.start, y1=ys, x2=x.end, y2=ys)} "
+                f'stroke="{_MUTED}" stroke-width="0.9" stroke-dasharray="4 3"/>'
             )
-        lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
-        pad = max((hi - lo) * 0.12, 1.0 if unit == "deg" else 0.01)
-        ax.set_ylim(lo - pad, hi + pad * 1.6)
+            out.append(_label(x.end - 4, ys - 4, "setup", _MUTED, "end", bold=False))
     else:
-        ax.set_yticks([])
-        ax.text(
-            0.5,
-            0.5,
-            "not measured in this video",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color=_MUTED,
-            fontsize=9,
+        middle = (top + bottom) / 2
+        out.append(
+            text(
+                (x.start + x.end) / 2,
+                middle + 4,
+                "not measured in this video",
+                anchor="middle",
+                fill=_MUTED,
+            )
         )
-    _draw_markers(ax, result, t, y, name)
-    ax.set_ylabel(f"{label}{_unit_suffix(unit)}", fontsize=8.5)
-    ax.yaxis.set_label_coords(-0.06, 0.5)
-    ax.grid(axis="y", color=_GRID, lw=0.7)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=3, labelsize=8)
+    out.append(_draw_markers(panel, result, t, y, name))
+    out.append(
+        f'<line {attrs(x1=x.start, y1=bottom, x2=x.end, y2=bottom)} stroke="{_AXIS}"/>'
+        f'<line {attrs(x1=x.start, y1=top, x2=x.start, y2=bottom)} stroke="{_AXIS}"/>'
+    )
+    for tick in nice_ticks(x.lo, x.hi, 8):
+        xt = x(tick)
+        out.append(
+            f'<line {attrs(x1=xt, y1=bottom, x2=xt, y2=bottom + 4)} stroke="{_AXIS}"/>'
+        )
+    middle = (top + bottom) / 2
+    out.append(
+        text(
+            22,
+            middle,
+            f"{label}{_unit_suffix(unit)}",
+            anchor="middle",
+            size=11,
+            extra=f' transform="rotate(-90 22 {num(middle)})"',
+        )
+    )
+    return "".join(out)
+
+
+def _y_axis(panel: _Panel) -> str:
+    """Horizontal grid lines and tick labels at round values."""
+    y, x = panel.y, panel.x
+    ticks = nice_ticks(y.lo, y.hi, 5)
+    out = []
+    for tick in ticks:
+        yt = y(tick)
+        out.append(
+            f'<line {attrs(x1=x.start, y1=yt, x2=x.end, y2=yt)} stroke="{_GRID}" '
+            'stroke-width="0.7"/>'
+            f"<line {attrs(x1=x.start - 4, y1=yt, x2=x.start, y2=yt)} "
+            f'stroke="{_AXIS}"/>'
+        )
+        out.append(
+            text(x.start - 7, yt + 3.5, tick_text(tick, ticks), anchor="end",
+                 size=10, fill=_MUTED)
+        )  # fmt: skip
+    return "".join(out)
+
+
+def _time_axis(x: Scale, bottom: float) -> str:
+    ticks = nice_ticks(x.lo, x.hi, 8)
+    labels = [
+        text(x(tick), bottom + 17, tick_text(tick, ticks), anchor="middle",
+             size=10, fill=_MUTED)
+        for tick in ticks
+    ]  # fmt: skip
+    middle = (x.start + x.end) / 2
+    return "".join(labels) + text(middle, bottom + 36, "time (s)", anchor="middle")
+
+
+def _label(
+    x: float, y: float, content: str, colour: str, anchor: str, *, bold: bool = True
+) -> str:
+    """A small label on a white backing, so lines under it do not cross it."""
+    return text(
+        x,
+        y,
+        content,
+        anchor=anchor,
+        size=9.5,
+        fill=colour,
+        weight="bold" if bold else None,
+        extra=' stroke="white" stroke-width="3" paint-order="stroke"',
+    )
 
 
 def _draw_markers(
-    ax: Axes, result: AnalysisResult, t: np.ndarray, y: np.ndarray, name: str
-) -> None:
+    panel: _Panel,
+    result: AnalysisResult,
+    t: NDArray[np.float64],
+    y: NDArray[np.float64],
+    name: str,
+) -> str:
     finite = np.isfinite(y)
-    t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+    t0, t1 = float(t[0]), float(t[-1])
     labelled: set[Fault] = set()
+    out: list[str] = []
     for rep in result.reps:
         for check in rep.checks:
             if check.outcome is not Outcome.FLAGGED or not math.isfinite(check.t_s):
@@ -189,81 +282,40 @@ def _draw_markers(
                 if finite.sum() >= 2
                 else math.nan
             )
-            xy: tuple[float, float]
-            coords: str | tuple[str, str]
+            xc = panel.x(check.t_s)
             if math.isfinite(value):
-                ax.plot(
-                    [check.t_s],
-                    [value],
-                    marker="o",
-                    ms=7,
-                    mfc=colour,
-                    mec="white",
-                    mew=1.3,
-                    zorder=5,
+                yc = panel.y(value)
+                out.append(
+                    f'<circle {attrs(cx=xc, cy=yc, r=4.2)} fill="{colour}" '
+                    'stroke="white" stroke-width="1.3"/>'
                 )
-                xy, coords = (check.t_s, value), "data"
             else:
-                ax.axvline(check.t_s, color=colour, lw=1.2, ls="--")
-                xy, coords = (check.t_s, 0.9), ("data", "axes fraction")
+                yc = panel.top + 0.1 * _PANEL_PX
+                out.append(
+                    f"<line {attrs(x1=xc, y1=panel.top, x2=xc, y2=panel.bottom)} "
+                    f'stroke="{colour}" stroke-width="1.2" stroke-dasharray="4 2"/>'
+                )
             # Name each fault once per panel; later dots speak for themselves.
             if check.fault in labelled:
                 continue
             labelled.add(check.fault)
             near_end = check.t_s > t0 + 0.85 * (t1 - t0)
-            ax.annotate(
-                check.label,
-                xy=xy,
-                xycoords=coords,
-                xytext=(-6, 4) if near_end else (6, 4),
-                textcoords="offset points",
-                ha="right" if near_end else "left",
-                fontsize=7.5,
-                color=colour,
-                fontweight="bold",
-                zorder=6,
-                bbox={
-                    "boxstyle": "round,pad=0.1",
-                    "fc": "white",
-                    "ec": "none",
-                    "alpha": 0.8,
-                },
-            )
+            dx = -8.0 if near_end else 8.0
+            anchor = "end" if near_end else "start"
+            out.append(_label(xc + dx, yc - 5, check.label, colour, anchor))
+    return "".join(out)
 
 
-def _label_reps(ax: Axes, result: AnalysisResult) -> None:
-    for rep in result.reps:
-        ax.annotate(
+def _rep_labels(result: AnalysisResult, x: Scale) -> str:
+    return "".join(
+        text(
+            x((rep.start_s + rep.end_s) / 2),
+            _TOP_PX - 6,
             f"rep {rep.index}",
-            xy=((rep.start_s + rep.end_s) / 2, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            fontweight="bold",
-            color=_band_colour(rep),
-            annotation_clip=False,
+            anchor="middle",
+            size=10.5,
+            fill=_band_colour(rep),
+            weight="bold",
         )
-
-
-_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
-_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
-# Inline SVG in HTML needs no namespace declarations; dropping them keeps the
-# page free of any URL.
-_XMLNS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
-_FONT = re.compile(r"font-family: [^;\"]*")
-
-
-def _inline_svg(svg: str) -> str:
-    """Drop the XML prolog, DOCTYPE and RDF metadata; let CSS set the size."""
-    svg = _PROLOG.sub("", svg, count=1)
-    svg = _METADATA.sub("", svg, count=1)
-    svg = _SIZE.sub(r"\1", svg, count=1)
-    head, rest = svg.split(">", 1)
-    svg = _XMLNS.sub("", head) + ">" + rest
-    # Text takes the page's font (matplotlib writes its own font list).
-    svg = _FONT.sub("font-family: inherit", svg)
-    return svg.replace("<svg ", '<svg role="img" aria-label="Measures over time" ', 1)
+        for rep in result.reps
+    )

@@ -133,7 +133,7 @@ def write_outputs(
     Returns:
         {"json": path, "csv": path, "html": path}.
     """
-    from hingecam.report.html import render_html  # matplotlib only when needed
+    from hingecam.report.html import render_html  # the report page only when written
 
     report = build_report(result, created=created)
     texts = {

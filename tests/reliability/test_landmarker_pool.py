@@ -65,6 +65,48 @@ def test_detached_landmarkers_never_close_natively() -> None:
     assert loose.native_closes == 0
 
 
+def test_preloaded_landmarkers_are_waited_for_and_lent_fresh() -> None:
+    """acquire() waits for a landmarker being preloaded rather than making a
+    second one; a preloaded one is lent as new (no reset, no time offset)."""
+    import threading
+
+    pool = LandmarkerPool()
+    gate = threading.Event()
+    made: list[FakeLandmarker] = []
+
+    def slow_create() -> FakeLandmarker:
+        gate.wait()  # held until the test lets it finish: no timing involved
+        made.append(FakeLandmarker())
+        return made[-1]
+
+    pool.preload("full", slow_create, 2)
+    pool.preload("full", slow_create, 2)  # already loading: nothing more
+    got: list[Any] = []
+    taker = threading.Thread(
+        target=lambda: got.append(pool.acquire("full", FakeLandmarker))
+    )
+    taker.start()
+    gate.set()
+    taker.join()
+    assert got[0].landmarker in made
+    assert (got[0].base_ms, got[0].needs_reset) == (0, False)
+    second = pool.acquire("full", FakeLandmarker)  # the other preloaded one
+    assert second.landmarker in made and second.landmarker is not got[0].landmarker
+    assert len(made) == 2
+
+
+def test_a_failed_preload_leaves_the_error_to_acquire() -> None:
+    pool = LandmarkerPool()
+
+    def broken() -> FakeLandmarker:
+        raise RuntimeError("cannot load")
+
+    pool.preload("full", broken, 1)
+    with pytest.raises(RuntimeError, match="cannot load"):
+        pool.acquire("full", broken)  # waits for the preload, then tries itself
+    assert isinstance(pool.acquire("full", FakeLandmarker).landmarker, FakeLandmarker)
+
+
 @pytest.mark.model
 @pytest.mark.clips
 @pytest.mark.slow
