@@ -144,7 +144,7 @@ def run_batch(
     progress = BatchProgress(len(todo), batch_bar, options.echo)
     if workers is None:  # Ray: every CPU of the cluster; here: every CPU we have
         workers = 0 if ray is not None else usable_cpus()
-    if ray is None and any(is_video(job.source) for job in todo):
+    if ray is None and any(is_video(j.source) and j.source.is_file() for j in todo):
         # A model that is missing or unverified fails here, before --out or
         # its lock exist (every video set would fail the same way). On a Ray
         # cluster each node loads its own model; this machine may have none.
