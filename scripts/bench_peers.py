@@ -12,10 +12,12 @@ Per clip and repeat, back to back so machine load moves all three alike:
      decoding, inference, analysis, annotated H.264 video, report).
 Wall and CPU time (user + system) of each, medians over the repeats, then the
 ratios the targets read; then the wall time of a 5-frame clip (the fixed cost),
-cut from the first clip.
+cut from the first clip; then, with --threads-scan, hingecam analyze of the
+first clip with 1, 2, ... CPU-count pose threads (how it grows with cores).
 
     python scripts/bench_peers.py [CLIP ...] [--repeat N] [--peer-venv DIR]
         [--model lite|full|heavy|PATH] [--flags "--single-pose ..."]
+        [--threads-scan]
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_analyze import child_cpu_s  # noqa: E402
+from bench_analyze import child_cpu_s
 
 REPO = Path(__file__).resolve().parents[1]
 CLIPS = REPO.parent / "shared" / "clips"
@@ -163,6 +165,30 @@ def bench_clip(
     }
 
 
+def clips_first(args: argparse.Namespace) -> str:
+    return Path(args.clips[0]).name
+
+
+def threads_scan(
+    clip: Path, model: Path, work: Path, args: argparse.Namespace
+) -> dict[int, Timing]:
+    """Median wall and CPU of `hingecam analyze --threads k` for k = 1 up to the
+    CPUs here, at most MAX_THREADS (one video keeps no more busy: the planner
+    decides each frame with PLANNER_LAG results outstanding)."""
+    from hingecam.media.schedule import MAX_THREADS, usable_cpus
+
+    out: dict[int, Timing] = {}
+    for k in range(1, min(usable_cpus(), MAX_THREADS) + 1):
+        runs = [
+            hingecam(clip, model, work / f"t{k}", [*args.flags, "--threads", str(k)])
+            for _ in range(args.repeat)
+        ]
+        out[k] = Timing(
+            median([t.wall_s for t in runs]), median([t.cpu_s for t in runs])
+        )
+    return out
+
+
 def main() -> int:
     from platformdirs import user_cache_dir
 
@@ -181,6 +207,11 @@ def main() -> int:
     parser.add_argument(
         "--flags", type=shlex.split, default=[], help="extra hingecam analyze flags"
     )
+    parser.add_argument(
+        "--threads-scan",
+        action="store_true",
+        help="also time the first clip with 1..CPU-count pose threads",
+    )
     args = parser.parse_args()
     model = resolve_model(Path(args.model) if args.model else None)
     peer = peer_python(args.peer_venv)
@@ -197,6 +228,7 @@ def main() -> int:
         fixed = median(
             [hingecam(short, model, work / "hc5", args.flags).wall_s for _ in range(5)]
         )
+        scan = threads_scan(clips[0], model, work, args) if args.threads_scan else {}
     print()
     print(
         f"{'clip':34s} {'frames':>6s} {'bare':>12s} {'peer':>13s} {'hingecam':>13s}"
@@ -213,6 +245,11 @@ def main() -> int:
     print(
         f"5-frame clip, hingecam analyze end to end: {fixed:.2f} s wall (median of 5)"
     )
+    for threads, timing in scan.items():
+        print(
+            f"{clips_first(args)}: --threads {threads}: {timing.wall_s:.2f} s wall, "
+            f"{timing.cpu_s:.2f} s CPU (x{scan[1].wall_s / timing.wall_s:.2f} of one)"
+        )
     print(
         "targets: speed/peer >= 1.5x with CPU/peer <= 1.0x on both clips; speed/bare "
         ">= 1.5x on the 60 fps clip, >= 1.0x on the 720p clip; 5-frame clip <= 0.8 s"

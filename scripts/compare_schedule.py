@@ -111,6 +111,12 @@ def main() -> int:
         default=0,
         help="Schedule.threads: landmarker threads (default 0: one per CPU)",
     )
+    parser.add_argument(
+        "--inference-max-side",
+        type=int,
+        default=0,
+        help="Schedule.inference_max_side_px: scale larger frames down for inference",
+    )
     args = parser.parse_args()
 
     from hingecam.app.eval_score import exercise_for, read_manifest
@@ -136,7 +142,11 @@ def main() -> int:
         full, t_full = track_for(
             clip, args.full_rate_tracks, Schedule(full_rate=True), exercise, th, model
         )
-        schedule = Schedule(single_pose=args.single_pose, threads=args.threads)
+        schedule = Schedule(
+            single_pose=args.single_pose,
+            threads=args.threads,
+            inference_max_side_px=args.inference_max_side,
+        )
         if args.min_inferred_fps is not None:
             schedule = dataclasses.replace(
                 schedule, min_inferred_fps=args.min_inferred_fps

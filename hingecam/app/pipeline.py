@@ -36,6 +36,20 @@ ANNOTATED_PRESET = "superfast"
 """x264 preset of the annotated video: encoding shares 2 cores with inference, and
 superfast costs about half of veryfast for a somewhat larger file."""
 
+ANNOTATED_LARGE_PRESET = "ultrafast"
+"""The preset for frames of 1280x720 or more (encoded at 720 px tall): 200 frames
+of a 1280x720 clip took 1.8 against 2.5-2.75 s of CPU with superfast, for a file
+1.6x larger (2.4 against 1.5 MB); docs/speed.md, issue 21."""
+
+ANNOTATED_LARGE_PIXELS = 1280 * 720
+"""Frames of this many pixels or more are encoded with ANNOTATED_LARGE_PRESET."""
+
+
+def annotated_preset(width: int, height: int) -> str:
+    """The x264 preset of an annotated video of `width` x `height` frames."""
+    large = width * height >= ANNOTATED_LARGE_PIXELS
+    return ANNOTATED_LARGE_PRESET if large else ANNOTATED_PRESET
+
 
 class _Renderer:
     """Render thread: draw overlays, keep thumbnails, feed the encoder."""
@@ -188,7 +202,8 @@ def analyze_video(
         sink = None
         if annotated_path is not None:
             annotated_path.parent.mkdir(parents=True, exist_ok=True)
-            sink = VideoSink(annotated_path, info.fps or 30.0, preset=ANNOTATED_PRESET)
+            preset = annotated_preset(info.width, info.height)
+            sink = VideoSink(annotated_path, info.fps or 30.0, preset=preset)
         schedule = (schedule or Schedule()).for_frame_size(info.width, info.height)
         config = pose_config(model_path)
         streamed = _stream(source, driver, sink, (config, schedule), progress, stop)

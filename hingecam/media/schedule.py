@@ -84,13 +84,22 @@ class Schedule:
         "interpolated.",
     )
 
+    inference_max_side_px: int = threshold_field(
+        0,
+        "px",
+        "measured, rejected as the default (docs/speed.md, issue 21): 640 px made "
+        "2 side false alarms and lost 2 exact counts in hingecam eval",
+        "Frames whose longer side is above this are scaled down for the pose "
+        "model only (0: inferred at their decoded size).",
+    )
+
     def __post_init__(self) -> None:
         if not (isinstance(self.threads, int) and 0 <= self.threads <= MAX_THREADS):
             raise ConfigError(
                 f"threads must be 0 (one per CPU) to {MAX_THREADS}, got {self.threads!r}"
             )
         for f in fields(self):
-            if not f.metadata or f.name == "threads":
+            if not f.metadata or f.name in ("threads", "inference_max_side_px"):
                 continue
             value = getattr(self, f.name)
             if not (isinstance(value, int | float) and math.isfinite(value)):
@@ -310,6 +319,22 @@ class _Job:
     result: Future[tuple[Pose, ...]]
 
 
+def scaled_for_inference(frame: Frame, max_side_px: int) -> Frame:
+    """`frame` with its longer side scaled down to `max_side_px` (area
+    averaging) when it is longer; the poses found keep their own image size."""
+    h, w = frame.image_bgr.shape[:2]
+    if not max_side_px or max(w, h) <= max_side_px:
+        return frame
+    import cv2
+
+    k = max_side_px / max(w, h)
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    small = np.asarray(
+        cv2.resize(frame.image_bgr, size, interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )
+    return dataclasses.replace(frame, image_bgr=small)
+
+
 class _Lane:
     """One landmarker thread: a full (and maybe single-pose) estimator used only
     from its own thread, so every landmarker sees its frames in time order."""
@@ -318,7 +343,9 @@ class _Lane:
         self,
         make_full: Callable[[], PoseEstimator],
         make_single: Callable[[], PoseEstimator] | None,
+        max_side_px: int = 0,
     ) -> None:
+        self.max_side_px = max_side_px
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="pose")
         self.full: PoseEstimator | None = None
         self.single: PoseEstimator | None = None
@@ -339,7 +366,7 @@ class _Lane:
         estimator = self.single if kind is Inference.SINGLE else self.full
         estimator = estimator or self.full
         assert estimator is not None  # _load ran first on this thread
-        return estimator.estimate(frame)
+        return estimator.estimate(scaled_for_inference(frame, self.max_side_px))
 
     def close(self) -> None:
         """Wait for the frame in hand, then release the estimators."""
@@ -408,7 +435,10 @@ class ScheduledEstimator(Closing):
                 make_single = lambda: MediaPipePoseEstimator(single_config)  # noqa: E731
             return make_full, make_single
 
-        self._lanes = [_Lane(*makers(k)) for k in range(self.threads)]
+        self._lanes = [
+            _Lane(*makers(k), schedule.inference_max_side_px)
+            for k in range(self.threads)
+        ]
         self._submitted = 0
         try:
             for lane in self._lanes:
