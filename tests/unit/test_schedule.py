@@ -235,3 +235,21 @@ def test_stride_keeps_inference_at_or_near_min_inferred_fps(
 ) -> None:
     assert Schedule().stride(fps) == stride
     assert Schedule(full_rate=True).stride(fps) == 1
+
+
+def test_frames_are_scaled_for_inference_only_above_the_limit() -> None:
+    from hingecam.media.schedule import scaled_for_inference
+
+    frame = Frame(np.zeros((720, 1280, 3), dtype=np.uint8), 3, 0.1)
+    assert scaled_for_inference(frame, 0) is frame  # off
+    assert scaled_for_inference(frame, 1280) is frame  # not larger
+    small = scaled_for_inference(frame, 640)
+    assert small.image_bgr.shape == (360, 640, 3) and small.image_bgr.dtype == np.uint8
+    assert (small.index, small.t_s) == (3, 0.1)
+
+
+def test_the_annotated_video_of_large_frames_is_encoded_cheaper() -> None:
+    from hingecam.app.pipeline import annotated_preset
+
+    assert annotated_preset(1280, 720) == annotated_preset(1920, 1080) == "ultrafast"
+    assert annotated_preset(360, 640) == annotated_preset(1080, 720) == "superfast"
