@@ -27,6 +27,7 @@ from hingecam.report.build import (
     ReportStatus,
     peak_label,
 )
+from hingecam.report.diary_rows import since_last_of
 from hingecam.report.jpeg import jpeg_size
 from hingecam.report.wording import (
     OUTCOME_WORDS,
@@ -37,6 +38,7 @@ from hingecam.report.wording import (
     clock,
     evidence,
     num,
+    recorded_words,
     secs,
     sentence,
     vs_limit,
@@ -185,6 +187,7 @@ class Page:
     version: str
     schema_version: str
     created: str
+    since: tuple[str, str] | None = None  # (comparison line, which set and when)
 
 
 def _chip(rep: Rep, title: str = "") -> Chip:
@@ -240,8 +243,11 @@ def _meta(result: AnalysisResult, created_utc: str | None) -> list[tuple[str, st
     video = result.video
     side = f", {result.side.value} side nearer" if result.side is not None else ""
     length = f"{secs(video.duration_s)} · {video.frames} frames at {video.fps:.0f} fps"
+    who = [("Athlete", result.athlete)] if result.athlete else []
     return [
+        *who,
         ("Source", video.name),
+        ("Recorded", recorded_words(video.recorded)),
         ("Analysed", when(created_utc)),
         ("Exercise", f"{exercise} ({note})"),
         ("Camera", VIEW_LABELS.get(result.view, result.view.value) + side),
@@ -483,4 +489,5 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         version=str(meta["hingecam_version"]),
         schema_version=str(report["schema_version"]),
         created=when(meta["created_utc"]),
+        since=since_last_of(summary),
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from hingecam.core.datatypes import Check, Outcome
+from hingecam.core.recorded import Recorded, parse_time
 
 OUTCOME_WORDS: Mapping[Outcome, str] = {
     Outcome.OK: "ok",
@@ -100,6 +101,21 @@ def when(created_utc: str | None) -> str:
     except ValueError:
         return created
     return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def day_time(at: datetime | str | None) -> str:
+    """An aware time (or ISO 8601 text) as "04 Mar 2025, 06:06" in its own
+    offset (the local time it was stored with); "unknown" when missing."""
+    moment = parse_time(at) if isinstance(at, str) or at is None else at
+    return "unknown" if moment is None else moment.strftime("%d %b %Y, %H:%M")
+
+
+def recorded_words(recorded: Recorded) -> str:
+    """When a set was performed and how that is known: "04 Mar 2025, 06:06
+    (the video's own recording time)"; "unknown" when it is not."""
+    if recorded.at is None:
+        return "unknown"
+    return f"{day_time(recorded.at)} ({recorded.source.words})"
 
 
 def article(noun: str) -> str:

@@ -1,0 +1,48 @@
+"""Pictures of the progress page's best and worst reps: a stick figure of the rep
+at its worst moment (its most severe flag, else its bottom), drawn from its set
+folder's pose track (the set report keeps the video frame)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from hingecam.app.thumbnails import THUMB_HEIGHT_PX
+from hingecam.core.datatypes import Side
+from hingecam.core.facing import facing_sign
+from hingecam.core.thresholds import Thresholds
+from hingecam.errors import HingecamError
+from hingecam.media.tracks import load_track
+from hingecam.render.stickfigure import draw_stick_figure
+from hingecam.report.diary_rows import RepPick
+from hingecam.report.outputs import TRACK_NAME
+
+
+def rep_picture(folder: Path, pick: RepPick) -> bytes | None:
+    """A JPEG of the picked rep (report/diary_page.PictureFn), or None when
+    the set folder has no readable pose track or the frame is not in it."""
+    try:
+        track = load_track(folder / TRACK_NAME)
+    except HingecamError:
+        return None
+    if not 0 <= pick.frame < len(track):
+        return None
+    side = Side(pick.side) if pick.side in ("left", "right") else None
+    w, h = track.image_wh
+    size = (max(2, round(w * THUMB_HEIGHT_PX / max(h, 1))), THUMB_HEIGHT_PX)
+    facing = 0.0
+    if side is not None:
+        xy_px = track.xy_norm * np.array([w, h], dtype=np.float32)
+        facing = facing_sign(xy_px, track.visibility, side, Thresholds().min_visibility)
+    image = draw_stick_figure(
+        track.xy_norm[pick.frame],
+        track.visibility[pick.frame],
+        size,
+        side,
+        source_wh=track.image_wh,
+        facing=facing,
+    )
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return buf.tobytes() if ok else None
