@@ -154,7 +154,7 @@ def trend_svg(points: Sequence[Point], faults: Sequence[tuple[str, str]]) -> str
     top2 = TOP_PX + PANEL_PX + GAP_PX
     height = top2 + PANEL_PX + AXIS_PX + (22 if faults else 0)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH_PX} {height}" '
+        f'<svg viewBox="0 0 {WIDTH_PX} {height}" '
         f'role="img" aria-label="Clean reps and faults over time" '
         'font-family="system-ui, sans-serif">'
     ]
