@@ -9,7 +9,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hingecam.app.thumbnails import THUMB_HEIGHT_PX
 from hingecam.core.datatypes import Side
 from hingecam.core.facing import facing_sign
 from hingecam.core.thresholds import Thresholds
@@ -18,6 +17,10 @@ from hingecam.media.tracks import load_track
 from hingecam.render.stickfigure import draw_stick_figure
 from hingecam.report.diary_rows import RepPick
 from hingecam.report.outputs import TRACK_NAME
+
+PICTURE_HEIGHT_PX = 240
+"""A picked rep's picture is this tall (px): the page shows it 220 px tall, and
+a small JPEG (~10 KB) keeps the page light."""
 
 
 def rep_picture(folder: Path, pick: RepPick) -> bytes | None:
@@ -31,7 +34,7 @@ def rep_picture(folder: Path, pick: RepPick) -> bytes | None:
         return None
     side = Side(pick.side) if pick.side in ("left", "right") else None
     w, h = track.image_wh
-    size = (max(2, round(w * THUMB_HEIGHT_PX / max(h, 1))), THUMB_HEIGHT_PX)
+    size = (max(2, round(w * PICTURE_HEIGHT_PX / max(h, 1))), PICTURE_HEIGHT_PX)
     facing = 0.0
     if side is not None:
         xy_px = track.xy_norm * np.array([w, h], dtype=np.float32)

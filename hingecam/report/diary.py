@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from hingecam.core.fields import threshold_field
-from hingecam.report.diary_compare import ThenNow, then_now
+from hingecam.report.diary_compare import Span, ThenNow, joined, then_now
 from hingecam.report.diary_rows import (
     FaultCount,
     RepPick,
@@ -60,11 +60,12 @@ class DiaryRules:
         "A diary with more sessions is shown by week, and with more weeks by month.",
     )
     max_links_per_row: int = threshold_field(
-        40,
+        6,
         "links",
-        "design: keeps the page of 10,000 sets light (scripts/bench_progress.py)",
-        "A row of the page links at most this many set reports; progress.csv "
-        "lists every set.",
+        "design: keeps the page of 10,000 sets near half a megabyte "
+        "(scripts/bench_progress.py)",
+        "A week's or a month's row links its latest this many set reports (a "
+        "session's row links all of its own); progress.csv lists every set.",
     )
 
 
@@ -236,9 +237,24 @@ def period_for(days: Sequence[Session], rules: DiaryRules = RULES) -> Period:
     return Period.WEEK if len(weeks) <= rules.max_rows else Period.MONTH
 
 
+def _stretches(days: Sequence[Session], period: Period) -> list[Span]:
+    """Dated day sessions as the rows then and now are drawn from: each day,
+    or each week or month (as the page groups them)."""
+    rows: dict[date, list[Span]] = {}
+    for day in days:
+        assert day.start is not None
+        one = Span(day.start, day.start, 1, day.numbers)
+        rows.setdefault(_period_start(day.start, period), []).append(one)
+    return [joined(group) for group in rows.values()]
+
+
 def same_athlete(a: str, b: str) -> bool:
     """Names as the diary matches them: case and surrounding spaces ignored."""
     return a.strip().casefold() == b.strip().casefold()
+
+
+NOTHING = SetNumbers(0, 0, 0, ())
+"""No sets yet (frozen: shared safely as a default)."""
 
 
 @dataclass
@@ -246,7 +262,7 @@ class _Day:
     """One (athlete, exercise, day)'s sets, added up as they come."""
 
     sets: list[tuple[float, str]] = field(default_factory=list)
-    parts: list[SetNumbers] = field(default_factory=list)
+    numbers: SetNumbers = NOTHING
 
 
 @dataclass
@@ -315,7 +331,7 @@ class DiaryBuilder:
         at = row.recorded.at
         day = book.days.setdefault(at.date() if at is not None else None, _Day())
         day.sets.append((at.timestamp() if at is not None else math.inf, row.folder))
-        day.parts.append(row.numbers)
+        day.numbers = combine((day.numbers, row.numbers))
         if _better(row.best, book.best, self.today):
             book.best = row.best
         if _better(row.worst, book.worst, self.today):
@@ -331,7 +347,7 @@ class DiaryBuilder:
         days = []
         for start in sorted(book.days, key=lambda d: (d is None, d or date.min)):
             day = book.days[start]
-            numbers = combine(day.parts)
+            numbers = day.numbers
             days.append(
                 Session(
                     book.athlete,
@@ -344,8 +360,8 @@ class DiaryBuilder:
                     start is not None and start > today,
                 )
             )
-        dated = [(d.start, d.numbers) for d in days if d.start and not d.future]
         period = period_for(days, self.rules)
+        dated = _stretches([d for d in days if d.start and not d.future], period)
         return Diary(
             athlete=book.athlete,
             exercise=book.exercise,

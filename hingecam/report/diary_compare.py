@@ -62,7 +62,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of sessions: from `first` to `last`, `sessions` of them."""
+    """A run of sessions (one, a week's, a month's, or then's and now's): from
+    `first` to `last`, `sessions` of them (days with sets), their numbers."""
 
     first: date
     last: date
@@ -133,34 +134,39 @@ def compare(
     return (Verdict.BETTER if up == more_is_better else Verdict.WORSE), p
 
 
-def _span(days: Sequence[tuple[date, SetNumbers]]) -> Span:
-    return Span(days[0][0], days[-1][0], len(days), combine(n for _, n in days))
+def joined(spans: Sequence[Span]) -> Span:
+    """Consecutive spans as one."""
+    return Span(
+        spans[0].first,
+        spans[-1].last,
+        sum(s.sessions for s in spans),
+        combine(s.numbers for s in spans),
+    )
 
 
-def then_now(
-    days: Sequence[tuple[date, SetNumbers]], rules: CompareRules
-) -> ThenNow | None:
-    """The first sessions against the latest: from each end, sessions are taken
+def then_now(days: Sequence[Span], rules: CompareRules) -> ThenNow | None:
+    """The first sessions against the latest: from each end, rows are taken
     until they hold rules.compare_min_reps judged reps; when the two would
     overlap, the first half against the second. None for fewer than two.
 
     Args:
-        days: (day, numbers) of dated sessions in time order (none in the
-            future).
+        days: the dated rows in time order, none in the future: sessions, or
+            a long diary's weeks or months (so then and now are its first and
+            latest weeks or months, not a day each).
         rules: the numbers a claim needs (DiaryRules).
     """
     if len(days) < 2:
         return None
     i, reps = 0, 0
     while i < len(days) and reps < rules.compare_min_reps:
-        reps, i = reps + days[i][1].judged, i + 1
+        reps, i = reps + days[i].numbers.judged, i + 1
     j, reps = len(days), 0
     while j > 0 and reps < rules.compare_min_reps:
         j -= 1
-        reps += days[j][1].judged
+        reps += days[j].numbers.judged
     if i > j:
         i = j = len(days) // 2
-    then, now = _span(days[:i]), _span(days[j:])
+    then, now = joined(days[:i]), joined(days[j:])
     t, n = then.numbers, now.numbers
     verdict, p = compare((t.clean, t.judged), (n.clean, n.judged), True, rules)
     changes = [Change("", (t.clean, t.judged), (n.clean, n.judged), verdict, p)]

@@ -20,7 +20,6 @@ from hingecam.report.diary import RULES, Diary, DiaryRules, Period, Session
 from hingecam.report.diary_compare import Change, Span, ThenNow, Verdict
 from hingecam.report.diary_rows import RepPick, SetNumbers, fault_label
 from hingecam.report.diary_svg import Point, trend_svg
-from hingecam.report.jpeg import jpeg_size
 from hingecam.report.outputs import HTML_NAME
 from hingecam.report.sets import href
 from hingecam.report.wording import and_list, cap
@@ -125,7 +124,6 @@ class PickView:
     kind: str
     cls: str
     picture_b64: str
-    picture_wh: tuple[int, int] | None
     href: str
     what: str
     when: str
@@ -153,9 +151,13 @@ class DiaryView:
     rows_note: str
 
 
-def _faults_of(diary: Diary) -> list[str]:
-    """The faults a diary's table and chart show: judged on any rep."""
-    return [f.fault for f in diary.numbers.faults if f.judged or f.flagged]
+def _faults_of(diary: Diary) -> tuple[list[str], list[str]]:
+    """The faults a diary's table and chart show (flagged on some rep), and
+    those judged but never flagged (named in a line: a column of zeros says
+    less and weighs more)."""
+    shown = [f.fault for f in diary.numbers.faults if f.flagged]
+    never = [f.fault for f in diary.numbers.faults if f.judged and not f.flagged]
+    return shown, never
 
 
 def _row(session: Session, faults: Sequence[str], rules: DiaryRules) -> RowView:
@@ -167,7 +169,8 @@ def _row(session: Session, faults: Sequence[str], rules: DiaryRules) -> RowView:
         cells.append(
             (count(f.flagged, f.judged), share(f.flagged, f.judged)) if f else ("—", "")
         )
-    shown = session.sets[: rules.max_links_per_row]
+    cap = len(session.sets) if session.period is Period.DAY else rules.max_links_per_row
+    shown = session.sets[-cap:] if cap else ()
     note = "in the future" if session.future else ""
     return RowView(
         label=day_label(session.start, session.period),
@@ -220,6 +223,8 @@ def _compare(
         return "", "", (), "One dated session so far: nothing to compare yet."
     rows = []
     for change in then_now.changes:
+        if change.fault and not (change.then[0] or change.now[0]):
+            continue  # never flagged either time: nothing to compare
         says, cls = _says(change)
         what = "Clean reps" if not change.fault else cap(fault_label(change.fault))
         rows.append(ChangeView(what, _side(change.then), _side(change.now), says, cls))
@@ -266,7 +271,6 @@ def _pick(
         kind=kind,
         cls="clean" if kind.startswith("Best") else (pick.severity or "fault"),
         picture_b64=base64.b64encode(picture).decode("ascii") if picture else "",
-        picture_wh=jpeg_size(picture) if picture else None,
         href=href(f"{pick.folder}/{HTML_NAME}") + f"#rep-{pick.rep}",
         what=f"Rep {pick.rep} of {pick.folder}: {pick.verdict or 'clean'}",
         when=when,
@@ -280,24 +284,24 @@ def _points(diary: Diary, faults: Sequence[str], rules: DiaryRules) -> list[Poin
         if s.start is None or end is None or s.future:
             continue
         n = s.numbers
-        rates = {f.fault: f.rate for f in n.faults if f.fault in faults}
+        counts = {f.fault: (f.flagged, f.judged) for f in n.faults if f.fault in faults}
         title = (
             f"{day_label(s.start, s.period)}: {count(n.clean, n.judged)} judged reps clean"
             f" ({plural(len(s.sets), 'set')})"
         )
-        for f in n.faults:
-            if f.fault in faults and f.judged:
-                title += f"; {fault_label(f.fault)} {count(f.flagged, f.judged)}"
         mid = s.start + timedelta(days=(end - s.start).days / 2)
         points.append(
-            Point(mid, n.clean_share, rates, n.judged < rules.handful_reps, title)
+            Point(mid, n.clean_share, counts, n.judged < rules.handful_reps, title)
         )
     return points
 
 
-def _chart_note(diary: Diary, rules: DiaryRules) -> str:
+def _chart_note(diary: Diary, never: Sequence[str], rules: DiaryRules) -> str:
     judged = diary.numbers.judged
     notes = []
+    if never:
+        names = and_list([fault_label(f) for f in never])
+        notes.append(f"Judged and never flagged: {names} (not drawn).")
     if judged < rules.handful_reps:
         notes.append(
             f"Only {plural(judged, 'judged rep')} so far: the chart shows them as data, "
@@ -328,7 +332,7 @@ def diary_view(
     rules: DiaryRules = RULES,
 ) -> DiaryView:
     """One diary's view values (the page's section for it)."""
-    faults = _faults_of(diary)
+    faults, never = _faults_of(diary)
     then_label, now_label, changes, compare_note = _compare(diary.then_now, rules)
     focus, detail = _focus(diary)
     dated = [s.start for s in diary.sessions if s.start is not None and not s.future]
@@ -344,7 +348,8 @@ def diary_view(
     if diary.period is not Period.DAY:
         rows_note = (
             f"{plural(len(diary.sessions), 'session')}: shown by {diary.period.value} "
-            f"(more than {rules.max_rows}); progress.csv has every session."
+            f"(more than {rules.max_rows}), each row linking its latest "
+            f"{rules.max_links_per_row} sets; progress.csv has every session and set."
         )
     svg = trend_svg(
         _points(diary, faults, rules), [(f, fault_label(f)) for f in faults]
@@ -365,7 +370,7 @@ def diary_view(
         compare_note=compare_note,
         # Trusted markup: our own SVG of our numbers, every text in it escaped.
         chart=Markup(svg) if svg is not None else None,
-        chart_note=_chart_note(diary, rules),
+        chart_note=_chart_note(diary, never, rules),
         picks=tuple(p for p in picks if p is not None),
         fault_labels=tuple(cap(fault_label(f)) for f in faults),
         rows=tuple(_row(s, faults, rules) for s in diary.shown),

@@ -39,14 +39,14 @@ class Point:
     Attributes:
         day: where on the date axis (the middle of a week or month).
         share: clean reps / judged reps, or None when none was judged.
-        faults: fault -> flagged / judged, None when it was not judged.
+        faults: fault -> (reps flagged, reps judged); left out when not judged.
         small: fewer judged reps than a handful: drawn hollow, as data.
         title: the tooltip, in words and counts.
     """
 
     day: date
     share: float | None
-    faults: Mapping[str, float | None] = field(default_factory=dict)
+    faults: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     small: bool = False
     title: str = ""
 
@@ -113,12 +113,16 @@ def _panel(top: float, title: str) -> list[str]:
     return out
 
 
+DOTS_MAX = 60
+"""Up to this many points a fault's line gets a dot (with its counts) at each;
+beyond, its line alone (the clean reps keep their dots): the page stays light."""
+
+
 def _series(
     points: Sequence[tuple[float, float, bool, str]], colour: str, top: float, r: float
 ) -> list[str]:
-    """A line through (x, value) points, broken where a value is missing (the
-    caller leaves those out), and a dot at each: filled, or hollow for a small
-    session; each dot's tooltip."""
+    """A line through (x, value) points, and a dot at each (r > 0): filled, or
+    hollow for a small session, with its tooltip."""
     out = []
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{_y(v, top):.1f}" for x, v, _, _ in points)
@@ -126,7 +130,7 @@ def _series(
             f'<polyline points="{path}" fill="none" stroke="{colour}" '
             'stroke-width="1.6" stroke-linejoin="round" opacity="0.75"/>'
         )
-    for x, v, small, title in points:
+    for x, v, small, title in points if r > 0 else ():
         fill = "#ffffff" if small else colour
         out.append(
             f'<circle cx="{x:.1f}" cy="{_y(v, top):.1f}" r="{r}" fill="{fill}" '
@@ -166,14 +170,15 @@ def trend_svg(points: Sequence[Point], faults: Sequence[tuple[str, str]]) -> str
     ]
     out += _series(clean, CLEAN_COLOUR, TOP_PX, r)
     out += _panel(top2, "Each fault (share of the reps it was judged on)")
-    for fault, _label in faults:
+    dot = r - 1 if len(points) <= DOTS_MAX else 0.0
+    for fault, label in faults:
         colour = FAULT_COLOURS.get(fault, OTHER_COLOUR)
-        line = [
-            (axis.x(p.day), rate, p.small, p.title)
-            for p in points
-            if (rate := p.faults.get(fault)) is not None
-        ]
-        out += _series(line, colour, top2, r - 1)
+        line = []
+        for p in points:
+            n, of = p.faults.get(fault, (0, 0))
+            if of:  # judged at all then
+                line.append((axis.x(p.day), n / of, p.small, f"{label} {n} of {of}"))
+        out += _series(line, colour, top2, dot)
     base = top2 + PANEL_PX
     for day, label in _ticks(points[0].day, points[-1].day):
         x = axis.x(day)

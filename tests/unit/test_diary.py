@@ -12,7 +12,7 @@ import pytest
 from hingecam.core.fields import field_docs
 from hingecam.core.recorded import RecordedFrom
 from hingecam.report.diary import RULES, DiaryBuilder, DiaryRules, Period
-from hingecam.report.diary_compare import Verdict, fisher_p, then_now
+from hingecam.report.diary_compare import Span, Verdict, fisher_p, then_now
 from hingecam.report.diary_rows import (
     FaultCount,
     SetNumbers,
@@ -155,10 +155,9 @@ def test_fisher_exact_p_matches_the_textbook(table: tuple[int, ...], p: float) -
     assert fisher_p(0, 0, 3, 3) == 1.0
 
 
-def _days(*numbers: SetNumbers) -> list[tuple[date, SetNumbers]]:
-    return [
-        (date(2025, 3, 3) + timedelta(days=7 * k), n) for k, n in enumerate(numbers)
-    ]
+def _days(*numbers: SetNumbers) -> list[Span]:
+    days = [date(2025, 3, 3) + timedelta(days=7 * k) for k in range(len(numbers))]
+    return [Span(d, d, 1, n) for d, n in zip(days, numbers, strict=True)]
 
 
 def test_then_and_now_says_a_fading_fault_fades_in_counts() -> None:
@@ -236,6 +235,11 @@ def test_a_long_diary_is_shown_by_week_then_month_with_the_same_sums() -> None:
         sum(s.reps for s in diary.shown) == sum(s.reps for s in diary.sessions) == 300
     )
     assert sum(len(s.sets) for s in diary.shown) == 100
+    # Then and now are its first and latest weeks, not a day each.
+    assert diary.then_now is not None
+    # the latest week holds two days (6 reps): the week before joins it
+    assert (diary.then_now.then.sessions, diary.then_now.now.sessions) == (7, 9)
+    assert diary.then_now.then.first == date(2023, 1, 2)
     tight = dataclasses.replace(RULES, max_rows=10)
     longer = DiaryBuilder(tight, today=TODAY)
     for k in range(100):
@@ -270,12 +274,12 @@ def test_every_diary_number_has_a_unit_a_source_and_a_reason() -> None:
 
 def test_the_chart_draws_every_point_hollow_when_small_and_escapes_labels() -> None:
     points = [
-        Point(date(2025, 3, 3), 0.25, {"rounded_spine": 0.75}, False, "a <b>"),
-        Point(date(2025, 3, 10), 1.0, {"rounded_spine": None}, True, "c"),
+        Point(date(2025, 3, 3), 0.25, {"rounded_spine": (3, 4)}, False, "a <b>"),
+        Point(date(2025, 3, 10), 1.0, {}, True, "c"),  # rounded spine not judged
     ]
     svg = trend_svg(points, [("rounded_spine", "rounded <spine>")])
     assert svg is not None and svg.startswith("<svg") and "http" not in svg
     assert svg.count("<circle") == 3  # two clean points, one fault point
     assert 'fill="#ffffff"' in svg  # the small session, hollow
-    assert "<b>" not in svg and "&lt;spine&gt;" in svg
+    assert "<b>" not in svg and "&lt;spine&gt; 3 of 4" in svg
     assert trend_svg([], []) is None
