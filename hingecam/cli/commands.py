@@ -135,9 +135,10 @@ def _analyze(args: argparse.Namespace) -> int:
 def _add_index(sub: Any) -> None:
     p = sub.add_parser(
         "index",
-        help="rebuild OUT/index.html, summary.csv and summary.json",
-        description="Rebuild the batch index of an output folder from its set "
-        "folders' report.json and reps.csv, without analyzing anything.",
+        help="rebuild OUT/index.html, summary.csv, summary.json and progress.html",
+        description="Rebuild the batch index of an output folder (and its "
+        "progress page, as `hingecam progress` writes it) from its set folders' "
+        "report.json and reps.csv, without analyzing anything.",
     )
     p.add_argument("out", type=Path, metavar="OUT", help="output folder of `analyze`")
     p.set_defaults(handler=_index)

@@ -27,7 +27,7 @@ class DiaryRules:
     """The numbers that decide what the progress page claims and how it groups.
 
     Every field carries its unit, source and reason (core/fields.py), as the
-    thresholds do; `hingecam progress --help` names them.
+    thresholds do; the page lists them at its foot.
     """
 
     handful_reps: int = threshold_field(

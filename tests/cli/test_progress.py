@@ -20,6 +20,7 @@ import hingecam
 from hingecam.cli import main
 from hingecam.files import FolderLock
 from hingecam.report.diary import Session
+from hingecam.report.diary_files import csv_columns
 from tests.factories_diary import report_dict, write_set
 
 REPO = Path(__file__).resolve().parents[2]
@@ -420,3 +421,32 @@ def test_the_page_renders_in_a_real_browser(tmp_path: Path, sessions: int) -> No
     _screenshot(out / "progress.html", png)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # not a blank page
+
+
+def test_readme_progress_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Track your progress", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    lifts = tmp_path / "lifts"
+    for k, day in enumerate((date(2025, 3, 3), date(2025, 3, 10))):
+        flags = [("rounded_spine",)] * (3 - 2 * k) + [()] * 5
+        write_set(lifts, f"s{k}", report_dict(at=_at(day), athlete="Sam", flags=flags))
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == [
+        "2025-03-03 deadlift 5 of 8 clean {'rounded_spine': '3 of 8'}",
+        "2025-03-10 deadlift 5 of 6 clean {'rounded_spine': '1 of 6'}",
+    ]
+
+
+def test_every_progress_csv_column_is_documented() -> None:
+    doc = (REPO / "docs" / "report-schema.md").read_text(encoding="utf-8")
+    section = doc.split("## The practice diary", 1)[1]
+    for column in csv_columns():
+        name = column
+        for suffix in ("_flagged", "_judged"):
+            if column.endswith(suffix) and column != "reps_judged":
+                name = f"<fault>{suffix}"
+        assert f"`{name}`" in section, column
