@@ -49,6 +49,10 @@ def run_cli(options: ProgressOptions) -> int:
     from hingecam.report.diary_files import progress_texts
 
     folder = options.folder if options.folder is not None else diary_folder()
+    if options.folder is None and not folder.exists():
+        from hingecam.errors import InputError
+
+        raise InputError(f"{folder}: no sessions yet (`hingecam live` saves them here)")
     page = folder / PROGRESS_NAMES["html"]
     before = _mtime_ns(page)
     problems: list[str] = []

@@ -146,8 +146,9 @@ class RepPick:
     Attributes:
         folder: the set folder's name.
         rep: the rep's 1-based index.
-        frame: the frame that shows it best (its most severe flag, else its
-            bottom), a row of the set's pose track.
+        t_s: the moment that shows it best (its most severe flag, else its
+            bottom), in seconds of the set's clock, as its pose track's `t_s`
+            (a live track skips frames: frame numbers are not its rows).
         verdict: the rep's verdict in words.
         severity: its most severe flag, or None when clean.
         side: the near side of the set ("left", "right") or None.
@@ -157,7 +158,7 @@ class RepPick:
 
     folder: str
     rep: int
-    frame: int
+    t_s: float
     verdict: str
     severity: str | None
     side: str | None
@@ -265,9 +266,15 @@ def _margin(check: Mapping[str, Any]) -> float:
     return 0.0
 
 
-def _frame(value: Any) -> int | None:
+def _index(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
+    return None
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) if math.isfinite(value) else None
     return None
 
 
@@ -280,15 +287,15 @@ def _picks(
     best: RepPick | None = None
     worst: RepPick | None = None
     for rep in reps if isinstance(reps, list) else ():
-        if not isinstance(rep, Mapping) or _frame(rep.get("index")) is None:
+        if not isinstance(rep, Mapping) or _index(rep.get("index")) is None:
             continue
         checks = _checks(rep)
         flags = [c for c in checks if c.get("outcome") == "flagged"]
         judged = [c for c in checks if c.get("outcome") in ("ok", "flagged")]
-        bottom = _frame(rep.get("bottom_frame"))
+        bottom = _seconds(rep.get("bottom_s"))
         if flags:
             top = max(flags, key=lambda c: SEVERITY_RANK.get(str(c.get("severity")), 0))
-            frame = _frame(top.get("frame"))
+            moment = _seconds(top.get("t_s"))
             score: tuple[float, ...] = (
                 SEVERITY_RANK.get(str(top.get("severity")), 0),
                 sum(not c.get("tentative") for c in flags),
@@ -296,13 +303,13 @@ def _picks(
                 max(_margin(c) for c in flags),
             )
         elif judged:
-            frame, score = bottom, (len(judged), min(_margin(c) for c in judged))
+            moment, score = bottom, (len(judged), min(_margin(c) for c in judged))
         else:
             continue
         pick = RepPick(
             folder,
             int(rep["index"]),
-            frame if frame is not None else (bottom or 0),
+            moment if moment is not None else (bottom or 0.0),
             str(rep.get("verdict", "")),
             str(rep["severity"]) if rep.get("severity") else None,
             side,

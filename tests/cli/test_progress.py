@@ -5,6 +5,7 @@ says; bad input, filters, the default folder, the index and a long diary."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -14,13 +15,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import hingecam
+from hingecam.app.diary_pictures import rep_picture
 from hingecam.cli import main
 from hingecam.files import FolderLock
+from hingecam.media.tracks import TRACK_ARRAYS, load_track, save_track
 from hingecam.report.diary import Session
 from hingecam.report.diary_files import csv_columns
+from hingecam.report.diary_rows import RepPick
 from tests.factories_diary import report_dict, write_set
 
 REPO = Path(__file__).resolve().parents[2]
@@ -450,3 +455,33 @@ def test_every_progress_csv_column_is_documented() -> None:
             if column.endswith(suffix) and column != "reps_judged":
                 name = f"<fault>{suffix}"
         assert f"`{name}`" in section, column
+
+
+def test_progress_before_any_session_says_where_they_will_be(
+    diary_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["progress"]) == 2
+    diary = diary_home / "hingecam" / "diary"
+    assert capsys.readouterr().err == (
+        f"hingecam: error: {diary}: no sessions yet (`hingecam live` saves them here)\n"
+    )
+
+
+def test_a_reps_picture_is_the_track_row_nearest_its_moment(tmp_path: Path) -> None:
+    track = load_track(SAMPLE)
+    # A live track keeps only the frames the model had time for: every other one.
+    kept = np.arange(0, len(track), 2)
+    sparse = dataclasses.replace(
+        track,
+        **{k: getattr(track, k)[kept] for k in TRACK_ARRAYS},
+    )
+    save_track(sparse, tmp_path / "pose_track.npz")
+    moment = float(track.t_s[301])  # a frame the sparse track skipped
+
+    def pick(t_s: float) -> RepPick:
+        return RepPick("s", 1, t_s, "clean", None, "left", None, (1.0,))
+
+    picture = rep_picture(tmp_path, pick(moment))
+    assert picture is not None and picture[:2] == b"\xff\xd8"
+    assert rep_picture(tmp_path, pick(moment + 60.0)) is None  # not this track's
+    assert rep_picture(tmp_path / "elsewhere", pick(moment)) is None  # no track

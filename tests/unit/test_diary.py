@@ -64,7 +64,7 @@ def test_a_sets_report_becomes_its_numbers_and_its_best_and_worst_rep() -> None:
     assert {f.fault: f.judged for f in n.faults}["rounded_spine"] == 3
     assert row.best is not None and row.best.rep == 2
     assert row.worst is not None and row.worst.rep == 3  # two flags beat one
-    assert row.worst.frame == 100  # its flag's frame, a row of the pose track
+    assert row.worst.t_s == pytest.approx(100 / 30)  # its flag's moment
 
 
 def test_an_older_report_is_dated_by_its_input_or_its_live_folder() -> None:
