@@ -18,7 +18,7 @@ from hingecam.core.fields import field_docs
 from hingecam.core.profiles import PROFILES
 from hingecam.report.diary import RULES, Diary, DiaryRules, Period, Session
 from hingecam.report.diary_compare import Change, Span, ThenNow, Verdict
-from hingecam.report.diary_rows import RepPick, SetNumbers, fault_label
+from hingecam.report.diary_rows import RepPick, combine, fault_label
 from hingecam.report.diary_svg import Point, trend_svg
 from hingecam.report.outputs import HTML_NAME
 from hingecam.report.sets import href
@@ -139,6 +139,7 @@ class DiaryView:
     summary: str
     focus: str
     focus_detail: str
+    focus_cls: str
     then_label: str
     now_label: str
     changes: tuple[ChangeView, ...]
@@ -236,8 +237,9 @@ def _compare(
     return _span_words(then_now.then), _span_words(then_now.now), tuple(rows), note
 
 
-def _focus(diary: Diary) -> tuple[str, str]:
-    """The main thing to work on now, and on how many reps it rests."""
+def _focus(diary: Diary) -> tuple[str, str, str]:
+    """The main thing to work on now, on how many reps it rests, and its CSS
+    class (the report's: fault, clean, note)."""
     tn = diary.then_now
     if tn is not None:
         numbers, where = tn.now.numbers, "in the latest sessions"
@@ -248,16 +250,16 @@ def _focus(diary: Diary) -> tuple[str, str]:
         numbers, where, focus = last.numbers, "in the latest session", last.main_focus
     if focus is None:
         if numbers.judged == 0:
-            return "Nothing judged yet", "Film from the side so each rep can be judged."
-        return (
-            "Nothing flagged",
-            f"{plural(numbers.judged, 'judged rep')} {where}, none flagged.",
-        )
+            film = "Film from the side so each rep can be judged."
+            return "Nothing judged yet", film, "note"
+        none = f"{plural(numbers.judged, 'judged rep')} {where}, none flagged."
+        return "Nothing flagged", none, "clean"
     flagged = numbers.flagged(focus)
     judged = next(
         (f.judged for f in numbers.faults if f.fault == focus), numbers.judged
     )
-    return cap(fault_label(focus)), f"Flagged on {count(flagged, judged)} reps {where}."
+    detail = f"Flagged on {count(flagged, judged)} reps {where}."
+    return cap(fault_label(focus)), detail, "fault"
 
 
 def _pick(
@@ -334,7 +336,7 @@ def diary_view(
     """One diary's view values (the page's section for it)."""
     faults, never = _faults_of(diary)
     then_label, now_label, changes, compare_note = _compare(diary.then_now, rules)
-    focus, detail = _focus(diary)
+    focus, detail, focus_cls = _focus(diary)
     dated = [s.start for s in diary.sessions if s.start is not None and not s.future]
     when = f" · {span_label(min(dated), max(dated))}" if dated else ""
     if diary.future_sets:
@@ -364,6 +366,7 @@ def diary_view(
         ),
         focus=focus,
         focus_detail=detail,
+        focus_cls=focus_cls,
         then_label=then_label,
         now_label=now_label,
         changes=changes,
@@ -400,14 +403,7 @@ def render_progress(
     """
     from hingecam.report.html import environment, page_css
 
-    total = SetNumbers(0, 0, 0, ())
-    for d in diaries:
-        total = SetNumbers(
-            total.reps + d.numbers.reps,
-            total.judged + d.numbers.judged,
-            total.clean + d.numbers.clean,
-            (),
-        )
+    total = combine(d.numbers for d in diaries)
     values = field_docs(DiaryRules)
     template = environment().get_template("progress.html.j2")
     return template.render(
