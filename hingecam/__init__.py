@@ -18,11 +18,13 @@ __all__ = [
     "analyze_many",
     "analyze_track",
     "load_track",
+    "progress",
     "write_outputs",
 ]
 
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers
     from hingecam.app.api import analyze, analyze_track
+    from hingecam.app.diary import progress
     from hingecam.app.many import analyze_many
     from hingecam.core.analysis import Analyzer
     from hingecam.core.datatypes import AnalysisResult, Exercise, Rep, Verdict
@@ -37,6 +39,10 @@ def __getattr__(name: str) -> Any:
         from hingecam.app import api
 
         return getattr(api, name)
+    if name == "progress":
+        from hingecam.app.diary import progress
+
+        return progress
     if name == "analyze_many":
         from hingecam.app.many import analyze_many
 

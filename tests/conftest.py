@@ -106,3 +106,18 @@ def ray_address() -> Iterator[str]:
 
     with local_cluster(num_cpus=2) as address:
         yield address
+
+
+# -- the per-user diary folder -------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def diary_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A private user data folder ($XDG_DATA_HOME) for every test, and for the
+    processes it starts: `hingecam live` without --out and `hingecam progress`
+    without DIR never touch the real diary folder."""
+    home = tmp_path_factory.mktemp("data-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home

@@ -31,6 +31,7 @@ class AnalyzeOptions:
     workers: int | None = None
     force: bool = False
     ray: str | None = None
+    athlete: str | None = None  # who performed the sets (report, index, diary)
 
 
 def run_cli(options: AnalyzeOptions) -> int:
@@ -69,7 +70,12 @@ def _run(options: AnalyzeOptions, stop: threading.Event, signals: Any) -> int:
         threads=options.threads,
     )
     settings = Settings(
-        exercise.value, thresholds, options.model, options.write_video, schedule
+        exercise.value,
+        thresholds,
+        options.model,
+        options.write_video,
+        schedule,
+        options.athlete,
     )
     batch_options = BatchOptions(
         workers=options.workers,
@@ -91,7 +97,7 @@ def _run(options: AnalyzeOptions, stop: threading.Event, signals: Any) -> int:
         )
         return int(reason.exit_status) if reason is not None else 130
     if len(batch.outcomes) > 1 and batch.index:
-        from hingecam.report.index import set_folders
+        from hingecam.report.sets import set_folders
 
         shown = len(set_folders(options.out))  # the sets the index lists
         print(f"index of {shown} sets -> {batch.index['html']}", flush=True)

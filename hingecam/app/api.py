@@ -29,6 +29,7 @@ class RunOptions:
         model: the .task for a video (None: resolved).
         write_video: also write the set folder's annotated.mp4 (videos only).
         schedule: which frames get which inference (None: the default Schedule).
+        athlete: who performed the set (None: not recorded; a pose track's own).
     """
 
     exercise: Exercise
@@ -36,6 +37,7 @@ class RunOptions:
     model: Path | None = None
     write_video: bool = False
     schedule: Schedule | None = None
+    athlete: str | None = None
 
 
 def resolve_settings(
@@ -90,12 +92,12 @@ def analyze_track(
         exercise, thresholds: as for analyze().
     """
     from hingecam.app.driver import Driver
-    from hingecam.media.tracks import load_track
+    from hingecam.media.tracks import load_track, with_recorded_time
 
     chosen, th = resolve_settings(exercise, thresholds)
     if isinstance(track, (str, Path)):
         path: Path | None = Path(track)
-        loaded = load_track(Path(track))
+        loaded = with_recorded_time(load_track(Path(track)), Path(track))
     else:
         path, loaded = None, track
     driver = Driver(chosen, th, loaded.image_wh)
@@ -128,14 +130,14 @@ def run_file(
         InputError: the input is missing or unreadable.
         ModelError: a video, and no usable pose model.
     """
-    from hingecam.app.driver import Driver, save_run
-    from hingecam.media.tracks import is_track_file, load_track
+    from hingecam.app.driver import Driver, save_run, with_athlete
+    from hingecam.media.tracks import is_track_file, load_track, with_recorded_time
 
     if is_track_file(source):
-        track = load_track(source)
+        track = with_recorded_time(load_track(source), source)
         driver = Driver(options.exercise, options.thresholds, track.image_wh)
         driver.replay(track, source)
-        return driver.finish(folder=folder)
+        return driver.finish(folder=folder, athlete=options.athlete)
 
     from hingecam.app.pipeline import analyze_video
     from hingecam.media.models import resolve_model
@@ -159,6 +161,7 @@ def run_file(
         stop=stop,
         schedule=options.schedule,
     )
+    run = with_athlete(run, options.athlete)
     if folder is not None:
         save_run(run, folder)
     return run

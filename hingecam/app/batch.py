@@ -39,6 +39,7 @@ class Settings:
     Attributes:
         model: the .task given with --model, or None to resolve it where the
             set runs (on a cluster: each node's own models/ or user cache).
+        athlete: who performed the sets (--athlete), or None.
     """
 
     exercise: str
@@ -46,6 +47,7 @@ class Settings:
     model: Path | None
     write_video: bool
     schedule: Schedule | None = None  # None: the default schedule
+    athlete: str | None = None
 
 
 class SetStatus(str, Enum):
@@ -206,6 +208,7 @@ def run_set(
             settings.model,
             settings.write_video,
             settings.schedule,
+            settings.athlete,
         )
         run = analyze_into(
             job.source,
@@ -273,6 +276,7 @@ def wanted_settings(settings: Settings, jobs: Sequence[SetJob]) -> Wanted:
         settings.thresholds.as_dict(),
         digest,
         settings.write_video,
+        settings.athlete,
     )
 
 

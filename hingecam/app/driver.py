@@ -57,15 +57,24 @@ def track_meta(
     info: VideoInfo, model_path: Path, extra: dict[str, object]
 ) -> dict[str, object]:
     """The meta a run's pose track stores: the source, its frame rate and
-    rotation, the model (file name, sha256), then `extra` (how inference ran)."""
+    rotation, when it was recorded (`recorded_at`, `recorded_from`: a track
+    carries its video's time over), the model (file name, sha256), then `extra`
+    (how inference ran)."""
     return {
         "source": info.name,
         "fps": info.fps,
         "rotation_deg": info.rotation_deg,
+        **info.recorded.to_meta(),
         "model": model_path.name,
         "model_sha256": sha256_file(model_path) if model_path.is_file() else None,
         **extra,
     }
+
+
+def athlete_of(meta: dict[str, object]) -> str | None:
+    """The athlete a pose track's meta names, or None (none, or not text)."""
+    who = meta.get("athlete")
+    return who.strip() if isinstance(who, str) and who.strip() else None
 
 
 def brightness(image_bgr: NDArray[np.uint8]) -> float:
@@ -258,6 +267,7 @@ class Driver:
         notes: Sequence[str] = (),
         folder: Path | None = None,
         thumbnails: bool = True,
+        athlete: str | None = None,
     ) -> Run:
         """The set's result and pose track; written to `folder` when given.
 
@@ -270,6 +280,8 @@ class Driver:
                 go (created), or None to write nothing.
             thumbnails: after replay(), draw stick-figure thumbnails (video and
                 live runs keep drawn frames as they go).
+            athlete: who performed the set, stored in the pose track's meta;
+                None keeps the one a replayed track names (if any).
         """
         replayed = self._replayed
         if replayed is not None:
@@ -302,17 +314,37 @@ class Driver:
                 "sha256": str(track.meta["model_sha256"]),
             }
             result = dataclasses.replace(result, model=model)
-        run = Run(result, track)
+        run = with_athlete(Run(result, track), athlete)
         if folder is not None:
             save_run(run, folder, self._replayed_from)
         return run
 
 
-def save_run(run: Run, folder: Path, replayed_from: Path | None = None) -> None:
+def with_athlete(run: Run, athlete: str | None) -> Run:
+    """The run with who performed it: `athlete` (stored in its pose track's
+    meta, so a re-analysis of the track keeps it), else the one its track
+    names (a replayed track's own), else None."""
+    track = run.track
+    if athlete is not None and athlete.strip():
+        track = dataclasses.replace(
+            track, meta={**track.meta, "athlete": athlete.strip()}
+        )
+    result = dataclasses.replace(run.result, athlete=athlete_of(track.meta))
+    return dataclasses.replace(run, result=result, track=track)
+
+
+def save_run(
+    run: Run,
+    folder: Path,
+    replayed_from: Path | None = None,
+    *,
+    last_time: dict[str, object] | None = None,
+) -> None:
     """Write the run's pose track and report files into `folder` (created); a
-    track is not written over the file it was replayed from."""
+    track is not written over the file it was replayed from. `last_time`: the
+    set the report compares this one with (a live session's previous one)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / TRACK_NAME
     if replayed_from is None or replayed_from.resolve() != target.resolve():
         save_track(run.track, target)
-    write_outputs(run.result, folder)
+    write_outputs(run.result, folder, last_time=last_time)

@@ -1,5 +1,6 @@
-"""`hingecam index OUT`: rebuild OUT/index.html, summary.csv and summary.json from
-the set folders' report.json and reps.csv, without analyzing anything."""
+"""`hingecam index OUT`: rebuild OUT/index.html, summary.csv and summary.json, and
+the progress page (progress.html, progress.csv), from the set folders' report.json
+and reps.csv, without analyzing anything."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ class IndexOptions:
 
 def run_cli(options: IndexOptions) -> int:
     """Write the three index files; one line saying where and how many sets."""
+    from hingecam.app.diary_pictures import rep_picture
     from hingecam.app.out_lock import lock_output, write_error
-    from hingecam.report.index import set_folders, write_index
+    from hingecam.report.index import write_index
+    from hingecam.report.sets import set_folders
 
     out = options.out
     if not out.is_dir():
@@ -31,7 +34,7 @@ def run_cli(options: IndexOptions) -> int:
     problems: list[str] = []
     lock = lock_output(out)  # never over a running batch's index
     try:
-        paths = write_index(out, folders, problems=problems)
+        paths = write_index(out, folders, problems=problems, pictures=rep_picture)
     except OSError as exc:
         raise write_error(out, exc) from None
     finally:

@@ -38,7 +38,8 @@ class LiveOptions:
         camera, source, realtime: what to watch (see open_source).
         exercise, thresholds: the analysis settings (as `analyze`; default auto).
         model: the .task file (None: resolved as everywhere else).
-        out: the report goes to out/live-YYYYmmdd-HHMMSS/.
+        out: the report goes to out/live-YYYYmmdd-HHMMSS/ (None: the per-user
+            diary folder, app/diary.py).
         record: also save the raw frames as record/live-YYYYmmdd-HHMMSS.mp4.
         sound: "off", "beep" or "speak".
         debug: draw displayed fps and latency on the frames.
@@ -48,6 +49,8 @@ class LiveOptions:
             two-person model cannot keep up (the default; landmarks move ~1 px
             from the two-person model's, docs/speed.md); False: two-person
             every frame.
+        athlete: who is practising (the report records it, and the session
+            is compared with their previous one in `out`), or None.
     """
 
     camera: int | None = None
@@ -56,17 +59,20 @@ class LiveOptions:
     exercise: Exercise | None = None
     thresholds: Thresholds | None = None
     model: Path | None = None
-    out: Path = Path("hingecam-out")
+    out: Path | None = None
     record: Path | None = None
     sound: str = "off"
     debug: bool = False
     pose_workers: int | None = None
     single_pose: bool = True
+    athlete: str | None = None
 
 
 @dataclass
 class LiveOutcome:
-    """What a live session produced."""
+    """What a live session produced; `since_last` compares it with the same
+    athlete's previous set of the same exercise in its folder ("clean reps 7
+    of 10, last time 4 of 10; ..."), None when there is none."""
 
     ending: Ending
     result: AnalysisResult
@@ -75,6 +81,7 @@ class LiveOutcome:
     recording: Path | None = None
     snapshots: list[Path] = field(default_factory=list)
     error: HingecamError | None = None
+    since_last: str | None = None
 
 
 def open_source(camera: int | None, source: str | None, realtime: bool) -> Any:
@@ -133,6 +140,7 @@ def run_live(
     Raises:
         CaptureError, InputError, ModelError: the source or model cannot be opened.
     """
+    from hingecam.app.diary import diary_folder
     from hingecam.app.out_lock import lock_output
     from hingecam.core.datatypes import Exercise
     from hingecam.core.thresholds import load_thresholds
@@ -146,8 +154,9 @@ def run_live(
         options,
         exercise=exercise,
         thresholds=options.thresholds or load_thresholds(exercise),
+        out=options.out if options.out is not None else diary_folder(),
     )
-    started = datetime.now()
+    started = datetime.now().astimezone()  # the set's recording time
     with (
         contextlib.ExitStack() as cleanup,
         open_source(options.camera, options.source, options.realtime) as cam,
@@ -155,6 +164,7 @@ def run_live(
         # Once the source opens and the model is verified (a bad one creates
         # nothing), --out is locked as analyze locks it: a second live or
         # analyze there refuses.
+        assert options.out is not None
         model_path = resolve_model(options.model)
         cleanup.callback(lock_output(options.out).release)
         config = PoseConfig(model_path=model_path, output_segmentation_masks=True)
@@ -205,6 +215,7 @@ def _run_session(
 
     options, info = setup.options, cam.info
     assert options.exercise is not None and options.thresholds is not None
+    assert options.out is not None
     folder = session_folder(options.out, setup.started)
     # The report's files are staged and published together at the end,
     # however the session ends; snapshots go straight into the folder.
@@ -236,7 +247,7 @@ def _run_session(
         except Exception as exc:  # save what was measured, then re-raise
             ending, failure = Ending.FAILED, exc
         signals.saving = True
-        run = _save(session, cam, staged, setup.model_path, ending, failure)
+        run, since = _save(session, cam, staged, setup, ending, failure)
         if noise is not None:
             noise.close()
     outcome = LiveOutcome(
@@ -247,6 +258,7 @@ def _run_session(
         recording=recording if recording is not None and recording.exists() else None,
         snapshots=session.snapshots,
         error=session.error,
+        since_last=since,
     )
     return outcome, failure
 
@@ -293,7 +305,10 @@ def _session_io(
 
 
 def _greet(setup: _Setup, camera_name: str, calibration_s: float) -> None:
-    """The first line: what is watched, how to calibrate, the keys."""
+    """The first lines: where the session is saved; what is watched, how to
+    calibrate, the keys."""
+    if setup.display is None or setup.window:
+        setup.say(f"hingecam live: saving the session into {setup.options.out}")
     if setup.window:
         setup.say(
             f"hingecam live: {camera_name}; stand tall and still for "
@@ -312,22 +327,27 @@ def _save(
     session: LiveSession,
     cam: Any,
     staged: StagedFolder,
-    model_path: Path,
+    setup: _Setup,
     ending: Ending,
     failure: BaseException | None,
-) -> Run:
+) -> tuple[Run, str | None]:
     """Close the window, camera and recording, let the last poses in, and
-    publish the session's report files together."""
-    from hingecam.app.driver import track_meta
+    publish the session's report files together, compared with the athlete's
+    previous set of the same exercise in --out; returns the run and that
+    comparison's line (None without a previous set)."""
+    from hingecam.app.driver import save_run, track_meta
     from hingecam.app.live_session import DRAIN_S
     from hingecam.app.out_lock import write_error
+    from hingecam.core.recorded import Recorded, RecordedFrom
     from hingecam.report.outputs import publish_order
 
     if session.display is not None:
         session.display.close()
     cam.close()
     session.finish(drain_s=0.0 if failure is not None else DRAIN_S)
-    info = cam.info
+    info = dataclasses.replace(
+        cam.info, recorded=Recorded(setup.started, RecordedFrom.LIVE_START)
+    )
     if session.sink is not None:
         session.sink.close()
     try:
@@ -335,17 +355,40 @@ def _save(
             info,
             meta=track_meta(
                 info,
-                model_path,
+                setup.model_path,
                 {"live": True, "live_inference": session.estimator.summary()},
             ),
             notes=_session_notes(info, session.stats, ending),
-            folder=staged.path,
+            athlete=setup.options.athlete,
         )
+        last, since = _last_time(setup, run)
+        save_run(run, staged.path, last_time=last)
         with publishing():
             staged.commit(publish_order())
     except OSError as exc:
         raise write_error(staged.target, exc) from None
-    return run
+    return run, since
+
+
+def _last_time(setup: _Setup, run: Run) -> tuple[dict[str, Any] | None, str | None]:
+    """The athlete's previous set of this exercise in --out, as the report's
+    `summary.last_time`, and the comparison's line; (None, None) without one."""
+    from hingecam.report.build import build_report
+    from hingecam.report.diary_files import previous_set
+    from hingecam.report.diary_rows import last_time, set_numbers, since_last
+
+    assert setup.options.out is not None
+    result = run.result
+    previous = previous_set(
+        setup.options.out,
+        athlete=result.athlete,
+        exercise=result.exercise.value,
+        before=setup.started,
+    )
+    if previous is None:
+        return None, None
+    this = set_numbers(build_report(result).to_dict()["summary"])
+    return last_time(previous), since_last(this, previous.numbers)
 
 
 def _session_notes(info: VideoInfo, stats: LiveStats, ending: Ending) -> list[str]:

@@ -36,7 +36,7 @@ def run_cli(command: LiveCommand) -> int:
         outcome = run_live(options, display)
     if outcome.recording is not None:
         print(f"recording: {outcome.recording}", flush=True)
-    print(summary_line(outcome.result, outcome.folder), flush=True)
+    print(summary_line(outcome.result, outcome.folder, outcome.since_last), flush=True)
     if outcome.error is not None:
         print(
             f"hingecam: error: {outcome.error}; the reps so far are saved",

@@ -116,9 +116,11 @@ def run_batch(
         split_done,
         wanted_settings,
     )
+    from hingecam.app.diary_pictures import rep_picture
     from hingecam.app.out_lock import lock_output, write_error
     from hingecam.media.schedule import usable_cpus
-    from hingecam.report.index import set_folders, write_index
+    from hingecam.report.index import write_index
+    from hingecam.report.sets import set_folders
 
     workers, ray, show_progress = options.workers, options.ray, options.show_progress
     errors: list[str] = []
@@ -181,7 +183,9 @@ def run_batch(
             known = {job.folder: report for job, report in done.items()}
             problems: list[str] = []
             try:
-                batch.index = write_index(out, known=known, problems=problems)
+                batch.index = write_index(
+                    out, known=known, problems=problems, pictures=rep_picture
+                )
             except OSError as exc:
                 raise write_error(out, exc) from None
             for line in problems:
@@ -282,6 +286,7 @@ def analyze_many(
     model: str | Path | None = None,
     write_video: bool = False,
     force: bool = False,
+    athlete: str | None = None,
 ) -> list[SetOutcome]:
     """Analyze many recorded sets into out/<name>/ and write out/index.html.
 
@@ -295,6 +300,8 @@ def analyze_many(
         exercise, thresholds, model: as for analyze().
         write_video: also write each video's annotated.mp4.
         force: re-analyze sets already done with the same input and settings.
+        athlete: who performed the sets, recorded in each report (the index
+            and `hingecam.progress` group by it), or None.
 
     Returns:
         One SetOutcome per input, in order: status "ok", "skipped" (done
@@ -305,7 +312,11 @@ def analyze_many(
 
     chosen, th = resolve_settings(exercise, thresholds)
     settings = Settings(
-        chosen.value, th, None if model is None else Path(model), write_video
+        chosen.value,
+        th,
+        None if model is None else Path(model),
+        write_video,
+        athlete=athlete.strip() if athlete and athlete.strip() else None,
     )
     options = BatchOptions(workers, ray, force, echo=False)
     batch = run_batch([Path(p) for p in inputs], Path(out), settings, options)

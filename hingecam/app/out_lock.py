@@ -53,3 +53,27 @@ def remove_stale_staging(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+def try_lock_output(out: Path) -> Any:
+    """The lock on `out` when no other run holds it (a FolderLock to release),
+    else None: for a short write that must not wait for a long run (`live`
+    holds its folder for a whole session).
+
+    Raises:
+        OutputError: `out` is not a writable folder.
+    """
+    from hingecam.errors import OutputError
+    from hingecam.files import FolderLock
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write {out}: it is a file, not a folder")
+    lock = FolderLock(out)
+    try:
+        acquired = lock.acquire()
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    if not acquired:
+        return None
+    remove_stale_staging(out)
+    return lock

@@ -282,12 +282,6 @@ def _stream(
 def _cut_short(info: VideoInfo, driver: Driver, done: int) -> VideoInfo:
     """The VideoInfo of a run stopped after `done` frames."""
     series_t = driver.analyzer.series().t_s
-    return VideoInfo(
-        name=info.name,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        frames=done,
-        duration_s=float(series_t[-1]) if done else 0.0,
-        rotation_deg=info.rotation_deg,
+    return dataclasses.replace(
+        info, frames=done, duration_s=float(series_t[-1]) if done else 0.0
     )

@@ -23,12 +23,16 @@ class Wanted:
         model_sha256: sha256 of the pose model a video would use, or None when
             no model resolves here (then no video set is skipped).
         write_video: whether annotated.mp4 is wanted for videos.
+        athlete: who performed the sets (--athlete), or None: a set recorded
+            for someone else is analyzed again (None matches a set without
+            one, and a pose track that names its own).
     """
 
     exercise: str
     thresholds: dict[str, float]
     model_sha256: str | None
     write_video: bool
+    athlete: str | None = None
 
 
 @lru_cache(maxsize=8)
@@ -108,6 +112,8 @@ def is_done(
         return None
     exercise = meta.get("exercise", {})
     if not isinstance(exercise, dict) or exercise.get("requested") != wanted.exercise:
+        return None
+    if wanted.athlete is not None and meta.get("athlete") != wanted.athlete:
         return None
     if not _same_numbers(
         meta.get("thresholds"), _in_force(wanted, exercise.get("used"))

@@ -20,8 +20,11 @@ def _tally(counts: dict[str, int]) -> str:
     return ", ".join(f"{label} x{n}" for label, n in ranked)
 
 
-def summary_line(result: AnalysisResult, folder: Path) -> str:
-    """One line per input: reps, faults, where the report is."""
+def summary_line(
+    result: AnalysisResult, folder: Path, since_last: str | None = None
+) -> str:
+    """One line per input: reps, faults, (a live session: against last time,
+    "clean reps 7 of 10, last time 4 of 10; ..."), where the report is."""
     reps = result.reps
     counts: dict[str, int] = {}
     checks: dict[str, int] = {}
@@ -51,4 +54,7 @@ def summary_line(result: AnalysisResult, folder: Path) -> str:
     if result.exercise_requested is Exercise.AUTO and reps:
         name, how = exercise_words(result)
         counted += f" ({name.lower()}, {how.split(',')[0]})"
-    return f"{result.video.name}: {counted}, {judged} -> {folder / 'report.html'}"
+    since = f"; {since_last}" if since_last else ""
+    return (
+        f"{result.video.name}: {counted}, {judged}{since} -> {folder / 'report.html'}"
+    )

@@ -1,5 +1,6 @@
 """Command line: `hingecam COMMAND ...` (commands.py: a parser and a typed
-options object per command; common.py: argparse types, enum choices, shared option groups)."""
+options object per command, models.py: those of `hingecam models`; common.py:
+argparse types, enum choices, shared option groups)."""
 
 from __future__ import annotations
 

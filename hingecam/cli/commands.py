@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING, Any
 from hingecam import __version__
 from hingecam.cli.common import (
     EVAL_EXERCISES,
-    MODEL_VARIANTS,
+    EXERCISES,
     add_analysis_options,
+    add_athlete_option,
     add_model_option,
     add_single_pose,
     lazy_choices,
     positive_int,
     thread_count,
 )
+from hingecam.cli.models import add_models
 from hingecam.errors import HingecamError
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ def _add_analyze(sub: Any) -> None:
         help="run the sets on a Ray cluster (host:port, or auto); needs the ray extra "
         "and inputs and OUT on storage every node sees",
     )
+    add_athlete_option(p, "performed the sets")
     add_analysis_options(p)
     add_model_option(p)
     p.set_defaults(handler=_analyze)
@@ -124,6 +127,7 @@ def _analyze(args: argparse.Namespace) -> int:
         workers=args.workers,
         force=args.force,
         ray=args.ray,
+        athlete=args.athlete,
     )
     return run_cli(options)
 
@@ -131,9 +135,10 @@ def _analyze(args: argparse.Namespace) -> int:
 def _add_index(sub: Any) -> None:
     p = sub.add_parser(
         "index",
-        help="rebuild OUT/index.html, summary.csv and summary.json",
-        description="Rebuild the batch index of an output folder from its set "
-        "folders' report.json and reps.csv, without analyzing anything.",
+        help="rebuild OUT/index.html, summary.csv, summary.json and progress.html",
+        description="Rebuild the batch index of an output folder (and its "
+        "progress page, as `hingecam progress` writes it) from its set folders' "
+        "report.json and reps.csv, without analyzing anything.",
     )
     p.add_argument("out", type=Path, metavar="OUT", help="output folder of `analyze`")
     p.set_defaults(handler=_index)
@@ -143,6 +148,53 @@ def _index(args: argparse.Namespace) -> int:
     from hingecam.app.index_cmd import IndexOptions, run_cli
 
     return run_cli(IndexOptions(args.out))
+
+
+def _diary() -> str:
+    """The diary folder, for help texts (platformdirs only: --help stays light)."""
+    from hingecam.app.diary import diary_folder
+
+    return str(diary_folder())
+
+
+def _add_progress(sub: Any) -> None:
+    p = sub.add_parser(
+        "progress",
+        help="write DIR/progress.html and progress.csv: every session over time",
+        description="The practice diary of an output folder: per athlete and "
+        "exercise, the sessions (the sets of one day) over time with reps, "
+        "clean reps and each fault, charts, the first sessions against the "
+        "latest, the best and the worst rep, links to every set report. Read "
+        "from the set folders' report.json; nothing is analyzed again.",
+    )
+    p.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        default=None,
+        metavar="DIR",
+        help=f"output folder of `analyze` or `live` (default: the diary folder, {_diary()})",
+    )
+    p.add_argument(
+        "--athlete", type=str, default=None, metavar="NAME", help="only this athlete"
+    )
+    lazy_choices(
+        p.add_argument(
+            "--exercise",
+            type=str,
+            choices=EXERCISES,
+            default=None,
+            metavar="EXERCISE",
+            help="only sets judged as this exercise",
+        )
+    )
+    p.set_defaults(handler=_progress)
+
+
+def _progress(args: argparse.Namespace) -> int:
+    from hingecam.app.progress_cmd import ProgressOptions, run_cli
+
+    return run_cli(ProgressOptions(args.folder, args.athlete, args.exercise))
 
 
 def _add_live(sub: Any) -> None:
@@ -178,10 +230,12 @@ def _add_live(sub: Any) -> None:
     p.add_argument(
         "--out",
         type=Path,
-        default=Path("hingecam-out"),
+        default=None,
         metavar="DIR",
-        help="where the session report goes (default: ./hingecam-out)",
+        help="where the session report goes (default: the per-user diary folder, "
+        f"{_diary()}, where sessions gather for `hingecam progress`)",
     )
+    add_athlete_option(p, "is practising; the session is compared with their last")
     p.add_argument(
         "--no-window",
         action="store_true",
@@ -240,6 +294,7 @@ def _live(args: argparse.Namespace) -> int:
         debug=args.debug,
         pose_workers=args.pose_workers,
         single_pose=args.single_pose,
+        athlete=args.athlete,
     )
     return run_cli(LiveCommand(session, _profile(args), window=not args.no_window))
 
@@ -333,66 +388,6 @@ def _thresholds(args: argparse.Namespace) -> int:
     return run_cli(ThresholdsOptions(_profile(args), args.toml))
 
 
-def _add_variant(p: argparse.ArgumentParser, default: str | None) -> None:
-    lazy_choices(
-        p.add_argument(
-            "variant",
-            nargs="?",
-            type=str,
-            choices=MODEL_VARIANTS,
-            default=default,
-            metavar="VARIANT",
-        )
-    )
-
-
-def _add_models(sub: Any) -> None:
-    p = sub.add_parser(
-        "models",
-        help="list, install and verify the pose models",
-        description="Manage PoseLandmarker models. `full` is built reproducibly from "
-        "the mediapipe 0.10.21 wheel on the package index; nothing downloads without "
-        "`models install`.",
-    )
-    msub = p.add_subparsers(dest="models_command", metavar="ACTION")
-    m = msub.add_parser("list", help="variants, where each is, whether it verified")
-    m = msub.add_parser("install", help="install a variant (default: full)")
-    _add_variant(m, "full")
-    m.add_argument(
-        "--force", action="store_true", help="rebuild even when a verified copy exists"
-    )
-    m.add_argument(
-        "--dest",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="install into DIR (default: models/ of a checkout, else the user cache)",
-    )
-    m = msub.add_parser(
-        "verify", help="check installed models against their pinned sha256"
-    )
-    _add_variant(m, None)
-    add_model_option(m)
-    m = msub.add_parser("path", help="print the path of the model hingecam would load")
-    _add_variant(m, "full")
-    add_model_option(m)
-    p.set_defaults(handler=_models)
-
-
-def _models(args: argparse.Namespace) -> int:
-    """`hingecam models ...` (imported when run, like _thresholds)."""
-    from hingecam.app.models_cmd import ModelsOptions, run_cli
-
-    options = ModelsOptions(
-        action=getattr(args, "models_command", None) or "list",
-        variant=getattr(args, "variant", None),
-        force=getattr(args, "force", False),
-        dest=getattr(args, "dest", None),
-        model=getattr(args, "model", None),
-    )
-    return run_cli(options)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The `hingecam` parser: global flags, then one subparser per command."""
     parser = argparse.ArgumentParser(
@@ -410,10 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (
         _add_analyze,
         _add_index,
+        _add_progress,
         _add_live,
         _add_eval,
         _add_thresholds,
-        _add_models,
+        add_models,
     ):
         add(sub)
     return parser

@@ -84,6 +84,34 @@ def _int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
 
 
+ATHLETE_MAX_CHARS = 100
+"""Longest --athlete name: a name, not a note."""
+
+
+def athlete_name(text: str) -> str:
+    """argparse type of --athlete: a name of printable characters, trimmed."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("must not be empty")
+    if len(name) > ATHLETE_MAX_CHARS:
+        raise argparse.ArgumentTypeError(f"at most {ATHLETE_MAX_CHARS} characters")
+    if not all(c.isprintable() for c in name):
+        raise argparse.ArgumentTypeError("must be printable (no control characters)")
+    return name
+
+
+def add_athlete_option(p: argparse.ArgumentParser, what: str) -> None:
+    """--athlete NAME: who performed the sets (the index and progress group by it)."""
+    p.add_argument(
+        "--athlete",
+        type=athlete_name,
+        default=None,
+        metavar="NAME",
+        help=f"who {what} (recorded in the report; `hingecam progress` "
+        "follows each athlete on their own)",
+    )
+
+
 def add_analysis_options(
     p: argparse.ArgumentParser,
     exercise_help: str = "default: auto, the exercise recognised from the movement",

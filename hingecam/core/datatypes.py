@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from hingecam.core.measures import Measures, Peaks
 from hingecam.core.poses import Pose
+from hingecam.core.recorded import NOT_RECORDED, Recorded
 
 if TYPE_CHECKING:  # the fault registry builds on these types
     from hingecam.core.faults import Fault
@@ -376,6 +377,7 @@ class VideoInfo:
         frames: frames actually decoded.
         duration_s: last timestamp minus first, plus one frame interval.
         rotation_deg: rotation metadata applied to make frames upright.
+        recorded: when the set was performed and how that is known (core/recorded.py).
     """
 
     name: str
@@ -385,6 +387,7 @@ class VideoInfo:
     frames: int
     duration_s: float
     rotation_deg: int = 0
+    recorded: Recorded = NOT_RECORDED
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +440,7 @@ class AnalysisResult:
             "sha256": hex}; empty when the track does not say.
         recognition: with AUTO requested, what the movement was recognised as
             and why (core/recognition.py); None when an exercise was named.
+        athlete: who performed the set (`--athlete`), or None when not given.
     """
 
     video: VideoInfo
@@ -453,3 +457,4 @@ class AnalysisResult:
     thumbnails: dict[int, bytes] = field(default_factory=dict)
     model: dict[str, str] = field(default_factory=dict)
     recognition: Recognition | None = None
+    athlete: str | None = None

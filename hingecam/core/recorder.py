@@ -10,6 +10,7 @@ from hingecam.core.datatypes import (
     VideoInfo,
 )
 from hingecam.core.poses import BACK_PROFILE_SAMPLES, N_LANDMARKS, Pose, PoseTrack
+from hingecam.core.recorded import Recorded
 
 
 def _nan(shape: tuple[int, ...]) -> NDArray[np.float32]:
@@ -73,7 +74,9 @@ class TrackRecorder:
 
 
 def track_video_info(track: PoseTrack) -> VideoInfo:
-    """What a pose track says about its video (meta, else its timestamps)."""
+    """What a pose track says about its video (meta, else its timestamps),
+    and when it was recorded (its `recorded_at`, carried over from its video or
+    live session; unknown for a track written before hingecam recorded it)."""
     n = len(track)
     duration = float(track.t_s[-1] - track.t_s[0]) if n > 1 else 0.0
     fps = (n - 1) / duration if duration > 0 else 0.0
@@ -85,4 +88,5 @@ def track_video_info(track: PoseTrack) -> VideoInfo:
         frames=n,
         duration_s=duration + (1.0 / fps if fps else 0.0),
         rotation_deg=int(track.meta.get("rotation_deg", 0) or 0),
+        recorded=Recorded.from_meta(track.meta),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 import zlib
@@ -10,8 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from hingecam.core.poses import PoseTrack
+from hingecam.core.recorded import Recorded
 from hingecam.errors import InputError
 from hingecam.files import atomic_path
+from hingecam.media.recorded_time import file_recorded
 from hingecam.media.track_schema import check_arrays, check_header
 from hingecam.media.track_zip import read_members, refuse
 
@@ -103,3 +106,15 @@ def load_track(path: Path) -> PoseTrack:
         )
     except ValueError as exc:
         raise InputError(f"{path}: damaged pose track: {exc}") from None
+
+
+def with_recorded_time(track: PoseTrack, path: Path) -> PoseTrack:
+    """`track` with a recording time: its own (`recorded_at`, carried over from
+    the video or live session it was made from), else, for a track written
+    before hingecam recorded one, the track file's modification time (and
+    `recorded_from` says so)."""
+    if Recorded.from_meta(track.meta).at is not None:
+        return track
+    return dataclasses.replace(
+        track, meta={**track.meta, **file_recorded(path).to_meta()}
+    )

@@ -26,6 +26,7 @@ from hingecam.errors import InputError, one_line
 from hingecam.files import readable
 from hingecam.media import heap
 from hingecam.media.closing import THREAD_JOIN_S, Closing
+from hingecam.media.recorded_time import video_recorded
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +239,7 @@ class VideoSource(Closing):
         self._size_wh = (w, h)
         self._container_frames = int(stream.frames or 0)
         self._container_duration_s = self._stream_duration_s()
+        self._recorded = video_recorded(container, self.path)
 
         self._queue: queue.Queue[Frame | _End] = queue.Queue(maxsize=prefetch)
         self._stop = threading.Event()
@@ -272,6 +274,7 @@ class VideoSource(Closing):
             frames=frames,
             duration_s=duration_s,
             rotation_deg=self._rotation_cw,
+            recorded=self._recorded,
         )
 
     @property

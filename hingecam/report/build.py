@@ -28,7 +28,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.faults import Fault
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """Bump the minor for added keys, the major for renamed or removed ones."""
 
 MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
@@ -305,13 +305,20 @@ def _headline(
     return text
 
 
-def build_report(result: AnalysisResult, *, created: datetime | None = None) -> Report:
+def build_report(
+    result: AnalysisResult,
+    *,
+    created: datetime | None = None,
+    last_time: Mapping[str, Any] | None = None,
+) -> Report:
     """Turn one analysed set into the report's plain values.
 
     Args:
         result: the pipeline's output for one set.
         created: report time (UTC); now when None. Pass one to make output
             reproducible.
+        last_time: the set it is compared with (`summary.last_time`, see
+            diary_rows.last_time: a live session's previous one), or None.
 
     Returns:
         A Report; `report.to_dict()` is the content of report.json.
@@ -332,6 +339,8 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
     meta = {
         "hingecam_version": __version__,
         "created_utc": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "recorded": video.recorded.to_dict(),
+        "athlete": result.athlete,
         "source": video.name,
         "video": {
             "name": video.name,
@@ -372,6 +381,7 @@ def build_report(result: AnalysisResult, *, created: datetime | None = None) -> 
             }
             for r in reps
         ],
+        "last_time": dict(last_time) if last_time is not None else None,
     }
     setup = {
         "calibrated": result.setup is not None,

@@ -16,7 +16,6 @@ from hingecam.core.datatypes import (
     Outcome,
     Rep,
     VerdictKind,
-    VideoInfo,
     View,
 )
 from hingecam.core.faults import Fault
@@ -28,6 +27,7 @@ from hingecam.report.build import (
     ReportStatus,
     peak_label,
 )
+from hingecam.report.diary_rows import since_last_of
 from hingecam.report.jpeg import jpeg_size
 from hingecam.report.wording import (
     OUTCOME_WORDS,
@@ -38,6 +38,8 @@ from hingecam.report.wording import (
     clock,
     evidence,
     num,
+    rate_words,
+    recorded_words,
     secs,
     sentence,
     vs_limit,
@@ -186,6 +188,7 @@ class Page:
     version: str
     schema_version: str
     created: str
+    since: tuple[str, str] | None = None  # (comparison line, which set and when)
 
 
 def _chip(rep: Rep, title: str = "") -> Chip:
@@ -236,23 +239,16 @@ def exercise_words(result: AnalysisResult) -> tuple[str, str]:
     return exercise, "as requested"
 
 
-def rate_words(video: VideoInfo) -> str:
-    """ " at 30 fps" (3 significant digits: 0.5, 29.97 -> 30); from the frames
-    and duration when the container gives no rate; "" when neither is known."""
-    if video.fps > 0:
-        return f" at {video.fps:.3g} fps"
-    if video.frames > 0 and video.duration_s > 0:
-        return f" at about {video.frames / video.duration_s:.3g} fps"
-    return ""
-
-
 def _meta(result: AnalysisResult, created_utc: str | None) -> list[tuple[str, str]]:
     exercise, note = exercise_words(result)
     video = result.video
     side = f", {result.side.value} side nearer" if result.side is not None else ""
     length = f"{secs(video.duration_s)} · {video.frames} frames{rate_words(video)}"
+    who = [("Athlete", result.athlete)] if result.athlete else []
     return [
+        *who,
         ("Source", video.name),
+        ("Recorded", recorded_words(video.recorded)),
         ("Analysed", when(created_utc)),
         ("Exercise", f"{exercise} ({note})"),
         ("Camera", VIEW_LABELS.get(result.view, result.view.value) + side),
@@ -494,4 +490,5 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         version=str(meta["hingecam_version"]),
         schema_version=str(report["schema_version"]),
         created=when(meta["created_utc"]),
+        since=since_last_of(summary),
     )

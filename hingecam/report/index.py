@@ -9,36 +9,35 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
-from hingecam.files import readable, write_atomic
+from hingecam.core.recorded import iso_text
+from hingecam.files import write_atomic
 from hingecam.report.build import ReportStatus
+from hingecam.report.diary import DiaryBuilder
+from hingecam.report.diary_files import write_progress
+from hingecam.report.diary_page import PictureFn
+from hingecam.report.diary_rows import recorded_of
+from hingecam.report.diary_rows import set_row as diary_row
 from hingecam.report.outputs import (
     CSV_NAME,
     HTML_NAME,
     INDEX_NAMES,
-    REPORT_NAME,
+    PROGRESS_NAMES,
     THUMBNAIL_NAME,
 )
+from hingecam.report.sets import (
+    FOREIGN_ERRORS,
+    cell,
+    foreign_line,
+    href,
+    read_reports,
+    set_folders,
+)
 
-INDEX_SCHEMA_VERSION = "1.0"
-
-
-def set_folders(out: Path) -> list[Path]:
-    """The set folders of OUT: its direct subfolders holding a report.json, by
-    name; hidden ones (a run's staged `.NAME.*.tmp` folders) never."""
-    if not out.is_dir():
-        return []
-    return sorted(
-        (
-            p
-            for p in out.iterdir()
-            if not p.name.startswith(".") and (p / REPORT_NAME).is_file()
-        ),
-        key=lambda p: p.name,
-    )
+INDEX_SCHEMA_VERSION = "1.1"
+"""1.1 added `athlete`, `recorded_at` and `recorded_from` to every set."""
 
 
 EXERCISE_HOW = {"yes": " (recognised)", "no": " (not recognised)"}
@@ -73,8 +72,13 @@ def set_row(folder: Path, report: dict[str, Any]) -> dict[str, Any]:
         outcome = "clean"
     else:
         outcome = "not judged"
+    recorded = recorded_of(folder.name, meta)
+    athlete = meta.get("athlete")
     return {
         "set": folder.name,
+        "athlete": athlete if isinstance(athlete, str) else "",
+        "recorded_at": iso_text(recorded.at) or "",
+        "recorded_from": recorded.source.value,
         "file": meta.get("source", ""),
         "exercise": (meta.get("exercise") or {}).get("used", ""),
         "exercise_recognised": _how_chosen(meta.get("exercise") or {}),
@@ -99,62 +103,31 @@ def load_rows(
     folders: Sequence[Path],
     known: Mapping[Path, dict[str, Any]] | None = None,
     problems: list[str] | None = None,
+    diary: DiaryBuilder | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of the folders whose report.json parses (others are left out);
-    `known` holds reports already read (a rerun's skip check read them); one
-    line per folder left out for a damaged or foreign report goes to `problems`."""
+    """Rows of the folders whose report.json is a hingecam report (others are
+    left out, with one line each in `problems`); `known` holds reports already
+    read (a rerun's skip check read them); `diary` takes each set too, from
+    the same reading (report/diary_rows.py)."""
     rows = []
-    for folder in folders:
-        report = (known or {}).get(folder)
+    for folder, report in read_reports(folders, known, problems):
         try:
-            if report is None:
-                text = (folder / REPORT_NAME).read_text(encoding="utf-8")
-                report = json.loads(text)
-        except (OSError, ValueError):
-            continue
-        try:
-            if not isinstance(report, dict):
-                raise TypeError("not a JSON object")
-            rows.append(set_row(folder, report))
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            row = set_row(folder, report)
+            entry = diary_row(folder.name, report) if diary is not None else None
+        except FOREIGN_ERRORS as exc:
             if problems is not None:
-                problems.append(
-                    f"{readable(folder / REPORT_NAME)}: not a hingecam report "
-                    f"({type(exc).__name__}: {exc}); left out of the index"
-                )
+                problems.append(foreign_line(folder, exc, "the index"))
+            continue
+        rows.append(row)
+        if diary is not None and entry is not None:
+            diary.add(entry)
     return rows
 
 
-def href(relative: str) -> str:
-    """A link to a file beside index.html: "./" and each path segment
-    percent-encoded, so a set named "javascript:x", "a#b" or "a?b" is a plain
-    relative link to its own folder."""
-    return "./" + "/".join(quote(part, safe="") for part in relative.split("/"))
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet reads a cell starting with one of these as a formula."""
-
-
-def cell(value: str) -> str:
-    """A summary.csv cell a spreadsheet shows as text: one that would start a
-    formula (=, +, -, @) gets a leading apostrophe; numbers stay numbers."""
-    if value.startswith(FORMULA_START) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def summary_csv(out: Path, rows: Sequence[dict[str, Any]]) -> str:
-    """Every set's reps.csv in one table: a `set` column, then the reps.csv
-    columns (the union, in first-seen order; a column a set lacks is empty)."""
+    """Every set's reps.csv in one table: `set`, `athlete` and `recorded_at`
+    columns, then the reps.csv columns (the union, in first-seen order; a
+    column a set lacks is empty)."""
     columns: list[str] = []
     known: set[str] = set()
     records: list[dict[str, str]] = []
@@ -168,13 +141,22 @@ def summary_csv(out: Path, rows: Sequence[dict[str, Any]]) -> str:
             if name not in known:
                 known.add(name)
                 columns.append(name)
+        first = {
+            "set": row["set"],
+            "athlete": row.get("athlete", ""),
+            "recorded_at": row.get("recorded_at", ""),
+        }
         records.extend(
-            {k: cell(v or "") for k, v in {"set": row["set"], **rec}.items() if k}
+            {k: cell(v or "") for k, v in {**first, **rec}.items() if k}
             for rec in reader
         )
     buf = io.StringIO()
     writer = csv.DictWriter(
-        buf, ["set", *columns], restval="", lineterminator="\n", extrasaction="ignore"
+        buf,
+        ["set", "athlete", "recorded_at", *columns],
+        restval="",
+        lineterminator="\n",
+        extrasaction="ignore",
     )
     writer.writeheader()
     writer.writerows(records)
@@ -203,10 +185,14 @@ def summary_json(rows: Sequence[dict[str, Any]]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
+def render_index(
+    rows: Sequence[dict[str, Any]], title: str, progress: str | None = None
+) -> str:
     """index.html: one sortable row per set; offline (no network), linking the
-    set folders beside it for reports and thumbnails."""
+    set folders beside it for reports and thumbnails, and `progress` (the
+    progress page beside it, by name) when given."""
     from hingecam.report.html import environment, page_css
+    from hingecam.report.wording import day_time
 
     view_rows = [
         {
@@ -214,6 +200,9 @@ def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
             "exercise_label": _label(r["exercise"])
             + EXERCISE_HOW.get(r.get("exercise_recognised", ""), ""),
             "view_label": _label(r["view"]),
+            "recorded_label": day_time(r.get("recorded_at") or None)
+            if r.get("recorded_at")
+            else "no date",
             "report_href": href(r["report"]),
             "thumbnail_href": href(r["thumbnail"]) if r.get("thumbnail") else None,
         }
@@ -225,6 +214,7 @@ def render_index(rows: Sequence[dict[str, Any]], title: str) -> str:
         rows=view_rows,
         totals=totals(rows),
         css=Markup(page_css()),
+        progress_href=href(progress) if progress else None,
     )
 
 
@@ -234,15 +224,25 @@ def write_index(
     *,
     known: Mapping[Path, dict[str, Any]] | None = None,
     problems: list[str] | None = None,
+    pictures: PictureFn | None = None,
 ) -> dict[str, Path]:
-    """Write OUT/index.html, summary.csv and summary.json (each atomically) from
-    `folders` (default: every set folder of OUT); `known`: reports already read,
-    by folder; `problems`: gets a line per report left out. Returns
-    {"html"|"csv"|"json": path}."""
-    rows = load_rows(set_folders(out) if folders is None else folders, known, problems)
+    """Write OUT/index.html, summary.csv and summary.json, and the progress
+    page (progress.html, progress.csv), each atomically, from `folders`
+    (default: every set folder of OUT), each report read once; `known`:
+    reports already read, by folder; `problems`: gets a line per report left
+    out; `pictures`: draws the progress page's best and worst reps. Returns
+    {"html"|"csv"|"json"|"progress_html"|"progress_csv": path}."""
+    diary = DiaryBuilder()
+    rows = load_rows(
+        set_folders(out) if folders is None else folders, known, problems, diary
+    )
     texts = {
-        "html": render_index(rows, f"hingecam · {out.resolve().name}"),
+        "html": render_index(
+            rows, f"hingecam · {out.resolve().name}", PROGRESS_NAMES["html"]
+        ),
         "csv": summary_csv(out, rows),
         "json": summary_json(rows),
     }
-    return {k: write_atomic(out / INDEX_NAMES[k], t) for k, t in texts.items()}
+    written = write_progress(out, diary, pictures=pictures)
+    paths = {k: write_atomic(out / INDEX_NAMES[k], t) for k, t in texts.items()}
+    return {**paths, **{f"progress_{k}": p for k, p in written.items()}}

@@ -90,3 +90,7 @@ def required_names(*, annotated: bool) -> tuple[str, ...]:
 
 INDEX_NAMES = {"html": "index.html", "csv": "summary.csv", "json": "summary.json"}
 """The batch index files OUT holds beside its set folders (report/index.py)."""
+
+PROGRESS_NAMES = {"html": "progress.html", "csv": "progress.csv"}
+"""The practice diary files OUT holds beside its set folders (`hingecam
+progress`, report/diary_files.py); `hingecam index` rebuilds them too."""

@@ -6,7 +6,8 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 
-from hingecam.core.datatypes import Check, Outcome
+from hingecam.core.datatypes import Check, Outcome, VideoInfo
+from hingecam.core.recorded import Recorded, parse_time
 
 OUTCOME_WORDS: Mapping[Outcome, str] = {
     Outcome.OK: "ok",
@@ -66,6 +67,16 @@ def secs(value: float) -> str:
     return "—" if not math.isfinite(value) else f"{value:.1f} s"
 
 
+def rate_words(video: VideoInfo) -> str:
+    """ " at 30 fps" (3 significant digits: 0.5, 29.97 -> 30); from the frames
+    and duration when the container gives no rate; "" when neither is known."""
+    if video.fps > 0:
+        return f" at {video.fps:.3g} fps"
+    if video.frames > 0 and video.duration_s > 0:
+        return f" at about {video.frames / video.duration_s:.3g} fps"
+    return ""
+
+
 def clock(value: float) -> str:
     """Seconds as m:ss.s for times within a video."""
     if not math.isfinite(value):
@@ -100,6 +111,21 @@ def when(created_utc: str | None) -> str:
     except ValueError:
         return created
     return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def day_time(at: datetime | str | None) -> str:
+    """An aware time (or ISO 8601 text) as "04 Mar 2025, 06:06" in its own
+    offset (the local time it was stored with); "unknown" when missing."""
+    moment = parse_time(at) if isinstance(at, str) or at is None else at
+    return "unknown" if moment is None else moment.strftime("%d %b %Y, %H:%M")
+
+
+def recorded_words(recorded: Recorded) -> str:
+    """When a set was performed and how that is known: "04 Mar 2025, 06:06
+    (the video's own recording time)"; "unknown" when it is not."""
+    if recorded.at is None:
+        return "unknown"
+    return f"{day_time(recorded.at)} ({recorded.source.words})"
 
 
 def article(noun: str) -> str:

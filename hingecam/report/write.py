@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -123,19 +124,24 @@ def write_csv(source: AnalysisResult | Report, path: Path) -> Path:
 
 
 def write_outputs(
-    result: AnalysisResult, out_dir: Path, *, created: datetime | None = None
+    result: AnalysisResult,
+    out_dir: Path,
+    *,
+    created: datetime | None = None,
+    last_time: Mapping[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Write report.json, reps.csv and report.html into `out_dir`.
 
     Every text is rendered before any file is touched, and each file is
     replaced atomically, so a failure leaves the previous files (or none).
+    `last_time`: the set it is compared with (build_report), or None.
 
     Returns:
         {"json": path, "csv": path, "html": path}.
     """
     from hingecam.report.html import render_html  # the report page only when written
 
-    report = build_report(result, created=created)
+    report = build_report(result, created=created, last_time=last_time)
     texts = {
         "json": report_json(report),
         "csv": reps_csv(report),

@@ -27,7 +27,7 @@ def test_analyze_a_pose_track_writes_every_output(
     assert code == 0
     folder = tmp_path / "kbdl_side_roundedback"
     report = json.loads((folder / "report.json").read_text())
-    assert report["schema_version"] == "1.3"
+    assert report["schema_version"] == "1.4"
     assert {"meta", "summary", "setup", "notes", "reps"} <= set(report)
     assert len(report["reps"]) == 5
     flagged = [

@@ -68,7 +68,7 @@ def test_two_workers_equal_one_by_one(batch_out: Path, tmp_path: Path) -> None:
 
 def test_report_records_input_and_thresholds(batch_out: Path) -> None:
     data = json.loads((batch_out / NAMES[0] / "report.json").read_text())
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     record = data["meta"]["input"]
     st = SAMPLES[0].stat()
     assert record["size_bytes"] == st.st_size and record["mtime_ns"] == st.st_mtime_ns

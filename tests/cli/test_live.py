@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def fake_session(
         window: ScriptedWindow | None = None,
         fail_after: int | None = None,
         patch_estimator: bool = True,
+        default_out: bool = False,
     ) -> tuple[int, str, str, dict[str, Any]]:
         track = three_reps.track
         camera = FakeCamera(track.t_s, WH, fail_after)
@@ -64,7 +66,8 @@ def fake_session(
         monkeypatch.setattr(screen, "Window", lambda title: window)
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["live", "--out", str(tmp_path / "out"), *args])
+            where = [] if default_out else ["--out", str(tmp_path / "out")]
+            code = main(["live", *where, *args])
         return code, out.getvalue(), err.getvalue(), {"estimator": estimator}
 
     return run
@@ -323,3 +326,58 @@ def test_beep_rings_for_a_faulty_rep_and_a_hint_only(
         beeper.cue(CueEvent(kind, text, severity, 0.0, 1))
     beeper.close()
     assert capsys.readouterr().out == "\a\a"
+
+
+def test_a_session_records_its_start_and_who_and_compares_with_the_last(
+    fake_session: Callable[..., Any], tmp_path: Path
+) -> None:
+    before = datetime.now().astimezone().replace(microsecond=0)
+    code, out, _err, _ = fake_session("--no-window", "--athlete", "Alex")
+    assert code == 0 and "last time" not in out  # nobody to compare with yet
+    first = report_of(tmp_path / "out")
+    assert first["meta"]["athlete"] == "Alex"
+    recorded = first["meta"]["recorded"]
+    assert recorded["from"] == "live_start"
+    at = datetime.fromisoformat(recorded["at"])
+    assert before <= at <= datetime.now().astimezone()
+    assert session_dir(tmp_path / "out").name == f"live-{at:%Y%m%d-%H%M%S}"
+    assert first["summary"]["last_time"] is None
+    previous = session_dir(tmp_path / "out").name
+    moved = tmp_path / "out" / "first"
+    session_dir(tmp_path / "out").rename(moved)  # session_dir() sees one folder
+
+    code, out, _err, _ = fake_session("--no-window", "--athlete", "alex")
+    assert code == 0
+    line = out.splitlines()[-1]
+    assert "; clean reps 3 of 3, last time 3 of 3 -> " in line
+    second = report_of(tmp_path / "out")
+    assert second["summary"]["last_time"]["set"] == "first" != previous
+    assert second["summary"]["last_time"]["rep_count"] == 3
+    page = (session_dir(tmp_path / "out") / "report.html").read_text("utf-8")
+    assert "Since last time" in page and "Clean reps 3 of 3, last time 3 of 3." in page
+
+    code, out, _err, _ = fake_session("--no-window", "--athlete", "Sam")
+    assert code == 0 and "last time" not in out.splitlines()[-1]  # someone else
+
+
+def test_without_out_a_session_goes_into_the_diary_folder(
+    fake_session: Callable[..., Any], diary_home: Path
+) -> None:
+    code, out, _err, _ = fake_session("--no-window", default_out=True)
+    assert code == 0
+    diary = diary_home / "hingecam" / "diary"
+    assert out.splitlines()[0] == f"hingecam live: saving the session into {diary}"
+    assert report_of(diary)["summary"]["rep_count"] == 3
+    assert main(["progress"]) == 0  # and progress reads it there
+    assert (diary / "progress.html").is_file()
+
+
+def test_live_help_names_the_diary_folder(
+    diary_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["live", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--athlete NAME" in help_text
+    # argparse wraps the path where it likes (at a hyphen, too)
+    assert str(diary_home / "hingecam" / "diary") in "".join(help_text.split())

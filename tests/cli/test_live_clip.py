@@ -72,12 +72,13 @@ def test_no_window_on_a_real_clip_counts_its_reps(clip_session: Any) -> None:
     assert lines[-1].startswith(f"{CLIP}: {CLIP_REPS} reps")
 
 
-RUN_SPECIFIC_META = {"created_utc", "video", "input", "model", "exercise"}
+RUN_SPECIFIC_META = {"created_utc", "video", "input", "model", "exercise", "recorded"}
 """Meta that depends on the frames live saw (exercise: how many reps auto could
 read; compared with analyze of live's own pose track below)."""
 """Report meta that differs between two runs on one clip: the time, the frames
-(live skips some and ends on its own clock), and the input file and model that
-only `analyze` records (for resuming a batch)."""
+(live skips some and ends on its own clock), when the set was performed (live:
+the session's start; analyze: the clip's own time or its file's), and the input
+file and model that only `analyze` records (for resuming a batch)."""
 REP_TIME_TOLERANCE_S = 0.5
 """Live smooths causally and skips frames the model had no time for, so its rep
 times may drift from analyze's by a few frames (a rep lasts ~2 s here)."""
@@ -119,6 +120,8 @@ def test_the_live_report_is_the_one_analyze_writes(
     assert {
         k: v for k, v in live_report["meta"].items() if k not in RUN_SPECIFIC_META
     } == {k: v for k, v in offline["meta"].items() if k not in RUN_SPECIFIC_META}
+    assert live_report["meta"]["recorded"]["from"] == "live_start"
+    assert offline["meta"]["recorded"]["from"] in ("video_metadata", "file_mtime")
     assert live_report["summary"]["rep_count"] == offline["summary"]["rep_count"]
     assert live_report["summary"]["rep_count"] == CLIP_REPS
     # Verdicts: the same as live judging gives on the frames live saw, replayed.

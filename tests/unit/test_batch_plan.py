@@ -163,10 +163,13 @@ def test_summary_csv_joins_columns_of_every_set(tmp_path: Path) -> None:
     _touch(
         tmp_path / "b" / "reps.csv", b"rep,peak_x,verdict\n1,2.5,faulty\n2,3,clean\n"
     )
-    rows = [{"set": "a"}, {"set": "b"}]
+    rows = [
+        {"set": "a", "athlete": "Alex", "recorded_at": "2025-03-04T06:06:07+01:00"},
+        {"set": "b"},  # an older row: no athlete, no date
+    ]
     assert summary_csv(tmp_path, rows).splitlines() == [
-        "set,rep,verdict,peak_x",
-        "a,1,clean,",
-        "b,1,faulty,2.5",
-        "b,2,clean,3",
+        "set,athlete,recorded_at,rep,verdict,peak_x",
+        "a,Alex,2025-03-04T06:06:07+01:00,1,clean,",
+        "b,,,1,faulty,2.5",
+        "b,,,2,clean,3",
     ]

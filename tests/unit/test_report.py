@@ -38,6 +38,8 @@ TOP_KEYS = {"schema_version", "meta", "summary", "setup", "notes", "reps"}
 META_KEYS = {
     "hingecam_version",
     "created_utc",
+    "recorded",
+    "athlete",
     "source",
     "video",
     "exercise",
@@ -58,6 +60,7 @@ SUMMARY_KEYS = {
     "main_focus",
     "not_judged",
     "rep_verdicts",
+    "last_time",
 }
 REP_KEYS = {
     "index",
@@ -107,7 +110,7 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 def test_json_round_trips_with_documented_keys(tmp_path: Path) -> None:
     data = _load_json(tmp_path)
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.4"
     assert set(data["meta"]) == META_KEYS
     assert set(data["summary"]) == SUMMARY_KEYS
     assert set(data["setup"]) == {"calibrated", "measures"}
@@ -534,7 +537,7 @@ def test_the_frame_rate_is_never_printed_as_zero(
     fps: float, frames: int, duration_s: float, words: str
 ) -> None:
     from hingecam.core.datatypes import VideoInfo
-    from hingecam.report.context import rate_words
+    from hingecam.report.wording import rate_words
 
     video = VideoInfo("x.mp4", 640, 360, fps, frames, duration_s, 0)
     assert rate_words(video) == words
