@@ -9,6 +9,8 @@ import enum
 import hashlib
 import logging
 import os
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +52,31 @@ def default_install_dir() -> Path:
 
 
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
+    """Hex sha256 of a file, read in 1 MiB chunks. A file already hashed by
+    this process is not read again while its identity, size and modification
+    time are the same (a run checks its model up to four times); only files
+    unchanged for STABLE_NS are remembered, so a rewrite within the clock's
+    granularity can never pass for the old content."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    with _HASHES_LOCK:
+        known = _HASHES.get(key)
+    if known is not None:
+        return known
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+    if time.time_ns() - st.st_mtime_ns > STABLE_NS:
+        with _HASHES_LOCK:
+            _HASHES[key] = h.hexdigest()
     return h.hexdigest()
+
+
+STABLE_NS = 2_000_000_000
+"""A file unchanged for this long (ns) is hashed once per process."""
+_HASHES: dict[tuple[str, int, int, int, int], str] = {}
+_HASHES_LOCK = threading.Lock()
 
 
 class Status(enum.Enum):
