@@ -24,21 +24,13 @@ def lock_output(out: Path) -> Any:
         OutputError: --out is not a writable folder, or another run holds it.
     """
     from hingecam.errors import OutputError
-    from hingecam.files import FolderLock
 
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write {out}: it is a file, not a folder")
-    lock = FolderLock(out)
-    try:
-        acquired = lock.acquire()
-    except OSError as exc:
-        raise write_error(out, exc) from None
-    if not acquired:
+    lock = try_lock_output(out)
+    if lock is None:
         raise OutputError(
             f"{out} is in use by another hingecam run; wait for it or choose "
             "another --out"
         )
-    remove_stale_staging(out)
     return lock
 
 
