@@ -268,7 +268,9 @@ class Analyzer:
         hip = self._count.update(p.t_s, p.view, m, self.reference)
         if self.reference is None:
             self._early.add(pos, p.index, p.t_s, m, self._count.uses_2d)
-        event = self._segmenter.update(p.index, p.t_s, hip, self._count.second)
+        event = self._segmenter.update(
+            p.index, p.t_s, hip, self._count.second, self._count.trunk
+        )
         phase = self._segmenter.phase
         self._log.phases.append(phase)
         rep = self._add_rep(event) if event is not None else early_rep

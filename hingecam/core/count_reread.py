@@ -8,7 +8,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from hingecam.core.count_signal import readings
+from hingecam.core.count_signal import readings, trunk_reading
 from hingecam.core.datatypes import Phase
 from hingecam.core.measures import Measures
 from hingecam.core.reps import RepEvent, RepSegmenter
@@ -22,6 +22,7 @@ class _Seen:
     t_s: float
     hip2d_deg: float
     hip3d_deg: float
+    trunk_deg: float
     uses_2d: bool
 
 
@@ -72,7 +73,8 @@ class EarlyFrames:
         hip3d = m.hip_flexion_3d_deg
         if not (math.isfinite(hip2d) or math.isfinite(hip3d)):
             return
-        self._seen.append(_Seen(pos, frame, t_s, hip2d, hip3d, uses_2d))
+        trunk = m.trunk_incline_deg
+        self._seen.append(_Seen(pos, frame, t_s, hip2d, hip3d, trunk, uses_2d))
         while self._seen and self._seen[0].t_s < t_s - self.th.rep_max_duration_s:
             self._seen.popleft()
 
@@ -95,7 +97,8 @@ class EarlyFrames:
             if not begun:
                 phases.append((s.pos, Phase.SETUP))
                 continue
-            event = seg.update(s.frame, s.t_s, count, second)
+            trunk = trunk_reading(s.trunk_deg, setup) if s.uses_2d else math.nan
+            event = seg.update(s.frame, s.t_s, count, second, trunk)
             if event is not None:
                 events.append(event)
             phases.append((s.pos, seg.phase))

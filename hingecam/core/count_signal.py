@@ -38,6 +38,7 @@ class CountSignal:
         self.side_share = 0.5
         self.uses_2d = False
         self.second = math.nan
+        self.trunk = math.nan
         self._t: float | None = None
 
     def update(
@@ -57,6 +58,10 @@ class CountSignal:
         count, self.second = readings(
             self.uses_2d, m.get(SIDE_COUNT_FIELD), m.get(COUNT_FIELD), setup
         )
+        # The 2D trunk lean is foreshortened off the side view: side only.
+        self.trunk = (
+            trunk_reading(m.trunk_incline_deg, setup) if self.uses_2d else math.nan
+        )
         return count
 
 
@@ -73,3 +78,12 @@ def readings(
         offset = ref3d - ref2d if math.isfinite(ref2d) and math.isfinite(ref3d) else 0.0
         return hip2d_deg + offset, hip3d_deg
     return hip3d_deg, math.nan
+
+
+def trunk_reading(trunk_deg: float, setup: Measures | None) -> float:
+    """How much further the trunk leans than standing (deg): than the setup's
+    trunk, or than vertical before a setup is known. The trunk needs no knee,
+    so it still sees the lockout when a plate hides the near knee and both hip
+    readings stay bent (deadlift_side_unsure_mv_bad08)."""
+    ref = setup.get("trunk_incline_deg") if setup else math.nan
+    return trunk_deg - (ref if math.isfinite(ref) else 0.0)

@@ -63,6 +63,7 @@ class RepSegmenter:
         self._peak: tuple[int, float, float] = (-1, math.nan, -math.inf)
         self._settle: tuple[int, float, float] | None = None
         self._second_left = False
+        self._trunk_left = False
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration).
@@ -87,6 +88,7 @@ class RepSegmenter:
         t_s: float,
         hip_flexion_deg: float,
         second_deg: float = math.nan,
+        trunk_lean_deg: float = math.nan,
     ) -> RepEvent | None:
         """Advance one frame; returns a RepEvent when a rep has just ended.
 
@@ -100,6 +102,10 @@ class RepSegmenter:
                 way up when either reading is within rep_exit_deg, and a
                 descent starts only once both have passed rep_enter_deg;
                 everything else follows hip_flexion_deg.
+            trunk_lean_deg: the trunk's lean beyond standing (NaN if unseen):
+                once it has leaned past rep_min_depth_deg in this cycle (a
+                real hinge), its return within rep_exit_deg is a third reading
+                of the lockout on the way up, for a hip read wrong at the top.
         """
         if not math.isfinite(hip_flexion_deg):
             return None
@@ -114,6 +120,7 @@ class RepSegmenter:
                 self._start = (frame, t_s)
                 self._peak = (frame, t_s, rel)
                 self._second_left = False
+                self._trunk_left = False
                 self.phase = Phase.BOTTOM
             return None
 
@@ -147,37 +154,53 @@ class RepSegmenter:
                     self._peak = (frame, t_s, rel)
                     self._recent.clear()
                     self._second_left = False
+                    self._trunk_left = False
                     self.phase = Phase.DESCENT
             return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
+        self._in_cycle(frame, t_s, rel, hip_flexion_deg, (second_rel, trunk_lean_deg))
+        return None
+
+    def _in_cycle(
+        self,
+        frame: int,
+        t_s: float,
+        rel: float,
+        hip_flexion_deg: float,
+        others: tuple[float, float],
+    ) -> None:
+        """One frame of DESCENT, BOTTOM or ASCENT: the peak, the phase, and the
+        crossing back to standing by any reading (see update)."""
+        th = self.th
+        second_rel, trunk_lean_deg = others
         if second_rel > th.rep_enter_deg:
             self._second_left = True
+        if trunk_lean_deg > th.rep_min_depth_deg:
+            self._trunk_left = True
         if rel > self._peak[2]:
             self._peak = (frame, t_s, rel)
         deep = self._peak[2] >= th.rep_min_depth_deg
         # The second reading ends a rep only on the way up (the first one past
         # its bottom band), so a dip of it at the bottom cannot split a rep.
-        second_standing = (
-            self._second_left
-            and second_rel <= th.rep_exit_deg
-            and deep
-            and rel < self._peak[2] - th.rep_bottom_band_deg
+        on_the_way_up = deep and rel < self._peak[2] - th.rep_bottom_band_deg
+        second_standing = on_the_way_up and (
+            (self._second_left and second_rel <= th.rep_exit_deg)
+            or (self._trunk_left and trunk_lean_deg <= th.rep_exit_deg)
         )
         if rel <= th.rep_exit_deg or second_standing:
             self.phase = Phase.STANDING
             if not deep or self._start is None:
                 self._drop()
-                return None
+                return
             self._settle = (frame, t_s, rel)
             self._recent.clear()
             self._recent.append((frame, t_s, hip_flexion_deg))
-            return None
+            return
         if rel >= self._peak[2] - th.rep_bottom_band_deg:
             self.phase = Phase.BOTTOM if deep else Phase.DESCENT
         else:
             self.phase = Phase.ASCENT
-        return None
 
     @property
     def settling(self) -> bool:

@@ -26,6 +26,11 @@ pytestmark = [pytest.mark.model, pytest.mark.clips, pytest.mark.slow]
         # The clip begins a third of the way into the first descent; seen from
         # behind the lifter stands at a 3D hip angle of ~29 deg.
         ("rdl_back45_seb.mp4", Exercise.RDL, 3),
+        # A pull from the floor filmed from the bar: the plates hide the near
+        # knee, both hip readings stay bent at the top (2D ~100, 3D ~50 deg);
+        # the trunk, which needs no knee, sees the lockout (78 -> 0 deg).
+        ("deadlift_side_unsure_mv_bad08.mp4", Exercise.DEADLIFT, 1),
+        ("deadlift_side_unsure_mv_bad08.mp4", Exercise.AUTO, 1),
     ],
 )
 def test_clip_counts_its_labelled_reps(

@@ -287,3 +287,41 @@ def test_a_first_reading_bent_at_the_lockout_that_recovers_counts_one_rep() -> N
     second = [0, 0, 10, 20, 35, 50, 60, 50, 35, 10, 5, 5, 5, 5, 5, 0, 0, 0, 0]
     events, _ = run_two(first, second)
     assert len(events) == 1 and events[0].end_frame == 9
+
+
+def run_three(
+    first: list[float], second: list[float], trunk: list[float], from_floor: bool
+) -> list[RepEvent]:
+    seg = RepSegmenter(TH, from_floor=from_floor)
+    events = []
+    for i, (a, b, c) in enumerate(zip(first, second, trunk, strict=True)):
+        events.append(seg.update(i, i / FPS, float(a), float(b), float(c)))
+    events.append(seg.flush())
+    return [e for e in events if e is not None]
+
+
+def test_a_pull_whose_hip_readings_stay_bent_ends_at_the_trunks_lockout() -> None:
+    """deadlift_side_unsure_mv_bad08's shape: a pull from the floor, the plates
+    hiding the near knee, so both hip readings stay bent at the top (2D ~100,
+    3D ~50 deg) while the trunk goes from 78 deg to vertical and back."""
+    hip2d = [133, 133, 130, 120, 100, 80, 100, 100, 100, 100, 100, 120, 133, 133]
+    hip3d = [134, 134, 132, 120, 90, 60, 50, 50, 50, 50, 50, 90, 130, 134]
+    trunk = [78, 78, 80, 70, 45, 20, 5, 0, 0, 0, 5, 40, 75, 78]
+    events = run_three(hip2d, hip3d, trunk, from_floor=True)
+    assert len(events) == 1 and events[0].start_frame == 0
+    assert run_two(hip2d, hip3d)[0] == []  # the hip readings alone count nothing
+
+
+def test_a_trunk_that_never_hinged_cannot_end_a_rep() -> None:
+    """A squat keeps the trunk fairly upright (here 25 deg at the bottom, under
+    rep_min_depth_deg): its uprightness mid-ascent is no lockout."""
+    hip = [0, 0, 10, 20, 35, 50, 80, 90, 80, 60, 45, 30, 15, 0, 0]
+    trunk = [0, 0, 5, 10, 15, 20, 25, 25, 20, 10, 5, 5, 0, 0, 0]
+    seg = RepSegmenter(TH)
+    seg.set_reference(0.0)
+    events = []
+    for i, (a, c) in enumerate(zip(hip, trunk, strict=True)):
+        events.append(seg.update(i, i / FPS, float(a), NAN, float(c)))
+    events.append(seg.flush())
+    found = [e for e in events if e is not None]
+    assert frames_of(found) == frames_of(run(hip)[0])  # as without the trunk
