@@ -187,7 +187,7 @@ def recognise(
     counts = Counter(readings)
     pulls = sum(counts[r] for r in _PULLS)
     if pulls >= th.recognise_min_agreement * n:
-        return _pull(counts, pulls, n, th)
+        return _pull(counts, n, th)
     reading, k = max(
         ((r, counts[r]) for r in _EXERCISE if r not in _PULLS),
         key=lambda item: item[1],
@@ -197,11 +197,13 @@ def recognise(
     return _unsure(n, "the reps did not agree on one movement")
 
 
-def _pull(counts: Counter[Reading], pulls: int, n: int, th: Thresholds) -> Recognition:
+def _pull(counts: Counter[Reading], n: int, th: Thresholds) -> Recognition:
     told = counts[Reading.DEADLIFT] + counts[Reading.RDL]
     for reading in (Reading.DEADLIFT, Reading.RDL):
         if counts[reading] and counts[reading] >= th.recognise_min_agreement * told:
-            return _recognised(reading, pulls, n)
+            # Reps read only as "a pull" do not contradict it, but only the reps
+            # that showed it agree: one told pull of five is medium confidence.
+            return _recognised(reading, counts[reading], n)
     why = (
         "the knees bend too differently from rep to rep"
         if told

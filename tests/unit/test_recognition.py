@@ -202,3 +202,24 @@ def test_the_recognised_profile_applies_where_the_user_changed_nothing() -> None
 
 def test_every_reading_names_an_exercise_or_a_reason() -> None:
     assert {r.value for r in Reading} >= {"swing", "deadlift", "rdl", "pull", "squat"}
+
+
+@pytest.mark.parametrize(
+    ("readings", "agreeing", "sureness"),
+    [
+        # One rep started on the floor, the others only showed "a pull": a
+        # deadlift, but shown by one rep of three (dbdeadlift_45deg_good_fbb_vk).
+        ((Reading.DEADLIFT, Reading.PULL, Reading.PULL), 1, Sureness.MEDIUM),
+        ((Reading.DEADLIFT,) * 3, 3, Sureness.HIGH),
+    ],
+)
+def test_only_reps_that_showed_the_exercise_agree(
+    monkeypatch, readings, agreeing, sureness
+) -> None:
+    hs = synthetic(Pattern.HINGE)
+    result = analyze_core(hs.track, Exercise.AUTO, TH)
+    it = iter(readings)
+    monkeypatch.setattr(recognition, "read_rep", lambda *args: next(it))
+    rec = recognise(hs.track, result.reps, result.series, TH)
+    assert (rec.exercise, rec.reps, rec.agreeing) == (Exercise.DEADLIFT, 3, agreeing)
+    assert rec.sureness is sureness
