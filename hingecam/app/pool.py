@@ -167,20 +167,25 @@ class _Worker:
         self.conn.close()
 
 
-def died_line(job: SetJob, exitcode: int | None) -> str:
-    """The error line of a set whose worker died: signal or exit status."""
+def died_line(job: SetJob, cause: str = "", worker: str = "worker") -> str:
+    """The error line of a set whose worker process died (`cause`: how, if
+    known; `worker`: which kind, a pool's or a Ray cluster's)."""
+    how = f" ({cause})" if cause else ""
+    return (
+        f"{readable(job.source)}: the {worker} analyzing it died{how}; "
+        "nothing was written for it"
+    )
+
+
+def exit_cause(exitcode: int | None) -> str:
+    """A dead process's signal ("signal 9, SIGKILL") or exit status."""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = "unknown signal"
-        cause = f"signal {-exitcode}, {name}"
-    else:
-        cause = f"exit status {exitcode}"
-    return (
-        f"{readable(job.source)}: the worker analyzing it died ({cause}); "
-        "nothing was written for it"
-    )
+        return f"signal {-exitcode}, {name}"
+    return f"exit status {exitcode}"
 
 
 def run_local(
@@ -268,7 +273,7 @@ def _collect(
             raise KeyboardInterrupt  # a stop signal sent to every process
         discard_unfinished([job])
         outcome = SetOutcome(
-            job, SetStatus.FAILED, died_line(job, worker.process.exitcode)
+            job, SetStatus.FAILED, died_line(job, exit_cause(worker.process.exitcode))
         )
         pool.remove(worker)
         if todo:

@@ -16,7 +16,7 @@ from hingecam.app.batch import (
     discard_unfinished,
     run_set,
 )
-from hingecam.app.pool import die_if_asked
+from hingecam.app.pool import die_if_asked, died_line
 from hingecam.errors import ConfigError, one_line
 from hingecam.files import readable
 
@@ -103,7 +103,8 @@ class _Actors:
                 outcome = self._outcome(ref, job)
                 if outcome is None:  # its actor died
                     self.ray.kill(actor)
-                    outcome = SetOutcome(job, SetStatus.FAILED, died_line(job))
+                    line = died_line(job, worker="Ray worker")
+                    outcome = SetOutcome(job, SetStatus.FAILED, line)
                 else:
                     self._give(actor)
                 self._top_up()
@@ -153,11 +154,3 @@ class _Actors:
                     return
             self._give(actor)
             busy += 1
-
-
-def died_line(job: SetJob) -> str:
-    """The error line of a set whose Ray worker (or node) died."""
-    return (
-        f"{readable(job.source)}: the Ray worker analyzing it died; "
-        "nothing was written for it"
-    )

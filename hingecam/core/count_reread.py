@@ -97,7 +97,7 @@ class EarlyFrames:
             if not begun:
                 phases.append((s.pos, Phase.SETUP))
                 continue
-            trunk = trunk_reading(s.trunk_deg, setup) if s.uses_2d else math.nan
+            trunk = trunk_reading(s.uses_2d, s.trunk_deg, setup)
             event = seg.update(s.frame, s.t_s, count, second, trunk)
             if event is not None:
                 events.append(event)

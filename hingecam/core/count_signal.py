@@ -58,10 +58,7 @@ class CountSignal:
         count, self.second = readings(
             self.uses_2d, m.get(SIDE_COUNT_FIELD), m.get(COUNT_FIELD), setup
         )
-        # The 2D trunk lean is foreshortened off the side view: side only.
-        self.trunk = (
-            trunk_reading(m.trunk_incline_deg, setup) if self.uses_2d else math.nan
-        )
+        self.trunk = trunk_reading(self.uses_2d, m.trunk_incline_deg, setup)
         return count
 
 
@@ -80,10 +77,13 @@ def readings(
     return hip3d_deg, math.nan
 
 
-def trunk_reading(trunk_deg: float, setup: Measures | None) -> float:
+def trunk_reading(uses_2d: bool, trunk_deg: float, setup: Measures | None) -> float:
     """How much further the trunk leans than standing (deg): than the setup's
-    trunk, or than vertical before a setup is known. The trunk needs no knee,
-    so it still sees the lockout when a plate hides the near knee and both hip
-    readings stay bent (deadlift_side_unsure_mv_bad08)."""
+    trunk, or than vertical before a setup is known; NaN off the side view
+    (not `uses_2d`), where the 2D trunk lean is foreshortened. The trunk needs
+    no knee, so it still sees the lockout when a plate hides the near knee and
+    both hip readings stay bent (deadlift_side_unsure_mv_bad08)."""
+    if not uses_2d:
+        return math.nan
     ref = setup.get("trunk_incline_deg") if setup else math.nan
     return trunk_deg - (ref if math.isfinite(ref) else 0.0)

@@ -159,7 +159,7 @@ class RepSegmenter:
             return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
-        self._in_cycle(frame, t_s, rel, hip_flexion_deg, (second_rel, trunk_lean_deg))
+        self._in_cycle(frame, t_s, rel, hip_flexion_deg, second_rel, trunk_lean_deg)
         return None
 
     def _in_cycle(
@@ -168,12 +168,12 @@ class RepSegmenter:
         t_s: float,
         rel: float,
         hip_flexion_deg: float,
-        others: tuple[float, float],
+        second_rel: float,
+        trunk_lean_deg: float,
     ) -> None:
         """One frame of DESCENT, BOTTOM or ASCENT: the peak, the phase, and the
         crossing back to standing by any reading (see update)."""
         th = self.th
-        second_rel, trunk_lean_deg = others
         if second_rel > th.rep_enter_deg:
             self._second_left = True
         if trunk_lean_deg > th.rep_min_depth_deg:

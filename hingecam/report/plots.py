@@ -93,19 +93,16 @@ class _Panel:
     bottom: float
 
 
-def measures_svg(result: AnalysisResult, *, width_in: float = 10.0) -> str | None:
+def measures_svg(result: AnalysisResult) -> str | None:
     """Plot trunk, hip, knee and spine-bow measures over time as inline SVG.
 
     Args:
         result: the analysed set; `series.t_s` is the x axis in seconds.
-        width_in: kept for callers of the matplotlib version; the SVG scales to
-            its container whatever the value.
 
     Returns:
         An `<svg ...>` element (no XML prolog) or None when no frame has a
         measure to plot. NaN samples are left as gaps in the lines.
     """
-    del width_in
     series = result.series
     t = np.asarray(series.t_s, dtype=np.float64)
     data = {m: np.asarray(getattr(series, m), dtype=np.float64) for m in PLOT_MEASURES}

@@ -40,13 +40,7 @@ def test_clip_counts_its_labelled_reps(
     exercise: Exercise,
     reps: int,
 ) -> None:
-    run = analyze_video(
-        clip_path(clip),
-        exercise=exercise,
-        thresholds=load_thresholds(exercise),
-        model_path=model_path,
-    )
-    assert len(run.result.reps) == reps
+    assert len(_analyzed(clip_path(clip), exercise, model_path).reps) == reps
 
 
 @pytest.mark.parametrize(
@@ -94,10 +88,15 @@ def test_a_clean_back_on_a_panning_camera_is_never_a_red_rounded_spine(
 
 def _auto(clip: Path, model_path: Path) -> AnalysisResult:
     """The clip analyzed as users run it: the exercise recognised (auto)."""
+    return _analyzed(clip, Exercise.AUTO, model_path)
+
+
+def _analyzed(clip: Path, exercise: Exercise, model_path: Path) -> AnalysisResult:
+    """The clip analyzed with `exercise`'s profile and thresholds."""
     return analyze_video(
         clip,
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
+        exercise=exercise,
+        thresholds=load_thresholds(exercise),
         model_path=model_path,
     ).result
 
@@ -114,12 +113,7 @@ def _auto(clip: Path, model_path: Path) -> AnalysisResult:
 def test_an_rdl_is_squatted_when_its_knees_bend_past_an_rdls(
     clip_path: Callable[[str], Path], model_path: Path, clip: str, squatted: bool
 ) -> None:
-    result = analyze_video(
-        clip_path(clip),
-        exercise=Exercise.RDL,
-        thresholds=load_thresholds(Exercise.RDL),
-        model_path=model_path,
-    ).result
+    result = _analyzed(clip_path(clip), Exercise.RDL, model_path)
     assert len(result.reps) == 1
     faults = {c.fault for c in result.reps[0].flags}
     assert (Fault.SQUAT_PATTERN in faults) is squatted
