@@ -34,10 +34,17 @@ class RepSegmenter:
     """Counts reps from hip flexion with enter/exit hysteresis.
 
     States: SETUP until the lifter has stood still once (or, with `from_floor`,
-    until the lifter is seen deep enough to be at the bar on the floor), then STANDING -> DESCENT -> BOTTOM -> ASCENT ->
-    STANDING. A rep is emitted when the lifter returns to standing after a deep
-    enough bottom, within the duration limits. Excursions that are too shallow,
-    too quick or too long are dropped silently.
+    until the lifter is seen deep enough to be at the bar on the floor), then
+    STANDING -> DESCENT -> BOTTOM -> ASCENT -> STANDING. A rep is emitted when the
+    lifter returns to standing after a deep enough bottom, within the duration
+    limits. Excursions that are too shallow, too quick or too long are dropped
+    silently.
+
+    With `from_floor`, two moments at the bar are not the rep's: holding still at
+    the bottom for rep_setup_s is the set-up, so the rep starts again where the
+    pull leaves it; and after a lockout held rep_putdown_hold_s the next descent
+    puts the bar down, a rep only if the lifter then holds still at the bottom
+    for rep_regrip_s (a new set-up), not when they let go and stand up.
 
     Args:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
@@ -64,6 +71,10 @@ class RepSegmenter:
         self._settle: tuple[int, float, float] | None = None
         self._second_left = False
         self._trunk_left = False
+        self._still: tuple[float, float, float] | None = None  # since s, lo, hi deg
+        self._still_s = 0.0  # longest hold at depth in this cycle
+        self._after_hold = False
+        self._lockout_s = math.nan  # end of the last rep counted
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration).
@@ -117,11 +128,7 @@ class RepSegmenter:
             # Before the lifter has ever stood, only a deadlift's pull from the
             # floor can start a rep: walking in and bending to the bar are not reps.
             if self.from_floor and rel >= th.rep_floor_start_deg:
-                self._start = (frame, t_s)
-                self._peak = (frame, t_s, rel)
-                self._second_left = False
-                self._trunk_left = False
-                self.phase = Phase.BOTTOM
+                self._begin_cycle((frame, t_s), (frame, t_s, rel), Phase.BOTTOM)
             return None
 
         if self.phase is Phase.STANDING:
@@ -150,17 +157,50 @@ class RepSegmenter:
                         for r in reversed(self._recent)
                         if r[2] <= low + th.rep_start_tol_deg
                     )
-                    self._start = (start[0], start[1])
-                    self._peak = (frame, t_s, rel)
                     self._recent.clear()
-                    self._second_left = False
-                    self._trunk_left = False
-                    self.phase = Phase.DESCENT
+                    self._begin_cycle(
+                        (start[0], start[1]), (frame, t_s, rel), Phase.DESCENT
+                    )
             return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
         self._in_cycle(frame, t_s, rel, hip_flexion_deg, second_rel, trunk_lean_deg)
         return None
+
+    def _begin_cycle(
+        self, start: tuple[int, float], peak: tuple[int, float, float], phase: Phase
+    ) -> None:
+        self._start = start
+        self._peak = peak
+        self._second_left = False
+        self._trunk_left = False
+        self._still = None
+        self._still_s = 0.0
+        self._after_hold = (
+            self.from_floor and start[1] - self._lockout_s >= self.th.rep_putdown_hold_s
+        )
+        self.phase = phase
+
+    def _hold_at_bottom(self, frame: int, t_s: float, rel: float) -> None:
+        """Track holding still at depth: the hip staying within a span of twice
+        rep_bottom_band_deg (a set-up's small adjustments, wedging in and taking
+        the slack out, move it that much). A hold of rep_setup_s in a pull from
+        the floor is the set-up, so the rep starts again here."""
+        th = self.th
+        if rel < th.rep_min_depth_deg:
+            self._still = None
+            return
+        lo, hi = (rel, rel) if self._still is None else self._still[1:]
+        lo, hi = min(lo, rel), max(hi, rel)
+        if self._still is None or hi - lo > 2 * th.rep_bottom_band_deg:
+            self._still = (t_s, rel, rel)
+            return
+        self._still = (self._still[0], lo, hi)
+        held = t_s - self._still[0]
+        self._still_s = max(self._still_s, held)
+        if self.from_floor and held >= th.rep_setup_s:
+            self._start = (frame, t_s)
+            self._peak = (frame, t_s, rel)
 
     def _in_cycle(
         self,
@@ -174,6 +214,7 @@ class RepSegmenter:
         """One frame of DESCENT, BOTTOM or ASCENT: the peak, the phase, and the
         crossing back to standing by any reading (see update)."""
         th = self.th
+        self._hold_at_bottom(frame, t_s, rel)
         if second_rel > th.rep_enter_deg:
             self._second_left = True
         if trunk_lean_deg > th.rep_min_depth_deg:
@@ -243,6 +284,9 @@ class RepSegmenter:
         duration = end[1] - start[1]
         if not (self.th.rep_min_duration_s <= duration <= self.th.rep_max_duration_s):
             return None
+        if self._after_hold and self._still_s < self.th.rep_regrip_s:
+            return None  # the bar put down after the set, then standing up
+        self._lockout_s = end[1]
         return RepEvent(
             start_frame=start[0],
             bottom_frame=peak[0],

@@ -161,6 +161,30 @@ class Thresholds(RecognitionThresholds):
         "design: a lockout is held about a quarter second",
         "After this long back at standing the lockout is taken as reached.",
     )
+    rep_setup_s: float = threshold_field(
+        4.0,
+        "s",
+        "design: longer than a paused rep's pause (2-3 s, the usual prescription); "
+        "the set-up at the bar in deadlift_45deg_rounded_bad11_bx lasts ~5.5 s",
+        "In a set pulled from the floor, holding still at the bottom this long is "
+        "the set-up at the bar: the rep starts again where the pull leaves it.",
+    )
+    rep_putdown_hold_s: float = threshold_field(
+        4.0,
+        "s",
+        "design: between reps of a set the lifter stood <= 2.7 s on " + CLIPS + "; "
+        "a lockout held longer ends the set (a single shown, then put down)",
+        "In a set pulled from the floor, a descent after a lockout held this long "
+        "puts the bar down: it is a rep only if a set-up follows (rep_regrip_s).",
+    )
+    rep_regrip_s: float = threshold_field(
+        1.0,
+        "s",
+        "design: taking the grip and bracing before a pull takes at least a second; "
+        "releasing the bar and standing up does not stop at the bottom",
+        "After a put-down, a cycle counts only if it holds still at the bottom this "
+        "long (a new set-up and pull).",
+    )
     # Faults.
     locked_knee_max_flexion_deg: float = threshold_field(
         8.0,

@@ -86,6 +86,21 @@ def test_a_clean_back_on_a_panning_camera_is_never_a_red_rounded_spine(
         )
 
 
+def test_a_single_with_a_long_set_up_and_a_put_down_is_one_pull_from_the_floor(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """deadlift_45deg_rounded_bad11_bx: ~5.5 s hunched over the bar, one pull at
+    ~8 s, the lockout held 6 s, the bar put down and the lifter standing up. The
+    set-up is not the rep's bottom and the put-down is no second rep (auto
+    counted 2 reps, the first with its bottom in the set-up, and did not know it
+    for a deadlift)."""
+    result = _auto(clip_path("deadlift_45deg_rounded_bad11_bx.mp4"), model_path)
+    assert len(result.reps) == 1
+    (rep,) = result.reps
+    assert 7.0 <= rep.start_s <= rep.bottom_s < 9.5 < rep.end_s
+    assert result.exercise is Exercise.DEADLIFT
+
+
 def _auto(clip: Path, model_path: Path) -> AnalysisResult:
     """The clip analyzed as users run it: the exercise recognised (auto)."""
     return _analyzed(clip, Exercise.AUTO, model_path)

@@ -325,3 +325,53 @@ def test_a_trunk_that_never_hinged_cannot_end_a_rep() -> None:
     events.append(seg.flush())
     found = [e for e in events if e is not None]
     assert frames_of(found) == frames_of(run(hip)[0])  # as without the trunk
+
+
+# A single pulled from the floor as filmed on a phone (10 fps): the lifter stands,
+# bends to the bar (frames 2-5), sets up still for SETUP_S (small adjustments
+# within twice the bottom band), pulls (the last set-up frame is the pull's start),
+# holds the lockout, puts the bar down and stands up again.
+SETUP_S = TH.rep_setup_s + 1.0
+HOLD_S = TH.rep_putdown_hold_s + 1.0
+
+
+def _single(setup_s: float, hold_s: float, regrip_s: float = 0.0) -> list[float]:
+    approach = [0, 0, 30, 60, 85, 90]
+    setup = [90 + (3 if i % 4 == 0 else -2) for i in range(int(setup_s * FPS))]
+    pull = [80, 60, 40, 20, 5, 0]
+    hold = [0] * int(hold_s * FPS)
+    putdown = [30, 70, 90] + [90] * int(regrip_s * FPS) + [60, 30, 10, 0, 0, 0]
+    return approach + setup + pull + hold + putdown
+
+
+def test_a_set_up_held_at_the_bar_is_not_the_bottom_of_the_pull() -> None:
+    values = _single(SETUP_S, hold_s=0.5)[:-9]  # ends at the lockout
+    events, _ = run(values, from_floor=True)
+    pull_start = 6 + int(SETUP_S * FPS) - 1  # the last set-up frame
+    assert len(events) == 1
+    assert pull_start - 1 <= events[0].start_frame <= pull_start
+    assert events[0].bottom_frame >= pull_start - 1
+    # Without from_floor (an RDL, a good morning) a long pause stays in the rep.
+    events, _ = run(values, from_floor=False)
+    assert [e.start_frame for e in events] == [1]
+
+
+def test_a_short_pause_at_the_bottom_stays_in_the_rep() -> None:
+    values = _single(TH.rep_setup_s - 1.5, hold_s=0.5)[:-9]
+    events, _ = run(values, from_floor=True)
+    assert [e.start_frame for e in events] == [1]
+
+
+def test_putting_the_bar_down_after_a_held_lockout_is_not_a_second_rep() -> None:
+    events, _ = run(_single(SETUP_S, HOLD_S), from_floor=True)
+    assert len(events) == 1
+    # A lockout held briefly is a set going on: the next cycle is a rep.
+    events, _ = run(_single(SETUP_S, hold_s=1.0), from_floor=True)
+    assert len(events) == 2
+    # After a held lockout, a new set-up at the bar and a pull is a rep.
+    regrip = TH.rep_regrip_s + 0.5
+    events, _ = run(_single(SETUP_S, HOLD_S, regrip_s=regrip), from_floor=True)
+    assert len(events) == 2
+    # Without from_floor every down-up cycle is a rep.
+    events, _ = run(_single(SETUP_S, HOLD_S), from_floor=False)
+    assert len(events) == 2
