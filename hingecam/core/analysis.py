@@ -239,14 +239,25 @@ class Analyzer:
 
     def _reread_early_frames(self) -> Rep | None:
         """A reference posture found just now (calibrated, or live a brief
-        still moment) with no rep counted: count the frames before it again
-        against the lifter's own standing posture (see EarlyFrames); the last
-        rep found, if any."""
+        still moment) with no rep counted but against the typical posture:
+        count the frames before it again against the lifter's own standing
+        posture (see EarlyFrames); the last rep found, if any.
+
+        Reps counted against the typical posture are replaced by the re-read's
+        when it finds as many (ended or about to end): where each
+        starts then depends on the lifter's posture, not on whether the rep
+        ended a moment before or after the posture was measured (live's causal
+        filter ends it later than recorded video's)."""
         assert self.reference is not None
         found = self._early.reread(self.reference, self.profile.from_floor)
         self._early.clear()
-        if not found.found_a_rep:
+        provisional = len(self.reps)
+        if not found.found_a_rep or (
+            provisional and len(found.events) + found.segmenter.settling != provisional
+        ):
             return None
+        del self.reps[:provisional]
+        self.provisional_reps -= provisional
         self._segmenter = found.segmenter
         for pos, phase in found.phases:
             self._log.phases[pos] = phase
@@ -263,7 +274,11 @@ class Analyzer:
         if reference is not None:
             self._segmenter.set_reference(reference)
         early_rep = None
-        if not had_reference and self.reference is not None and not self.reps:
+        if (
+            not had_reference
+            and self.reference is not None
+            and len(self.reps) == self.provisional_reps
+        ):
             early_rep = self._reread_early_frames()
         hip = self._count.update(p.t_s, p.view, m, self.reference)
         if self.reference is None:

@@ -101,6 +101,39 @@ def test_a_single_with_a_long_set_up_and_a_put_down_is_one_pull_from_the_floor(
     assert result.exercise is Exercise.DEADLIFT
 
 
+def test_live_judges_a_set_filmed_from_within_its_first_descent_as_recorded(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """dbdeadlift_45deg_good_fbb_vk begins inside the first descent. Recorded
+    video counted that rep against a typical posture just before the lifter's
+    own was measured, live just after: the reps started 9 frames apart and auto
+    read the set as a deadlift recorded, unsure live. Now a rep counted before
+    the posture is read again once it is measured: the same reps and the same
+    recognition both ways."""
+    from hingecam.app.driver import Driver
+    from hingecam.core.mode import LIVE
+
+    clip = clip_path("dbdeadlift_45deg_good_fbb_vk.mp4")
+    run = analyze_video(
+        clip,
+        exercise=Exercise.AUTO,
+        thresholds=load_thresholds(Exercise.AUTO),
+        model_path=model_path,
+    )
+    live = Driver(
+        Exercise.AUTO, load_thresholds(Exercise.AUTO), run.track.image_wh, mode=LIVE
+    )
+    live.replay(run.track, None)
+    judged = live.finish(thumbnails=False).result
+    recorded = run.result
+    assert len(recorded.reps) == len(judged.reps) == 5
+    assert recorded.exercise is judged.exercise
+    assert recorded.reps[0].start_s < 0.2
+    for a, b in zip(recorded.reps, judged.reps, strict=True):
+        assert abs(a.start_s - b.start_s) < 0.15
+        assert [c.outcome for c in a.checks] == [c.outcome for c in b.checks]
+
+
 def _auto(clip: Path, model_path: Path) -> AnalysisResult:
     """The clip analyzed as users run it: the exercise recognised (auto)."""
     return _analyzed(clip, Exercise.AUTO, model_path)

@@ -97,3 +97,37 @@ def test_early_frames_keep_at_most_rep_max_duration_s() -> None:
     found = early.reread(_measures(5.0), from_floor=False)
     kept = np.array([pos for pos, _ in found.phases])
     assert kept[0] >= n - TH.rep_max_duration_s * fps - 1 and kept[-1] == n - 1
+
+
+# A pull from standing whose lifter stands with the hip at 18 deg (trunk tipped).
+DEEP_TIPPED = Movement(
+    top=Posture(trunk_deg=15.0, knee_deg=5.0, shin_deg=2.0),
+    bottom=Posture(trunk_deg=70.0, knee_deg=95.0, shin_deg=25.0),
+)
+
+
+@pytest.mark.parametrize("calibration_s", [0.3, 0.6])
+def test_a_rep_counted_before_calibration_starts_where_the_lifters_posture_puts_it(
+    calibration_s: float,
+) -> None:
+    """dbdeadlift_45deg_good_fbb_vk's shape: filmed from within the first descent
+    of a deep pull at 45 deg. Before the lifter's posture is measured, a pull
+    profile counts the first rep from where it passes rep_floor_start_deg over
+    the typical posture; once measured, the early frames are read again. Whether
+    the posture comes a moment before or after that rep ends (recorded video's
+    zero-phase filter ends it before live's causal one; a longer calibration
+    here) must not move the rep's start: both start it with the clip."""
+    from hingecam.core.datatypes import View
+
+    hs = hinge_set(3, 30, pattern=DEEP_TIPPED, stand_s=1.0, descent_s=1.2,
+                   view=View.OBLIQUE, masks=False)  # fmt: skip
+    hip = hs.truth["hip_flexion_deg"]
+    first = hs.reps[0]
+    start = next(i for i in range(first.start_frame, len(hip)) if hip[i] >= 36.0)
+    assert hip[start] > TH.setup_max_hip_flexion_deg  # no standing before it
+    th = TH.with_overrides({"setup_min_s": calibration_s}, "test")
+    result = analyze_track(_from(hs, float(hs.track.t_s[start])), Exercise.DEADLIFT, th)
+    assert len(result.reps) == 3
+    assert result.reps[0].start_frame == 0
+    # Read again against the lifter's own posture, it is not provisional.
+    assert not [n for n in result.notes if "typical standing posture" in n]
