@@ -132,10 +132,16 @@ LAZY_MEDIAPIPE_MODULES = frozenset(
     {
         "mediapipe.tasks.python.vision.drawing_utils",
         "mediapipe.tasks.python.vision.drawing_styles",
+        "mediapipe.tasks.python.audio",
+        "mediapipe.tasks.python.text",
+        "mediapipe.tasks.python.decision",
+        "mediapipe.tasks.python.retrieval",
     }
 )
-"""mediapipe modules hingecam never uses whose import costs ~0.5 s (they import
-matplotlib.pyplot): loaded lazily, on first use by anyone."""
+"""mediapipe modules hingecam never uses, loaded lazily, on first use by anyone:
+the drawing helpers import matplotlib.pyplot (~0.5 s); the audio, text,
+decision and retrieval tasks, which mediapipe.tasks.python imports for
+everyone, take ~70 ms (-X importtime)."""
 
 
 class _LazyFinder(importlib.abc.MetaPathFinder):

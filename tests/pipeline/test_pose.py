@@ -364,3 +364,27 @@ def test_importing_pose_does_not_import_mediapipe() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_mediapipe_modules_a_landmarker_never_uses_load_only_when_used() -> None:
+    """import_mediapipe leaves the drawing helpers (matplotlib) and the audio,
+    text, decision and retrieval tasks unexecuted until someone uses them; they
+    then work as usual."""
+    code = (
+        "import sys\n"
+        "from hingecam.media.pose import LAZY_MEDIAPIPE_MODULES, import_mediapipe\n"
+        "mp = import_mediapipe()\n"
+        "from mediapipe.tasks.python import vision\n"
+        "assert vision.PoseLandmarker is not None\n"
+        "lazy = [n for n in LAZY_MEDIAPIPE_MODULES if n in sys.modules and\n"
+        "        type(sys.modules[n]).__name__ == '_LazyModule']\n"
+        "print(sorted(lazy) == sorted(LAZY_MEDIAPIPE_MODULES)\n"
+        "      and 'mediapipe.tasks.python.audio' in lazy,\n"
+        "      'matplotlib' in sys.modules, 'sounddevice' in sys.modules)\n"
+        "from mediapipe.tasks.python import audio\n"
+        "print(audio.AudioClassifier.__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split("\n")[:2] == ["True False False", "AudioClassifier"]
