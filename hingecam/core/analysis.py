@@ -354,6 +354,7 @@ class Analyzer:
                     self.th,
                     provisional_reps=self.provisional_reps,
                     brief_under_s=self.calibration_s if self.reference else None,
+                    at_the_bar=self._segmenter.at_the_bar,
                 )
             ),
             thresholds=self.th.as_dict(),

@@ -12,6 +12,7 @@ from hingecam.core.faults import FAULTS, not_judged_from
 from hingecam.core.landmarks import Landmark
 from hingecam.core.measures import Measures
 from hingecam.core.poses import PoseTrack
+from hingecam.core.reps import AtTheBar
 from hingecam.core.thresholds import Thresholds
 
 
@@ -24,6 +25,7 @@ def set_notes(
     *,
     provisional_reps: int = 0,
     brief_under_s: float | None = None,
+    at_the_bar: Sequence[AtTheBar] = (),
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -37,6 +39,7 @@ def set_notes(
         brief_under_s: live, not calibrated, reps compared with a shorter
             still moment's posture (see Calibrator.brief): the calibration time
             the lifter did not stand still for.
+        at_the_bar: set-ups and put-downs the rep counter left out of the reps.
     """
     notes: list[str] = []
     n = len(track)
@@ -94,11 +97,26 @@ def set_notes(
     fps = (n - 1) / duration if duration > 0 else 0.0
     if 0 < fps < 20:
         notes.append(f"low frame rate ({fps:.2g} fps): timing measures are coarse")
+    notes.extend(at_the_bar_note(stretch) for stretch in at_the_bar)
     if n < 3:
         notes.append("the video is too short to find a rep")
     elif not reps:
         notes.append("no complete rep was found")
     return notes
+
+
+def at_the_bar_note(stretch: AtTheBar) -> str:
+    """Why a stretch the plots show at the bottom is not (all) a rep."""
+    if stretch.kind == "set-up":
+        return (
+            f"the {stretch.held_s:.1f} s held still at the bar from "
+            f"{stretch.start_s:.1f} s was the set-up, not part of the rep: the rep "
+            f"starts at {stretch.end_s:.1f} s, where the pull began"
+        )
+    return (
+        f"not a rep: at {stretch.start_s:.1f} s the bar was put down after a lockout "
+        f"held {stretch.held_s:.1f} s, and the lifter stood up without setting up again"
+    )
 
 
 def view_note(view: View) -> str:

@@ -30,6 +30,23 @@ class RepEvent:
     peak_deg: float  # peak hip flexion above the standing reference
 
 
+@dataclass(frozen=True, slots=True)
+class AtTheBar:
+    """A stretch at the bar that a pull from the floor leaves out of its reps.
+
+    Attributes:
+        kind: "set-up" (held still at the bottom before the pull) or "put-down"
+            (the bar put down after a held lockout, then standing up).
+        start_s, end_s: the stretch; a set-up ends where its rep's pull starts.
+        held_s: a set-up's time held still; a put-down's lockout before it.
+    """
+
+    kind: str
+    start_s: float
+    end_s: float
+    held_s: float
+
+
 class RepSegmenter:
     """Counts reps from hip flexion with enter/exit hysteresis.
 
@@ -58,6 +75,7 @@ class RepSegmenter:
         self.th = thresholds
         self.from_floor = from_floor
         self.reference_deg = math.nan
+        self.at_the_bar: list[AtTheBar] = []  # what the rules above left out
         self.reset()
 
     def reset(self) -> None:
@@ -73,6 +91,7 @@ class RepSegmenter:
         self._trunk_left = False
         self._still: tuple[float, float, float] | None = None  # since s, lo, hi deg
         self._still_s = 0.0  # longest hold at depth in this cycle
+        self._setup_from_s = math.nan  # a set-up's first still moment, this cycle
         self._after_hold = False
         self._lockout_s = math.nan  # end of the last rep counted
 
@@ -176,6 +195,7 @@ class RepSegmenter:
         self._trunk_left = False
         self._still = None
         self._still_s = 0.0
+        self._setup_from_s = math.nan
         self._after_hold = (
             self.from_floor and start[1] - self._lockout_s >= self.th.rep_putdown_hold_s
         )
@@ -201,6 +221,7 @@ class RepSegmenter:
         if self.from_floor and held >= th.rep_setup_s:
             self._start = (frame, t_s)
             self._peak = (frame, t_s, rel)
+            self._setup_from_s = self._still[0]
 
     def _in_cycle(
         self,
@@ -285,7 +306,17 @@ class RepSegmenter:
         if not (self.th.rep_min_duration_s <= duration <= self.th.rep_max_duration_s):
             return None
         if self._after_hold and self._still_s < self.th.rep_regrip_s:
-            return None  # the bar put down after the set, then standing up
+            # the bar put down after the set, then standing up
+            put_down = AtTheBar(
+                "put-down", start[1], end[1], start[1] - self._lockout_s
+            )
+            self.at_the_bar.append(put_down)
+            return None
+        if math.isfinite(self._setup_from_s):
+            held = start[1] - self._setup_from_s
+            self.at_the_bar.append(
+                AtTheBar("set-up", self._setup_from_s, start[1], held)
+            )
         self._lockout_s = end[1]
         return RepEvent(
             start_frame=start[0],

@@ -99,6 +99,9 @@ def test_a_single_with_a_long_set_up_and_a_put_down_is_one_pull_from_the_floor(
     (rep,) = result.reps
     assert 7.0 <= rep.start_s <= rep.bottom_s < 9.5 < rep.end_s
     assert result.exercise is Exercise.DEADLIFT
+    # The report says why the plots' other stretches at the bar are not reps.
+    assert [n for n in result.notes if "was the set-up, not part of the rep" in n]
+    assert [n for n in result.notes if n.startswith("not a rep: at 16.")]
 
 
 def test_live_judges_a_set_filmed_from_within_its_first_descent_as_recorded(

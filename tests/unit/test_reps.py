@@ -375,3 +375,24 @@ def test_putting_the_bar_down_after_a_held_lockout_is_not_a_second_rep() -> None
     # Without from_floor every down-up cycle is a rep.
     events, _ = run(_single(SETUP_S, HOLD_S), from_floor=False)
     assert len(events) == 2
+
+
+def test_the_set_up_and_the_put_down_are_kept_for_the_report() -> None:
+    seg = RepSegmenter(TH, from_floor=True)
+    seg.set_reference(0.0)
+    values = _single(SETUP_S, HOLD_S)
+    for i, v in enumerate(values):
+        seg.update(i, i / FPS, float(v))
+    seg.flush()
+    setup, put_down = seg.at_the_bar
+    pull_start = (6 + int(SETUP_S * FPS) - 1) / FPS
+    assert setup.kind == "set-up"
+    assert setup.end_s == pytest.approx(pull_start, abs=0.11)
+    assert setup.held_s == pytest.approx(SETUP_S, abs=0.3)
+    assert put_down.kind == "put-down"
+    assert put_down.held_s == pytest.approx(HOLD_S, abs=0.3)
+
+    from hingecam.core.notes import at_the_bar_note
+
+    assert "was the set-up, not part of the rep" in at_the_bar_note(setup)
+    assert at_the_bar_note(put_down).startswith("not a rep: at ")
