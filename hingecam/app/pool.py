@@ -100,17 +100,22 @@ def _serve(conn: Connection, parent: int) -> None:
             raise SystemExit(0)
 
     signal.signal(STOP_SIGNAL, on_term)
-    while not stopping.is_set():
-        try:
-            task: tuple[SetJob, Settings] | None = conn.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        busy = True
-        die_if_asked(task[0])
-        conn.send(run_set(*task, stop=stopping))
-        busy = False
+    try:
+        while not stopping.is_set():
+            try:
+                task: tuple[SetJob, Settings] | None = conn.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            busy = True
+            die_if_asked(task[0])
+            conn.send(run_set(*task, stop=stopping))
+            busy = False
+    finally:
+        # Leaving: a STOP_SIGNAL now would raise inside the interpreter's exit
+        # (logging's atexit flush) and print a traceback the user never needs.
+        signal.signal(STOP_SIGNAL, signal.SIG_IGN)
 
 
 @dataclass
