@@ -64,6 +64,22 @@ def wrap_deg(angle: FloatArray) -> FloatArray:
     return 180.0 - np.mod(180.0 - angle, 360.0)
 
 
+MAX_HYPEREXTENSION_DEG = 90.0
+"""A 2D hip or knee flexion read below minus this is no joint position: a hip
+extends ~30 deg at most, a knee ~15. The segment angles wrap at 180, so such a
+reading is a flexion past 180 (the thigh beyond the trunk) from a misplaced,
+hidden knee at the bottom of a deep pull. Kept, it jumped from ~+170 to ~-170
+between frames; the glitch gate dropped it, but as a recording's first frame
+it anchored the gate and the frames after it were dropped instead."""
+
+
+def flexion_deg(angle: FloatArray) -> FloatArray:
+    """A joint flexion from a segment angle difference: degrees in (-90, 180],
+    NaN where the landmarks cannot be a joint (see MAX_HYPEREXTENSION_DEG)."""
+    out = wrap_deg(angle)
+    return np.where(out > -MAX_HYPEREXTENSION_DEG, out, np.nan)
+
+
 def angle_at(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
     """Unsigned angle a-b-c at vertex b, degrees in [0, 180]; NaN if a leg is zero."""
     return angle_between_deg(a - b, c - b)
@@ -140,7 +156,7 @@ def compute_measures(
         t_s=track.t_s.astype(np.float64),
         side=sides,
         view=tuple(estimate_view(track, thresholds)),
-        hip_flexion_deg=wrap_deg(trunk - thigh),
+        hip_flexion_deg=flexion_deg(trunk - thigh),
         knee_flexion_deg=wrap_deg(shin - thigh),
         trunk_incline_deg=trunk,
         shin_incline_deg=shin,

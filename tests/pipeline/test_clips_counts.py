@@ -4,9 +4,11 @@ within its first descent."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from hingecam.app.pipeline import analyze_video
@@ -102,6 +104,38 @@ def test_a_single_with_a_long_set_up_and_a_put_down_is_one_pull_from_the_floor(
     # The report says why the plots' other stretches at the bar are not reps.
     assert [n for n in result.notes if "was the set-up, not part of the rep" in n]
     assert [n for n in result.notes if n.startswith("not a rep: at 16.")]
+
+
+def test_a_recording_begun_at_the_bar_mid_pull_counts_the_pull(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """deadlift_side_good_mv_good06 cut to begin at 2.4 s, the bar just off the
+    floor (3D hip ~125 deg): the plates hide the near knee and the first frame's
+    2D hip reads past 180 deg. Wrapped to -137 deg it anchored the glitch gate,
+    the next frames were dropped as jumps from it, and by the time they passed
+    the lifter was half way up: the pull was not counted."""
+    from hingecam.core.analysis import analyze_track
+
+    run = analyze_video(
+        clip_path("deadlift_side_good_mv_good06.mp4"),
+        exercise=Exercise.AUTO,
+        thresholds=load_thresholds(Exercise.AUTO),
+        model_path=model_path,
+    )
+    track = run.track
+    start = int(np.searchsorted(track.t_s, 2.39))
+    cut = dataclasses.replace(
+        track,
+        **{f: getattr(track, f)[start:] for f in _PER_FRAME},
+    )
+    result = analyze_track(cut, Exercise.AUTO, load_thresholds(Exercise.AUTO))
+    assert len(result.reps) == 1
+    assert result.reps[0].start_s < track.t_s[start] + 0.1
+
+
+_PER_FRAME = (
+    "t_s", "xy_norm", "world_m", "visibility", "presence", "back_profile", "people",
+)  # fmt: skip
 
 
 def test_live_judges_a_set_filmed_from_within_its_first_descent_as_recorded(

@@ -21,6 +21,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.faults import MAIN_FAULTS, Fault
+from hingecam.core.geometry import compute_measures
 from hingecam.core.landmarks import SIDE_POINTS, Landmark
 from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import Thresholds
@@ -121,6 +122,41 @@ def test_deadlift_from_the_floor_counts_the_first_pull() -> None:
 
 def test_a_set_starting_at_the_bottom_is_not_a_pull_for_an_rdl() -> None:
     assert len(analyze_track(from_floor_set().track, Exercise.RDL, TH).reps) == 2
+
+
+def _knee_past_the_trunk(track: PoseTrack, frame: int) -> PoseTrack:
+    """The near knee of one frame put where the 2D hip reads 210 deg of flexion
+    (the thigh beyond the trunk): a hidden knee the model misplaces at the
+    bottom of a deep pull."""
+    w, h = track.image_wh
+    xy = track.xy_norm.copy()
+    pts = SIDE_POINTS[Side.RIGHT]  # the near side of a lifter facing +x
+    px = xy[frame].astype(np.float64) * (w, h)
+    hip, shoulder = px[pts["hip"]], px[pts["shoulder"]]
+    trunk = np.arctan2(shoulder[0] - hip[0], hip[1] - shoulder[1])  # y up
+    thigh = trunk + np.radians(150.0)  # hip flexion trunk - thigh = -150 = 210
+    length = float(np.hypot(*(px[pts["knee"]] - hip)))
+    knee = hip - length * np.array([np.sin(thigh), -np.cos(thigh)])
+    xy[frame, pts["knee"]] = knee / (w, h)
+    return dataclasses.replace(track, xy_norm=xy)
+
+
+def test_a_pull_whose_first_frame_reads_the_hip_past_180_deg_is_counted() -> None:
+    # A recording that begins at the bar, the pull under way at once. Wrapped at
+    # 180 deg the first frame's hip read -150, anchored the glitch gate, and
+    # the frames after it were dropped until the lifter was half way up: no rep
+    # (two such frames, as at the start of deadlift_side_good_mv_good06 cut to
+    # begin at the bar).
+    hs = hinge_set(
+        1, 30.0, pattern=Pattern.DEADLIFT, from_floor=True, floor_hold_s=0.0,
+        ascent_s=0.6, top_hold_s=1.5,
+    )  # fmt: skip
+    track = _knee_past_the_trunk(_knee_past_the_trunk(hs.track, 0), 1)
+    first = compute_measures(track, Side.RIGHT, 1.0).hip_flexion_deg[:2]
+    assert np.isnan(first).all()  # no joint reads 210 deg: not a measure
+    result = analyze_track(track, Exercise.DEADLIFT, TH)
+    assert len(result.reps) == 1
+    assert result.reps[0].start_frame == 0
 
 
 def test_walk_in_counts_no_rep_before_the_set() -> None:

@@ -402,3 +402,22 @@ def test_track_back_profile_becomes_spine_bow_norm() -> None:
     back = np.stack([back_profile_of(0.0), back_profile_of(0.1)])
     m = compute_measures(dataclasses.replace(track, back_profile=back))
     np.testing.assert_allclose(m.spine_bow_norm, [0.0, 0.1], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("trunk", "knee", "shin", "hip"),
+    [
+        (90.0, 80.0, 0.0, 170.0),  # the deepest a hip flexes: kept
+        (-10.0, 0.0, 15.0, -25.0),  # leaning back past upright: kept
+        (80.0, 130.0, 0.0, math.nan),  # thigh beyond the trunk (210 = -150)
+    ],
+)
+def test_a_2d_hip_flexion_no_joint_can_reach_is_nan(
+    trunk: float, knee: float, shin: float, hip: float
+) -> None:
+    m = measures_of(make_pose(trunk_deg=trunk, knee_deg=knee, shin_deg=shin))
+    if math.isnan(hip):
+        assert math.isnan(first(m, "hip_flexion_deg"))
+        assert first(m, "knee_flexion_deg") == pytest.approx(knee, abs=1e-3)
+    else:
+        assert first(m, "hip_flexion_deg") == pytest.approx(hip, abs=1e-3)
