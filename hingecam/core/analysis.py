@@ -34,7 +34,7 @@ from hingecam.core.ingest import FrameIntake, Intake
 from hingecam.core.measures import Measures
 from hingecam.core.mode import LIVE, RECORDED, Mode
 from hingecam.core.notes import set_notes
-from hingecam.core.pose_measures import feet_position
+from hingecam.core.pose_measures import Feet, feet_position
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
 from hingecam.core.recorder import track_video_info
@@ -52,7 +52,7 @@ class _Pending:
     facing: Facing
     view: View
     hint: SetupHint | None
-    feet: float  # ankle midpoint x in near-leg lengths (NaN if unseen)
+    feet: Feet  # where the ankles were (NaN if unseen)
     raw: NDArray[np.float64]  # the gated row before smoothing
 
 

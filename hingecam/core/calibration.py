@@ -12,6 +12,7 @@ from hingecam.core.count_signal import COUNT_FIELD, SIDE_COUNT_FIELD
 from hingecam.core.datatypes import View
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
+from hingecam.core.pose_measures import feet_shift
 from hingecam.core.thresholds import Thresholds
 
 SWAY_FIELDS = ("trunk_incline_deg",)
@@ -122,9 +123,7 @@ class Calibrator:
             sway = np.nanmax(block[:, self._sway], axis=0) - np.nanmin(
                 block[:, self._sway], axis=0
             )
-        feet = np.asarray(log.feet[start : n + 1])
-        feet = feet[np.isfinite(feet)]
-        shift = float(np.ptp(feet)) if feet.size else 0.0
+        shift = feet_shift(log.feet[start : n + 1])
         if (
             np.nanmax(sway, initial=0.0) > th.setup_max_sway_deg
             or shift > th.setup_max_feet_shift_norm
@@ -158,6 +157,4 @@ class Calibrator:
             k -= 1
         if t_end - log.t_s[k] < 0.5 * planted_s:
             return False
-        feet = np.asarray(log.feet[k : n + 1])
-        feet = feet[np.isfinite(feet)]
-        return feet.size < 2 or float(np.ptp(feet)) <= self.th.setup_max_feet_shift_norm
+        return feet_shift(log.feet[k : n + 1]) <= self.th.setup_max_feet_shift_norm

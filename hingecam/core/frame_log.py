@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from hingecam.core.datatypes import MeasureSeries, Phase, Side, View
 from hingecam.core.filtering import Smoothing
 from hingecam.core.measures import Measures
+from hingecam.core.pose_measures import Feet
 
 
 @dataclass
@@ -20,7 +21,7 @@ class FrameLog:
 
     Attributes:
         t_s: frame times in seconds.
-        feet: ankle midpoint x in near-leg lengths (NaN if unseen).
+        feet: where the ankles were (pose_measures.Feet, NaN if unseen).
         frames: frame indices.
         values: (len(Measures.NAMES),) smoothed rows.
         raw: the same frames' rows before smoothing (outliers gated), from
@@ -30,7 +31,7 @@ class FrameLog:
     """
 
     t_s: list[float] = field(default_factory=list)
-    feet: list[float] = field(default_factory=list)
+    feet: list[Feet] = field(default_factory=list)
     frames: list[int] = field(default_factory=list)
     values: list[NDArray[np.float64]] = field(default_factory=list)
     raw: list[NDArray[np.float64]] = field(default_factory=list)
@@ -45,7 +46,7 @@ class FrameLog:
         values: NDArray[np.float64],
         view: View,
         side: Side | None,
-        feet: float,
+        feet: Feet,
         raw: NDArray[np.float64] | None = None,
     ) -> int:
         """Log a finalized frame (its phase comes later); returns its position.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -88,22 +89,46 @@ def measure_track(
     return raw, views
 
 
-def feet_position(pose: Pose | None, side: Side | None, min_visibility: float) -> float:
-    """Horizontal position of the ankles' midpoint in near-leg lengths (px / px).
+class Feet(NamedTuple):
+    """Where one frame's ankles are: their midpoint's x and the near leg's length
+    (thigh + shin), both in pixels; NaN when unseen."""
 
-    Planted feet keep it still; walking moves it by about a stride (~1 leg length).
-    """
+    x_px: float
+    leg_px: float
+
+
+NO_FEET = Feet(math.nan, math.nan)
+
+
+def feet_position(pose: Pose | None, side: Side | None, min_visibility: float) -> Feet:
+    """The ankles' midpoint and the near leg's length in one frame (see feet_shift)."""
     if pose is None or side is None:
-        return math.nan
+        return NO_FEET
     px = pose.xy_px.astype(np.float64)
     ankles = [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
     if np.nan_to_num(pose.visibility[ankles], nan=0.0).min() < min_visibility:
-        return math.nan
+        return NO_FEET
     pts = SIDE_POINTS[side]
     leg = float(
         np.linalg.norm(px[pts["hip"]] - px[pts["knee"]])
         + np.linalg.norm(px[pts["knee"]] - px[pts["ankle"]])
     )
     if not leg > 1.0:
-        return math.nan
-    return float(px[ankles, 0].mean() / leg)
+        return NO_FEET
+    return Feet(float(px[ankles, 0].mean()), leg)
+
+
+def feet_shift(feet: Sequence[Feet]) -> float:
+    """How far the ankles moved over some frames, in near-leg lengths: the span
+    of their x over the median leg length (0 with fewer than two frames seen).
+
+    Planted feet keep it a few percent; walking moves them about a stride (~1
+    leg length). Dividing the span, not each frame's x, keeps it the same
+    wherever in the picture the lifter stands (x over each frame's leg length
+    grew with the distance from the image's left edge)."""
+    seen = [f for f in feet if math.isfinite(f.x_px) and math.isfinite(f.leg_px)]
+    if len(seen) < 2:
+        return 0.0
+    xs = np.array([f.x_px for f in seen])
+    leg = float(np.median([f.leg_px for f in seen]))
+    return float(np.ptp(xs)) / leg

@@ -159,6 +159,24 @@ def test_a_pull_whose_first_frame_reads_the_hip_past_180_deg_is_counted() -> Non
     assert result.reps[0].start_frame == 0
 
 
+@pytest.mark.parametrize("ankle_x", [0.1, 0.5, 0.9])
+def test_a_small_lifter_anywhere_in_a_wide_frame_calibrates_and_counts(
+    ankle_x: float,
+) -> None:
+    # A lifter a third of the frame's height, 2 px of landmark noise, standing
+    # at the left, the middle or the right of a 1920 px frame. The feet's
+    # position was read as x over each frame's leg length, so the leg's noise
+    # grew with the distance from the left edge: in the middle or at the right
+    # standing still read as walking, and no rep was counted.
+    hs = hinge_set(3, FPS, image_wh=(1920, 1080), **COMPACT)
+    xy = (hs.track.xy_norm.astype(np.float64) - (0.5, 0.9)) * 0.35 + (ankle_x, 0.9)
+    xy += np.random.default_rng(1).normal(0.0, 2.0, xy.shape) / (1920, 1080)
+    track = dataclasses.replace(hs.track, xy_norm=xy.astype(np.float32))
+    result = analyze_track(track, Exercise.AUTO, TH)
+    assert result.setup is not None
+    assert len(result.reps) == 3
+
+
 def test_walk_in_counts_no_rep_before_the_set() -> None:
     hs, result = synthetic("walk_in"), analyzed("walk_in")
     assert min(rep.start_s for rep in result.reps) > hs.reps[0].start_s - 2 * FRAME_S

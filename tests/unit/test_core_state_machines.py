@@ -31,6 +31,7 @@ from hingecam.core.landmarks import SIDE_POINTS
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.measures import Measures, Peaks
 from hingecam.core.mode import LIVE, RECORDED
+from hingecam.core.pose_measures import Feet, feet_shift
 from hingecam.core.poses import N_LANDMARKS, Pose, PoseTrack
 from hingecam.core.rules import GOOD_REP_CUE
 from hingecam.core.thresholds import Thresholds
@@ -144,10 +145,12 @@ def feed(
     out = []
     for i in range(n):
         values = row(**m)
-        log.append(len(log.t_s), t0 + i * DT, values, view, Side.LEFT, 0.5)
+        log.append(len(log.t_s), t0 + i * DT, values, view, Side.LEFT, FEET)
         out.append(cal.update(log, Measures.from_array(values), counting=True))
     return out
 
+
+FEET = Feet(x_px=300.0, leg_px=400.0)  # planted
 
 STAND = {"hip_flexion_deg": 5.0, "hip_flexion_3d_deg": 6.0,
          "knee_flexion_deg": 5.0, "trunk_incline_deg": 2.0}  # fmt: skip
@@ -201,12 +204,33 @@ def test_recorded_calibrator_counts_provisionally_once_the_feet_are_planted() ->
     refs = []
     for i in range(10):
         values = row(**STAND)
-        log.append(i, i * DT, values, View.SIDE, Side.LEFT, 0.5)
+        log.append(i, i * DT, values, View.SIDE, Side.LEFT, FEET)
         refs.append(cal.update(log, Measures.from_array(values), counting=False))
     first = next(i for i, r in enumerate(refs) if r is not None)
     assert refs[first] == TH.standing_hip_default_deg
     assert first * DT >= 0.5 * TH.setup_planted_s
     assert cal.setup is None
+
+
+def test_feet_shift_is_the_ankles_span_in_leg_lengths_wherever_they_stand() -> None:
+    # The same planted feet, the leg length jittering 3% frame to frame (the
+    # model's noise), at the left and at the right of a 1920 px frame. Each
+    # frame's x over its own leg length spread 0.03 at the left and 0.54 at the
+    # right, over setup_max_feet_shift_norm (0.15): standing still far from the
+    # left edge read as walking and could not calibrate.
+    legs = 200.0 * (1 + 0.03 * np.array([-1, 1, -1, 1, 0]))
+    sway = np.array([0.0, 2.0, -2.0, 1.0, 0.0])  # px
+    for x in (100.0, 1800.0):
+        feet = [Feet(x + dx, leg) for dx, leg in zip(sway, legs, strict=True)]
+        assert feet_shift(feet) == pytest.approx(4.0 / 200.0)
+    # A stride moves the ankles about a leg length.
+    assert feet_shift([Feet(1000.0, 200.0), Feet(1200.0, 200.0)]) == 1.0
+    # Unseen frames do not count; fewer than two seen frames is no shift.
+    nan = float("nan")
+    assert feet_shift([Feet(nan, nan), Feet(1000.0, 200.0)]) == 0.0
+    assert feet_shift([Feet(1000.0, 200.0), Feet(nan, 200.0), Feet(1010.0, 200.0)]) == (
+        pytest.approx(0.05)
+    )
 
 
 # Count signal
