@@ -122,6 +122,8 @@ class Posture:
         arm_deg: shoulder -> wrist from vertical-up, + forward: 180 hangs straight
             down (holding a bar), 90 points ahead at chest height (a Russian
             swing's top), 0 overhead (an American swing's top).
+        reach: shoulder -> wrist distance (a straight arm 0.28, about 0.93
+            trunk lengths; hands held at the chest or behind the head about half).
     """
 
     trunk_deg: float = 0.0
@@ -130,6 +132,7 @@ class Posture:
     head_deg: float = 0.0
     bow: float = 0.0
     arm_deg: float = 180.0
+    reach: float = 0.28
 
     @property
     def thigh_deg(self) -> float:
@@ -166,6 +169,7 @@ def lerp_posture(
         head_deg=a.head_deg + s * (b.head_deg - a.head_deg),
         bow=a.bow + s * (b.bow - a.bow),
         arm_deg=a.arm_deg + s * (b.arm_deg - a.arm_deg),
+        reach=a.reach + s * (b.reach - a.reach),
     )
 
 
@@ -184,11 +188,11 @@ def _body_points(
     down = _unit(p.arm_deg)  # the arms' direction: straight down unless swinging
     near: dict[str, NDArray[np.float64]] = {
         "shoulder": shoulder,
-        "elbow": shoulder + 0.15 * down,
-        "wrist": shoulder + 0.28 * down,
-        "pinky": shoulder + 0.32 * down + np.array([0.01, 0.0]),
-        "index": shoulder + 0.33 * down + np.array([0.02, 0.0]),
-        "thumb": shoulder + 0.31 * down + np.array([0.02, 0.0]),
+        "elbow": shoulder + 0.54 * p.reach * down,
+        "wrist": shoulder + p.reach * down,
+        "pinky": shoulder + (p.reach + 0.04) * down + np.array([0.01, 0.0]),
+        "index": shoulder + (p.reach + 0.05) * down + np.array([0.02, 0.0]),
+        "thumb": shoulder + (p.reach + 0.03) * down + np.array([0.02, 0.0]),
         "hip": hip,
         "knee": knee,
         "ankle": ankle,

@@ -3,7 +3,11 @@ track and the reps counted so far -> a `Recognition` (an exercise profile, how
 sure, and why in one sentence).
 
 Each rep is read from where the hands travel and how the legs bend:
-  - hands that never come near the knees but rise to chest height: a swing;
+  - first, where the load is: hands held near the shoulders (3D, in torso
+    lengths) hold it at the chest, the shoulders or on the back (a squat or a
+    good morning); hands at arm's length let it hang (a pull or a swing);
+  - hands that never come near the knees but rise to chest height: a swing
+    (with the load hanging, however near the knees its low point came);
   - hands lowered to about the knees or below: a pull; a pull that starts at
     its bottom (from the floor) or, seen from the side, bends the knees like a
     squat at the bottom is a deadlift, one with soft knees an RDL; off the side
@@ -69,17 +73,42 @@ _WHY = {
     "or the pull started from the floor",
     Reading.RDL: "the hands went to the knees or below with soft knees",
     Reading.PULL: "the hands went to the knees or below",
-    Reading.SQUAT: "the hands stayed high and the knees bent more than the hips",
-    Reading.GOOD_MORNING: "the hands stayed high and the hips bent more than the knees",
+    Reading.SQUAT: "the load was held high (hands near the shoulders or above the "
+    "knees) and the knees bent more than the hips",
+    Reading.GOOD_MORNING: "the load was held high (hands near the shoulders or above "
+    "the knees) and the hips bent more than the knees",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class _Heights:
-    """Per-frame heights above the ankles in leg lengths (NaN when unseen)."""
+    """Per-frame heights above the ankles in leg lengths, and the hands' reach
+    from the shoulders in torso lengths (3D), NaN when unseen."""
 
     hands: NDArray[np.float64]
     knees: NDArray[np.float64]
+    reach: NDArray[np.float64]
+
+
+def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
+    """Per frame, the wrists' distance from their shoulders over the shoulder-hip
+    distance, in world coordinates (the same from any view), both sides averaged."""
+    world = track.world_m.astype(np.float64)
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+    sides = []
+    for shoulder, wrist, hip in (
+        (Landmark.LEFT_SHOULDER, Landmark.LEFT_WRIST, Landmark.LEFT_HIP),
+        (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_WRIST, Landmark.RIGHT_HIP),
+    ):
+        arm = np.linalg.norm(world[:, wrist] - world[:, shoulder], axis=1)
+        torso = np.linalg.norm(world[:, hip] - world[:, shoulder], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = arm / torso
+        ratio[(vis[:, [shoulder, wrist, hip]] < min_visibility).any(axis=1)] = np.nan
+        sides.append(ratio)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # neither side seen: NaN
+        return np.asarray(np.nanmean(np.stack(sides), axis=0))
 
 
 def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
@@ -104,6 +133,7 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
         return _Heights(
             hands=(ankle[:, 1] - wrist[:, 1]) / leg,
             knees=(ankle[:, 1] - knee[:, 1]) / leg,
+            reach=_reach(track, min_visibility),
         )
 
 
@@ -145,12 +175,23 @@ def read_rep(
     lo, hi = rep.start_frame, rep.end_frame + 1
     hands_to_knees = _pct(heights.hands[lo:hi] - heights.knees[lo:hi], 10)
     hands_top = _pct(heights.hands[lo:hi], 90)
+    reach = _pct(heights.reach[lo:hi], 50)
     if not math.isfinite(hands_to_knees):
         return Reading.UNKNOWN
-    if hands_to_knees > 0 and hands_top >= th.recognise_swing_min_hands_norm:
-        if hands_to_knees < th.recognise_pull_max_hands_norm:
+    # Where the load is held decides first: at the chest, the shoulders or on
+    # the back (a squat or a good morning, however deep the crouch brings the
+    # hands to the knees), or hanging from the arms (a pull or a swing, however
+    # little of a fast swing's low point the frames caught).
+    held = reach < th.recognise_min_hanging_reach  # NaN: not seen, not held
+    hanging = reach >= th.recognise_min_hanging_reach
+    if (
+        not held
+        and hands_to_knees > 0
+        and hands_top >= th.recognise_swing_min_hands_norm
+    ):
+        if hanging or hands_to_knees < th.recognise_pull_max_hands_norm:
             return Reading.SWING
-    if hands_to_knees < th.recognise_pull_max_hands_norm:
+    if not held and hands_to_knees < th.recognise_pull_max_hands_norm:
         if _starts_at_bottom(series, rep, th):
             return Reading.DEADLIFT
         knee = rep.peaks.knee_flexion_bottom_deg

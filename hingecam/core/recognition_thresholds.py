@@ -35,6 +35,18 @@ class RecognitionThresholds(SignalThresholds):
         "Hands that rise this far above the ankles at the top of a rep that never "
         "pulls to the knees mean a swing.",
     )
+    recognise_min_hanging_reach: float = threshold_field(
+        0.85,
+        "torso lengths",
+        "Winter 2009 (Biomechanics and Motor Control of Human Movement, segment "
+        "lengths): shoulder to wrist 0.33 of stature, shoulder to hip 0.29, so a "
+        "straight arm reaches ~1.15 torso lengths; the median of each rep's 3D "
+        "wrist-shoulder distance was 0.95-1.22 for pulls and swings, 0.43-0.75 "
+        "for goblet and front squats, good mornings and dowel drills on " + CLIPS,
+        "Hands at least this far from the shoulders (3D, over the rep's median) "
+        "hold a load that hangs from the arms (a pull or a swing); nearer, the "
+        "load is held at the chest, the shoulders or on the back.",
+    )
     recognise_deadlift_min_knee_deg: float = threshold_field(
         65.0,
         "deg",

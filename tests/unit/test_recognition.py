@@ -32,14 +32,16 @@ from tests.factories import (
 TH = Thresholds()
 COMPACT = {"reps": 3, "fps": 20.0, "stand_s": 1.0, "top_hold_s": 0.5, "end_s": 0.6}
 
+HELD = 0.14
+"""Shoulder to wrist with the elbows bent (a straight arm is 0.28)."""
 GOBLET_SQUAT = Movement(
-    dataclasses.replace(STANDING, arm_deg=100.0),
-    Posture(trunk_deg=18.0, knee_deg=110.0, shin_deg=35.0, arm_deg=100.0),
+    dataclasses.replace(STANDING, arm_deg=100.0, reach=HELD),
+    Posture(trunk_deg=18.0, knee_deg=110.0, shin_deg=35.0, arm_deg=100.0, reach=HELD),
 )
 """A squat holding a bell in front of the chest (hands high throughout)."""
 GOOD_MORNING = Movement(
-    dataclasses.replace(STANDING, arm_deg=0.0),
-    Posture(trunk_deg=70.0, knee_deg=10.0, shin_deg=3.0, arm_deg=70.0),
+    dataclasses.replace(STANDING, arm_deg=0.0, reach=HELD),
+    Posture(trunk_deg=70.0, knee_deg=10.0, shin_deg=3.0, arm_deg=70.0, reach=HELD),
 )
 """Hands behind the head: they follow the trunk, never near the knees."""
 SWING = Movement(
@@ -91,6 +93,38 @@ def test_each_movement_is_recognised_from_the_side(movement, expected) -> None:
 )
 def test_hands_and_3d_legs_recognise_off_the_side(movement, expected) -> None:
     rec, _ = recognised(synthetic(movement, View.OBLIQUE))
+    assert rec.exercise is expected, rec.reason
+
+
+DEEP_GOBLET_SQUAT = Movement(
+    dataclasses.replace(STANDING, arm_deg=150.0, reach=HELD),
+    Posture(trunk_deg=45.0, knee_deg=130.0, shin_deg=40.0, arm_deg=150.0, reach=HELD),
+)
+"""A deep squat holding the bell at the chest: the hands come within 0.2 leg
+lengths of the knees at the bottom and are at chest height on top."""
+SHALLOW_SWING = Movement(
+    dataclasses.replace(STANDING, arm_deg=60.0),
+    Posture(trunk_deg=50.0, knee_deg=25.0, shin_deg=8.0, arm_deg=140.0),
+)
+"""A swing whose lowest moment the frames catch only 0.4 leg lengths above the
+knees (a fast swing at a low frame rate: the hike falls between frames)."""
+
+
+@pytest.mark.parametrize(
+    ("movement", "expected"),
+    [(DEEP_GOBLET_SQUAT, Exercise.SQUAT), (SHALLOW_SWING, Exercise.KB_SWING)],
+    ids=["deep_goblet_squat", "shallow_swing"],
+)
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE])
+def test_where_the_load_is_held_tells_a_squat_from_a_swing(
+    movement: Movement, expected: Exercise, view: View
+) -> None:
+    # Hands and knees alone read the deep goblet squat as a swing (hands near
+    # the knees, then at chest height) and the shallow swing as a good morning
+    # (hands never near the knees). The hands' 3D reach from the shoulders
+    # says where the load is: held at the chest, or hanging from the arms.
+    rec, result = recognised(synthetic(movement, view))
+    assert len(result.reps) == 3
     assert rec.exercise is expected, rec.reason
 
 
