@@ -59,9 +59,13 @@ class RepSegmenter:
 
     With `from_floor`, two moments at the bar are not the rep's: holding still at
     the bottom for rep_setup_s is the set-up, so the rep starts again where the
-    pull leaves it; and after a lockout held rep_putdown_hold_s the next descent
-    puts the bar down, a rep only if the lifter then holds still at the bottom
-    for rep_regrip_s (a new set-up), not when they let go and stand up.
+    pull leaves it; and in a set of singles (the last rep pulled after such a
+    set-up) the descent after a lockout held rep_putdown_hold_s puts the bar
+    down, a rep only if the lifter then holds still at the bottom for
+    rep_regrip_s (a new set-up), not when they let go and stand up. Reps begun
+    without a set-up (a set from standing, touch-and-go, a hinge drill) stay
+    reps however long the lifter stands between them: resting at the top,
+    reading the last rep's cue, is no put-down.
 
     Args:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
@@ -94,6 +98,7 @@ class RepSegmenter:
         self._setup_from_s = math.nan  # a set-up's first still moment, this cycle
         self._after_hold = False
         self._lockout_s = math.nan  # end of the last rep counted
+        self._singles = False  # that rep was pulled after a set-up at the bar
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration).
@@ -197,7 +202,9 @@ class RepSegmenter:
         self._still_s = 0.0
         self._setup_from_s = math.nan
         self._after_hold = (
-            self.from_floor and start[1] - self._lockout_s >= self.th.rep_putdown_hold_s
+            self.from_floor
+            and self._singles
+            and start[1] - self._lockout_s >= self.th.rep_putdown_hold_s
         )
         self.phase = phase
 
@@ -311,8 +318,13 @@ class RepSegmenter:
                 "put-down", start[1], end[1], start[1] - self._lockout_s
             )
             self.at_the_bar.append(put_down)
+            # The bar is down: a later rep needs its own set-up and held lockout
+            # before a descent can put the bar down again.
+            self._lockout_s = math.nan
+            self._singles = False
             return None
-        if math.isfinite(self._setup_from_s):
+        self._singles = math.isfinite(self._setup_from_s)
+        if self._singles:
             held = start[1] - self._setup_from_s
             self.at_the_bar.append(
                 AtTheBar("set-up", self._setup_from_s, start[1], held)

@@ -111,3 +111,29 @@ def test_live_judges_each_sample_as_its_recording_is_judged(name: str) -> None:
     # The live report plots the measures its reps were judged on.
     live_trunk = np.asarray(live.series().trunk_incline_deg)
     assert np.allclose(live_trunk, recorded.series.trunk_incline_deg, equal_nan=True)
+
+
+@pytest.mark.parametrize("exercise", [Exercise.AUTO, Exercise.DEADLIFT])
+def test_resting_at_the_top_between_real_reps_loses_no_rep(exercise: Exercise) -> None:
+    """The correct kettlebell set with the lifter standing 6 s after each of
+    reps 2 and 3 (their lockout frame held, as a lifter at rest between reps
+    or reading the last rep's cue): all five reps count, as without the rests.
+    The rule for a bar put down after a held lockout had dropped every rep
+    after the first rest (5 -> 2)."""
+    import dataclasses
+
+    track = load_track(SAMPLES / "kbdl_side_correct.npz")
+    fps = float(track.meta.get("fps", 60.0))
+    rest = int(6.0 * fps)
+    per_frame = ("xy_norm", "world_m", "visibility", "presence", "back_profile",
+                 "people")  # fmt: skip
+    idx = np.arange(len(track))
+    for lockout in (433, 329):  # reps 3 and 2 end here (expected.json)
+        idx = np.insert(idx, np.searchsorted(idx, lockout + 1), [lockout] * rest)
+    rested = dataclasses.replace(
+        track,
+        t_s=np.arange(idx.size, dtype=np.float64) / fps,
+        **{f: getattr(track, f)[idx] for f in per_frame},
+    )
+    result = analyze_track(rested, exercise, load_thresholds(exercise))
+    assert len(result.reps) == 5

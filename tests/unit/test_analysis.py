@@ -177,6 +177,18 @@ def test_a_small_lifter_anywhere_in_a_wide_frame_calibrates_and_counts(
     assert len(result.reps) == 3
 
 
+@pytest.mark.parametrize("from_floor", [False, True])
+def test_resting_at_the_top_between_reps_counts_every_rep(from_floor: bool) -> None:
+    # Four deadlifts with 6 s standing between them (a breath at the top, or
+    # live practice reading the cue): in auto, the default, the rule for a bar
+    # put down after a held lockout counted only the first.
+    hs = hinge_set(
+        4, FPS, pattern=Pattern.DEADLIFT, top_hold_s=6.0, from_floor=from_floor
+    )
+    for exercise in (Exercise.AUTO, Exercise.DEADLIFT):
+        assert len(analyze_track(hs.track, exercise, TH).reps) == 4, exercise
+
+
 def test_walk_in_counts_no_rep_before_the_set() -> None:
     hs, result = synthetic("walk_in"), analyzed("walk_in")
     assert min(rep.start_s for rep in result.reps) > hs.reps[0].start_s - 2 * FRAME_S

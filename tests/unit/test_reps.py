@@ -377,6 +377,29 @@ def test_putting_the_bar_down_after_a_held_lockout_is_not_a_second_rep() -> None
     assert len(events) == 2
 
 
+def test_resting_at_the_top_between_reps_begun_without_a_set_up_is_no_put_down() -> (
+    None
+):
+    # Touch-and-go reps from standing (a hinge drill, kettlebell deadlifts,
+    # live practice reading the last rep's cue) with the lifter standing
+    # HOLD_S between them: every rep counts, from the floor or not.
+    rest = [0] * int(HOLD_S * FPS)
+    values = rest + (CLEAN + rest) * 3
+    for from_floor in (False, True):
+        events, _ = run(values, from_floor=from_floor)
+        assert len(events) == 3, from_floor
+
+
+def test_after_a_put_down_a_rep_without_a_set_up_counts() -> None:
+    # A single: set-up, pull, held lockout, the bar put down and the lifter
+    # standing up (no rep); then, after standing HOLD_S again, a quick down-up
+    # rep. The put-down ends the singles: that rep counts.
+    values = _single(SETUP_S, HOLD_S) + [0] * int(HOLD_S * FPS) + CLEAN
+    events, _ = run(values, from_floor=True)
+    assert len(events) == 2
+    assert events[1].start_frame > len(_single(SETUP_S, HOLD_S))
+
+
 def test_the_set_up_and_the_put_down_are_kept_for_the_report() -> None:
     seg = RepSegmenter(TH, from_floor=True)
     seg.set_reference(0.0)
