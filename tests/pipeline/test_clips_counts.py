@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hingecam.app.driver import Run
 from hingecam.app.pipeline import analyze_video
 from hingecam.core.datatypes import AnalysisResult, Exercise
 from hingecam.core.faults import Fault
@@ -112,12 +113,7 @@ def test_a_recording_begun_at_the_bar_mid_pull_counts_the_pull(
     the lifter was half way up: the pull was not counted."""
     from hingecam.core.analysis import analyze_track
 
-    run = analyze_video(
-        clip_path("deadlift_side_good_mv_good06.mp4"),
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model_path,
-    )
+    run = _run(clip_path("deadlift_side_good_mv_good06.mp4"), Exercise.AUTO, model_path)
     track = run.track
     start = int(np.searchsorted(track.t_s, 2.39))
     cut = dataclasses.replace(
@@ -142,12 +138,7 @@ def test_a_lifter_standing_far_from_the_left_edge_calibrates(
     from hingecam.core.analysis import analyze_track
 
     th = load_thresholds(Exercise.RDL)
-    run = analyze_video(
-        clip_path("rdl_back45_seb.mp4"),
-        exercise=Exercise.RDL,
-        thresholds=th,
-        model_path=model_path,
-    )
+    run = _run(clip_path("rdl_back45_seb.mp4"), Exercise.RDL, model_path)
     track = run.track
     w, h = track.image_wh
     moved = dataclasses.replace(
@@ -168,12 +159,7 @@ def test_a_swing_filmed_at_half_the_frame_rate_is_still_a_swing(
     the shoulders (3D) throughout, so the load hangs from the arms: a swing."""
     from hingecam.app.api import analyze_track
 
-    run = analyze_video(
-        clip_path("kbswing_45deg_mw.mp4"),
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model_path,
-    )
+    run = _run(clip_path("kbswing_45deg_mw.mp4"), Exercise.AUTO, model_path)
     for track in (run.track, _every_other_frame(run.track)):
         result = analyze_track(track)
         assert (result.exercise, len(result.reps)) == (Exercise.KB_SWING, 5)
@@ -201,13 +187,7 @@ def test_live_judges_a_set_filmed_from_within_its_first_descent_as_recorded(
     from hingecam.app.driver import Driver
     from hingecam.core.mode import LIVE
 
-    clip = clip_path("dbdeadlift_45deg_good_fbb_vk.mp4")
-    run = analyze_video(
-        clip,
-        exercise=Exercise.AUTO,
-        thresholds=load_thresholds(Exercise.AUTO),
-        model_path=model_path,
-    )
+    run = _run(clip_path("dbdeadlift_45deg_good_fbb_vk.mp4"), Exercise.AUTO, model_path)
     live = Driver(
         Exercise.AUTO, load_thresholds(Exercise.AUTO), run.track.image_wh, mode=LIVE
     )
@@ -229,12 +209,17 @@ def _auto(clip: Path, model_path: Path) -> AnalysisResult:
 
 def _analyzed(clip: Path, exercise: Exercise, model_path: Path) -> AnalysisResult:
     """The clip analyzed with `exercise`'s profile and thresholds."""
+    return _run(clip, exercise, model_path).result
+
+
+def _run(clip: Path, exercise: Exercise, model_path: Path) -> Run:
+    """The clip analyzed with `exercise`'s profile and thresholds: result and track."""
     return analyze_video(
         clip,
         exercise=exercise,
         thresholds=load_thresholds(exercise),
         model_path=model_path,
-    ).result
+    )
 
 
 @pytest.mark.parametrize(
