@@ -14,6 +14,7 @@ import math
 import warnings
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hingecam.core.datatypes import Check, Severity, Verdict, VerdictKind
 from hingecam.core.measures import Measures, Peaks
@@ -34,6 +35,32 @@ def knees_barely_straightened(knee_range: float, th: Thresholds) -> NotJudged:
     return NotJudged(
         f"the knees straightened only {knee_range:.0f} deg on the way up "
         f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
+        "deg",
+    )
+
+
+def straightened_too_fast(
+    knee: NDArray[np.float64], seen: NDArray[np.intp], th: Thresholds
+) -> NotJudged | None:
+    """Hips rising first is not judged when the knees straightened (to 90% of
+    their range, from the first seen ascent frame) within fewer than
+    hips_first_min_frames seen frames: the half-straight moment cannot be
+    placed (a fast pull at a low frame rate, a hidden knee jumping). The 2D
+    and the 3D rule alike; None when there are frames enough.
+
+    Args:
+        knee: the window's knee flexion per frame.
+        seen: the ascent's frames with knee and trunk seen, in order.
+    """
+    start = float(knee[seen[0]])
+    end = start - 0.9 * (start - float(np.min(knee[seen])))
+    straight = seen[knee[seen] <= end][0]
+    frames = int(np.count_nonzero(seen <= straight))
+    if frames >= th.hips_first_min_frames:
+        return None
+    return NotJudged(
+        f"the knees straightened within {frames} frames: too few to time the hips "
+        "against them (film at a higher frame rate)",
         "deg",
     )
 
@@ -186,6 +213,9 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
     knee_range = knee_start - float(np.min(knee[ok]))
     if knee_range < th.hips_first_min_knee_range_deg:
         return knees_barely_straightened(knee_range, th)
+    too_fast = straightened_too_fast(knee, ok, th)
+    if too_fast is not None:
+        return too_fast
     half = ok[knee[ok] <= knee_start - 0.5 * knee_range][0]
     drop = float(trunk[half] - trunk[ok[0]])
     return Judged(

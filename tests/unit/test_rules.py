@@ -392,6 +392,30 @@ def test_hips_first_not_judged_when_the_knees_barely_move() -> None:
     assert "straightened only" in c.reason
 
 
+def test_hips_first_not_judged_when_the_knees_straighten_between_too_few_frames() -> (
+    None
+):
+    # Hips rising first: the knees straighten while the trunk stays down. Seen
+    # at a frame rate where the knees straighten over 6 frames it is flagged;
+    # over 2 frames (a fast pull at 10 fps, a hidden knee jumping 167 -> 7 deg)
+    # the half-straight moment cannot be placed, so it is not judged.
+    def ascent(steps: int) -> dict[str, np.ndarray]:
+        knee = np.concatenate([np.linspace(100, 10, steps + 1), [10] * 6])
+        # The trunk leans 20 deg further while the knees straighten, then rises.
+        trunk = np.concatenate([np.linspace(60, 80, steps + 1), np.linspace(70, 0, 6)])
+        return {
+            "hip_flexion_deg": np.linspace(110, 0, knee.size),
+            "trunk_incline_deg": trunk,
+            "knee_flexion_deg": knee,
+        }
+
+    slow = check_hips_rise_first(rep_window(ascent(6), bottom=0), Measures(), TH)
+    assert slow.outcome is Outcome.FLAGGED
+    fast = check_hips_rise_first(rep_window(ascent(2), bottom=0), Measures(), TH)
+    assert fast.outcome is Outcome.NOT_JUDGED
+    assert "too few to time" in fast.reason
+
+
 def test_lean_back_at_lockout_is_flagged_against_setup() -> None:
     lean = TH.lean_back_min_deg + 5
     trunk = np.concatenate([ramp(0, 60)[:-3], [-lean, -lean, -lean]])
