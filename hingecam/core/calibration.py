@@ -103,9 +103,10 @@ class Calibrator:
             v for v in (m.knee_flexion_deg, m.knee_flexion_3d_deg) if math.isfinite(v)
         ]
         knee = m.knee_flexion_deg if side else min(knees, default=math.nan)
-        if not (
-            upright and math.isfinite(knee) and knee <= th.setup_max_knee_flexion_deg
-        ):
+        # Neither knee reading (the feet out of frame, so no shin): the hip
+        # alone says upright; a crouch bends it past setup_max_hip_flexion_deg.
+        straight = knee <= th.setup_max_knee_flexion_deg or not knees
+        if not (upright and straight):
             self._stand_start = None
             return None
         if self._stand_start is None:

@@ -127,7 +127,13 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
     knee = mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE)
     ankle = mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
     wrist = mid(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
-    leg = np.linalg.norm(hip - knee, axis=1) + np.linalg.norm(knee - ankle, axis=1)
+    thigh = np.linalg.norm(hip - knee, axis=1)
+    # Feet out of frame (a camera too close, a laptop on a desk): the ankle is
+    # taken a thigh's length below the knee, as a shin stands when upright
+    # (shank and thigh are equally long: 0.246 and 0.245 of stature, Winter).
+    unseen = ~np.isfinite(ankle).all(axis=1)
+    ankle[unseen] = knee[unseen] + thigh[unseen, None] * np.array([0.0, 1.0])
+    leg = thigh + np.linalg.norm(knee - ankle, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         # Image y points down: height above the ankles is ankle y minus point y.
         return _Heights(

@@ -199,6 +199,25 @@ def test_off_the_side_a_crouch_that_reads_straight_in_2d_is_not_standing() -> No
     assert cal.setup is not None
 
 
+def test_with_the_feet_out_of_frame_the_hip_alone_says_standing() -> None:
+    # No ankle, so no shin: neither knee reading exists. Upright by the hip is
+    # standing (a laptop camera too close to see the feet).
+    nan = float("nan")
+    no_knees = {**STAND, "knee_flexion_deg": nan, "knee_flexion_3d_deg": nan}
+    cal, log = Calibrator(TH, 1.0, provisional=False), FrameLog()
+    feed(cal, log, 40, **no_knees)
+    assert cal.setup is not None
+    # A knee that is seen still has to be straight (here the 3D one, from the
+    # front), and the hip still has to be upright.
+    for bent in (
+        {**no_knees, "knee_flexion_3d_deg": 60.0},
+        {**no_knees, "hip_flexion_deg": 60.0, "hip_flexion_3d_deg": 60.0},
+    ):
+        cal, log = Calibrator(TH, 1.0, provisional=False), FrameLog()
+        feed(cal, log, 40, view=View.FRONT, **bent)
+        assert cal.setup is None
+
+
 def test_recorded_calibrator_counts_provisionally_once_the_feet_are_planted() -> None:
     cal, log = Calibrator(TH, 5.0, provisional=True), FrameLog()
     refs = []

@@ -16,6 +16,7 @@ from hingecam.core import recognition
 from hingecam.core.analysis import analyze_track as analyze_core
 from hingecam.core.datatypes import Exercise, Sureness, View
 from hingecam.core.faults import Fault
+from hingecam.core.landmarks import Landmark as L
 from hingecam.core.recognition import Reading, recognise
 from hingecam.core.thresholds import Thresholds, for_exercise, load_thresholds
 from tests.factories import (
@@ -126,6 +127,29 @@ def test_where_the_load_is_held_tells_a_squat_from_a_swing(
     rec, result = recognised(synthetic(movement, view))
     assert len(result.reps) == 3
     assert rec.exercise is expected, rec.reason
+
+
+def _feet_out_of_frame(hs: HingeSet) -> HingeSet:
+    vis = hs.track.visibility.copy()
+    vis[:, FEET] = 0.0
+    return dataclasses.replace(hs, track=dataclasses.replace(hs.track, visibility=vis))
+
+
+FEET = [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL,
+        L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]  # fmt: skip
+
+
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE])
+def test_a_swing_with_the_feet_out_of_frame_is_counted_and_recognised(
+    view: View,
+) -> None:
+    # Heights were measured from the ankles, and standing needed a knee angle
+    # (which needs the shin): with the feet out of frame the swings counted 0
+    # and nothing was recognised. The ankle is now taken a thigh below the
+    # knee, and the hip alone says standing when no knee angle is seen.
+    rec, result = recognised(_feet_out_of_frame(synthetic(SWING, view)))
+    assert len(result.reps) == 3
+    assert rec.exercise is Exercise.KB_SWING, rec.reason
 
 
 def test_a_pull_off_the_side_stays_the_generic_hinge_and_says_why() -> None:
