@@ -10,8 +10,13 @@ CACHE` records them. Transforms (all by default):
   mirror     the video flipped left-right (the lifter faces the other way);
   half_rate  every other frame (60 -> 30 fps, 30 -> 15 fps);
   rate15     about 15 fps (a phone in low light);
+  rate10     about 10 fps (a GIF-derived clip);
   small      the same pixels in a frame twice as large (a small lifter, off centre);
-  jitter     1.5 px of landmark noise (a softer, noisier video).
+  jitter     1.5 px of landmark noise (a softer, noisier video);
+  roll5      the camera rolled 5 deg (a phone not held level);
+  no_feet    ankles, heels and toes unseen (a camera too close to see the feet);
+  no_head    the face and ears unseen (the head out of frame);
+  slow2      every time stretched twice (the whole set at half speed, pauses too).
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer and how many rep counts stay exact against the labels.
 """
@@ -73,9 +78,44 @@ def half_rate(track: PoseTrack) -> PoseTrack:
     return _every(track, 2)
 
 
-def rate15(track: PoseTrack) -> PoseTrack:
-    fps = (len(track.t_s) - 1) / float(track.t_s[-1] - track.t_s[0])
-    return _every(track, max(1, round(fps / 15.0)))
+def _rate(target_fps: float) -> Callable[[PoseTrack], PoseTrack]:
+    def thinned(track: PoseTrack) -> PoseTrack:
+        fps = (len(track.t_s) - 1) / float(track.t_s[-1] - track.t_s[0])
+        return _every(track, max(1, round(fps / target_fps)))
+
+    return thinned
+
+
+def roll5(track: PoseTrack) -> PoseTrack:
+    w, h = track.image_wh
+    centre = np.array([w / 2, h / 2])
+    c, s = np.cos(np.radians(5.0)), np.sin(np.radians(5.0))
+    px = (track.xy_norm.astype(np.float64) * (w, h) - centre) @ [[c, s], [-s, c]]
+    return dataclasses.replace(
+        track, xy_norm=((px + centre) / (w, h)).astype(np.float32)
+    )
+
+
+def _unseen(landmarks: list[Landmark]) -> Callable[[PoseTrack], PoseTrack]:
+    def hidden(track: PoseTrack) -> PoseTrack:
+        visibility = track.visibility.copy()
+        visibility[:, landmarks] = 0.0
+        return dataclasses.replace(track, visibility=visibility)
+
+    return hidden
+
+
+FEET = [L for L in Landmark if L.name.endswith(("ANKLE", "HEEL", "FOOT_INDEX"))]
+HEAD = [
+    L
+    for L in Landmark
+    if L.name.startswith(("NOSE", "MOUTH"))
+    or L.name.endswith(("EAR", "EYE", "_INNER", "_OUTER"))
+]
+
+
+def slow2(track: PoseTrack) -> PoseTrack:
+    return dataclasses.replace(track, t_s=track.t_s * 2.0)
 
 
 def small(track: PoseTrack) -> PoseTrack:
@@ -94,9 +134,14 @@ def jitter(track: PoseTrack) -> PoseTrack:
 TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "mirror": mirror,
     "half_rate": half_rate,
-    "rate15": rate15,
+    "rate15": _rate(15.0),
+    "rate10": _rate(10.0),
     "small": small,
     "jitter": jitter,
+    "roll5": roll5,
+    "no_feet": _unseen(FEET),
+    "no_head": _unseen(HEAD),
+    "slow2": slow2,
 }
 
 
