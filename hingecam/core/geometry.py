@@ -65,12 +65,14 @@ def wrap_deg(angle: FloatArray) -> FloatArray:
 
 
 MAX_HYPEREXTENSION_DEG = 90.0
-"""A 2D hip or knee flexion read below minus this is no joint position: a hip
-extends ~30 deg at most, a knee ~15. The segment angles wrap at 180, so such a
-reading is a flexion past 180 (the thigh beyond the trunk) from a misplaced,
-hidden knee at the bottom of a deep pull. Kept, it jumped from ~+170 to ~-170
-between frames; the glitch gate dropped it, but as a recording's first frame
-it anchored the gate and the frames after it were dropped instead."""
+"""A 2D hip flexion read below minus this is no joint position: a hip extends
+~30 deg at most. The segment angles wrap at 180, so such a reading is a flexion
+past 180 (the thigh beyond the trunk) from a misplaced, hidden knee at the
+bottom of a deep pull. Kept, it jumped from ~+170 to ~-170 between frames; the
+glitch gate dropped it, but as a recording's first frame it anchored the gate
+and the frames after it were dropped instead. (The knee angle keeps its wrapped
+reading: nulling it too changed which frames the gate kept on a letterboxed
+clip whose knees are misread throughout, and lost one of its reps.)"""
 
 
 def flexion_deg(angle: FloatArray) -> FloatArray:

@@ -290,7 +290,8 @@ class Thresholds(RecognitionThresholds):
         4.0,
         "frames",
         "design: the knee-vs-trunk timing needs a start, a middle and an end plus one",
-        "The hips-rise-first check needs at least this many ascent frames with knee and trunk seen.",
+        "The hips-rise-first check needs at least this many ascent frames with knee and "
+        "trunk seen, and as many while the knees straighten (to 90%).",
     )
     hint_window_s: float = threshold_field(
         1.0,
