@@ -9,6 +9,7 @@ CACHE is a folder of pose tracks as `hingecam eval ../shared/clips --tracks
 CACHE` records them. Transforms (all by default):
   mirror     the video flipped left-right (the lifter faces the other way);
   half_rate  every other frame (60 -> 30 fps, 30 -> 15 fps);
+  rate20     about 20 fps;
   rate15     about 15 fps (a phone in low light);
   rate10     about 10 fps (a GIF-derived clip);
   small      the same pixels in a frame twice as large (a small lifter, off centre);
@@ -134,6 +135,7 @@ def jitter(track: PoseTrack) -> PoseTrack:
 TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "mirror": mirror,
     "half_rate": half_rate,
+    "rate20": _rate(20.0),
     "rate15": _rate(15.0),
     "rate10": _rate(10.0),
     "small": small,
