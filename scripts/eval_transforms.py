@@ -41,9 +41,6 @@ from hingecam.core.thresholds import load_thresholds
 from hingecam.media.tracks import load_track
 
 CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
-PER_FRAME = (
-    "t_s", "xy_norm", "world_m", "visibility", "presence", "back_profile", "people",
-)  # fmt: skip
 
 
 def _other_side() -> list[int]:
@@ -72,7 +69,8 @@ def mirror(track: PoseTrack) -> PoseTrack:
 
 
 def _every(track: PoseTrack, k: int) -> PoseTrack:
-    return dataclasses.replace(track, **{f: getattr(track, f)[::k] for f in PER_FRAME})
+    frames = np.arange(0, len(track), k)
+    return dataclasses.replace(track.select(frames), meta=track.meta)
 
 
 def half_rate(track: PoseTrack) -> PoseTrack:

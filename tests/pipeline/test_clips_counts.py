@@ -116,10 +116,7 @@ def test_a_recording_begun_at_the_bar_mid_pull_counts_the_pull(
     run = _run(clip_path("deadlift_side_good_mv_good06.mp4"), Exercise.AUTO, model_path)
     track = run.track
     start = int(np.searchsorted(track.t_s, 2.39))
-    cut = dataclasses.replace(
-        track,
-        **{f: getattr(track, f)[start:] for f in _PER_FRAME},
-    )
+    cut = _frames(track, np.arange(start, len(track)))
     result = analyze_track(cut, Exercise.AUTO, load_thresholds(Exercise.AUTO))
     assert len(result.reps) == 1
     assert result.reps[0].start_s < track.t_s[start] + 0.1
@@ -177,12 +174,12 @@ def _no_feet(track: PoseTrack) -> PoseTrack:
 
 
 def _every_other_frame(track: PoseTrack) -> PoseTrack:
-    return dataclasses.replace(track, **{f: getattr(track, f)[::2] for f in _PER_FRAME})
+    return _frames(track, np.arange(0, len(track), 2))
 
 
-_PER_FRAME = (
-    "t_s", "xy_norm", "world_m", "visibility", "presence", "back_profile", "people",
-)  # fmt: skip
+def _frames(track: PoseTrack, frames: np.ndarray) -> PoseTrack:
+    """Those frames of the track, its meta kept (PoseTrack.select drops it)."""
+    return dataclasses.replace(track.select(frames), meta=track.meta)
 
 
 def test_live_judges_a_set_filmed_from_within_its_first_descent_as_recorded(
