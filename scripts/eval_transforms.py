@@ -17,7 +17,11 @@ CACHE` records them. Transforms (all by default):
   roll5      the camera rolled 5 deg (a phone not held level);
   no_feet    ankles, heels and toes unseen (a camera too close to see the feet);
   no_head    the face and ears unseen (the head out of frame);
-  slow2      every time stretched twice (the whole set at half speed, pauses too).
+  slow2      every time stretched twice (the whole set at half speed, pauses too);
+  plates     the near leg's knee and foot unseen while the hands are within a
+             shin's length of them (a bar's plates in front of the near leg);
+  from_bottom  a set of deadlifts filmed from its first rep's bottom (a phone
+             started mid-pull; other exercises unchanged).
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer and how many rep counts stay exact against the labels.
 """
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hingecam.app.driver import Driver
 from hingecam.app.eval_score import faults_found, read_manifest
@@ -117,6 +122,40 @@ def slow2(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, t_s=track.t_s * 2.0)
 
 
+def plates(track: PoseTrack) -> PoseTrack:
+    """The near leg's knee (and its foot) unseen while a wrist is within one
+    shin's length of it, as a 45 cm plate on a bar in the hands hides it."""
+    w, h = track.image_wh
+    px = track.xy_norm.astype(np.float64) * (w, h)
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+    left = vis[:, [Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE]].sum()
+    right = vis[:, [Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE]].sum()
+    side = "LEFT" if left >= right else "RIGHT"
+    knee, ankle = Landmark[f"{side}_KNEE"], Landmark[f"{side}_ANKLE"]
+    foot = [ankle, Landmark[f"{side}_HEEL"], Landmark[f"{side}_FOOT_INDEX"]]
+    shin = float(np.nanmedian(np.linalg.norm(px[:, knee] - px[:, ankle], axis=1)))
+    wrists = px[:, [Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST]]
+
+    def near(point: Landmark) -> NDArray[np.bool_]:
+        gap = np.linalg.norm(wrists - px[:, [point, point]], axis=2)
+        return np.asarray((gap < 0.5 * shin).any(axis=1))
+
+    visibility = track.visibility.copy()
+    visibility[near(knee), int(knee)] = 0.0
+    for point in foot:
+        visibility[near(ankle), int(point)] = 0.0
+    return dataclasses.replace(track, visibility=visibility)
+
+
+def from_bottom(track: PoseTrack) -> PoseTrack:
+    """A set recognised as deadlifts, from its first rep's bottom on."""
+    result = analyzed(track)
+    if result.exercise is not Exercise.DEADLIFT or not result.reps:
+        return track
+    frames = np.arange(result.reps[0].bottom_frame, len(track))
+    return dataclasses.replace(track.select(frames), meta=track.meta)
+
+
 def small(track: PoseTrack) -> PoseTrack:
     w, h = track.image_wh
     xy = (track.xy_norm * 0.5 + 0.25).astype(np.float32)
@@ -142,6 +181,8 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "no_feet": _unseen(FEET),
     "no_head": _unseen(HEAD),
     "slow2": slow2,
+    "plates": plates,
+    "from_bottom": from_bottom,
 }
 
 

@@ -40,7 +40,9 @@ class FacingEstimator:
 
     Both follow a turn with time constant side_tau_s. The near side flips only
     when the other side is side_switch_margin more visible; the facing sign comes
-    from the near foot (heel to toe), else from the nose against the ears.
+    from the near foot (heel to toe); while it is hidden, from where it last
+    pointed on the same near side, and only before any foot was seen from the
+    nose against the ears.
     """
 
     def __init__(self, thresholds: Thresholds) -> None:
@@ -53,6 +55,7 @@ class FacingEstimator:
         self._side: Side | None = None
         self._side_score = np.array([0.5, 0.5])
         self._facing_score = 0.0
+        self._foot_side: Side | None = None  # the near side when a foot was last seen
 
     def update(self, t_s: float, pose: Pose | None) -> Facing:
         """Advance to a frame at `t_s`; returns the side and facing in force."""
@@ -84,11 +87,18 @@ class FacingEstimator:
         pts = SIDE_POINTS[self._side]
         px = pose.xy_px
         foot = float(px[pts["toe"], 0] - px[pts["heel"], 0])
-        if not (
+        if (
             math.isfinite(foot)
             and pose.visibility[pts["toe"]] >= th.min_visibility
             and pose.visibility[pts["heel"]] >= th.min_visibility
         ):
+            self._foot_side = self._side
+        elif self._foot_side is self._side:
+            # The near foot was seen and the feet stay planted: a foot hidden
+            # behind the load (plates, a bell) leaves its direction in force;
+            # the head, dropped or turned to the camera, would overrule it.
+            return
+        else:
             ears = (px[Landmark.LEFT_EAR, 0] + px[Landmark.RIGHT_EAR, 0]) / 2
             foot = float(px[Landmark.NOSE, 0] - ears)
         if math.isfinite(foot) and foot != 0:

@@ -11,6 +11,8 @@ from numpy.typing import NDArray
 
 from hingecam.core.datatypes import View
 from hingecam.core.facing import Facing, FacingEstimator
+from hingecam.core.hidden_knee import KneeFiller
+from hingecam.core.measures import Measures
 from hingecam.core.pose_measures import back_profile_of, measure_pose, measure_track
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.recorder import TrackRecorder
@@ -28,6 +30,12 @@ class Intake:
     view: View
 
 
+_FROM_KNEE = [Measures.NAMES.index(n) for n in ("knee_flexion_deg", "shin_incline_deg")]
+"""Measures that a placed knee (hidden_knee.py) would only echo: its angle
+follows from the lengths it was placed with, so they stay unread there; the
+hip angle, which needs only the thigh's direction, is read."""
+
+
 class FrameIntake:
     """Facing estimator plus track recorder plus raw measures, in frame order."""
 
@@ -35,11 +43,13 @@ class FrameIntake:
         self.th = thresholds
         self.image_wh = image_wh
         self.facing = FacingEstimator(thresholds)
+        self.knee = KneeFiller(thresholds)
         self.recorder = TrackRecorder(image_wh)
 
     def reset(self) -> None:
-        """Forget the facing and every recorded row."""
+        """Forget the facing, the leg and every recorded row."""
         self.facing.reset()
+        self.knee.reset()
         self.recorder.reset()
 
     def update(
@@ -58,7 +68,12 @@ class FrameIntake:
             # and the render queue: without it a 1080p frame holds 8 MB less.
             pose = dataclasses.replace(pose, mask=None)
         self.recorder.update(t_s, pose, people, back_profile)
-        raw, view = measure_pose(pose, facing, back_profile, self.image_wh, self.th)
+        # Measured with a hidden near knee placed (hidden_knee.py); recorded,
+        # drawn and passed on as the model gave it.
+        measured = self.knee.update(t_s, pose, facing)
+        raw, view = measure_pose(measured, facing, back_profile, self.image_wh, self.th)
+        if self.knee.placed:
+            raw[_FROM_KNEE] = np.nan
         return Intake(pose, people, facing, raw, view)
 
     def replay(self, track: PoseTrack) -> list[Intake]:
@@ -66,13 +81,21 @@ class FrameIntake:
         the measures computed in one call per near-side/facing stretch."""
         poses = [track.pose_at(i) for i in range(len(track))]
         facings = []
+        xy, visibility = track.xy_norm.copy(), track.visibility.copy()
+        placed: list[int] = []
         for i, pose in enumerate(poses):
             t_s = float(track.t_s[i])
             facings.append(self.facing.update(t_s, pose))
             people = int(track.people[i])
             self.recorder.update(t_s, pose, people, track.back_profile[i])
+            measured = self.knee.update(t_s, pose, facings[-1])
+            if self.knee.placed and measured is not None:
+                xy[i], visibility[i] = measured.xy_norm, measured.visibility
+                placed.append(i)
         present = [p is not None for p in poses]
-        raw, views = measure_track(track, present, facings, self.th)
+        filled = dataclasses.replace(track, xy_norm=xy, visibility=visibility)
+        raw, views = measure_track(filled, present, facings, self.th)
+        raw[np.ix_(placed, _FROM_KNEE)] = np.nan
         return [
             Intake(pose, int(track.people[i]), facings[i], raw[i], views[i])
             for i, pose in enumerate(poses)

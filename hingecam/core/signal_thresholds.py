@@ -79,6 +79,14 @@ class SignalThresholds:
         "design: longer than a missed detection, shorter than a walk out of frame and back",
         "After this long without the lifter, whoever is found next becomes the lifter.",
     )
+    knee_fill_leg_window_s: float = threshold_field(
+        1.0,
+        "s",
+        "design: ~30 frames of landmark noise averaged at 30 fps; a lifter turning "
+        "changes the leg's projected lengths over seconds",
+        "A hidden near knee is placed with the thigh's and shin's median lengths "
+        "over this last stretch of frames that saw the whole near leg.",
+    )
     side_switch_margin: float = threshold_field(
         0.15,
         "0..1",

@@ -167,6 +167,32 @@ def test_a_swing_at_half_the_frame_rate_or_without_feet_is_still_a_swing(
         assert not [c for r in result.reps for c in r.flags if c.fault.spec.main]
 
 
+@pytest.mark.parametrize(
+    ("clip", "exercise"),
+    [
+        # Begins at the bar: the near knee hidden from the first frame, the
+        # segments are taken in proportion to the trunk (0 -> 1 rep).
+        ("deadlift_side_good_jeff.mp4", Exercise.DEADLIFT),
+        # The near foot hidden at the bottom, the head dropped: the head had
+        # flipped the facing, the trunk read -92 deg, the rep split (2 -> 1).
+        ("rdl_side_rounded_gazi_vk.mp4", Exercise.AUTO),
+    ],
+)
+def test_plates_hiding_the_near_knee_and_foot_keep_the_count(
+    clip_path: Callable[[str], Path], model_path: Path, clip: str, exercise: Exercise
+) -> None:
+    """The clip's own landmarks with the near knee, ankle, heel and toe unseen
+    whenever a wrist is within half a shin of them, as a bar's 45 cm plates hide
+    them (scripts/eval_transforms.py `plates`): the knee is placed from the
+    hip, the planted ankle and the leg's lengths (core/hidden_knee.py)."""
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import plates
+
+    run = _run(clip_path(clip), exercise, model_path)
+    result = analyze_track(plates(run.track), exercise, load_thresholds(exercise))
+    assert len(result.reps) == len(run.result.reps) == 1
+
+
 def _no_feet(track: PoseTrack) -> PoseTrack:
     visibility = track.visibility.copy()
     visibility[:, 27:33] = 0.0  # ankles, heels and toes: out of frame
