@@ -14,7 +14,9 @@ Each rep is read from where the hands travel and how the legs bend:
     the knee angle is too rough to tell them apart (the generic hinge stays);
   - hands that stay high (on the chest, the shoulders, a dowel on the back):
     a squat when the knees bend more than the hips (hip-knee index, 3D), else a
-    good morning (a dowel hinge drill moves and is judged the same way).
+    good morning (a dowel hinge drill moves and is judged the same way); with
+    the ankles out of frame (no knee angle), a squat when the trunk turns
+    clearly less than the thighs, a good morning when clearly more.
 A set is recognised when most of its reps agree; otherwise it stays the
 generic hinge (Exercise.AUTO), which still counts pulls from the floor and is
 never judged as a squat.
@@ -40,6 +42,7 @@ from hingecam.core.datatypes import (
     Sureness,
     View,
 )
+from hingecam.core.geometry3d import angle_between_deg
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import PoseTrack
 from hingecam.core.profiles import PROFILES
@@ -88,6 +91,8 @@ class _Heights:
     hands: NDArray[np.float64]
     knees: NDArray[np.float64]
     reach: NDArray[np.float64]
+    trunk: NDArray[np.float64]  # (N, 3) mid-hip -> mid-shoulder, world metres
+    thigh: NDArray[np.float64]  # (N, 3) mid-hip -> mid-knee, world metres
 
 
 def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
@@ -140,7 +145,28 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
             hands=(ankle[:, 1] - wrist[:, 1]) / leg,
             knees=(ankle[:, 1] - knee[:, 1]) / leg,
             reach=_reach(track, min_visibility),
+            **_segments(track, min_visibility),
         )
+
+
+def _segments(
+    track: PoseTrack, min_visibility: float
+) -> dict[str, NDArray[np.float64]]:
+    """Per frame the trunk's and the thighs' world vectors from the mid-hip (NaN
+    when a pair of landmarks is unseen on both sides)."""
+    world = track.world_m.astype(np.float64)
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+
+    def mid(a: Landmark, b: Landmark) -> NDArray[np.float64]:
+        p = (world[:, a] + world[:, b]) / 2
+        p[(vis[:, [a, b]] < min_visibility).all(axis=1)] = np.nan
+        return p
+
+    hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    return {
+        "trunk": mid(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER) - hip,
+        "thigh": mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE) - hip,
+    }
 
 
 def _pct(values: NDArray[np.float64], q: float) -> float:
@@ -160,6 +186,22 @@ def _hip_knee_index(series: MeasureSeries, lo: int, hi: int) -> float:
     d_hip = float(hip[b] - np.nanmin(hip))
     d_knee = float(knee[b] - np.nanmin(knee))
     return 100.0 * d_hip / (d_hip + d_knee) if d_hip + d_knee > 0 else math.nan
+
+
+def _trunk_share(series: MeasureSeries, heights: _Heights, lo: int, hi: int) -> float:
+    """100 x the trunk's turn / (the trunk's + the thighs' turn) from the most
+    upright to the deepest 3D hip flexion of frames lo..hi (world vectors, so
+    any view and no gravity needed); NaN if unseen."""
+    hip = series.hip_flexion_3d_deg[lo:hi]
+    if not np.isfinite(hip).any():
+        return math.nan
+    deep, upright = lo + int(np.nanargmax(hip)), lo + int(np.nanargmin(hip))
+    turns = [
+        float(angle_between_deg(v[deep], v[upright]))
+        for v in (heights.trunk, heights.thigh)
+    ]
+    total = turns[0] + turns[1]
+    return 100.0 * turns[0] / total if total > 0 else math.nan
 
 
 def _starts_at_bottom(series: MeasureSeries, rep: Rep, th: Thresholds) -> bool:
@@ -207,9 +249,16 @@ def read_rep(
             return Reading.DEADLIFT
         return Reading.RDL
     hki = _hip_knee_index(series, lo, hi)
-    if not math.isfinite(hki):
-        return Reading.UNKNOWN
-    return Reading.SQUAT if hki < th.squat_max_hki_3d else Reading.GOOD_MORNING
+    if math.isfinite(hki):
+        return Reading.SQUAT if hki < th.squat_max_hki_3d else Reading.GOOD_MORNING
+    # No knee angle (the ankles out of frame): the trunk's turn against the
+    # thighs' tells the same apart, and needs no shin.
+    share = _trunk_share(series, heights, lo, hi)
+    if share < th.recognise_squat_max_trunk_share:
+        return Reading.SQUAT
+    if share > th.recognise_hinge_min_trunk_share:
+        return Reading.GOOD_MORNING
+    return Reading.UNKNOWN  # unseen, or too even to tell
 
 
 def recognise(

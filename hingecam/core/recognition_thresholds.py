@@ -65,6 +65,26 @@ class RecognitionThresholds(SignalThresholds):
         "A pull that starts at least this deep (share of its deepest hip flexion) "
         "starts on the floor: a deadlift.",
     )
+    recognise_squat_max_trunk_share: float = threshold_field(
+        40.0,
+        "0..100",
+        "the stoop-squat index's idea (Schmid et al. 2022: under 30 in squat "
+        "lifting, over 90 in stoop lifting) with the thigh for the knee; 10 points "
+        "either side of an even turn for the 3D angles' noise: squats read 6-21 "
+        "(one rep 44), good mornings and dowel drills 48-83 (from the front "
+        "48-57) on " + CLIPS,
+        "With no knee angle (ankles out of frame), a rep holding the load high "
+        "whose trunk turned less than this share of trunk plus thigh turn, from "
+        "the most upright to the deepest crouch (3D), is a squat.",
+    )
+    recognise_hinge_min_trunk_share: float = threshold_field(
+        60.0,
+        "0..100",
+        "as recognise_squat_max_trunk_share, the other side of an even turn",
+        "With no knee angle, a rep holding the load high whose trunk turned more "
+        "than this share is a good morning (or a dowel drill); in between, the "
+        "rep is not read.",
+    )
     recognise_min_agreement: float = threshold_field(
         0.6,
         "fraction",

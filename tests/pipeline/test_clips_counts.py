@@ -193,6 +193,19 @@ def test_plates_hiding_the_near_knee_and_foot_keep_the_count(
     assert len(result.reps) == len(run.result.reps) == 1
 
 
+def test_a_goblet_squat_with_the_feet_out_of_frame_is_still_a_squat(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """squat_goblet_45deg_kbt with the ankles, heels and toes unseen (a camera
+    too close): with no knee angle every rep went unread and the set stayed the
+    generic hinge. The trunk turns 10-21% of trunk plus thigh: a squat."""
+    from hingecam.app.api import analyze_track
+
+    run = _run(clip_path("squat_goblet_45deg_kbt.mp4"), Exercise.AUTO, model_path)
+    result = analyze_track(_no_feet(run.track))
+    assert (result.exercise, len(result.reps)) == (Exercise.SQUAT, 5)
+
+
 def _no_feet(track: PoseTrack) -> PoseTrack:
     visibility = track.visibility.copy()
     visibility[:, 27:33] = 0.0  # ankles, heels and toes: out of frame

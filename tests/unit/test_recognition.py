@@ -152,6 +152,33 @@ def test_a_swing_with_the_feet_out_of_frame_is_counted_and_recognised(
     assert rec.exercise is Exercise.KB_SWING, rec.reason
 
 
+@pytest.mark.parametrize(
+    ("movement", "expected"),
+    [(GOBLET_SQUAT, Exercise.SQUAT), (GOOD_MORNING, Exercise.GOOD_MORNING)],
+    ids=["goblet_squat", "good_morning"],
+)
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE])
+def test_a_load_held_high_with_the_feet_out_of_frame_is_still_told_apart(
+    movement: Movement, expected: Exercise, view: View
+) -> None:
+    # The hip-knee index needs the knee angle, which needs the shin: without
+    # the ankles every rep went unread and the set stayed the generic hinge.
+    # The trunk's turn against the thighs' needs no shin: a goblet squat turns
+    # the trunk 18 deg against thighs near 75, a good morning 70 against ~7.
+    rec, result = recognised(_feet_out_of_frame(synthetic(movement, view)))
+    assert len(result.reps) == 3
+    assert rec.exercise is expected, rec.reason
+
+
+def test_an_even_turn_of_trunk_and_thighs_is_not_read(monkeypatch) -> None:
+    # Between the two shares the reading is too close to call: no reading
+    # rather than a guess (a good morning filmed from the front read 48-57).
+    monkeypatch.setattr(recognition, "_trunk_share", lambda *a: 50.0)
+    rec, _ = recognised(_feet_out_of_frame(synthetic(GOOD_MORNING)))
+    assert rec.exercise is Exercise.AUTO
+    assert "not seen well enough" in rec.reason
+
+
 def test_a_pull_off_the_side_stays_the_generic_hinge_and_says_why() -> None:
     # The knee angle is too rough at 45 deg to tell a deadlift from an RDL.
     rec, _ = recognised(synthetic(Pattern.HINGE, View.OBLIQUE))
