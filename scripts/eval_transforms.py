@@ -21,7 +21,9 @@ CACHE` records them. Transforms (all by default):
   plates     the near leg's knee and foot unseen while the hands are within a
              shin's length of them (a bar's plates in front of the near leg);
   from_bottom  a set of deadlifts filmed from its first rep's bottom (a phone
-             started mid-pull; other exercises unchanged).
+             started mid-pull; other exercises unchanged);
+  drops      a fifth of the frames dropped at random, seeded (a busy phone or
+             webcam: an uneven frame rate).
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer and how many rep counts stay exact against the labels.
 """
@@ -156,6 +158,11 @@ def from_bottom(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track.select(frames), meta=track.meta)
 
 
+def drops(track: PoseTrack) -> PoseTrack:
+    keep = np.random.default_rng(0).random(len(track)) >= 0.2
+    return dataclasses.replace(track.select(np.flatnonzero(keep)), meta=track.meta)
+
+
 def small(track: PoseTrack) -> PoseTrack:
     w, h = track.image_wh
     xy = (track.xy_norm * 0.5 + 0.25).astype(np.float32)
@@ -183,6 +190,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "slow2": slow2,
     "plates": plates,
     "from_bottom": from_bottom,
+    "drops": drops,
 }
 
 
