@@ -62,6 +62,8 @@ def peer_python(venv: Path) -> Path:
     if python.is_file() and subprocess.run(probe, capture_output=True).returncode == 0:
         return python
     print(f"creating the peer environment in {venv} ({PEER_MEDIAPIPE}) ...", flush=True)
+    if venv.is_symlink() and not venv.exists():
+        venv.unlink()  # a link to an environment since removed (a cleared /tmp)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", PEER_MEDIAPIPE], check=True
