@@ -209,6 +209,10 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
     ok = np.flatnonzero(np.isfinite(knee) & np.isfinite(trunk))
     if ok.size < th.hips_first_min_frames:
         return NotJudged("the ascent was not seen clearly enough", "deg")
+    if win.t_s[b + ok[0]] - win.t_s[b] > th.smooth_max_gap_s:
+        # Hidden behind the load at the bottom (a plate in front of the near
+        # knee): straightening measured from mid-ascent would misplace half way.
+        return NotJudged("the knees were hidden at the bottom of the pull", "deg")
     knee_start = float(knee[ok[0]])
     knee_range = knee_start - float(np.min(knee[ok]))
     if knee_range < th.hips_first_min_knee_range_deg:

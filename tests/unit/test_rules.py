@@ -416,6 +416,25 @@ def test_hips_first_not_judged_when_the_knees_straighten_between_too_few_frames(
     assert "too few to time" in fast.reason
 
 
+def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom() -> None:
+    # Hips rising first over a 1 s ascent at 30 fps. With a plate in front of
+    # the near knee for the first 0.5 s of it, straightening would be measured
+    # from mid-ascent and half way misplaced: not judged.
+    knee = np.concatenate([np.linspace(100, 10, 16), [10.0] * 15])
+    trunk = np.concatenate([np.linspace(60, 80, 16), np.linspace(75, 0, 15)])
+    values = {
+        "hip_flexion_deg": np.linspace(110, 0, knee.size),
+        "trunk_incline_deg": trunk,
+        "knee_flexion_deg": knee,
+    }
+    seen = check_hips_rise_first(rep_window(values, bottom=0), Measures(), TH)
+    assert seen.outcome is Outcome.FLAGGED
+    hidden = dict(values, knee_flexion_deg=np.where(np.arange(31) < 15, np.nan, knee))
+    plated = check_hips_rise_first(rep_window(hidden, bottom=0), Measures(), TH)
+    assert plated.outcome is Outcome.NOT_JUDGED
+    assert "hidden at the bottom" in plated.reason
+
+
 def test_lean_back_at_lockout_is_flagged_against_setup() -> None:
     lean = TH.lean_back_min_deg + 5
     trunk = np.concatenate([ramp(0, 60)[:-3], [-lean, -lean, -lean]])
