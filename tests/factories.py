@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam.core.analysis import Analyzer
 from hingecam.core.datatypes import (
+    Exercise,
     MeasureSeries,
     View,
 )
@@ -27,6 +29,7 @@ from hingecam.core.geometry import BACK_T, compute_measures
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import BACK_PROFILE_SAMPLES, N_LANDMARKS, Pose, PoseTrack
 from hingecam.core.rep_window import RepWindow
+from hingecam.core.thresholds import Thresholds
 
 L = Landmark
 
@@ -797,3 +800,19 @@ def back_mask(
     edge = np.interp(t, BACK_T, prof)
     inside = (t >= -0.1) & (t <= 1.1) & (d >= -front_chords) & (d <= edge)
     return inside.astype(np.float32)
+
+
+def push_each_frame(track: PoseTrack, exercise: Exercise, th: Thresholds) -> Analyzer:
+    """An analyzer fed the track's frames one at a time (the path live and
+    analyze take), finished."""
+    analyzer = Analyzer(exercise, th, track.image_wh)
+    for i in range(len(track)):
+        analyzer.push(
+            i,
+            float(track.t_s[i]),
+            track.pose_at(i),
+            int(track.people[i]),
+            track.back_profile[i],
+        )
+    analyzer.finish()
+    return analyzer

@@ -10,14 +10,14 @@ import math
 import numpy as np
 import pytest
 
-from hingecam.core.analysis import Analyzer, analyze_track
+from hingecam.core.analysis import analyze_track
 from hingecam.core.datatypes import Exercise, Side
 from hingecam.core.facing import FacingEstimator
 from hingecam.core.hidden_knee import KneeFiller, two_link_knee
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import load_thresholds
-from tests.factories import Pattern, hinge_set
+from tests.factories import Pattern, hinge_set, push_each_frame
 
 TH = load_thresholds(Exercise.AUTO)
 
@@ -91,16 +91,7 @@ def test_knee_placed_live_equals_knee_placed_in_replay(
 ) -> None:
     track, _ = plated
     replayed = analyze_track(track, Exercise.AUTO, TH)
-    pushed = Analyzer(Exercise.AUTO, TH, track.image_wh)
-    for i in range(len(track)):
-        pushed.push(
-            i,
-            float(track.t_s[i]),
-            track.pose_at(i),
-            int(track.people[i]),
-            track.back_profile[i],
-        )
-    pushed.finish()
+    pushed = push_each_frame(track, Exercise.AUTO, TH)
     result = pushed.result(replayed.video)
     np.testing.assert_array_equal(
         result.series.hip_flexion_deg, replayed.series.hip_flexion_deg

@@ -11,6 +11,7 @@ from hingecam.core.analysis import Analyzer, analyze_track
 from hingecam.core.datatypes import Exercise
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.tracks import load_track, save_track
+from tests.factories import push_each_frame
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "kbdl_side_hipfirst.npz"
 
@@ -19,16 +20,7 @@ def test_replay_equals_pushing_every_frame() -> None:
     track = load_track(SAMPLE)
     th = load_thresholds(Exercise.DEADLIFT)
     replayed = analyze_track(track, Exercise.DEADLIFT, th)
-    pushed = Analyzer(Exercise.DEADLIFT, th, track.image_wh)
-    for i in range(len(track)):
-        pushed.push(
-            i,
-            float(track.t_s[i]),
-            track.pose_at(i),
-            int(track.people[i]),
-            track.back_profile[i],
-        )
-    pushed.finish()
+    pushed = push_each_frame(track, Exercise.DEADLIFT, th)
     result = pushed.result(replayed.video)
     for name in result.series.ANGLE_FIELDS:
         np.testing.assert_array_equal(
