@@ -355,6 +355,7 @@ class Analyzer:
                     provisional_reps=self.provisional_reps,
                     brief_under_s=self.calibration_s if self.reference else None,
                     at_the_bar=self._segmenter.at_the_bar,
+                    knee_placed_s=self._intake.knee_placed_s,
                 )
             ),
             thresholds=self.th.as_dict(),

@@ -44,12 +44,14 @@ class FrameIntake:
         self.image_wh = image_wh
         self.facing = FacingEstimator(thresholds)
         self.knee = KneeFiller(thresholds)
+        self.knee_placed_s: list[float] = []  # times of frames measured with it
         self.recorder = TrackRecorder(image_wh)
 
     def reset(self) -> None:
         """Forget the facing, the leg and every recorded row."""
         self.facing.reset()
         self.knee.reset()
+        self.knee_placed_s.clear()
         self.recorder.reset()
 
     def update(
@@ -74,6 +76,7 @@ class FrameIntake:
         raw, view = measure_pose(measured, facing, back_profile, self.image_wh, self.th)
         if self.knee.placed:
             raw[_FROM_KNEE] = np.nan
+            self.knee_placed_s.append(t_s)
         return Intake(pose, people, facing, raw, view)
 
     def replay(self, track: PoseTrack) -> list[Intake]:
@@ -92,6 +95,7 @@ class FrameIntake:
             if self.knee.placed and measured is not None:
                 xy[i], visibility[i] = measured.xy_norm, measured.visibility
                 placed.append(i)
+                self.knee_placed_s.append(t_s)
         present = [p is not None for p in poses]
         filled = dataclasses.replace(track, xy_norm=xy, visibility=visibility)
         raw, views = measure_track(filled, present, facings, self.th)

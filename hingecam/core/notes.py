@@ -26,6 +26,7 @@ def set_notes(
     provisional_reps: int = 0,
     brief_under_s: float | None = None,
     at_the_bar: Sequence[AtTheBar] = (),
+    knee_placed_s: Sequence[float] = (),
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -40,6 +41,8 @@ def set_notes(
             still moment's posture (see Calibrator.brief): the calibration time
             the lifter did not stand still for.
         at_the_bar: set-ups and put-downs the rep counter left out of the reps.
+        knee_placed_s: times of the frames whose hidden near knee was placed
+            (core/hidden_knee.py).
     """
     notes: list[str] = []
     n = len(track)
@@ -93,6 +96,8 @@ def set_notes(
             f"the feet were out of frame or hidden in {(~feet_seen).mean():.0%} of the frames"
         )
     t = track.t_s
+    if knee_placed_s:
+        notes.append(hidden_knee_note(knee_placed_s, t, reps))
     duration = float(t[-1] - t[0]) if n > 1 else 0.0
     fps = (n - 1) / duration if duration > 0 else 0.0
     if 0 < fps < 20:
@@ -103,6 +108,28 @@ def set_notes(
     elif not reps:
         notes.append("no complete rep was found")
     return notes
+
+
+def hidden_knee_note(
+    placed_s: Sequence[float], t_s: np.ndarray, reps: Sequence[Rep]
+) -> str:
+    """What was read, and what not, where the near knee was hidden behind the load."""
+    placed = np.asarray(placed_s, dtype=np.float64)
+    step = float(np.median(np.diff(t_s))) if len(t_s) > 1 else 0.0
+    which = [
+        str(rep.index)
+        for rep in reps
+        if ((placed >= rep.start_s) & (placed <= rep.end_s)).any()
+    ]
+    where = ""
+    if which:
+        where = f" (rep {which[0]})" if len(which) == 1 else f" (reps {_and(which)})"
+    return (
+        f"the near knee was hidden (behind the load) for {placed.size * step:.1f} s"
+        f"{where}: the hip angle there was read from the hip, the planted ankle and "
+        "the leg's lengths; the knee's own angle was not, so checks that need it "
+        "were not judged there"
+    )
 
 
 def at_the_bar_note(stretch: AtTheBar) -> str:

@@ -84,6 +84,9 @@ def test_plates_hiding_the_near_knee_still_count_every_pull(
         assert rep.peaks.hip_flexion_max_deg == pytest.approx(110.0, abs=12.0)
         # The knee's angle would only echo the lengths it was placed with.
         assert math.isnan(rep.peaks.knee_flexion_bottom_deg)
+    # The report says where the knee was placed and what that leaves unjudged.
+    (note,) = [n for n in result.notes if n.startswith("the near knee was hidden")]
+    assert "(reps 1, 2 and 3)" in note and "were not judged there" in note
 
 
 def test_knee_placed_live_equals_knee_placed_in_replay(
