@@ -33,7 +33,7 @@ from hingecam.core.hints import SetupHints
 from hingecam.core.ingest import FrameIntake, Intake
 from hingecam.core.measures import Measures
 from hingecam.core.mode import LIVE, RECORDED, Mode
-from hingecam.core.notes import set_notes
+from hingecam.core.notes import hidden_knee_note, set_notes
 from hingecam.core.pose_measures import Feet, feet_position
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
@@ -329,6 +329,23 @@ class Analyzer:
         judging = self.mode.judge_smoothing(self.th)
         return self._log.series(self._log.smoothed_again(judging))
 
+    def _notes(self, view: View) -> list[str]:
+        track = self.track()
+        notes = set_notes(
+            track,
+            view,
+            self.reps,
+            self.setup,
+            self.th,
+            provisional_reps=self.provisional_reps,
+            brief_under_s=self.calibration_s if self.reference else None,
+            at_the_bar=self._segmenter.at_the_bar,
+        )
+        if self._intake.knee_placed_s:
+            placed = self._intake.knee_placed_s
+            notes.append(hidden_knee_note(placed, track.t_s, self.reps))
+        return notes
+
     def result(
         self, video: VideoInfo, thumbnails: dict[int, bytes] | None = None
     ) -> AnalysisResult:
@@ -345,19 +362,7 @@ class Analyzer:
             frame_phase=tuple(self._log.phases),
             reps=tuple(self.reps),
             setup=self.reference,
-            notes=tuple(
-                set_notes(
-                    self.track(),
-                    view,
-                    self.reps,
-                    self.setup,
-                    self.th,
-                    provisional_reps=self.provisional_reps,
-                    brief_under_s=self.calibration_s if self.reference else None,
-                    at_the_bar=self._segmenter.at_the_bar,
-                    knee_placed_s=self._intake.knee_placed_s,
-                )
-            ),
+            notes=tuple(self._notes(view)),
             thresholds=self.th.as_dict(),
             thumbnails=dict(thumbnails or {}),
         )

@@ -26,7 +26,6 @@ def set_notes(
     provisional_reps: int = 0,
     brief_under_s: float | None = None,
     at_the_bar: Sequence[AtTheBar] = (),
-    knee_placed_s: Sequence[float] = (),
 ) -> list[str]:
     """Sentences for the report on people, view, calibration, feet, frame rate.
 
@@ -41,8 +40,6 @@ def set_notes(
             still moment's posture (see Calibrator.brief): the calibration time
             the lifter did not stand still for.
         at_the_bar: set-ups and put-downs the rep counter left out of the reps.
-        knee_placed_s: times of the frames whose hidden near knee was placed
-            (core/hidden_knee.py).
     """
     notes: list[str] = []
     n = len(track)
@@ -96,8 +93,6 @@ def set_notes(
             f"the feet were out of frame or hidden in {(~feet_seen).mean():.0%} of the frames"
         )
     t = track.t_s
-    if knee_placed_s:
-        notes.append(hidden_knee_note(knee_placed_s, t, reps))
     duration = float(t[-1] - t[0]) if n > 1 else 0.0
     fps = (n - 1) / duration if duration > 0 else 0.0
     if 0 < fps < 20:
