@@ -131,19 +131,16 @@ class KneeFiller:
             return pose
         if not self._side_on(pose):
             return pose  # off the side, the image foreshortens the leg's lengths
-        if self._legs:
-            thigh = float(np.median([leg[1] for leg in self._legs]))
-            shin = float(np.median([leg[2] for leg in self._legs]))
-        elif seen[int(pts["shoulder"])]:
+        lengths, _ = self.leg()
+        if lengths is None and seen[int(pts["shoulder"])]:
             # A recording begun at the bar, the knee hidden from the start: the
             # segments in proportion to the trunk, seen side-on, until the
             # whole leg shows.
             torso = float(np.hypot(*(px[int(pts["shoulder"])] - px[hip])))
-            thigh = shin = LEG_SEGMENT_PER_TORSO * torso
-        else:
+            lengths = (LEG_SEGMENT_PER_TORSO * torso,) * 2
+        if lengths is None:
             return pose
-        forward = self._bend or self._toes or facing.sign
-        placed = two_link_knee(px[hip], self._ankle, thigh, shin, forward)
+        placed = two_link_knee(px[hip], self._ankle, *lengths, self.forward(facing))
         if placed is None:
             return pose
         self.placed = True
@@ -156,6 +153,23 @@ class KneeFiller:
             xy[ankle] = self._ankle / wh
             visibility[ankle] = self.th.min_visibility
         return dataclasses.replace(pose, xy_norm=xy, visibility=visibility)
+
+    def leg(self) -> tuple[tuple[float, float] | None, NDArray[np.float64] | None]:
+        """The thigh's and shin's lengths (px, medians over the last
+        knee_fill_leg_window_s that saw the whole near leg) and where the near
+        ankle was last seen; None for what has not been seen yet."""
+        lengths = None
+        if self._legs:
+            lengths = (
+                float(np.median([leg[1] for leg in self._legs])),
+                float(np.median([leg[2] for leg in self._legs])),
+            )
+        return lengths, self._ankle
+
+    def forward(self, facing: Facing) -> float:
+        """Which way in image x a placed knee bends: as last seen bending, else
+        the way the planted foot points, else the way the lifter faces."""
+        return self._bend or self._toes or facing.sign
 
     def _side_on(self, pose: Pose) -> bool:
         one = PoseTrack(
