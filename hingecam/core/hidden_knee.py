@@ -82,7 +82,8 @@ class KneeFiller:
     the lifter faces. Filled points get visibility min_visibility: just seen
     enough to be measured. A knee is placed only once it has been hidden for
     smooth_max_gap_s: shorter gaps (a flicker of the model's visibility) the
-    smoothing bridges from both sides. A change of near side starts over.
+    smoothing bridges from both sides. A change of near side, or the lifter
+    unseen for lifter_forget_s (time enough to walk away), starts over.
     """
 
     def __init__(self, thresholds: Thresholds) -> None:
@@ -97,6 +98,7 @@ class KneeFiller:
         self._bend = 0.0  # +1 / -1: the side of the hip-ankle line the knee was seen on
         self._toes = 0.0  # +1 / -1: the way the planted near foot points, in image x
         self._hidden_since = math.nan  # when the knee was last lost from view
+        self._pose_t = math.inf  # when the lifter was last seen (inf: never)
         self.placed = False
 
     def update(self, t_s: float, pose: Pose | None, facing: Facing) -> Pose | None:
@@ -105,9 +107,13 @@ class KneeFiller:
         self.placed = False
         if pose is None or facing.side is None or not facing.known:
             return pose
-        if facing.side is not self._side:
-            self.reset()
+        if (
+            facing.side is not self._side
+            or t_s - self._pose_t > self.th.lifter_forget_s
+        ):
+            self.reset()  # another side, or the lifter gone long enough to move
             self._side = facing.side
+        self._pose_t = t_s
         pts = SIDE_POINTS[facing.side]
         hip, knee, ankle = (int(pts[k]) for k in ("hip", "knee", "ankle"))
         vis = np.nan_to_num(pose.visibility.astype(np.float64), nan=0.0)

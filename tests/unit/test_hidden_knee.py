@@ -145,3 +145,27 @@ def test_a_hidden_foot_keeps_the_facing_the_head_would_flip() -> None:
         signs.append(facing.sign)
     assert side in (Side.LEFT, Side.RIGHT)
     assert set(signs) == {1.0}
+
+
+def test_a_lifter_gone_long_enough_to_move_is_measured_afresh() -> None:
+    # The ankle is where it was last seen while the feet stay planted; after
+    # lifter_forget_s without the lifter, they may stand anywhere.
+    hs = hinge_set(1, 30.0, pattern=Pattern.DEADLIFT)
+    track = hs.track
+    knee, _, foot = _near_leg(track)
+    filler, facing = KneeFiller(TH), FacingEstimator(TH)
+    for i in range(45):  # standing, the whole leg seen
+        pose = track.pose_at(i)
+        filler.update(
+            float(track.t_s[i]), pose, facing.update(float(track.t_s[i]), pose)
+        )
+    gone = float(track.t_s[44]) + TH.lifter_forget_s + 0.1
+    pose = track.pose_at(45)
+    assert pose is not None
+    visibility = pose.visibility.copy()
+    visibility[[knee, *foot]] = 0.0
+    hidden = dataclasses.replace(pose, visibility=visibility)
+    for k in range(20):  # hidden for longer than the smoothing bridges
+        t = gone + k / 30.0
+        filler.update(t, hidden, facing.update(t, hidden))
+        assert not filler.placed
