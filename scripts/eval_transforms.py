@@ -23,7 +23,9 @@ CACHE` records them. Transforms (all by default):
   from_bottom  a set of deadlifts filmed from its first rep's bottom (a phone
              started mid-pull; other exercises unchanged);
   drops      a fifth of the frames dropped at random, seeded (a busy phone or
-             webcam: an uneven frame rate).
+             webcam: an uneven frame rate);
+  pan        the picture sliding sideways by up to a twentieth of its width and
+             back every 4 s (a handheld phone following the lifter).
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer and how many rep counts stay exact against the labels.
 """
@@ -163,6 +165,13 @@ def drops(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track.select(np.flatnonzero(keep)), meta=track.meta)
 
 
+def pan(track: PoseTrack) -> PoseTrack:
+    shift = 0.05 * np.sin(2.0 * np.pi * track.t_s / 4.0)
+    xy = track.xy_norm.copy()
+    xy[..., 0] += shift[:, None].astype(np.float32)
+    return dataclasses.replace(track, xy_norm=xy)
+
+
 def small(track: PoseTrack) -> PoseTrack:
     w, h = track.image_wh
     xy = (track.xy_norm * 0.5 + 0.25).astype(np.float32)
@@ -191,6 +200,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "plates": plates,
     "from_bottom": from_bottom,
     "drops": drops,
+    "pan": pan,
 }
 
 
