@@ -166,7 +166,8 @@ def live_window(
 
         def found() -> bool:
             nonlocal window
-            assert proc.poll() is None, err_lines.lines
+            # On an early exit, its last words in full (pytest cuts a list).
+            assert proc.poll() is None, "\n".join(err_lines.lines[-20:])
             window = _xdotool(env, "search", "--name", "hingecam").split("\n")[0]
             return bool(window)
 
