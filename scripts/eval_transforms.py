@@ -22,6 +22,8 @@ CACHE` records them. Transforms (all by default):
              shin's length of them (a bar's plates in front of the near leg);
   from_bottom  a set of deadlifts filmed from its first rep's bottom (a phone
              started mid-pull; other exercises unchanged);
+  late_start a set of deadlifts filmed from 2 s before its first pull (a phone
+             started during the set-up at the bar; other exercises unchanged);
   drops      a fifth of the frames dropped at random, seeded (a busy phone or
              webcam: an uneven frame rate);
   pan        the picture sliding sideways by up to a twentieth of its width and
@@ -172,6 +174,15 @@ def pan(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, xy_norm=xy)
 
 
+def late_start(track: PoseTrack) -> PoseTrack:
+    """A set recognised as deadlifts, from 2 s before its first rep's start."""
+    result = analyzed(track)
+    if result.exercise is not Exercise.DEADLIFT or not result.reps:
+        return track
+    frames = np.flatnonzero(track.t_s >= result.reps[0].start_s - 2.0)
+    return dataclasses.replace(track.select(frames), meta=track.meta)
+
+
 def small(track: PoseTrack) -> PoseTrack:
     w, h = track.image_wh
     xy = (track.xy_norm * 0.5 + 0.25).astype(np.float32)
@@ -199,6 +210,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "slow2": slow2,
     "plates": plates,
     "from_bottom": from_bottom,
+    "late_start": late_start,
     "drops": drops,
     "pan": pan,
 }

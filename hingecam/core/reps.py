@@ -60,8 +60,9 @@ class RepSegmenter:
     With `from_floor`, two moments at the bar are not the rep's: holding still at
     the bottom for rep_setup_s is the set-up, so the rep starts again where the
     pull leaves it; and in a set of singles (the last rep pulled after such a
-    set-up) the descent after a lockout held rep_putdown_hold_s puts the bar
-    down, a rep only if the lifter then holds still at the bottom for
+    set-up, or begun at the bar as the recording began and held still there
+    for rep_regrip_s: the set-up's end) the descent after a lockout held
+    rep_putdown_hold_s puts the bar down, a rep only if the lifter then holds still at the bottom for
     rep_regrip_s (a new set-up), not when they let go and stand up. Reps begun
     without a set-up (a set from standing, touch-and-go, a hinge drill) stay
     reps however long the lifter stands between them: resting at the top,
@@ -96,6 +97,7 @@ class RepSegmenter:
         self._still: tuple[float, float, float] | None = None  # since s, lo, hi deg
         self._still_s = 0.0  # longest hold at depth in this cycle
         self._setup_from_s = math.nan  # a set-up's first still moment, this cycle
+        self._began_at_bar = False  # this cycle began at the bottom
         self._after_hold = False
         self._lockout_s = math.nan  # end of the last rep counted
         self._singles = False  # that rep was pulled after a set-up at the bar
@@ -152,7 +154,9 @@ class RepSegmenter:
             # Before the lifter has ever stood, only a deadlift's pull from the
             # floor can start a rep: walking in and bending to the bar are not reps.
             if self.from_floor and rel >= th.rep_floor_start_deg:
-                self._begin_cycle((frame, t_s), (frame, t_s, rel), Phase.BOTTOM)
+                self._begin_cycle(
+                    (frame, t_s), (frame, t_s, rel), Phase.BOTTOM, at_bar=True
+                )
             return None
 
         if self.phase is Phase.STANDING:
@@ -183,7 +187,10 @@ class RepSegmenter:
                     )
                     self._recent.clear()
                     self._begin_cycle(
-                        (start[0], start[1]), (frame, t_s, rel), Phase.DESCENT
+                        (start[0], start[1]),
+                        (frame, t_s, rel),
+                        Phase.DESCENT,
+                        at_bar=start[2] - self._ref() >= th.rep_floor_start_deg,
                     )
             return event
 
@@ -192,9 +199,16 @@ class RepSegmenter:
         return None
 
     def _begin_cycle(
-        self, start: tuple[int, float], peak: tuple[int, float, float], phase: Phase
+        self,
+        start: tuple[int, float],
+        peak: tuple[int, float, float],
+        phase: Phase,
+        at_bar: bool = False,
     ) -> None:
+        """A down-up cycle from `start`; `at_bar`: it begins at the bottom (the
+        recording began with the lifter at the bar)."""
         self._start = start
+        self._began_at_bar = at_bar
         self._peak = peak
         self._second_left = False
         self._trunk_left = False
@@ -323,8 +337,15 @@ class RepSegmenter:
             self._lockout_s = math.nan
             self._singles = False
             return None
-        self._singles = math.isfinite(self._setup_from_s)
-        if self._singles:
+        # A pull after a set-up is a single, and so is one the recording began
+        # with at the bar held still for a grip and a brace (rep_regrip_s):
+        # the rest of its set-up was before the start.
+        self._singles = math.isfinite(self._setup_from_s) or (
+            self.from_floor
+            and self._began_at_bar
+            and self._still_s >= self.th.rep_regrip_s
+        )
+        if math.isfinite(self._setup_from_s):
             held = start[1] - self._setup_from_s
             self.at_the_bar.append(
                 AtTheBar("set-up", self._setup_from_s, start[1], held)

@@ -185,7 +185,8 @@ class Thresholds(RecognitionThresholds):
         "design: taking the grip and bracing before a pull takes at least a second; "
         "releasing the bar and standing up does not stop at the bottom",
         "After a put-down, a cycle counts only if it holds still at the bottom this "
-        "long (a new set-up and pull).",
+        "long (a new set-up and pull); a recording begun at the bar that holds "
+        "still this long before the pull shows the end of a set-up (a single).",
     )
     # Faults.
     locked_knee_max_flexion_deg: float = threshold_field(

@@ -377,6 +377,24 @@ def test_putting_the_bar_down_after_a_held_lockout_is_not_a_second_rep() -> None
     assert len(events) == 2
 
 
+@pytest.mark.parametrize("reference", [None, 0.0])
+def test_a_single_filmed_from_within_its_set_up_is_one_rep(reference) -> None:
+    # The phone started 2 s before the pull: the set-up is seen held still for
+    # less than rep_setup_s, but for more than a grip and a brace
+    # (rep_regrip_s), so the bar put down after the held lockout is no second
+    # rep. With or without a (typical) standing reference to count against.
+    values = _single(SETUP_S, HOLD_S)
+    pull_start = 6 + int(SETUP_S * FPS) - 1
+    seen = values[pull_start - int(2.0 * FPS) :]
+    events, _ = run(seen, reference=reference, from_floor=True)
+    assert len(events) == 1
+    # Begun at the bar without holding still there (the pull itself filmed
+    # from its first frame), it may be one rep of a set: a later descent after
+    # a rest at the top still counts (tests/unit/test_analysis.py).
+    events, _ = run(values[pull_start:], reference=reference, from_floor=True)
+    assert len(events) == 2
+
+
 def test_resting_at_the_top_between_reps_begun_without_a_set_up_is_no_put_down() -> (
     None
 ):
