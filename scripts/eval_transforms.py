@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from hingecam.app.driver import Driver
 from hingecam.app.eval_score import faults_found, read_manifest
-from hingecam.core.datatypes import AnalysisResult, Exercise
+from hingecam.core.datatypes import AnalysisResult, Exercise, Rep
 from hingecam.core.landmarks import Landmark
 from hingecam.core.mode import RECORDED
 from hingecam.core.poses import PoseTrack
@@ -79,9 +79,13 @@ def mirror(track: PoseTrack) -> PoseTrack:
     )
 
 
-def _every(track: PoseTrack, k: int) -> PoseTrack:
-    frames = np.arange(0, len(track), k)
+def _keep(track: PoseTrack, frames: NDArray[np.intp]) -> PoseTrack:
+    """Those frames of the track, its meta kept."""
     return dataclasses.replace(track.select(frames), meta=track.meta)
+
+
+def _every(track: PoseTrack, k: int) -> PoseTrack:
+    return _keep(track, np.arange(0, len(track), k))
 
 
 def half_rate(track: PoseTrack) -> PoseTrack:
@@ -153,18 +157,25 @@ def plates(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, visibility=visibility)
 
 
-def from_bottom(track: PoseTrack) -> PoseTrack:
-    """A set recognised as deadlifts, from its first rep's bottom on."""
+def _deadlifts_from(
+    track: PoseTrack, first: Callable[[PoseTrack, Rep], NDArray[np.intp]]
+) -> PoseTrack:
+    """A set recognised as deadlifts cut to the frames `first` picks from its
+    first rep; any other set unchanged."""
     result = analyzed(track)
     if result.exercise is not Exercise.DEADLIFT or not result.reps:
         return track
-    frames = np.arange(result.reps[0].bottom_frame, len(track))
-    return dataclasses.replace(track.select(frames), meta=track.meta)
+    return _keep(track, first(track, result.reps[0]))
+
+
+def from_bottom(track: PoseTrack) -> PoseTrack:
+    """A set recognised as deadlifts, from its first rep's bottom on."""
+    return _deadlifts_from(track, lambda t, rep: np.arange(rep.bottom_frame, len(t)))
 
 
 def drops(track: PoseTrack) -> PoseTrack:
     keep = np.random.default_rng(0).random(len(track)) >= 0.2
-    return dataclasses.replace(track.select(np.flatnonzero(keep)), meta=track.meta)
+    return _keep(track, np.flatnonzero(keep))
 
 
 def pan(track: PoseTrack) -> PoseTrack:
@@ -176,11 +187,9 @@ def pan(track: PoseTrack) -> PoseTrack:
 
 def late_start(track: PoseTrack) -> PoseTrack:
     """A set recognised as deadlifts, from 2 s before its first rep's start."""
-    result = analyzed(track)
-    if result.exercise is not Exercise.DEADLIFT or not result.reps:
-        return track
-    frames = np.flatnonzero(track.t_s >= result.reps[0].start_s - 2.0)
-    return dataclasses.replace(track.select(frames), meta=track.meta)
+    return _deadlifts_from(
+        track, lambda t, rep: np.flatnonzero(t.t_s >= rep.start_s - 2.0)
+    )
 
 
 def small(track: PoseTrack) -> PoseTrack:

@@ -23,8 +23,7 @@ from numpy.typing import NDArray
 from hingecam.app.eval_score import read_manifest
 from hingecam.core.datatypes import View
 from hingecam.core.facing import FacingEstimator
-from hingecam.core.geometry import estimate_view
-from hingecam.core.geometry3d import angle_between_deg
+from hingecam.core.geometry import angle_at, estimate_view
 from hingecam.core.hidden_knee import KneeFiller, two_link_knee
 from hingecam.core.landmarks import SIDE_POINTS
 from hingecam.core.poses import PoseTrack
@@ -38,7 +37,7 @@ def flexion(
     a: NDArray[np.float64], b: NDArray[np.float64], c: NDArray[np.float64]
 ) -> float:
     """180 minus the angle a-b-c at b, degrees."""
-    return 180.0 - float(angle_between_deg(a - b, c - b))
+    return 180.0 - float(angle_at(a, b, c))
 
 
 def errors(track: PoseTrack) -> tuple[list[float], list[float]]:

@@ -35,7 +35,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.facing import facing_sign
-from hingecam.core.geometry3d import angle_between_deg, legs_trunk_3d
+from hingecam.core.geometry3d import angle_between_deg, legs_trunk_3d, seen_midpoint
 from hingecam.core.landmarks import SIDE_POINTS, Landmark, near_side
 from hingecam.core.poses import BACK_PROFILE_SAMPLES, PoseTrack
 from hingecam.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -200,12 +200,10 @@ def hip_flexion_3d(
         "hip": (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
         "knee": (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
     }
-    mid = {}
-    for role, (a, b) in pairs.items():
-        p = (w[:, a] + w[:, b]) / 2
-        seen = (vis[:, a] >= min_visibility) | (vis[:, b] >= min_visibility)
-        p[~seen] = np.nan
-        mid[role] = p
+    mid = {
+        role: seen_midpoint(w, vis, a, b, min_visibility)
+        for role, (a, b) in pairs.items()
+    }
     return np.asarray(180.0 - angle_at(mid["shoulder"], mid["hip"], mid["knee"]))
 
 
@@ -355,11 +353,21 @@ def estimate_view(
     the torso, which raises the ratio: errors go towards "not side", the safe
     direction for spine verdicts.
     """
+    return views_of(track.xy_norm, track.world_m, track.image_wh, thresholds)
+
+
+def views_of(
+    xy_norm: NDArray[np.floating],
+    world_m: NDArray[np.floating],
+    image_wh: tuple[int, int],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[View]:
+    """estimate_view on landmark arrays, (N, 33, 2) and (N, 33, 3)."""
     side_max_ratio, front_min_ratio, side_min_yaw_deg, front_max_yaw_deg = (
         thresholds.view_limits
     )
-    ratio = view_ratio(track.xy_norm, track.image_wh)
-    yaw = world_yaw_deg(track.world_m)
+    ratio = view_ratio(xy_norm, image_wh)
+    yaw = world_yaw_deg(world_m)
     views = []
     for r, y in zip(ratio, yaw, strict=True):
         if not (np.isfinite(r) and np.isfinite(y)):

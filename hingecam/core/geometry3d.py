@@ -28,6 +28,16 @@ def angle_between_deg(u: FloatArray, v: FloatArray) -> FloatArray:
     return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
 
 
+def seen_midpoint(
+    world: FloatArray, vis: FloatArray, a: Landmark, b: Landmark, min_vis: float
+) -> FloatArray:
+    """(N, 3) the midpoint of landmarks a and b, NaN in frames where neither is
+    at least min_vis visible (one seen is enough: the model places both)."""
+    p = (world[:, int(a)] + world[:, int(b)]) / 2
+    p[(vis[:, int(a)] < min_vis) & (vis[:, int(b)] < min_vis)] = np.nan
+    return np.asarray(p, dtype=np.float64)
+
+
 def _seen(
     world: FloatArray, vis: FloatArray, marks: tuple[Landmark, ...], min_vis: float
 ) -> FloatArray:

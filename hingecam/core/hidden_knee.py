@@ -26,9 +26,9 @@ from numpy.typing import NDArray
 
 from hingecam.core.datatypes import Side, View
 from hingecam.core.facing import Facing
-from hingecam.core.geometry import estimate_view
+from hingecam.core.geometry import views_of
 from hingecam.core.landmarks import SIDE_POINTS
-from hingecam.core.poses import BACK_PROFILE_SAMPLES, Pose, PoseTrack
+from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 LEG_SEGMENT_PER_TORSO = 0.85
@@ -178,17 +178,8 @@ class KneeFiller:
         return self._bend or self._toes or facing.sign
 
     def _side_on(self, pose: Pose) -> bool:
-        one = PoseTrack(
-            t_s=np.zeros(1),
-            xy_norm=pose.xy_norm[None],
-            world_m=pose.world_m[None],
-            visibility=pose.visibility[None],
-            presence=pose.presence[None],
-            back_profile=np.full((1, BACK_PROFILE_SAMPLES), np.nan, dtype=np.float32),
-            people=np.ones(1, dtype=np.int16),
-            image_wh=pose.image_wh,
-        )
-        return estimate_view(one, self.th)[0] is View.SIDE
+        views = views_of(pose.xy_norm[None], pose.world_m[None], pose.image_wh, self.th)
+        return views[0] is View.SIDE
 
     def _remember(
         self,

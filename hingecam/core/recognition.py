@@ -42,7 +42,7 @@ from hingecam.core.datatypes import (
     Sureness,
     View,
 )
-from hingecam.core.geometry3d import angle_between_deg
+from hingecam.core.geometry3d import angle_between_deg, seen_midpoint
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import PoseTrack
 from hingecam.core.profiles import PROFILES
@@ -158,9 +158,7 @@ def _segments(
     vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
 
     def mid(a: Landmark, b: Landmark) -> NDArray[np.float64]:
-        p = (world[:, a] + world[:, b]) / 2
-        p[(vis[:, [a, b]] < min_visibility).all(axis=1)] = np.nan
-        return p
+        return seen_midpoint(world, vis, a, b, min_visibility)
 
     hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
     return {

@@ -62,8 +62,9 @@ class RepSegmenter:
     pull leaves it; and in a set of singles (the last rep pulled after such a
     set-up, or begun at the bar as the recording began and held still there
     for rep_regrip_s: the set-up's end) the descent after a lockout held
-    rep_putdown_hold_s puts the bar down, a rep only if the lifter then holds still at the bottom for
-    rep_regrip_s (a new set-up), not when they let go and stand up. Reps begun
+    rep_putdown_hold_s puts the bar down, a rep only if the lifter then holds
+    still at the bottom for rep_regrip_s (a new set-up), not when they let go
+    and stand up. Reps begun
     without a set-up (a set from standing, touch-and-go, a hinge drill) stay
     reps however long the lifter stands between them: resting at the top,
     reading the last rep's cue, is no put-down.

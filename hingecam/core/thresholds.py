@@ -174,7 +174,8 @@ class Thresholds(RecognitionThresholds):
         "s",
         "design: between reps of a set the lifter stood <= 2.7 s on " + CLIPS + "; "
         "a lockout held longer ends the set (a single shown, then put down)",
-        "In a set of singles (the last rep pulled after a set-up, rep_setup_s), a "
+        "In a set of singles (the last rep pulled after a set-up, rep_setup_s, or "
+        "begun at the bar held still for rep_regrip_s), a "
         "descent after a lockout held this long puts the bar down: it is a rep only "
         "if a set-up follows (rep_regrip_s). Reps begun without a set-up stay reps "
         "however long the lifter rests at the top.",
