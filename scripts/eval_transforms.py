@@ -29,7 +29,9 @@ CACHE` records them. Transforms (all by default):
   pan        the picture sliding sideways by up to a twentieth of its width and
              back every 4 s (a handheld phone following the lifter).
 It prints the clips whose answers changed and, per transform, how many clips
-kept every answer and how many rep counts stay exact against the labels.
+kept every answer, how many rep counts stay exact against the labels, and on
+how many clips another exercise was named (a set recognised as something else;
+an unsure set, judged as the generic hinge, does not count).
 """
 
 from __future__ import annotations
@@ -258,11 +260,14 @@ def main() -> None:
         track = load_track(args.tracks / (Path(label.file).stem + ".npz"))
         base[label.file] = (track, answers(analyzed(track)))
     for name in chosen:
-        same = exact_before = exact_after = 0
+        same = exact_before = exact_after = misread = 0
         for label in labels:
             track, before = base[label.file]
             after = answers(analyzed(TRANSFORMS[name](track)))
             same += after == before
+            # Another exercise named where the transform was not: worse than
+            # an unsure set, which is judged as the generic hinge.
+            misread += after[1] not in (before[1], Exercise.AUTO.value)
             exact_before += before[0] == label.reps
             exact_after += after[0] == label.reps
             if after != before:
@@ -271,7 +276,8 @@ def main() -> None:
         n = len(labels)
         print(
             f"{name}: {same} of {n} clips kept every answer; exact rep count "
-            f"{exact_before} -> {exact_after} of {n}",
+            f"{exact_before} -> {exact_after} of {n}; another exercise named on "
+            f"{misread}",
             flush=True,
         )
 

@@ -1,5 +1,6 @@
 """Lifter choice: which of the people the model found is the one lifting, frame by
-frame (closest to the lifter's last hips, else the largest visible person)."""
+frame (closest to the lifter's last hips, else the largest visible person; never
+a phantom turned upside down against the lifter a moment ago)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 _HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+_SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
 
 
 def hip_midpoint_px(pose: Pose) -> NDArray[np.float64]:
@@ -37,6 +39,37 @@ def torso_length_px(pose: Pose) -> float:
     shoulders = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
     hips = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
     return float(np.linalg.norm(shoulders - hips))
+
+
+def _trunks(pose: Pose) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The hip-to-shoulder midpoint vector in the image (px) and the world (m)."""
+    vectors = []
+    for xy in (pose.xy_px, pose.world_m):
+        points = xy.astype(np.float64)
+        vectors.append(points[_SHOULDERS].mean(axis=0) - points[_HIPS].mean(axis=0))
+    return vectors[0], vectors[1]
+
+
+def _turn_deg(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    if not math.isfinite(norm) or norm == 0.0:
+        return math.nan
+    return math.degrees(math.acos(max(-1.0, min(1.0, float(a @ b) / norm))))
+
+
+def flipped(pose: Pose, previous: Pose, thresholds: Thresholds) -> bool:
+    """Whether `pose`'s trunk points the other way from `previous`'s: more than
+    lifter_max_flip_deg in the image and lifter_max_world_flip_deg in the world
+    landmarks. The model read something else (a plate, a poster) as a person
+    upside down, or an arm as the trunk. Both readings must agree: a trunk
+    foreshortened to a few pixels turns by noise in the image, and the world
+    landmarks' depth noise at the bottom of a pull turns theirs by up to ~100
+    deg from one frame to the next."""
+    now, before = _trunks(pose), _trunks(previous)
+    return (  # NaN compares False: an unseen trunk is no flip
+        _turn_deg(now[0], before[0]) > thresholds.lifter_max_flip_deg
+        and _turn_deg(now[1], before[1]) > thresholds.lifter_max_world_flip_deg
+    )
 
 
 def choose_lifter(
@@ -93,8 +126,17 @@ class LifterTracker:
         self._last_t = -math.inf
 
     def update(self, poses: Sequence[Pose], t_s: float) -> Pose | None:
-        """The lifter among `poses` at time `t_s`, or None if not among them."""
-        previous = self._last if t_s - self._last_t <= self.th.lifter_forget_s else None
+        """The lifter among `poses` at time `t_s`, or None if not among them.
+
+        A pose flipped against the lifter of at most lifter_flip_window_s ago
+        (see `flipped`) is not a candidate; after that long without the lifter,
+        whoever is nearest may take the role again, so a phantom taken first
+        never keeps the real lifter out for long."""
+        th = self.th
+        if t_s - self._last_t <= th.lifter_flip_window_s and self._last is not None:
+            last = self._last
+            poses = [p for p in poses if not flipped(p, last, th)]
+        previous = self._last if t_s - self._last_t <= th.lifter_forget_s else None
         lifter = choose_lifter(poses, previous, self.th)
         if lifter is not None:
             self._last, self._last_t = lifter, t_s

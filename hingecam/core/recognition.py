@@ -129,7 +129,7 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
             return np.asarray(np.nanmean(pts, axis=1))
 
     hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-    knee = mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE)
+    knee = _planted(track.t_s, mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE))
     ankle = mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
     wrist = mid(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
     thigh = np.linalg.norm(hip - knee, axis=1)
@@ -147,6 +147,25 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
             reach=_reach(track, min_visibility),
             **_segments(track, min_visibility),
         )
+
+
+def _planted(
+    t_s: NDArray[np.floating], knee: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The knees' image points with the frames that hid both of them filled in
+    time from the frames around (held at the ends). A load in front of the knees
+    (a bar's plates, a kettlebell between the legs) hides them just when the
+    hands come nearest them, at the bottom of each rep; left unseen, those frames
+    had no hands' height at all and the rep's lowest hands went unread. With the
+    feet planted the knees move a few centimetres in a hinge."""
+    seen = np.isfinite(knee).all(axis=1)
+    if seen.all() or not seen.any():
+        return knee
+    t = np.asarray(t_s, dtype=np.float64)
+    filled: NDArray[np.float64] = knee.copy()
+    for axis in (0, 1):
+        filled[~seen, axis] = np.interp(t[~seen], t[seen], knee[seen, axis])
+    return filled
 
 
 def _segments(
@@ -301,7 +320,8 @@ def _pull(counts: Counter[Reading], n: int, th: Thresholds) -> Recognition:
     why = (
         "the knees bend too differently from rep to rep"
         if told
-        else "a deadlift and an RDL look alike from this view"
+        else "the knees' bend that tells a deadlift from an RDL was not seen "
+        "(off the side view, or hidden by the load)"
     )
     return _unsure(n, f"the hands went to the knees or below, but {why}")
 

@@ -79,6 +79,38 @@ class SignalThresholds:
         "design: longer than a missed detection, shorter than a walk out of frame and back",
         "After this long without the lifter, whoever is found next becomes the lifter.",
     )
+    lifter_max_flip_deg: float = threshold_field(
+        120.0,
+        "deg",
+        "the image trunk's turn between chosen poses <= 0.25 s apart on "
+        + CLIPS
+        + ": 16257 of 16316 under 90 deg; the 29 over 120 deg were all garbage "
+        "poses (a person upside down in a plate, an arm read as the trunk), their "
+        "world trunks turned 96-167 deg too",
+        "A pose whose image trunk (hips to shoulders) points more than this away "
+        "from the lifter's of lifter_flip_window_s ago, its world trunk more than "
+        "lifter_max_world_flip_deg, is a phantom, not the lifter.",
+    )
+    lifter_max_world_flip_deg: float = threshold_field(
+        90.0,
+        "deg",
+        "the world trunk's turn on the same frames: under 90 deg on all but 5 of "
+        "the 16257 real ones (max 99, the depth noise at the bottom of pulls), "
+        "over 90 on every garbage pose",
+        "The world landmarks' second reading of a phantom's flip: an image trunk "
+        "foreshortened to a few pixels (a lifter bent towards the camera) can turn "
+        "by noise, its world trunk does not.",
+    )
+    lifter_flip_window_s: float = threshold_field(
+        0.25,
+        "s",
+        "the image trunk turned at most 21-51 deg in any 0.25 s of the swings of "
+        + CLIPS
+        + " (the fastest trunks filmed): it cannot point the other way in "
+        "that time; longer, and a phantom taken first could keep the lifter out",
+        "The lifter's last pose is compared with a new one for a flipped trunk "
+        "only when it is at most this old.",
+    )
     knee_fill_leg_window_s: float = threshold_field(
         1.0,
         "s",

@@ -85,6 +85,35 @@ def test_a_clean_back_on_a_panning_camera_is_never_a_red_rounded_spine(
         )
 
 
+def test_a_plate_read_as_a_person_upside_down_is_not_the_lifter(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """deadlift_side_roundedback_bix007: as the plates pass the hips at the
+    lockout and on the way down, the model loses the lifter and finds a small
+    person upside down on the plate (shoulders below the hips, 0.7-0.9 torso
+    lengths from the lifter's hips: near enough to be taken). Its trunk read
+    -136 deg; filmed at half the speed (the same frames, twice the time) the
+    phantom became two more reps. Not taken, the set is one rounded pull, red,
+    both ways."""
+    from hingecam.core.analysis import analyze_track
+
+    run = _run(
+        clip_path("deadlift_side_roundedback_bix007.mp4"), Exercise.AUTO, model_path
+    )
+    track = run.track
+    xy = track.xy_norm.astype(np.float64)
+    trunk_up = (xy[:, 23, 1] + xy[:, 24, 1]) - (xy[:, 11, 1] + xy[:, 12, 1])
+    assert not (trunk_up[np.isfinite(trunk_up)] < 0).any()  # never upside down
+    slow = dataclasses.replace(track, t_s=track.t_s * 2.0)
+    th = load_thresholds(Exercise.AUTO)
+    for result in (run.result, analyze_track(slow, Exercise.AUTO, th)):
+        assert len(result.reps) == 1
+        (rep,) = result.reps
+        assert [
+            c for c in rep.flags if c.fault is Fault.ROUNDED_SPINE and not c.tentative
+        ]
+
+
 def test_a_single_with_a_long_set_up_and_a_put_down_is_one_pull_from_the_floor(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:
