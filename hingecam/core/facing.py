@@ -42,7 +42,8 @@ class FacingEstimator:
     when the other side is side_switch_margin more visible; the facing sign comes
     from the near foot (heel to toe); while it is hidden, from where it last
     pointed on the same near side, and only before any foot was seen from the
-    nose against the ears.
+    nose against the ears, when it is clearly ahead of them
+    (facing_head_min_share).
     """
 
     def __init__(self, thresholds: Thresholds) -> None:
@@ -56,6 +57,7 @@ class FacingEstimator:
         self._side_score = np.array([0.5, 0.5])
         self._facing_score = 0.0
         self._foot_side: Side | None = None  # the near side when a foot was last seen
+        self._clear = False  # a foot, or a head turned well aside, was seen
 
     def update(self, t_s: float, pose: Pose | None) -> Facing:
         """Advance to a frame at `t_s`; returns the side and facing in force."""
@@ -93,18 +95,38 @@ class FacingEstimator:
             and pose.visibility[pts["heel"]] >= th.min_visibility
         ):
             self._foot_side = self._side
+            clear = True
         elif self._foot_side is self._side:
             # The near foot was seen and the feet stay planted: a foot hidden
             # behind the load (plates, a bell) leaves its direction in force;
             # the head, dropped or turned to the camera, would overrule it.
             return
         else:
-            ears = (px[Landmark.LEFT_EAR, 0] + px[Landmark.RIGHT_EAR, 0]) / 2
-            foot = float(px[Landmark.NOSE, 0] - ears)
-        if math.isfinite(foot) and foot != 0:
-            self._facing_score = (
-                1 - alpha
-            ) * self._facing_score + alpha * math.copysign(1.0, foot)
+            foot = _head_x(px)
+            clear = abs(foot) >= th.facing_head_min_share * _head_length(px)
+            if self._clear and not clear:
+                return  # a head seen end-on adds nothing to a clear reading
+        if not math.isfinite(foot) or foot == 0:
+            return
+        if clear and not self._clear:
+            # The first clear reading (a foot, a head turned well to one side)
+            # overrules what a head seen end-on suggested so far.
+            alpha, self._clear = 1.0, True
+        self._facing_score = (1 - alpha) * self._facing_score + alpha * math.copysign(
+            1.0, foot
+        )
+
+
+def _head_x(px: NDArray[np.floating]) -> float:
+    """How far the nose is ahead of the ears' midpoint in x (px, signed)."""
+    ears = (px[Landmark.LEFT_EAR, 0] + px[Landmark.RIGHT_EAR, 0]) / 2
+    return float(px[Landmark.NOSE, 0] - ears)
+
+
+def _head_length(px: NDArray[np.floating]) -> float:
+    """The distance from the ears' midpoint to the nose (px)."""
+    ears = (px[Landmark.LEFT_EAR] + px[Landmark.RIGHT_EAR]) / 2
+    return float(np.linalg.norm(px[Landmark.NOSE] - ears))
 
 
 def facing_sign(

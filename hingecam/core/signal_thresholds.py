@@ -61,6 +61,18 @@ class SignalThresholds:
         "design: a turn towards the camera is followed within about a second",
         "Time constant of the running near-side and facing estimates.",
     )
+    facing_head_min_share: float = threshold_field(
+        0.3,
+        "fraction",
+        "on the side-view clips of " + CLIPS + ", frames with both toe and heel "
+        "seen: the head's sign agreed with the foot's on 64-77% of frames below "
+        "0.3 of the ear-to-nose distance, 96% at 0.3-0.5, 99.8% above",
+        "A nose at least this share of the ear-to-nose distance ahead of the ears "
+        "in x is a clear reading of the facing (as a seen foot is); nearer, the "
+        "head is seen end-on or hangs down and only guesses, and the first clear "
+        "reading overrules the guesses at once (a level head read either way by a "
+        "pixel and decided the facing for ~0.7 s).",
+    )
     lifter_min_visibility: float = threshold_field(
         0.5,
         "0..1",

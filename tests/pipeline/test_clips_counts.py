@@ -234,6 +234,29 @@ def test_plates_hiding_the_near_knee_and_foot_keep_the_count(
     assert len(result.reps) == len(run.result.reps) == 1
 
 
+@pytest.mark.parametrize(
+    "clip", ["rdl_side_good_b_gazi_vk.mp4", "rdl_side_rounded_gazi_vk.mp4"]
+)
+def test_an_rdl_with_the_feet_out_of_frame_is_one_pull_and_never_a_deadlift(
+    clip_path: Callable[[str], Path], model_path: Path, clip: str
+) -> None:
+    """The clip's landmarks with the ankles, heels and toes unseen: the facing
+    comes from the head, held level at the start, its nose a pixel either side
+    of the ears. The first frame decided it wrong for ~0.7 s, the hip read bent
+    backwards, then jumped to 43 deg: good_b's rep started deep and read as a
+    deadlift from the floor, rounded's split in two. The first clear reading
+    now overrules those guesses; with no knee angle the pull stays the
+    generic hinge (or, rounded's set, an RDL)."""
+    from hingecam.app.api import analyze_track
+
+    run = _run(clip_path(clip), Exercise.AUTO, model_path)
+    result = analyze_track(_no_feet(run.track))
+    assert len(result.reps) == 1
+    assert result.exercise in (Exercise.AUTO, Exercise.RDL)
+    # The guesses end with the first clear head (~0.3 s), not ~0.7 s later.
+    assert result.reps[0].start_s < 0.5
+
+
 def test_a_goblet_squat_with_the_feet_out_of_frame_is_still_a_squat(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:

@@ -90,6 +90,37 @@ def test_facing_follows_the_near_foot_and_is_unknown_before_any_pose() -> None:
     assert est.update(0.0, pose(toe_dx=0.05)).shown_sign == 1.0
 
 
+def _head_only(nose_dx: float) -> Pose:
+    """A pose with its feet hidden whose nose is nose_dx (normalized) right of
+    the ears and 0.1 below them."""
+    p = pose()
+    vis = p.visibility.copy()
+    for side in Side:
+        vis[[SIDE_POINTS[side]["toe"], SIDE_POINTS[side]["heel"]]] = 0.0
+    xy = p.xy_norm.copy()
+    xy[[L.LEFT_EAR, L.RIGHT_EAR]] = (0.5, 0.2)
+    xy[L.NOSE] = (0.5 + nose_dx, 0.3)
+    return dataclasses.replace(p, xy_norm=xy, visibility=vis)
+
+
+def test_a_head_seen_end_on_gives_way_at_once_to_the_first_clear_reading() -> None:
+    # Feet out of frame: a head held level reads either way by a pixel, and the
+    # first frame decided the facing for the next ~0.7 s (side_tau_s), reading
+    # the hip as bent backwards (rdl_side_good_b_gazi_vk without feet).
+    est = FacingEstimator(TH)
+    assert est.update(0.0, _head_only(-0.002)).sign == -1.0  # a guess, not news
+    assert est.update(DT, _head_only(0.05)).sign == 1.0  # clear: at once
+    # Once clear, a head seen end-on again changes nothing; a clear turn the
+    # other way is followed over side_tau_s, as a real turn.
+    for i in range(2, 60):
+        assert est.update(i * DT, _head_only(-0.002)).sign == 1.0
+    assert est.update(60 * DT, _head_only(-0.05)).sign == 1.0
+    # A foot seen is clear as well: it overrules a guess at once.
+    est.reset()
+    est.update(0.0, _head_only(0.002))
+    assert est.update(DT, pose(toe_dx=-0.05)).sign == -1.0
+
+
 # Glitch gate and smoothing
 
 
