@@ -6,6 +6,7 @@ pose track's world_m (N, 33, 3) metres -> (N,) degrees, NaN where not seen.
 | knee_flexion_3d_deg   | hip, knee, ankle of each leg; mean of both   | leg straight   | one leg alone when the other is not seen |
 | trunk_incline_3d_deg  | mid-hip -> mid-shoulder against world -y     | trunk vertical | world y follows the camera, not gravity: use changes, not absolute values |
 | face_depth_m          | nose z minus mid-ear z (metres)              | face side-on   | > 0: the face points away from the camera (filmed from behind) |
+| shoulder_order_m      | left shoulder x minus right shoulder x (m)   | side-on        | < 0: the lifter's left is on the camera's left (filmed from behind); needs no head |
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def legs_trunk_3d(
     visibility: NDArray[np.floating],
     min_visibility: float,
 ) -> dict[str, FloatArray]:
-    """Knee flexion (mean of the legs), trunk lean and face depth, 3D.
+    """Knee flexion (mean of the legs), trunk lean, face depth and the
+    shoulders' left-right order, 3D.
 
     Args:
         world_m: (N, 33, 3) metres, hip-centred, y down.
@@ -61,8 +63,8 @@ def legs_trunk_3d(
         min_visibility: landmarks below it count as missing.
 
     Returns:
-        knee_flexion_3d_deg, trunk_incline_3d_deg: (N,) degrees; face_depth_m:
-        (N,) metres.
+        knee_flexion_3d_deg, trunk_incline_3d_deg: (N,) degrees; face_depth_m,
+        shoulder_order_m: (N,) metres.
     """
     w = np.asarray(world_m, dtype=np.float64)
     vis = np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0)
@@ -88,4 +90,5 @@ def legs_trunk_3d(
         "knee_flexion_3d_deg": np.asarray(knee, dtype=np.float64),
         "trunk_incline_3d_deg": angle_between_deg(trunk_vec, up),
         "face_depth_m": np.asarray(nose[:, 2] - ears.mean(axis=1)[:, 2]),
+        "shoulder_order_m": np.asarray(sh[:, 0, 0] - sh[:, 1, 0]),
     }

@@ -20,10 +20,19 @@ WEAKER = "by the 3D landmarks, less sure than from the side"
 
 
 def from_behind(win: RepWindow, th: Thresholds) -> bool:
-    """The lifter faced away from the camera (the face farther than the hips)."""
+    """The lifter faced away from the camera: the face farther than the ears, or
+    the lifter's left shoulder on the camera's left (no head needed: a head out
+    of frame left a lifter seen from behind judged as if from the front)."""
     face = win["face_depth_m"]
     face = face[np.isfinite(face)]
-    return bool(face.size) and float(np.median(face)) > th.back_view_min_face_depth_m
+    if face.size and float(np.median(face)) > th.back_view_min_face_depth_m:
+        return True
+    order = win["shoulder_order_m"]
+    order = order[np.isfinite(order)]
+    return (
+        bool(order.size)
+        and float(np.median(order)) < -th.back_view_min_shoulder_order_m
+    )
 
 
 def check_squat_pattern_3d(

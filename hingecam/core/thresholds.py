@@ -250,6 +250,17 @@ class Thresholds(RecognitionThresholds):
         "A rep whose face sits this far behind the ears (world z) was filmed from behind: 3D "
         "verdicts, measured on front-side footage only, are withheld.",
     )
+    back_view_min_shoulder_order_m: float = threshold_field(
+        0.06,
+        "m",
+        "measured: left minus right shoulder world x, median per clip: -0.17 and "
+        "-0.19 on the two rear 45 deg clips, +0.12 (rdl_45deg_mw) to +0.35 on all "
+        "18 front and 45 deg clips of ../shared/clips; about half the smallest "
+        "margin, as side-on shoulders read ~0",
+        "A rep whose lifter's left shoulder sits this far to the camera's left of "
+        "the right one (world x) was filmed from behind, face seen or not: 3D "
+        "verdicts are withheld.",
+    )
     spine_bow_max_norm: float = threshold_field(
         0.06,
         "chord",

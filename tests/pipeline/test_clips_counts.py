@@ -13,7 +13,7 @@ import pytest
 
 from hingecam.app.driver import Run
 from hingecam.app.pipeline import analyze_video
-from hingecam.core.datatypes import AnalysisResult, Exercise
+from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome
 from hingecam.core.faults import Fault
 from hingecam.core.poses import PoseTrack
 from hingecam.core.thresholds import load_thresholds
@@ -255,6 +255,25 @@ def test_an_rdl_with_the_feet_out_of_frame_is_one_pull_and_never_a_deadlift(
     assert result.exercise in (Exercise.AUTO, Exercise.RDL)
     # The guesses end with the first clear head (~0.3 s), not ~0.7 s later.
     assert result.reps[0].start_s < 0.5
+
+
+def test_a_lifter_filmed_from_behind_with_the_head_out_of_frame_is_not_judged_in_3d(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """rdl_back45_seb with the face, eyes, ears and mouth unseen (the head out
+    of frame): the camera behind was told by the face alone, so the 3D rules,
+    measured on footage from the front side only, flagged all three clean reps
+    as squats. The lifter's left shoulder on the camera's left tells it too."""
+    from hingecam.app.api import analyze_track
+
+    run = _run(clip_path("rdl_back45_seb.mp4"), Exercise.AUTO, model_path)
+    visibility = run.track.visibility.copy()
+    visibility[:, 0:11] = 0.0  # nose, eyes, ears, mouth
+    result = analyze_track(dataclasses.replace(run.track, visibility=visibility))
+    assert len(result.reps) == 3
+    for rep in result.reps:
+        squat = next(c for c in rep.checks if c.fault is Fault.SQUAT_PATTERN)
+        assert squat.outcome is Outcome.NOT_JUDGED and "from behind" in squat.reason
 
 
 def test_a_goblet_squat_with_the_feet_out_of_frame_is_still_a_squat(

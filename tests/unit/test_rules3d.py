@@ -32,12 +32,14 @@ def window(
     trunk: np.ndarray,
     view: View = View.OBLIQUE,
     face_m: float = -0.06,
+    shoulders_m: float = 0.2,
 ) -> RepWindow:
     values = {name: np.full(N, np.nan) for name in Measures.NAMES}
     values["hip_flexion_3d_deg"] = 8.0 + hip
     values["knee_flexion_3d_deg"] = 15.0 + knee
     values["trunk_incline_3d_deg"] = 15.0 + trunk
     values["face_depth_m"] = np.full(N, face_m)
+    values["shoulder_order_m"] = np.full(N, shoulders_m)
     return RepWindow(
         t_s=np.arange(N) / 30.0,
         frames=np.arange(N),
@@ -93,6 +95,23 @@ def test_filmed_from_behind_3d_verdicts_are_withheld() -> None:
     win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), face_m=0.05)
     check = outcome(win, Fault.SQUAT_PATTERN)
     assert check.outcome is Outcome.NOT_JUDGED and "from behind" in check.reason
+
+
+@pytest.mark.parametrize("face_m", [np.nan, -0.01])
+def test_from_behind_with_the_head_unseen_or_unclear_the_shoulders_tell(
+    face_m: float,
+) -> None:
+    # The head out of frame (or its depth too rough to tell): rdl_back45_seb's
+    # three clean reps were flagged as squats. The lifter's left shoulder on
+    # the camera's left says the camera is behind, head or not.
+    squat = (_bump(90, 30), _bump(110, 30), _bump(20, 30))
+    behind = window(*squat, face_m=face_m, shoulders_m=-0.18)
+    check = outcome(behind, Fault.SQUAT_PATTERN)
+    assert check.outcome is Outcome.NOT_JUDGED and "from behind" in check.reason
+    # Side-on shoulders (~0) and the front's are no sign of it.
+    for shoulders_m in (0.0, 0.15):
+        seen = window(*squat, face_m=face_m, shoulders_m=shoulders_m)
+        assert outcome(seen, Fault.SQUAT_PATTERN).outcome is Outcome.FLAGGED
 
 
 @pytest.mark.parametrize("fault", [Fault.LOCKED_KNEES, Fault.ROUNDED_SPINE])
