@@ -24,6 +24,8 @@ CACHE` records them. Transforms (all by default):
              started mid-pull; other exercises unchanged);
   late_start a set of deadlifts filmed from 2 s before its first pull (a phone
              started during the set-up at the bar; other exercises unchanged);
+  stop_at_lockout  any set cut 0.3 s after its last rep's lockout (the phone
+             stopped as soon as the lifter stood);
   drops      a fifth of the frames dropped at random, seeded (a busy phone or
              webcam: an uneven frame rate);
   pan        the picture sliding sideways by up to a twentieth of its width and
@@ -175,6 +177,15 @@ def from_bottom(track: PoseTrack) -> PoseTrack:
     return _deadlifts_from(track, lambda t, rep: np.arange(rep.bottom_frame, len(t)))
 
 
+def stop_at_lockout(track: PoseTrack) -> PoseTrack:
+    """Any set, cut 0.3 s after the end of its last rep (the phone stopped as
+    soon as the lifter stood)."""
+    result = analyzed(track)
+    if not result.reps:
+        return track
+    return _keep(track, np.flatnonzero(track.t_s <= result.reps[-1].end_s + 0.3))
+
+
 def drops(track: PoseTrack) -> PoseTrack:
     keep = np.random.default_rng(0).random(len(track)) >= 0.2
     return _keep(track, np.flatnonzero(keep))
@@ -222,6 +233,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "plates": plates,
     "from_bottom": from_bottom,
     "late_start": late_start,
+    "stop_at_lockout": stop_at_lockout,
     "drops": drops,
     "pan": pan,
 }
