@@ -39,6 +39,34 @@ def knees_barely_straightened(knee_range: float, th: Thresholds) -> NotJudged:
     )
 
 
+def trunk_at_half_straight(
+    knee: NDArray[np.float64],
+    trunk: NDArray[np.float64],
+    seen: NDArray[np.intp],
+    knee_range: float,
+) -> tuple[float, int]:
+    """The trunk lean at the moment the knees were half straight, and the first
+    seen frame at or past it. The moment falls between two frames: the trunk is
+    read linearly between them, so where the frames happen to fall (the frame
+    rate, a frame dropped) does not move it by a frame's worth of trunk turn.
+    The 2D and the 3D rule alike.
+
+    Args:
+        knee, trunk: the window's knee flexion and trunk lean per frame.
+        seen: the ascent's frames with knee and trunk seen, in order.
+        knee_range: how far the knees straightened over them (deg).
+    """
+    target = float(knee[seen[0]]) - 0.5 * knee_range
+    k = int(np.flatnonzero(knee[seen] <= target)[0])
+    after = int(seen[k])
+    if k == 0:
+        return float(trunk[after]), after
+    before = int(seen[k - 1])
+    a, b = float(knee[before]), float(knee[after])
+    w = (a - target) / (a - b) if a > b else 1.0
+    return float(trunk[before] + w * (trunk[after] - trunk[before])), after
+
+
 def straightened_too_fast(
     knee: NDArray[np.float64], seen: NDArray[np.intp], th: Thresholds
 ) -> NotJudged | None:
@@ -220,8 +248,8 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
     too_fast = straightened_too_fast(knee, ok, th)
     if too_fast is not None:
         return too_fast
-    half = ok[knee[ok] <= knee_start - 0.5 * knee_range][0]
-    drop = float(trunk[half] - trunk[ok[0]])
+    at_half, half = trunk_at_half_straight(knee, trunk, ok, knee_range)
+    drop = at_half - float(trunk[ok[0]])
     return Judged(
         drop >= th.hips_first_min_trunk_drop_deg,
         drop,

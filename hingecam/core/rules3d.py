@@ -12,7 +12,11 @@ import numpy as np
 from hingecam.core.datatypes import View
 from hingecam.core.measures import Measures
 from hingecam.core.rep_window import Finding, Judged, NotJudged, RepWindow, setup_ref
-from hingecam.core.rules import knees_barely_straightened, straightened_too_fast
+from hingecam.core.rules import (
+    knees_barely_straightened,
+    straightened_too_fast,
+    trunk_at_half_straight,
+)
 from hingecam.core.thresholds import Thresholds
 
 WEAKER = "by the 3D landmarks, less sure than from the side"
@@ -106,10 +110,12 @@ def check_hips_rise_first_3d(
         knee_range, half = half_way(start)
     if half is None:
         return knees_barely_straightened(knee_range, th)
-    too_fast = straightened_too_fast(knee, np.flatnonzero(ok[start:]) + start, th)
+    seen = np.flatnonzero(ok[start:]) + start
+    too_fast = straightened_too_fast(knee, seen, th)
     if too_fast is not None:
         return too_fast
-    drop = float(trunk[half] - trunk[start])
+    at_half, half = trunk_at_half_straight(knee, trunk, seen, knee_range)
+    drop = at_half - float(trunk[start])
     return Judged(
         drop >= th.hips_first_min_trunk_drop_deg,
         drop,

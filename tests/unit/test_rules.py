@@ -416,6 +416,30 @@ def test_hips_first_not_judged_when_the_knees_straighten_between_too_few_frames(
     assert "too few to time" in fast.reason
 
 
+def test_hips_first_reads_the_trunk_at_half_straight_wherever_the_frames_fall() -> None:
+    # One ascent after a quarter second still at the bottom: over 0.5 s the
+    # knees straighten 100 -> 10 deg while the trunk leans 60 -> 80 deg, filmed
+    # at 12 fps with the frames starting at four different moments. Half straight falls between two
+    # frames; the first frame past it read the trunk up to a frame's worth of
+    # lean (~3 deg) late, so the verdict hung on where the frames fell.
+    def ascent(offset_s: float) -> dict[str, np.ndarray]:
+        t = offset_s + np.arange(12) / 12.0
+        up = np.clip((t - 0.25) / 0.5, 0.0, 1.0)
+        return {
+            "hip_flexion_deg": 110.0 * (1.0 - t / t[-1]),
+            "trunk_incline_deg": 60.0 + 20.0 * up,
+            "knee_flexion_deg": 100.0 - 90.0 * up,
+        }
+
+    drops = []
+    for offset_s in (0.0, 0.02, 0.04, 0.06):
+        check = check_hips_rise_first(
+            rep_window(ascent(offset_s), fps=12.0, bottom=0), Measures(), TH
+        )
+        drops.append(check.measured)
+    assert drops == pytest.approx([10.0] * 4, abs=0.1)  # 70 - 60 deg, exactly
+
+
 def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom() -> None:
     # Hips rising first over a 1 s ascent at 30 fps. With a plate in front of
     # the near knee for the first 0.5 s of it, straightening would be measured
