@@ -168,13 +168,16 @@ def hki_3d(pattern: Pattern) -> float:
 
 def hips_first_drop_3d(hs: HingeSet, rep: int = 0) -> float:
     """The true trunk drop (deg) the 3D hips-first rule should read on a rep: the
-    trunk lean when the knees are half straight on the way up minus at the
-    rep's peak knee flexion, from the noise-free postures (the figure is planar
+    trunk lean when the knees are half straight on the way up (between the
+    frames around that moment) minus at the rep's peak knee flexion, from the
+    noise-free postures (the figure is planar
     and its world y is vertical, so its 3D trunk and knee angles are the 2D ones)."""
     truth = hs.reps[rep]
     knee = hs.truth["knee_flexion_deg"][truth.start_frame : truth.end_frame + 1]
     trunk = hs.truth["trunk_incline_deg"][truth.start_frame : truth.end_frame + 1]
     start = int(np.argmax(knee))
     target = knee[start] - 0.5 * (knee[start] - float(np.min(knee[start:])))
-    half = start + int(np.flatnonzero(knee[start:] <= target)[0])
-    return float(trunk[half] - trunk[start])
+    after = start + int(np.flatnonzero(knee[start:] <= target)[0])
+    # The half-straight moment itself, between the frames around it.
+    t = np.interp(target, [knee[after], knee[after - 1]], [after, after - 1])
+    return float(np.interp(t, np.arange(trunk.size), trunk) - trunk[start])
