@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from hingecam.core.geometry3d import angle_between_deg
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
@@ -50,13 +51,6 @@ def _trunks(pose: Pose) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return vectors[0], vectors[1]
 
 
-def _turn_deg(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    if not math.isfinite(norm) or norm == 0.0:
-        return math.nan
-    return math.degrees(math.acos(max(-1.0, min(1.0, float(a @ b) / norm))))
-
-
 def flipped(pose: Pose, previous: Pose, thresholds: Thresholds) -> bool:
     """Whether `pose`'s trunk points the other way from `previous`'s: more than
     lifter_max_flip_deg in the image and lifter_max_world_flip_deg in the world
@@ -66,9 +60,9 @@ def flipped(pose: Pose, previous: Pose, thresholds: Thresholds) -> bool:
     landmarks' depth noise at the bottom of a pull turns theirs by up to ~100
     deg from one frame to the next."""
     now, before = _trunks(pose), _trunks(previous)
-    return (  # NaN compares False: an unseen trunk is no flip
-        _turn_deg(now[0], before[0]) > thresholds.lifter_max_flip_deg
-        and _turn_deg(now[1], before[1]) > thresholds.lifter_max_world_flip_deg
+    return bool(  # NaN compares False: an unseen trunk is no flip
+        angle_between_deg(now[0], before[0]) > thresholds.lifter_max_flip_deg
+        and angle_between_deg(now[1], before[1]) > thresholds.lifter_max_world_flip_deg
     )
 
 
