@@ -321,7 +321,7 @@ def _pull(counts: Counter[Reading], n: int, th: Thresholds) -> Recognition:
         "the knees bend too differently from rep to rep"
         if told
         else "the knees' bend that tells a deadlift from an RDL was not seen "
-        "(off the side view, or hidden by the load)"
+        "from this view or was hidden by the load"
     )
     return _unsure(n, f"the hands went to the knees or below, but {why}")
 
