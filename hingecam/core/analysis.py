@@ -37,6 +37,7 @@ from hingecam.core.notes import hidden_knee_note, set_notes
 from hingecam.core.pose_measures import Feet, feet_position
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
+from hingecam.core.recognition import hands_above_knees
 from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder
 from hingecam.core.rep_window import dominant_view
@@ -214,6 +215,19 @@ class Analyzer:
         if self.reference is not None:
             self._segmenter.set_reference(self.reference.get(COUNT_FIELD))
 
+    def _hands_low(self, pose: Pose | None) -> bool:
+        """Whether the hands are not seen held high, read only where the rep
+        counter uses it (before the lifter has stood, a profile that starts on
+        the floor): see RepSegmenter.update."""
+        if (
+            pose is None
+            or not self.profile.from_floor
+            or self._segmenter.phase is not Phase.SETUP
+        ):
+            return True
+        above = hands_above_knees(pose, self.th.min_visibility)
+        return not above > self.th.recognise_pull_max_hands_norm  # NaN: unseen
+
     def _add_rep(self, event: RepEvent) -> Rep:
         rep = self._builder.update(event, self._log, self.reference, len(self.reps) + 1)
         self.reps.append(rep)
@@ -284,7 +298,12 @@ class Analyzer:
         if self.reference is None:
             self._early.add(pos, p.index, p.t_s, m, self._count.uses_2d)
         event = self._segmenter.update(
-            p.index, p.t_s, hip, self._count.second, self._count.trunk
+            p.index,
+            p.t_s,
+            hip,
+            self._count.second,
+            self._count.trunk,
+            hands_low=self._hands_low(p.pose),
         )
         phase = self._segmenter.phase
         self._log.phases.append(phase)

@@ -44,7 +44,7 @@ from hingecam.core.datatypes import (
 )
 from hingecam.core.geometry3d import angle_between_deg, seen_midpoint
 from hingecam.core.landmarks import Landmark
-from hingecam.core.poses import PoseTrack
+from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
 from hingecam.core.thresholds import Thresholds
 
@@ -116,10 +116,11 @@ def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
         return np.asarray(np.nanmean(np.stack(sides), axis=0))
 
 
-def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
-    w, h = track.image_wh
-    xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
-    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+def _midpoints(
+    xy: NDArray[np.float64], vis: NDArray[np.float64], min_visibility: float
+) -> dict[str, NDArray[np.float64]]:
+    """(N, 2) image midpoints of the hips, knees, ankles and wrists (N, 33, 2
+    pixels in), NaN in frames where neither side of a pair is seen."""
 
     def mid(a: Landmark, b: Landmark) -> NDArray[np.float64]:
         pts = xy[:, [a, b]].copy()
@@ -128,25 +129,57 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
             warnings.simplefilter("ignore", RuntimeWarning)  # nobody seen: NaN
             return np.asarray(np.nanmean(pts, axis=1))
 
-    hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-    knee = _planted(track.t_s, mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE))
-    ankle = mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
-    wrist = mid(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
+    return {
+        "hip": mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        "knee": mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+        "ankle": mid(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+        "wrist": mid(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST),
+    }
+
+
+def _leg_heights(
+    hip: NDArray[np.float64],
+    knee: NDArray[np.float64],
+    ankle: NDArray[np.float64],
+    wrist: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The hands' and the knees' heights above the ankles, in leg lengths."""
     thigh = np.linalg.norm(hip - knee, axis=1)
     # Feet out of frame (a camera too close, a laptop on a desk): the ankle is
     # taken a thigh's length below the knee, as a shin stands when upright
     # (shank and thigh are equally long: 0.246 and 0.245 of stature, Winter).
+    ankle = ankle.copy()
     unseen = ~np.isfinite(ankle).all(axis=1)
     ankle[unseen] = knee[unseen] + thigh[unseen, None] * np.array([0.0, 1.0])
     leg = thigh + np.linalg.norm(knee - ankle, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         # Image y points down: height above the ankles is ankle y minus point y.
-        return _Heights(
-            hands=(ankle[:, 1] - wrist[:, 1]) / leg,
-            knees=(ankle[:, 1] - knee[:, 1]) / leg,
-            reach=_reach(track, min_visibility),
-            **_segments(track, min_visibility),
-        )
+        return (ankle[:, 1] - wrist[:, 1]) / leg, (ankle[:, 1] - knee[:, 1]) / leg
+
+
+def hands_above_knees(pose: Pose, min_visibility: float) -> float:
+    """How far the hands are above the knees in one frame, in leg lengths (NaN
+    when the hands or the knees are unseen): at or below
+    recognise_pull_max_hands_norm the hands are down at the load of a pull."""
+    vis = np.nan_to_num(pose.visibility.astype(np.float64), nan=0.0)[None]
+    points = _midpoints(pose.xy_px.astype(np.float64)[None], vis, min_visibility)
+    hands, knees = _leg_heights(**points)
+    return float(hands[0] - knees[0])
+
+
+def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
+    w, h = track.image_wh
+    xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+    points = _midpoints(xy, vis, min_visibility)
+    points["knee"] = _planted(track.t_s, points["knee"])
+    hands, knees = _leg_heights(**points)
+    return _Heights(
+        hands=hands,
+        knees=knees,
+        reach=_reach(track, min_visibility),
+        **_segments(track, min_visibility),
+    )
 
 
 def _planted(

@@ -127,6 +127,7 @@ class RepSegmenter:
         hip_flexion_deg: float,
         second_deg: float = math.nan,
         trunk_lean_deg: float = math.nan,
+        hands_low: bool = True,
     ) -> RepEvent | None:
         """Advance one frame; returns a RepEvent when a rep has just ended.
 
@@ -144,6 +145,11 @@ class RepSegmenter:
                 once it has leaned past rep_min_depth_deg in this cycle (a
                 real hinge), its return within rep_exit_deg is a third reading
                 of the lockout on the way up, for a hip read wrong at the top.
+            hands_low: the hands are not seen held high (above the knees by
+                more than recognise_pull_max_hands_norm): before the lifter has
+                stood, only a pull with the hands down at the load starts a rep
+                from the floor; a squat or a good morning filmed from its bottom,
+                the load at the chest or on the back, does not.
         """
         if not math.isfinite(hip_flexion_deg):
             return None
@@ -154,7 +160,7 @@ class RepSegmenter:
         if self.phase is Phase.SETUP:
             # Before the lifter has ever stood, only a deadlift's pull from the
             # floor can start a rep: walking in and bending to the bar are not reps.
-            if self.from_floor and rel >= th.rep_floor_start_deg:
+            if self.from_floor and hands_low and rel >= th.rep_floor_start_deg:
                 self._begin_cycle(
                     (frame, t_s), (frame, t_s, rel), Phase.BOTTOM, at_bar=True
                 )

@@ -338,3 +338,17 @@ def test_a_pull_whose_knees_the_load_hides_at_the_bottom_is_still_a_pull() -> No
     assert rec.exercise is Exercise.AUTO
     assert "the hands went to the knees or below" in rec.reason
     assert "tells a deadlift from an RDL was not seen" in rec.reason
+
+
+def test_a_held_load_filmed_from_its_bottom_is_no_pull_from_the_floor() -> None:
+    # A goblet squat set filmed from its first bottom, read as the generic hinge
+    # (which counts pulls from the floor, as while auto is still unsure): the
+    # first ascent counted as a pull from the floor although the hands held the
+    # bell at the chest. The front dowel good morning without feet (unsure,
+    # trunk share 48-57) counted 5 of 4 that way. A deadlift from the floor,
+    # hands down at the bar, still counts its first pull.
+    th = load_thresholds(Exercise.AUTO)
+    squat = synthetic(GOBLET_SQUAT, from_floor=True)
+    assert len(analyze_core(squat.track, Exercise.AUTO, th).reps) == len(squat.reps) - 1
+    pull = synthetic(Pattern.DEADLIFT, from_floor=True)
+    assert len(analyze_core(pull.track, Exercise.AUTO, th).reps) == len(pull.reps)

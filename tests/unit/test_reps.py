@@ -176,6 +176,21 @@ def test_without_from_floor_an_ascent_from_a_deep_start_is_not_a_rep() -> None:
     assert events == []
 
 
+def test_from_floor_starts_only_with_the_hands_down_at_the_load() -> None:
+    # The same deep start and ascent with the hands held high (a goblet squat
+    # or a good morning filmed from its bottom): no pull from the floor.
+    start = TH.standing_hip_default_deg + TH.rep_floor_start_deg + 10
+    values = [start, start, start, 90, 60, 30, 10, 5, 5]
+    for hands_low, reps in ((False, 0), (True, 1)):
+        seg = RepSegmenter(TH, from_floor=True)
+        events = [
+            seg.update(i, i / FPS, float(v), hands_low=hands_low)
+            for i, v in enumerate(values)
+        ]
+        events.append(seg.flush())
+        assert len([e for e in events if e is not None]) == reps
+
+
 def test_from_floor_needs_a_deep_enough_first_frame() -> None:
     shallow = TH.standing_hip_default_deg + TH.rep_floor_start_deg - 10
     events, _ = run(
