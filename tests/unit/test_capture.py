@@ -7,6 +7,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -118,11 +119,21 @@ def write_audio_only(path: Path) -> Path:
     return path
 
 
-def read_back(path: Path) -> tuple[av.video.stream.VideoStream, list[av.VideoFrame]]:
+@dataclass(frozen=True)
+class Written:
+    """What a written video holds, read while its container is open (PyAV
+    18.1.1 refuses a stream's attributes once it is closed)."""
+
+    codec: str
+    average_rate: float
+    frames: list[av.VideoFrame]
+
+
+def read_back(path: Path) -> Written:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = list(container.decode(stream))
-        return stream, frames
+        return Written(stream.codec_context.name, float(stream.average_rate), frames)
 
 
 # -- bad input: one InputError line, never another exception ---------------------------
@@ -455,12 +466,13 @@ def test_video_sink_writes_browser_playable_h264(tmp_path: Path) -> None:
         assert len(list(tmp_path.glob(".out.mp4.*.tmp"))) == 1
         assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out.mp4"]
-    stream, frames = read_back(out)
-    assert stream.codec_context.name == "h264"
+    written = read_back(out)
+    frames = written.frames
+    assert written.codec == "h264"
     assert frames[0].format.name == "yuv420p"
     assert (frames[0].width, frames[0].height) == (100, 74)
     assert len(frames) == 20
-    assert float(stream.average_rate) == pytest.approx(30, rel=0.01)
+    assert written.average_rate == pytest.approx(30, rel=0.01)
     data = out.read_bytes()
     assert 0 <= data.find(b"moov") < data.find(b"mdat")  # +faststart
 
@@ -471,7 +483,7 @@ def test_video_sink_downscales_to_max_height_and_keeps_times(tmp_path: Path) -> 
     with VideoSink(out, fps=20, max_height=120) as sink:
         for i, t_s in enumerate(times_s):
             sink.write(pattern(i, 320, 240), t_s=t_s)
-    _, frames = read_back(out)
+    frames = read_back(out).frames
     assert (frames[0].width, frames[0].height) == (160, 120)
     np.testing.assert_allclose([f.time for f in frames], times_s, atol=1e-3)
 
@@ -489,7 +501,7 @@ def test_video_sink_copies_frames_so_callers_can_reuse_buffers(tmp_path: Path) -
         sink.write(buffer)
         buffer[:] = 255  # drawn over before the encoder got to it
         sink.write(buffer)
-    _, frames = read_back(out)
+    frames = read_back(out).frames
     assert frames[0].to_ndarray(format="bgr24").mean() < 20
     assert frames[1].to_ndarray(format="bgr24").mean() > 235
 
