@@ -9,17 +9,24 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from typing import TextIO
 
 
 class _QuietStderr:
     """Process-wide fd 2 redirection shared by threads: the first to enter sends
     fd 2 to /dev/null, the last to leave restores it (two landmarker threads
-    loading at once must not save each other's /dev/null as "the real" fd 2)."""
+    loading at once must not save each other's /dev/null as "the real" fd 2).
+
+    While fd 2 is silenced, Python's own stderr (and logging's handlers on it)
+    write to a copy of the real fd 2: a landmarker loading on another thread
+    must not swallow the one error line the main thread prints meanwhile
+    (`hingecam analyze` into a folder in use printed nothing, ~1 run in 10)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users = 0
         self._saved: int | None = None
+        self._own: _OwnStderr | None = None
 
     def enter(self) -> None:
         with self._lock:
@@ -31,6 +38,7 @@ class _QuietStderr:
                 saved = os.dup(2)
             except OSError:  # no real fd 2 (embedded interpreters)
                 return
+            self._own = _OwnStderr.keep(saved)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
@@ -40,9 +48,58 @@ class _QuietStderr:
         with self._lock:
             self._users -= 1
             if self._users == 0 and self._saved is not None:
+                if self._own is not None:
+                    self._own.flush()
                 os.dup2(self._saved, 2)
                 os.close(self._saved)
                 self._saved = None
+                if self._own is not None:
+                    self._own.restore()
+                    self._own = None
+
+
+class _OwnStderr:
+    """sys.stderr and the logging handlers on it, moved to a copy of the real
+    fd 2 while fd 2 itself is silenced; restore() puts them back."""
+
+    def __init__(self, previous: TextIO, stream: TextIO) -> None:
+        self.previous, self.stream = previous, stream
+        self.handlers = [
+            h
+            for h in logging.getLogger().handlers
+            if isinstance(h, logging.StreamHandler) and h.stream is previous
+        ]
+        sys.stderr = stream
+        for handler in self.handlers:
+            handler.setStream(stream)
+
+    @classmethod
+    def keep(cls, real_fd: int) -> _OwnStderr | None:
+        """Move Python's stderr to a copy of `real_fd` when it writes to fd 2
+        (not when it is already elsewhere, e.g. captured by a test)."""
+        previous = sys.stderr
+        try:
+            if previous is None or previous.fileno() != 2:
+                return None
+        except (OSError, ValueError, AttributeError):  # io.StringIO and the like
+            return None
+        stream = open(  # closed by restore()
+            os.dup(real_fd),
+            "w",
+            buffering=1,  # by line, as a terminal's stderr
+            encoding=getattr(previous, "encoding", None) or "utf-8",
+            errors=getattr(previous, "errors", None) or "backslashreplace",
+        )
+        return cls(previous, stream)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def restore(self) -> None:
+        sys.stderr = self.previous
+        for handler in self.handlers:
+            handler.setStream(self.previous)
+        self.stream.close()
 
 
 _QUIET = _QuietStderr()
@@ -76,40 +133,8 @@ def native_logs_silenced() -> Iterator[None]:
     threads (when a frame with a person first reaches each model), so a
     first-frame silence cannot catch them. Here fd 2 stays on /dev/null for the
     block while sys.stderr (and logging's handlers on it) write to a copy of
-    the real fd 2, so every line of hingecam's own still reaches the user.
+    the real fd 2, so every line of hingecam's own still reaches the user (as
+    in every quiet_native_stderr block).
     """
-    if logging.getLogger().isEnabledFor(logging.INFO):
+    with quiet_native_stderr():
         yield
-        return
-    try:
-        own = os.dup(2)
-    except OSError:  # no real fd 2 (embedded interpreters)
-        yield
-        return
-    previous = sys.stderr
-    previous.flush()
-    stream = open(  # closed after the block
-        own,
-        "w",
-        buffering=1,  # by line, as a terminal's stderr
-        encoding=getattr(previous, "encoding", None) or "utf-8",
-        errors=getattr(previous, "errors", None) or "backslashreplace",
-    )
-    handlers = [
-        h
-        for h in logging.getLogger().handlers
-        if isinstance(h, logging.StreamHandler) and h.stream is previous
-    ]
-    sys.stderr = stream
-    for handler in handlers:
-        handler.setStream(stream)
-    _QUIET.enter()
-    try:
-        yield
-    finally:
-        _QUIET.leave()
-        stream.flush()
-        sys.stderr = previous
-        for handler in handlers:
-            handler.setStream(previous)
-        stream.close()
