@@ -102,8 +102,9 @@ class FacingEstimator:
             # the head, dropped or turned to the camera, would overrule it.
             return
         else:
-            foot = _head_x(px)
-            clear = abs(foot) >= th.facing_head_min_share * _head_length(px)
+            head = _ears_to_nose(px)
+            foot = float(head[0])
+            clear = abs(foot) >= th.facing_head_min_share * float(np.linalg.norm(head))
             if self._clear and not clear:
                 return  # a head seen end-on adds nothing to a clear reading
         if not math.isfinite(foot) or foot == 0:
@@ -117,16 +118,12 @@ class FacingEstimator:
         )
 
 
-def _head_x(px: NDArray[np.floating]) -> float:
-    """How far the nose is ahead of the ears' midpoint in x (px, signed)."""
-    ears = (px[Landmark.LEFT_EAR, 0] + px[Landmark.RIGHT_EAR, 0]) / 2
-    return float(px[Landmark.NOSE, 0] - ears)
-
-
-def _head_length(px: NDArray[np.floating]) -> float:
-    """The distance from the ears' midpoint to the nose (px)."""
-    ears = (px[Landmark.LEFT_EAR] + px[Landmark.RIGHT_EAR]) / 2
-    return float(np.linalg.norm(px[Landmark.NOSE] - ears))
+def _ears_to_nose(px: NDArray[np.floating]) -> NDArray[np.float64]:
+    """The vector from the ears' midpoint to the nose, (..., 2) for (..., 33, 2)
+    image points: its x is how far the nose is ahead of the ears."""
+    xy = np.asarray(px, dtype=np.float64)
+    ears = (xy[..., Landmark.LEFT_EAR, :] + xy[..., Landmark.RIGHT_EAR, :]) / 2
+    return np.asarray(xy[..., Landmark.NOSE, :] - ears)
 
 
 def facing_sign(
@@ -156,8 +153,7 @@ def facing_sign(
     foot = foot[ok & np.isfinite(foot)]
     if foot.size and abs(float(np.median(foot))) > 1e-6:
         return 1.0 if float(np.median(foot)) > 0 else -1.0
-    ears = (xy[:, Landmark.LEFT_EAR, 0] + xy[:, Landmark.RIGHT_EAR, 0]) / 2
-    head = xy[:, Landmark.NOSE, 0] - ears
+    head = _ears_to_nose(xy)[:, 0]
     head = head[np.isfinite(head)]
     if head.size and float(np.median(head)) < 0:
         return -1.0

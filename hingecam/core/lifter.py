@@ -16,7 +16,6 @@ from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
 _HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
-_SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
 
 
 def hip_midpoint_px(pose: Pose) -> NDArray[np.float64]:
@@ -34,21 +33,18 @@ def visible_box_area_px(pose: Pose, min_visibility: float) -> float:
     return float(w) * float(h)
 
 
-def torso_length_px(pose: Pose) -> float:
-    """Distance between the shoulder and hip midpoints, in pixels (NaN if unseen)."""
-    xy = pose.xy_px.astype(np.float64)
+def _trunk(points: NDArray[np.floating]) -> NDArray[np.float64]:
+    """The hip-to-shoulder midpoint vector of one pose's (33, 2) image or
+    (33, 3) world points (NaN if unseen)."""
+    xy = points.astype(np.float64)
     shoulders = (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER]) / 2
     hips = (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP]) / 2
-    return float(np.linalg.norm(shoulders - hips))
+    return np.asarray(shoulders - hips)
 
 
-def _trunks(pose: Pose) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The hip-to-shoulder midpoint vector in the image (px) and the world (m)."""
-    vectors = []
-    for xy in (pose.xy_px, pose.world_m):
-        points = xy.astype(np.float64)
-        vectors.append(points[_SHOULDERS].mean(axis=0) - points[_HIPS].mean(axis=0))
-    return vectors[0], vectors[1]
+def torso_length_px(pose: Pose) -> float:
+    """Distance between the shoulder and hip midpoints, in pixels (NaN if unseen)."""
+    return float(np.linalg.norm(_trunk(pose.xy_px)))
 
 
 def flipped(pose: Pose, previous: Pose, thresholds: Thresholds) -> bool:
@@ -59,10 +55,11 @@ def flipped(pose: Pose, previous: Pose, thresholds: Thresholds) -> bool:
     foreshortened to a few pixels turns by noise in the image, and the world
     landmarks' depth noise at the bottom of a pull turns theirs by up to ~100
     deg from one frame to the next."""
-    now, before = _trunks(pose), _trunks(previous)
+    image = angle_between_deg(_trunk(pose.xy_px), _trunk(previous.xy_px))
+    world = angle_between_deg(_trunk(pose.world_m), _trunk(previous.world_m))
     return bool(  # NaN compares False: an unseen trunk is no flip
-        angle_between_deg(now[0], before[0]) > thresholds.lifter_max_flip_deg
-        and angle_between_deg(now[1], before[1]) > thresholds.lifter_max_world_flip_deg
+        image > thresholds.lifter_max_flip_deg
+        and world > thresholds.lifter_max_world_flip_deg
     )
 
 

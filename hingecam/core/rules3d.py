@@ -94,27 +94,28 @@ def check_hips_rise_first_3d(
     if ok.sum() < th.hips_first_min_frames:
         return NotJudged("the ascent was not seen clearly enough", "deg")
 
-    def half_way(start: int) -> tuple[float, int | None]:
+    def half_way(start: int) -> tuple[float, tuple[float, int] | None]:
+        """The knees' range from `start` and, when judged, the trunk at half
+        straight with the first frame past it (trunk_at_half_straight)."""
         idx = np.flatnonzero(ok[start:]) + start
         if idx.size < th.hips_first_min_frames:
             return 0.0, None
         knee_range = float(knee[idx[0]] - np.min(knee[idx]))
         if knee_range < th.hips_first_min_knee_range_deg:
             return knee_range, None
-        return knee_range, int(idx[knee[idx] <= knee[idx[0]] - 0.5 * knee_range][0])
+        return knee_range, trunk_at_half_straight(knee, trunk, idx, knee_range)
 
     start = int(np.flatnonzero(ok)[np.argmax(knee[ok])])
-    knee_range, half = half_way(start)
-    if half is not None and hip[half] > hip[start]:
+    knee_range, crossing = half_way(start)
+    if crossing is not None and hip[crossing[1]] > hip[start]:
         start = int(np.flatnonzero(ok)[np.argmax(hip[ok])])
-        knee_range, half = half_way(start)
-    if half is None:
+        knee_range, crossing = half_way(start)
+    if crossing is None:
         return knees_barely_straightened(knee_range, th)
-    seen = np.flatnonzero(ok[start:]) + start
-    too_fast = straightened_too_fast(knee, seen, th)
+    too_fast = straightened_too_fast(knee, np.flatnonzero(ok[start:]) + start, th)
     if too_fast is not None:
         return too_fast
-    at_half, half = trunk_at_half_straight(knee, trunk, seen, knee_range)
+    at_half, half = crossing
     drop = at_half - float(trunk[start])
     return Judged(
         drop >= th.hips_first_min_trunk_drop_deg,

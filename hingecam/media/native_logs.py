@@ -48,8 +48,6 @@ class _QuietStderr:
         with self._lock:
             self._users -= 1
             if self._users == 0 and self._saved is not None:
-                if self._own is not None:
-                    self._own.flush()
                 os.dup2(self._saved, 2)
                 os.close(self._saved)
                 self._saved = None
@@ -92,10 +90,8 @@ class _OwnStderr:
         )
         return cls(previous, stream)
 
-    def flush(self) -> None:
-        self.stream.flush()
-
     def restore(self) -> None:
+        """Back to the previous stderr; the copy is flushed as it closes."""
         sys.stderr = self.previous
         for handler in self.handlers:
             handler.setStream(self.previous)

@@ -228,14 +228,19 @@ print("after", file=sys.stderr)
 """
 
 
-def test_a_session_silences_native_logs_but_keeps_our_stderr() -> None:
+def _stderr_lines(script: str) -> list[str]:
+    """The stderr lines of `python -c script`, run to the end."""
     import subprocess
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-c", _SESSION], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert done.stderr.splitlines() == [
+    return done.stderr.splitlines()
+
+
+def test_a_session_silences_native_logs_but_keeps_our_stderr() -> None:
+    assert _stderr_lines(_SESSION) == [
         "before",
         "hingecam: a line of ours",
         "WARNING a logged warning",
@@ -271,13 +276,7 @@ def test_a_model_loading_in_the_background_never_swallows_our_error_line() -> No
     # `hingecam analyze` into a folder in use printed nothing (exit 2, no line)
     # about one run in ten: its landmarker was loading on another thread with
     # fd 2 on /dev/null just as the main thread printed the error.
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADING], capture_output=True, text=True, check=True
-    )
-    assert done.stderr.splitlines() == [
+    assert _stderr_lines(_LOADING) == [
         "hingecam: error: the one line of ours",
         "WARNING a logged warning",
         "after",
