@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.core.datatypes import Side
-from hingecam.core.landmarks import SIDE_POINTS, Landmark, side_visibility
+from hingecam.core.landmarks import SIDE_POINTS, Landmark, side_nearness
 from hingecam.core.poses import Pose
 from hingecam.core.thresholds import Thresholds
 
@@ -36,10 +36,11 @@ class Facing:
 
 
 class FacingEstimator:
-    """Running near side (visibility, with a switch margin) and facing sign.
+    """Running near side (visibility and the trunk's depth order, with a switch
+    margin) and facing sign.
 
     Both follow a turn with time constant side_tau_s. The near side flips only
-    when the other side is side_switch_margin more visible; the facing sign comes
+    when the other side scores side_switch_margin higher; the facing sign comes
     from the near foot (heel to toe); while it is hidden, from where it last
     pointed on the same near side, and only before any foot was seen from the
     nose against the ears, when it is clearly ahead of them
@@ -77,7 +78,9 @@ class FacingEstimator:
             alpha = 1.0
         else:
             alpha = 1.0 - math.exp(-dt / th.side_tau_s) if dt > 0 else 0.1
-        scores = side_visibility(np.nan_to_num(pose.visibility))
+        scores = side_nearness(
+            np.nan_to_num(pose.visibility), pose.world_m, th.side_depth_full_m
+        )
         self._side_score = (1 - alpha) * self._side_score + alpha * scores
         left, right = self._side_score
         if self._side is None:

@@ -130,7 +130,11 @@ def compute_measures(
     vis = track.visibility.astype(np.float64)
     valid = np.isfinite(vis).all(axis=1) if n else np.zeros(0, bool)
     if side is None:
-        side = near_side(vis[valid]) if valid.any() else Side.LEFT
+        side = (
+            near_side(vis[valid], track.world_m[valid], thresholds.side_depth_full_m)
+            if valid.any()
+            else Side.LEFT
+        )
     if facing is None:
         facing = (
             facing_sign(xy[valid], vis[valid], side, min_visibility)

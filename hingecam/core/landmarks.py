@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -99,6 +100,7 @@ SIDE_POINTS: dict[Side, dict[str, Landmark]] = {
 """The landmarks of each body side that the measures use, by role."""
 
 _CHAIN = ("shoulder", "hip", "knee", "ankle")
+_TRUNK = ("shoulder", "hip")
 
 
 def side_visibility(visibility: NDArray[np.floating]) -> NDArray[np.float64]:
@@ -116,14 +118,60 @@ def side_visibility(visibility: NDArray[np.floating]) -> NDArray[np.float64]:
     return np.stack([vis[..., left].mean(axis=-1), vis[..., right].mean(axis=-1)], -1)
 
 
-def near_side(visibility: NDArray[np.floating]) -> Side:
-    """The side facing the camera: the one whose leg and trunk are more visible.
+def side_nearness(
+    visibility: NDArray[np.floating],
+    world_m: NDArray[np.floating],
+    depth_full_m: float,
+) -> NDArray[np.float64]:
+    """How much each side faces the camera, 0..1: the mean of its chain's
+    visibility and of how much nearer the camera the model places its shoulder
+    and hip than the other side's (a gap of depth_full_m or more reads 1 and 0).
+
+    Visibility alone is fooled by a load in front of the near leg: a bar's
+    plates or a kettlebell hide the near knee and ankle, which then read less
+    visible than the far ones. The trunk's depth order is not hidden by the
+    load. A trunk seen face-on has no depth gap and visibility decides; where
+    depth is unknown (NaN) visibility decides alone.
+
+    Args:
+        visibility: (..., 33) per-landmark visibility.
+        world_m: (..., 33, 3) world landmarks, metres (z: away from the camera).
+        depth_full_m: the depth gap between the two sides' trunks seen side-on.
+
+    Returns:
+        (..., 2) scores of [left, right].
+    """
+    vis = side_visibility(visibility)
+    world = np.asarray(world_m, dtype=np.float64)
+    left = [SIDE_POINTS[Side.LEFT][k] for k in _TRUNK]
+    right = [SIDE_POINTS[Side.RIGHT][k] for k in _TRUNK]
+    # Positive when the left trunk is nearer the camera (smaller z).
+    gap = world[..., right, 2].mean(axis=-1) - world[..., left, 2].mean(axis=-1)
+    lead = np.clip(gap / (2.0 * depth_full_m), -0.5, 0.5)
+    depth = np.stack([0.5 + lead, 0.5 - lead], -1)
+    mixed = (vis + depth) / 2.0
+    return np.asarray(np.where(np.isfinite(depth), mixed, vis), dtype=np.float64)
+
+
+def near_side(
+    visibility: NDArray[np.floating],
+    world_m: NDArray[np.floating] | None = None,
+    depth_full_m: float = math.nan,
+) -> Side:
+    """The side facing the camera: the one whose leg and trunk are more visible,
+    and, given world landmarks, whose trunk is nearer (see side_nearness).
 
     Args:
         visibility: (33,) or (N, 33); for a sequence the mean over frames decides,
             so the side does not flip frame to frame.
+        world_m: (33, 3) or (N, 33, 3) world landmarks, or None.
+        depth_full_m: with world_m, side_depth_full_m of the thresholds.
     """
-    scores = side_visibility(visibility)
+    scores = (
+        side_visibility(visibility)
+        if world_m is None
+        else side_nearness(visibility, world_m, depth_full_m)
+    )
     if scores.ndim > 1:
         scores = np.nanmean(scores, axis=0)
     return Side.LEFT if scores[0] >= scores[1] else Side.RIGHT

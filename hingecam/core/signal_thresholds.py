@@ -137,6 +137,14 @@ class SignalThresholds:
         "design: a hinge hides the near hip for a moment; the margin keeps the side",
         "The other side must be this much more visible before the near side flips.",
     )
+    side_depth_full_m: float = threshold_field(
+        0.3,
+        "m",
+        "measured: the shoulders' and hips' depth gap between the body's two sides "
+        "read 0.21-0.31 m (set means) on the side-view clips of ../shared/clips",
+        "A trunk this much nearer the camera on one side counts fully towards that "
+        "side being the near one (half the evidence; visibility is the other half).",
+    )
     back_mask_min_prob: float = threshold_field(
         0.5,
         "0..1",

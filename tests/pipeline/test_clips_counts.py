@@ -234,6 +234,29 @@ def test_plates_hiding_the_near_knee_and_foot_keep_the_count(
     assert len(result.reps) == len(run.result.reps) == 1
 
 
+def test_plates_hiding_the_near_leg_from_the_first_frame_keep_the_near_side(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """A pull from the floor whose near knee and foot the plates hide from the
+    first frame: visibility alone took the far leg as the near one for the
+    whole set and measured the far leg's hip and knee, and the squat pattern
+    was judged "ok" on them (knees +15 deg where they bent +105). The trunk's
+    depth order keeps the near side (core/landmarks.py side_nearness); with the
+    knee hidden all the way down, the squat pattern is not judged rather than
+    cleared."""
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import plates
+
+    exercise = Exercise.AUTO
+    run = _run(clip_path("deadlift_side_squatpattern_bix010.mp4"), exercise, model_path)
+    result = analyze_track(plates(run.track), exercise, load_thresholds(exercise))
+    assert result.side is run.result.side
+    assert {s for s in result.series.side if s is not None} == {run.result.side}
+    (rep,) = result.reps
+    check = rep.check(Fault.SQUAT_PATTERN)
+    assert check is not None and check.outcome is not Outcome.OK
+
+
 @pytest.mark.parametrize(
     "clip", ["rdl_side_good_b_gazi_vk.mp4", "rdl_side_rounded_gazi_vk.mp4"]
 )

@@ -81,6 +81,31 @@ def test_near_side_flips_only_past_the_switch_margin() -> None:
     assert sides[0] is Side.LEFT and sides[-1] is Side.RIGHT
 
 
+def _plates_hide_the_near_leg(p: Pose, depth_gap_m: float) -> Pose:
+    """The left side near the camera (its trunk depth_gap_m nearer), its knee and
+    ankle hidden behind a bar's plates (visibility 0), the far leg half seen."""
+    vis = p.visibility.copy()
+    vis[[SIDE_POINTS[Side.LEFT]["knee"], SIDE_POINTS[Side.LEFT]["ankle"]]] = 0.0
+    world = p.world_m.copy()
+    for role in ("shoulder", "hip"):
+        world[SIDE_POINTS[Side.LEFT][role], 2] = -depth_gap_m / 2
+        world[SIDE_POINTS[Side.RIGHT][role], 2] = depth_gap_m / 2
+    return dataclasses.replace(p, visibility=vis, world_m=world)
+
+
+def test_plates_hiding_the_near_leg_from_the_first_frame_keep_the_near_side() -> None:
+    # A pull filmed from the bar: the plates hide the near knee and ankle from
+    # the first frame, so by visibility alone the far leg (half seen) wins and
+    # the margin then kept the far side for the whole set (bix010 under the
+    # `plates` transform). The trunk's depth order is not hidden by the load.
+    hidden = _plates_hide_the_near_leg(pose(0.9, 0.5), depth_gap_m=0.25)
+    assert FacingEstimator(TH).update(0.0, hidden).side is Side.LEFT
+    # No depth gap (a trunk seen face-on, or no world landmarks): visibility
+    # decides, as before.
+    flat = _plates_hide_the_near_leg(pose(0.9, 0.5), depth_gap_m=0.0)
+    assert FacingEstimator(TH).update(0.0, flat).side is Side.RIGHT
+
+
 def test_facing_follows_the_near_foot_and_is_unknown_before_any_pose() -> None:
     est = FacingEstimator(TH)
     first = est.update(0.0, None)

@@ -235,6 +235,21 @@ def test_near_side_is_the_more_visible_one() -> None:
     assert near_side(np.stack([pose.visibility] * 4)) is Side.LEFT
 
 
+def test_near_side_of_a_set_follows_the_trunk_nearer_the_camera() -> None:
+    pose = make_pose(camera=Camera(facing=-1))  # the left side faces the camera
+    vis = np.stack([pose.visibility] * 4)
+    # A load in front of the near leg: the left knee and ankle read unseen.
+    vis[:, [Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE]] = 0.0
+    world = np.zeros((4, 33, 3))
+    world[:, [Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP], 2] = -0.12  # nearer
+    world[:, [Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP], 2] = 0.12
+    depth = DEFAULT_THRESHOLDS.side_depth_full_m
+    assert near_side(vis) is Side.RIGHT  # visibility alone is fooled
+    assert near_side(vis, world, depth) is Side.LEFT
+    # Depth unknown: visibility decides.
+    assert near_side(vis, np.full_like(world, np.nan), depth) is Side.RIGHT
+
+
 def test_a_hidden_knee_makes_knee_and_hip_nan_but_keeps_the_trunk() -> None:
     pose = make_pose(trunk_deg=40.0)
     vis = pose.visibility.copy()
