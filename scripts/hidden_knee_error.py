@@ -9,7 +9,8 @@ compared with the ones the seen knee gives.
 
 CACHE is a folder of pose tracks as `hingecam eval ../shared/clips --tracks
 CACHE` records them. Prints per clip and over all frames the median and the
-90th and 95th percentiles of the absolute differences, in degrees.
+90th and 95th percentiles of the absolute differences and the signed median, in
+degrees, and the knee angle's by how far the seen knee bent.
 """
 
 from __future__ import annotations
@@ -40,14 +41,16 @@ def flexion(
     return 180.0 - float(angle_at(a, b, c))
 
 
-def errors(track: PoseTrack) -> tuple[list[float], list[float]]:
-    """(hip, knee) angle differences, placed minus seen, over the track's frames."""
+def errors(track: PoseTrack) -> tuple[list[float], list[float], list[float]]:
+    """(hip, knee) angle differences, placed minus seen, over the track's
+    frames, and the seen knee angle of each of those frames."""
     th = load_thresholds()
     views = estimate_view(track, th)
     facing, filler = FacingEstimator(th), KneeFiller(th)
     wh = np.asarray(track.image_wh, dtype=np.float64)
     hips: list[float] = []
     knees: list[float] = []
+    seen_knees: list[float] = []
     for i in range(len(track)):
         t_s, pose = float(track.t_s[i]), track.pose_at(i)
         f = facing.update(t_s, pose)
@@ -64,19 +67,25 @@ def errors(track: PoseTrack) -> tuple[list[float], list[float]]:
                 hips.append(
                     flexion(px[s], px[h], placed) - flexion(px[s], px[h], px[k])
                 )
-                knees.append(
-                    flexion(px[h], placed, ankle) - flexion(px[h], px[k], px[a])
-                )
+                seen_knee = flexion(px[h], px[k], px[a])
+                knees.append(flexion(px[h], placed, ankle) - seen_knee)
+                seen_knees.append(seen_knee)
         filler.update(t_s, pose, f)
-    return hips, knees
+    return hips, knees, seen_knees
 
 
 def line(name: str, values: list[float]) -> str:
     v = np.abs(np.asarray(values))
     return (
         f"{name}: {v.size} frames, median {np.median(v):.1f}, "
-        f"p90 {np.percentile(v, 90):.1f}, p95 {np.percentile(v, 95):.1f} deg"
+        f"p90 {np.percentile(v, 90):.1f}, p95 {np.percentile(v, 95):.1f} deg, "
+        f"signed median {np.median(values):+.1f}"
     )
+
+
+KNEE_BANDS_DEG = ((0.0, 20.0), (20.0, 40.0), (40.0, 60.0), (60.0, 90.0), (90.0, 180.0))
+"""Bands of the seen knee's bend: the error of a placed knee's angle differs
+between a straight leg (most sensitive to the hip-ankle distance) and a bent one."""
 
 
 def main() -> None:
@@ -86,15 +95,27 @@ def main() -> None:
     args = parser.parse_args()
     all_hips: list[float] = []
     all_knees: list[float] = []
+    all_seen: list[float] = []
     for label in read_manifest(args.clips):
         track = load_track(args.tracks / (Path(label.file).stem + ".npz"))
-        hips, knees = errors(track)
+        hips, knees, seen = errors(track)
         if hips:
             print(line(f"  {Path(label.file).stem} hip", hips))
         all_hips += hips
         all_knees += knees
+        all_seen += seen
     print(line("hip angle, placed - seen knee", all_hips))
     print(line("knee angle, placed - seen knee", all_knees))
+    error, bend = np.asarray(all_knees), np.asarray(all_seen)
+    for lo, hi in KNEE_BANDS_DEG:
+        band = error[(bend >= lo) & (bend < hi)]
+        if band.size:
+            print(
+                line(
+                    f"  knee angle where the seen knee bent {lo:.0f}-{hi:.0f} deg",
+                    list(band),
+                )
+            )
 
 
 if __name__ == "__main__":
