@@ -29,7 +29,11 @@ CACHE` records them. Transforms (all by default):
   drops      a fifth of the frames dropped at random, seeded (a busy phone or
              webcam: an uneven frame rate);
   pan        the picture sliding sideways by up to a twentieth of its width and
-             back every 4 s (a handheld phone following the lifter).
+             back every 4 s (a handheld phone following the lifter);
+  two_sets   the set, a minute with nobody in view (the lifter walked off to
+             rest) and the same set again, walked into standing for 1 s when
+             the recording began standing (a whole session in one video, or a
+             live camera left running); its answers are the set's twice.
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer, how many rep counts stay exact against the labels, and on
 how many clips another exercise was named (a set recognised as something else;
@@ -42,12 +46,14 @@ import argparse
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hingecam.app.driver import Driver
 from hingecam.app.eval_score import faults_found, read_manifest
+from hingecam.core.count_signal import COUNT_FIELD
 from hingecam.core.datatypes import AnalysisResult, Exercise, Rep
 from hingecam.core.landmarks import Landmark
 from hingecam.core.mode import RECORDED
@@ -218,6 +224,47 @@ def jitter(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, xy_norm=xy)
 
 
+REST_S = 60.0
+"""two_sets: the rest between the two sets, nobody in view."""
+
+
+def two_sets(track: PoseTrack) -> PoseTrack:
+    """The set, REST_S with nobody in view, and the set again; the second is
+    walked into standing (1 s of the set's most upright frame) when the set
+    began within rep_enter_deg of standing, as a lifter walks back in."""
+    result = analyzed(track)
+    standing = result.setup.get(COUNT_FIELD) if result.setup else 0.0
+    off = np.abs(result.series.hip_flexion_3d_deg - standing)
+    upright = int(np.nanargmin(off)) if np.isfinite(off).any() else 0
+    fps = (len(track) - 1) / float(track.t_s[-1] - track.t_s[0])
+    began_standing = bool(off[0] < load_thresholds(Exercise.AUTO).rep_enter_deg)
+    walk_in = np.full(round(fps) if began_standing else 0, upright)
+    frames = np.concatenate([np.arange(len(track)), walk_in, np.arange(len(track))])
+    gap = round(REST_S * fps)
+    second = len(track)  # the first frame after the rest
+    joined = track.select(frames)
+    t_s = track.t_s[0] + np.arange(len(frames) + gap) / fps
+
+    def with_rest(values: NDArray[Any], empty: float) -> NDArray[Any]:
+        rest = np.full((gap, *values.shape[1:]), empty, dtype=values.dtype)
+        return np.concatenate([values[:second], rest, values[second:]])
+
+    return dataclasses.replace(
+        joined,
+        t_s=t_s,
+        xy_norm=with_rest(joined.xy_norm, np.nan),
+        world_m=with_rest(joined.world_m, np.nan),
+        visibility=with_rest(joined.visibility, np.nan),
+        presence=with_rest(joined.presence, np.nan),
+        back_profile=with_rest(joined.back_profile, np.nan),
+        people=with_rest(joined.people, 0),
+        meta=track.meta,
+    )
+
+
+REPEATED = {"two_sets": 2}
+"""Transforms whose answers are the set's answers this many times over."""
+
 TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "mirror": mirror,
     "half_rate": half_rate,
@@ -236,6 +283,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "stop_at_lockout": stop_at_lockout,
     "drops": drops,
     "pan": pan,
+    "two_sets": two_sets,
 }
 
 
@@ -274,14 +322,16 @@ def main() -> None:
     for name in chosen:
         same = exact_before = exact_after = misread = 0
         for label in labels:
-            track, before = base[label.file]
+            track, (count, exercise, faults) = base[label.file]
+            times = REPEATED.get(name, 1)
+            before = (count * times, exercise, faults * times)
             after = answers(analyzed(TRANSFORMS[name](track)))
             same += after == before
             # Another exercise named where the transform was not: worse than
             # an unsure set, which is judged as the generic hinge.
             misread += after[1] not in (before[1], Exercise.AUTO.value)
-            exact_before += before[0] == label.reps
-            exact_after += after[0] == label.reps
+            exact_before += before[0] == label.reps * times
+            exact_after += after[0] == label.reps * times
             if after != before:
                 print(f"  {name}: {Path(label.file).stem} (labelled {label.reps} reps)")
                 print(f"    {before}\n -> {after}")

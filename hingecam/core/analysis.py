@@ -4,6 +4,7 @@ with live vs recorded given by a Mode (core/mode.py)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from hingecam.core.hints import SetupHints
 from hingecam.core.ingest import FrameIntake, Intake
 from hingecam.core.measures import Measures
 from hingecam.core.mode import LIVE, RECORDED, Mode
-from hingecam.core.notes import hidden_knee_note, set_notes
+from hingecam.core.notes import break_note, hidden_knee_note, set_notes
 from hingecam.core.pose_measures import Feet, feet_position
 from hingecam.core.poses import Pose, PoseTrack
 from hingecam.core.profiles import PROFILES
@@ -98,6 +99,9 @@ class Analyzer:
         self._count = CountSignal(thresholds)
         self._segmenter = RepSegmenter(thresholds, from_floor=self.profile.from_floor)
         self._early = EarlyFrames(thresholds)
+        self._seen_s = math.nan  # when the lifter was last seen
+        self._on_break = False  # unseen set_break_s since: left between sets
+        self._breaks: list[tuple[float, float]] = []  # last seen, seen again (s)
         self._builder = RepBuilder(
             self.profile,
             thresholds,
@@ -228,6 +232,19 @@ class Analyzer:
         above = hands_above_knees(pose, self.th.min_visibility)
         return not above > self.th.recognise_pull_max_hands_norm  # NaN: unseen
 
+    def _left_between_sets(self, t_s: float, pose: Pose | None) -> RepEvent | None:
+        """Once the lifter has been unseen for set_break_s, the set is over: a
+        rep they finished before leaving (RepSegmenter.break_set), if any."""
+        if pose is not None:
+            if self._on_break:
+                self._breaks.append((self._seen_s, t_s))
+            self._seen_s, self._on_break = t_s, False
+            return None
+        if self._on_break or not t_s - self._seen_s >= self.th.set_break_s:
+            return None  # NaN (never seen yet) compares False
+        self._on_break = True
+        return self._segmenter.break_set()
+
     def _add_rep(self, event: RepEvent) -> Rep:
         rep = self._builder.update(event, self._log, self.reference, len(self.reps) + 1)
         self.reps.append(rep)
@@ -297,6 +314,7 @@ class Analyzer:
         hip = self._count.update(p.t_s, p.view, m, self.reference)
         if self.reference is None:
             self._early.add(pos, p.index, p.t_s, m, self._count.uses_2d)
+        left = self._left_between_sets(p.t_s, p.pose)
         event = self._segmenter.update(
             p.index,
             p.t_s,
@@ -305,6 +323,8 @@ class Analyzer:
             self._count.trunk,
             hands_low=self._hands_low(p.pose),
         )
+        if event is None:
+            event = left
         phase = self._segmenter.phase
         self._log.phases.append(phase)
         rep = self._add_rep(event) if event is not None else early_rep
@@ -363,6 +383,7 @@ class Analyzer:
         if self._intake.knee_placed_s:
             placed = self._intake.knee_placed_s
             notes.append(hidden_knee_note(placed, track.t_s, self.reps))
+        notes.extend(break_note(left_s, back_s) for left_s, back_s in self._breaks)
         return notes
 
     def result(

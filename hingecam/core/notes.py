@@ -127,6 +127,17 @@ def hidden_knee_note(
     )
 
 
+def break_note(left_s: float, back_s: float) -> str:
+    """A stretch with nobody in view, long enough to be a rest between sets
+    (set_break_s): what the count did about it."""
+    return (
+        f"nobody was in view from {left_s:.1f} s to {back_s:.1f} s, taken as a rest "
+        "between sets: a rep left unfinished before it was not counted, and the "
+        "count went on as at the start of a recording (a pull from the floor, or "
+        "the first descent after standing)"
+    )
+
+
 def at_the_bar_note(stretch: AtTheBar) -> str:
     """Why a stretch the plots show at the bottom is not (all) a rep."""
     if stretch.kind == "set-up":

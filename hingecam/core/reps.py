@@ -164,6 +164,13 @@ class RepSegmenter:
                 self._begin_cycle(
                     (frame, t_s), (frame, t_s, rel), Phase.BOTTOM, at_bar=True
                 )
+            elif math.isfinite(self.reference_deg) and rel <= th.rep_enter_deg:
+                # Back after a break between sets and seen no deeper than a
+                # descent's start: the next descent is a rep. A return seen
+                # already bent (picking the load up, a pull begun out of view)
+                # is not one.
+                self.phase = Phase.STANDING
+                self._recent.append((frame, t_s, hip_flexion_deg))
             return None
 
         if self.phase is Phase.STANDING:
@@ -296,6 +303,18 @@ class RepSegmenter:
     def settling(self) -> bool:
         """Back at standing after a deep enough bottom, the rep not yet emitted."""
         return self._settle is not None
+
+    def break_set(self) -> RepEvent | None:
+        """The lifter has left between sets (unseen set_break_s): a rep back
+        at standing is emitted, any other cycle in progress dropped (a bar put
+        down before walking off is no rep), and the next set starts as a
+        recording does: a pull from the floor at the bar (with `from_floor`),
+        else the first descent after the lifter is seen standing again. The
+        reference posture is kept: the same lifter, the same camera."""
+        event = self.flush()
+        self.reset()
+        self.phase = Phase.SETUP
+        return event
 
     def flush(self) -> RepEvent | None:
         """End of stream: emit a rep that was back at standing and settling."""

@@ -131,6 +131,14 @@ class Thresholds(RecognitionThresholds):
         "design: longer excursions are resting bent over or leaving, not reps",
         "Longer cycles are not counted.",
     )
+    set_break_s: float = threshold_field(
+        3.0,
+        "s",
+        "measured: no gap without the lifter on the 52 clips of ../shared/clips "
+        "lasted over 0.8 s; stepping out of frame and back takes longer",
+        "The lifter unseen this long has left between sets: the next set starts "
+        "as a recording does (at the bar, or once seen standing).",
+    )
     rep_bottom_band_deg: float = threshold_field(
         6.0,
         "deg",

@@ -234,6 +234,42 @@ def test_plates_hiding_the_near_knee_and_foot_keep_the_count(
     assert len(result.reps) == len(run.result.reps) == 1
 
 
+@pytest.mark.parametrize(
+    "clip",
+    [
+        # A single pulled from the floor and put back down: the put-down began
+        # a cycle that stayed open through the rest, and the next set's pull
+        # closed it as a "rep" longer than rep_max_duration_s: dropped (2 -> 1).
+        "deadlift_side_bad_mat02.mp4",
+        # Reps from standing: the set began a moment before the lifter stood.
+        "kbdl_side_correct_tby.mp4",
+        # Begun bent (picking the dowel up): after a rest that is no rep either.
+        "hingedrill_side_dowel_hep.mp4",
+    ],
+)
+def test_a_second_set_after_a_rest_out_of_view_counts_as_the_first(
+    clip_path: Callable[[str], Path], model_path: Path, clip: str
+) -> None:
+    """The clip's own set, a minute with nobody in view and the set again
+    (scripts/eval_transforms.py `two_sets`): twice the reps and the same
+    verdicts, recorded and live (RepSegmenter.break_set)."""
+    from hingecam.app.eval_score import faults_found
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import two_sets
+    from tests.factories import push_each_frame
+
+    exercise = Exercise.AUTO
+    th = load_thresholds(exercise)
+    run = _run(clip_path(clip), exercise, model_path)
+    track = two_sets(run.track)
+    once = [sorted(faults_found(rep)) for rep in run.result.reps]
+    recorded = analyze_track(track, exercise, th)
+    live = push_each_frame(track, exercise, th)
+    assert [sorted(faults_found(rep)) for rep in recorded.reps] == once + once
+    assert len(live.reps) == 2 * len(run.result.reps)
+    assert any("taken as a rest between sets" in note for note in recorded.notes)
+
+
 def test_plates_hiding_the_near_leg_from_the_first_frame_keep_the_near_side(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:

@@ -31,13 +31,20 @@ def run(
     reference: float | None = 0.0,
     from_floor: bool = False,
     th: Thresholds = TH,
+    nan_is_a_break: bool = False,
 ) -> tuple[list[RepEvent], list[Phase]]:
+    """The events and per-frame phases of `values`; with `nan_is_a_break`, a
+    NaN is the lifter leaving between sets (break_set, as the analyzer calls it
+    once they have been unseen set_break_s)."""
     seg = RepSegmenter(th, from_floor=from_floor)
     if reference is not None:
         seg.set_reference(reference)
     events, phases = [], []
     for i, v in enumerate(values):
-        ev = seg.update(i, i / FPS, float(v))
+        if nan_is_a_break and math.isnan(v):
+            ev = seg.break_set()
+        else:
+            ev = seg.update(i, i / FPS, float(v))
         phases.append(seg.phase)
         if ev is not None:
             events.append(ev)
@@ -452,3 +459,61 @@ def test_the_set_up_and_the_put_down_are_kept_for_the_report() -> None:
 
     assert "was the set-up, not part of the rep" in at_the_bar_note(setup)
     assert at_the_bar_note(put_down).startswith("not a rep: at ")
+
+
+def _with_break(
+    first: list[float], second: list[float], from_floor: bool
+) -> tuple[list[RepEvent], list[Phase]]:
+    """`first`, then the lifter gone, then `second`, frames numbered on."""
+    return run([*first, NAN, *second], from_floor=from_floor, nan_is_a_break=True)
+
+
+# A pull from the floor and the bar put down again: the recording's last
+# frames before the lifter walks off.
+PUT_DOWN = [0, 0, 10, 30, 50, 70, 90, 90, 90]
+# The second set begins at the bar: the pull from the floor.
+AT_THE_BAR = [90, 90, 90, 70, 50, 30, 10, 0, 0, 0]
+
+
+def test_after_a_break_the_next_set_starts_at_the_bar_and_the_put_down_is_dropped() -> (
+    None
+):
+    # Before: the put-down's cycle stayed open through the rest and the next
+    # set's pull closed it, a "rep" longer than rep_max_duration_s with a long
+    # rest, dropped: the second set's first pull was lost.
+    events, phases = _with_break(CLEAN + PUT_DOWN, AT_THE_BAR, from_floor=True)
+    start = len(CLEAN + PUT_DOWN) + 1
+    assert [(e.start_frame, e.end_frame) for e in events] == [
+        (1, 11),
+        (start, start + 7),
+    ]
+    assert phases[len(CLEAN + PUT_DOWN)] is Phase.SETUP
+
+
+def test_a_rep_finished_before_a_break_is_counted_when_the_lifter_leaves() -> None:
+    seg = RepSegmenter(TH)
+    seg.set_reference(0.0)
+    for i, v in enumerate(CLEAN[:-1]):  # back at standing, still settling
+        assert seg.update(i, i / FPS, float(v)) is None
+    event = seg.break_set()
+    assert event is not None and (event.start_frame, event.end_frame) == (1, 11)
+
+
+@pytest.mark.parametrize(
+    ("second", "reps"),
+    [
+        # Walked back in standing, then a rep: counted.
+        ([0, 0, *CLEAN], 1),
+        # A set filmed from within its first descent (at most rep_enter_deg
+        # down): counted from the return.
+        ([ENTER - 5, 40, 50, 60, 50, 35, 20, 10, 0, 0], 1),
+        # Seen already bent (picking the dowel up) and standing up: no rep,
+        # as at a recording's start.
+        ([80, 70, 60, 50, 35, 20, 10, 0, 0], 0),
+    ],
+)
+def test_after_a_break_a_set_from_standing_counts_from_the_first_upright_frames(
+    second: list[float], reps: int
+) -> None:
+    events, _ = _with_break(CLEAN, second, from_floor=False)
+    assert len(events) == 1 + reps
