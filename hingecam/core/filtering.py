@@ -79,9 +79,12 @@ class CausalSmoothing:
     """Live: a One Euro filter per measure, answering every frame at once.
 
     A measure missing for at most smooth_max_gap_s (an occluded joint, a gated
-    outlier) holds its last filtered value, where the recorded filter bridges
-    the same gap from both sides: without it a brief dropout blanks the overlay
-    and breaks the rep counter's signal."""
+    outlier) is read as its last reading until the next, and the filter goes on
+    from it, where the recorded filter bridges the same gap from both sides:
+    without it a brief dropout blanks the overlay and breaks the rep counter's
+    signal, and with the last filtered value frozen instead, a lockout seen on
+    one frame before a dropout stays as far from it as the filter's lag left it
+    (deadlift_side_rounded_bdbf_bx: 29 deg where the frame read 21)."""
 
     lag_s = 0.0
 
@@ -99,8 +102,8 @@ class CausalSmoothing:
             for _ in _NAMES
         ]
         self._pending: deque[tuple[float, Row]] = deque()
-        self._held = np.full(len(_NAMES), np.nan)
-        self._held_t = np.full(len(_NAMES), -np.inf)
+        self._last = np.full(len(_NAMES), np.nan)
+        self._last_t = np.full(len(_NAMES), -np.inf)
 
     def push(self, t_s: float, raw: Row) -> None:
         """Add one frame's gated row."""
@@ -111,17 +114,18 @@ class CausalSmoothing:
         out = []
         while self._pending:
             t_s, raw = self._pending.popleft()
-            row = np.array(
-                [
-                    f.update(t_s, float(v))
-                    for f, v in zip(self._filters, raw, strict=True)
-                ]
+            seen = np.isfinite(raw)
+            self._last[seen], self._last_t[seen] = raw[seen], t_s
+            stale = ~seen & (t_s - self._last_t <= self.th.smooth_max_gap_s)
+            reading = np.where(stale, self._last, raw)
+            out.append(
+                np.array(
+                    [
+                        f.update(t_s, float(v))
+                        for f, v in zip(self._filters, reading, strict=True)
+                    ]
+                )
             )
-            seen = np.isfinite(row)
-            self._held[seen], self._held_t[seen] = row[seen], t_s
-            hold = ~seen & (t_s - self._held_t <= self.th.smooth_max_gap_s)
-            row[hold] = self._held[hold]
-            out.append(row)
         return out
 
 

@@ -80,3 +80,28 @@ def test_the_live_filter_holds_a_measure_through_a_short_dropout() -> None:
     held = rows[10 : 10 + gap]
     assert all(np.allclose(r, 40.0) for r in held)  # held, as recorded bridges
     assert all(np.isnan(r).all() for r in rows[10 + gap + 1 :])  # then not seen
+
+
+def test_through_a_short_dropout_the_live_filter_goes_on_to_the_last_reading() -> None:
+    # A lockout seen on one frame between gated glitches (bdbf's third rep):
+    # the filter's lag left its output 8 deg short of the reading; frozen
+    # there through the dropout, live never saw the lifter stand, where the
+    # recorded filter, reading both sides, did.
+    import numpy as np
+
+    from hingecam.core.filtering import CausalSmoothing
+    from hingecam.core.measures import Measures
+
+    smoothing = CausalSmoothing(TH)
+    n = len(Measures.NAMES)
+    dt = 1 / 30
+    readings = [60.0, 50.0, 40.0, 30.0, 20.0]  # rising fast to standing
+    for i, v in enumerate(readings):
+        smoothing.push(i * dt, np.full(n, v))
+    gap = int(TH.smooth_max_gap_s / dt)
+    for i in range(len(readings), len(readings) + gap):
+        smoothing.push(i * dt, np.full(n, np.nan))
+    rows = smoothing.drain(final=False)
+    lagged = rows[len(readings) - 1][0]
+    assert lagged > 20.0 + 3.0  # the filter's lag at the last reading
+    assert rows[-1][0] < 20.0 + 0.5 * (lagged - 20.0)  # went on towards it
