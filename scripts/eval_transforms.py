@@ -30,6 +30,8 @@ CACHE` records them. Transforms (all by default):
              webcam: an uneven frame rate);
   pan        the picture sliding sideways by up to a twentieth of its width and
              back every 4 s (a handheld phone following the lifter);
+  dropout    nobody in view for 1 s in the middle of the clip (someone walking
+             between the camera and the lifter);
   two_sets   the set, a minute with nobody in view (the lifter walked off to
              rest) and the same set again, walked into standing for 1 s when
              the recording began standing (a whole session in one video, or a
@@ -224,6 +226,44 @@ def jitter(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, xy_norm=xy)
 
 
+_NOBODY = {
+    "xy_norm": np.nan,
+    "world_m": np.nan,
+    "visibility": np.nan,
+    "presence": np.nan,
+    "back_profile": np.nan,
+    "people": 0,
+}
+"""A track's per-frame arrays and their value in a frame with nobody in view."""
+
+
+def _edit_frames(
+    track: PoseTrack, edit: Callable[[NDArray[Any], float], NDArray[Any]]
+) -> dict[str, Any]:
+    """Each per-frame array of the track edited, given its nobody-in-view value."""
+    return {name: edit(getattr(track, name), empty) for name, empty in _NOBODY.items()}
+
+
+DROPOUT_S = 1.0
+"""dropout: how long nobody is in view, centred on the clip's middle."""
+
+
+def _nobody_on(track: PoseTrack, hidden: NDArray[np.bool_]) -> PoseTrack:
+    """The track with nobody in view on the `hidden` frames."""
+
+    def blank(values: NDArray[Any], empty: float) -> NDArray[Any]:
+        out: NDArray[Any] = values.copy()
+        out[hidden] = empty
+        return out
+
+    return dataclasses.replace(track, **_edit_frames(track, blank))
+
+
+def dropout(track: PoseTrack) -> PoseTrack:
+    middle = 0.5 * float(track.t_s[0] + track.t_s[-1])
+    return _nobody_on(track, np.abs(track.t_s - middle) < 0.5 * DROPOUT_S)
+
+
 REST_S = 60.0
 """two_sets: the rest between the two sets, nobody in view."""
 
@@ -250,15 +290,7 @@ def two_sets(track: PoseTrack) -> PoseTrack:
         return np.concatenate([values[:second], rest, values[second:]])
 
     return dataclasses.replace(
-        joined,
-        t_s=t_s,
-        xy_norm=with_rest(joined.xy_norm, np.nan),
-        world_m=with_rest(joined.world_m, np.nan),
-        visibility=with_rest(joined.visibility, np.nan),
-        presence=with_rest(joined.presence, np.nan),
-        back_profile=with_rest(joined.back_profile, np.nan),
-        people=with_rest(joined.people, 0),
-        meta=track.meta,
+        joined, t_s=t_s, meta=track.meta, **_edit_frames(joined, with_rest)
     )
 
 
@@ -283,6 +315,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "stop_at_lockout": stop_at_lockout,
     "drops": drops,
     "pan": pan,
+    "dropout": dropout,
     "two_sets": two_sets,
 }
 

@@ -322,6 +322,7 @@ class Analyzer:
             self._count.second,
             self._count.trunk,
             hands_low=self._hands_low(p.pose),
+            lifter_seen=p.pose is not None,
         )
         if event is None:
             event = left

@@ -69,6 +69,12 @@ class RepSegmenter:
     reps however long the lifter stands between them: resting at the top,
     reading the last rep's cue, is no put-down.
 
+    Unseen stretches (frames without a reading): a deep cycle the lifter rose
+    into one longer than smooth_max_gap_s and goes down out of, seen again
+    shallower than its bottom band, passed its top unseen (someone walked
+    past the camera): the rep ends where the lifter is seen again. A lifter
+    gone set_break_s has left between sets (break_set).
+
     Args:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
             rep_min_duration_s, rep_max_duration_s.
@@ -102,6 +108,13 @@ class RepSegmenter:
         self._after_hold = False
         self._lockout_s = math.nan  # end of the last rep counted
         self._singles = False  # that rep was pulled after a set-up at the bar
+        self._last: tuple[float, float, float] | None = None  # t_s, rel, slope
+        # Seen again after a stretch unseen: frame, t_s, rel, the slope before;
+        # the frame after it reads it (_top_hidden), when its own slope is known.
+        self._reappeared: tuple[int, float, float, float] | None = None
+        self._after_reappearing: tuple[int, float, float, float] | None = None
+        self._away_from = math.nan  # when the lifter was last lost from view
+        self._away_s = 0.0  # how long they were out of view, since the last reading
 
     def set_reference(self, standing_hip_deg: float) -> None:
         """The lifter's standing hip flexion (from calibration).
@@ -128,6 +141,7 @@ class RepSegmenter:
         second_deg: float = math.nan,
         trunk_lean_deg: float = math.nan,
         hands_low: bool = True,
+        lifter_seen: bool = True,
     ) -> RepEvent | None:
         """Advance one frame; returns a RepEvent when a rep has just ended.
 
@@ -150,12 +164,16 @@ class RepSegmenter:
                 stood, only a pull with the hands down at the load starts a rep
                 from the floor; a squat or a good morning filmed from its bottom,
                 the load at the chest or on the back, does not.
+            lifter_seen: the lifter is in view (a reading can be missing with
+                the lifter seen: a knee behind the plates); see _top_hidden.
         """
+        self._note_presence(t_s, lifter_seen)
         if not math.isfinite(hip_flexion_deg):
             return None
         rel = hip_flexion_deg - self._ref()
         second_rel = second_deg - self._ref()  # NaN compares False below
         th = self.th
+        self._follow(frame, t_s, rel)
 
         if self.phase is Phase.SETUP:
             # Before the lifter has ever stood, only a deadlift's pull from the
@@ -209,6 +227,9 @@ class RepSegmenter:
             return event
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
+        top = self._top_hidden(frame, t_s, rel)
+        if top is not None:
+            return top
         self._in_cycle(frame, t_s, rel, hip_flexion_deg, second_rel, trunk_lean_deg)
         return None
 
@@ -257,6 +278,49 @@ class RepSegmenter:
             self._start = (frame, t_s)
             self._peak = (frame, t_s, rel)
             self._setup_from_s = self._still[0]
+
+    def _note_presence(self, t_s: float, lifter_seen: bool) -> None:
+        """How long the lifter was out of view, once seen again."""
+        if not lifter_seen:
+            if not math.isfinite(self._away_from):
+                self._away_from = t_s
+        elif math.isfinite(self._away_from):
+            self._away_s = max(self._away_s, t_s - self._away_from)
+            self._away_from = math.nan
+
+    def _follow(self, frame: int, t_s: float, rel: float) -> None:
+        """Keep the last reading and its slope, and a reappearance after the
+        lifter was out of view longer than the smoothing bridges, for the next
+        frame."""
+        last, away = self._last, self._away_s
+        self._away_s = 0.0
+        gap = self.th.smooth_max_gap_s
+        gone = last is not None and t_s - last[0] > gap and away > gap
+        self._after_reappearing = self._reappeared
+        self._reappeared = (frame, t_s, rel, last[2]) if last and gone else None
+        slope = 0.0
+        if last is not None and not gone and t_s > last[0]:
+            slope = (rel - last[1]) / (t_s - last[0])
+        self._last = (t_s, rel, slope)
+
+    def _top_hidden(self, frame: int, t_s: float, rel: float) -> RepEvent | None:
+        """A deep cycle whose top the lifter passed out of view: rising into a
+        stretch unseen (someone walking past the camera) and going down again
+        out of it, from shallower than the bottom band. The rep ends where the
+        lifter was seen again; the next one starts there."""
+        seen = self._after_reappearing
+        if seen is None:
+            return None
+        s_frame, s_t, s_rel, slope_before = seen
+        deep = self._peak[2] >= self.th.rep_min_depth_deg
+        higher = s_rel < self._peak[2] - self.th.rep_bottom_band_deg
+        if not (deep and higher and slope_before < 0 and rel > s_rel):
+            return None
+        self.phase = Phase.STANDING
+        self._settle = (s_frame, s_t, s_rel)
+        event = self._emit()
+        self._begin_cycle((s_frame, s_t), (frame, t_s, rel), Phase.DESCENT)
+        return event
 
     def _in_cycle(
         self,

@@ -409,6 +409,25 @@ def _live(track: PoseTrack, exercise: Exercise) -> AnalysisResult:
     return live.finish(thumbnails=False).result
 
 
+@pytest.mark.parametrize(
+    "clip", ["kbdl_side_correct_tby.mp4", "kbdl_45deg_correct_tby.mp4"]
+)
+def test_a_top_passed_while_someone_walks_past_the_camera_keeps_the_count(
+    clip_path: Callable[[str], Path], model_path: Path, clip: str
+) -> None:
+    """Nobody in view for 1 s mid-set (scripts/eval_transforms.py `dropout`):
+    rep 3's ascent, lockout and rep 4's first descent are unseen. The two reps
+    merged into one (5 -> 4); the rep rising into the dropout now ends where
+    the lifter is seen going down again (RepSegmenter, the top hidden)."""
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import dropout
+
+    run = _run(clip_path(clip), Exercise.AUTO, model_path)
+    track = dropout(run.track)
+    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
+    assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 5
+
+
 def test_live_counts_a_lockout_seen_on_one_frame_before_a_dropout(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:

@@ -32,10 +32,12 @@ def run(
     from_floor: bool = False,
     th: Thresholds = TH,
     nan_is_a_break: bool = False,
+    nan_is_unseen: bool = False,
 ) -> tuple[list[RepEvent], list[Phase]]:
     """The events and per-frame phases of `values`; with `nan_is_a_break`, a
     NaN is the lifter leaving between sets (break_set, as the analyzer calls it
-    once they have been unseen set_break_s)."""
+    once they have been unseen set_break_s); with `nan_is_unseen`, a frame
+    without the lifter in view (else a reading missing with the lifter seen)."""
     seg = RepSegmenter(th, from_floor=from_floor)
     if reference is not None:
         seg.set_reference(reference)
@@ -44,7 +46,8 @@ def run(
         if nan_is_a_break and math.isnan(v):
             ev = seg.break_set()
         else:
-            ev = seg.update(i, i / FPS, float(v))
+            seen = not (nan_is_unseen and math.isnan(v))
+            ev = seg.update(i, i / FPS, float(v), lifter_seen=seen)
         phases.append(seg.phase)
         if ev is not None:
             events.append(ev)
@@ -517,3 +520,35 @@ def test_after_a_break_a_set_from_standing_counts_from_the_first_upright_frames(
 ) -> None:
     events, _ = _with_break(CLEAN, second, from_floor=False)
     assert len(events) == 1 + reps
+
+
+# A rep rising into a stretch with nobody in view (0.6 s at 10 fps, more than
+# smooth_max_gap_s) and the next one going down out of it: its top was hidden.
+RISING_INTO_A_DROPOUT = [0, 0, 10, 20, 35, 50, 60, 50, 40]
+GOING_DOWN_OUT_OF_IT = [32, 40, 50, 60, 50, 35, 20, 10, 0, 0]
+
+
+def test_a_top_passed_out_of_view_ends_the_rep_where_the_lifter_is_seen_again() -> None:
+    assert 6 / FPS > TH.smooth_max_gap_s
+    values = [*RISING_INTO_A_DROPOUT, *[NAN] * 6, *GOING_DOWN_OUT_OF_IT]
+    events, _ = run(values, nan_is_unseen=True)
+    back = len(RISING_INTO_A_DROPOUT) + 6
+    assert frames_of(events) == [(1, 6, back), (back, back + 3, back + 8)]
+    # The lifter in view all along, the hip unread (a knee behind the plates):
+    # nothing says a lockout happened there; one rep, as seen.
+    assert len(run(values)[0]) == 1
+
+
+def test_without_the_dropout_the_same_readings_are_one_rep() -> None:
+    # Seen all the way, the lifter came up to 32 deg and went down again: no
+    # lockout in between, one rep.
+    events, _ = run([*RISING_INTO_A_DROPOUT, *GOING_DOWN_OUT_OF_IT])
+    assert len(events) == 1
+
+
+def test_a_dropout_at_a_shallow_bottom_is_no_rep_and_no_split() -> None:
+    # Nobody in view across the bottom of a descent that never reached
+    # rep_min_depth_deg where it was seen: not counted, as a shallow bob.
+    values = [0, 0, 10, 20, 35, 40, *[NAN] * 6, 40, 35, 20, 10, 0, 0]
+    events, _ = run(values, nan_is_unseen=True)
+    assert events == []
