@@ -69,11 +69,11 @@ class RepSegmenter:
     reps however long the lifter stands between them: resting at the top,
     reading the last rep's cue, is no put-down.
 
-    Unseen stretches (frames without a reading): a deep cycle the lifter rose
-    into one longer than smooth_max_gap_s and goes down out of, seen again
-    shallower than its bottom band, passed its top unseen (someone walked
-    past the camera): the rep ends where the lifter is seen again. A lifter
-    gone set_break_s has left between sets (break_set).
+    Frames without the lifter in view (`lifter_seen`): a deep cycle the
+    lifter rose into such a stretch longer than smooth_max_gap_s and goes down
+    out of, seen again shallower than its bottom band, passed its top unseen
+    (someone walked past the camera): the rep ends where the lifter is seen
+    again. A lifter gone set_break_s has left between sets (break_set).
 
     Args:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
