@@ -32,6 +32,8 @@ CACHE` records them. Transforms (all by default):
              back every 4 s (a handheld phone following the lifter);
   dropout    nobody in view for 1 s in the middle of the clip (someone walking
              between the camera and the lifter);
+  stand_up   after the last frame the lifter was seen, standing up over 1 s
+             and standing still 2 s (a recording not cut at the put-down);
   two_sets   the set, a minute with nobody in view (the lifter walked off to
              rest) and the same set again, walked into standing for 1 s when
              the recording began standing (a whole session in one video, or a
@@ -106,8 +108,7 @@ def half_rate(track: PoseTrack) -> PoseTrack:
 
 def _rate(target_fps: float) -> Callable[[PoseTrack], PoseTrack]:
     def thinned(track: PoseTrack) -> PoseTrack:
-        fps = (len(track.t_s) - 1) / float(track.t_s[-1] - track.t_s[0])
-        return _every(track, max(1, round(fps / target_fps)))
+        return _every(track, max(1, round(_fps(track) / target_fps)))
 
     return thinned
 
@@ -264,6 +265,45 @@ def dropout(track: PoseTrack) -> PoseTrack:
     return _nobody_on(track, np.abs(track.t_s - middle) < 0.5 * DROPOUT_S)
 
 
+def _most_upright(track: PoseTrack) -> tuple[AnalysisResult, int]:
+    """The track's analysis and its frame nearest the lifter's standing posture."""
+    result = analyzed(track)
+    standing = result.setup.get(COUNT_FIELD) if result.setup else 0.0
+    off = np.abs(result.series.hip_flexion_3d_deg - standing)
+    return result, int(np.nanargmin(off)) if np.isfinite(off).any() else 0
+
+
+def _fps(track: PoseTrack) -> float:
+    return (len(track) - 1) / float(track.t_s[-1] - track.t_s[0])
+
+
+def stand_up(track: PoseTrack) -> PoseTrack:
+    """From the last frame the lifter was seen, the landmarks blended over 1 s
+    into the set's most upright frame, then held there 2 s."""
+    _, upright = _most_upright(track)
+    seen = np.flatnonzero(np.isfinite(track.visibility).all(axis=1))
+    last = int(seen[-1]) if seen.size else len(track) - 1
+    fps = _fps(track)
+    rise, hold = round(fps), round(2.0 * fps)
+    extra = np.full(rise + hold, upright)
+    out = track.select(np.concatenate([np.arange(last + 1), extra]))
+    weight = np.concatenate([np.linspace(0.0, 1.0, rise + 1)[1:], np.ones(hold)])
+
+    def blended(values: NDArray[np.float32]) -> NDArray[np.float32]:
+        w = weight[:, None, None].astype(np.float32)
+        mixed: NDArray[np.float32] = values.copy()
+        mixed[last + 1 :] = (1 - w) * values[last] + w * values[last + 1 :]
+        return mixed
+
+    return dataclasses.replace(
+        out,
+        t_s=track.t_s[0] + np.arange(len(out)) / fps,
+        xy_norm=blended(out.xy_norm),
+        world_m=blended(out.world_m),
+        meta=track.meta,
+    )
+
+
 REST_S = 60.0
 """two_sets: the rest between the two sets, nobody in view."""
 
@@ -272,12 +312,11 @@ def two_sets(track: PoseTrack) -> PoseTrack:
     """The set, REST_S with nobody in view, and the set again; the second is
     walked into standing (1 s of the set's most upright frame) when the set
     began within rep_enter_deg of standing, as a lifter walks back in."""
-    result = analyzed(track)
+    result, upright = _most_upright(track)
     standing = result.setup.get(COUNT_FIELD) if result.setup else 0.0
-    off = np.abs(result.series.hip_flexion_3d_deg - standing)
-    upright = int(np.nanargmin(off)) if np.isfinite(off).any() else 0
-    fps = (len(track) - 1) / float(track.t_s[-1] - track.t_s[0])
-    began_standing = bool(off[0] < load_thresholds(Exercise.AUTO).rep_enter_deg)
+    first = abs(float(result.series.hip_flexion_3d_deg[0]) - standing)
+    fps = _fps(track)
+    began_standing = first < load_thresholds(Exercise.AUTO).rep_enter_deg
     walk_in = np.full(round(fps) if began_standing else 0, upright)
     frames = np.concatenate([np.arange(len(track)), walk_in, np.arange(len(track))])
     gap = round(REST_S * fps)
@@ -316,6 +355,7 @@ TRANSFORMS: dict[str, Callable[[PoseTrack], PoseTrack]] = {
     "drops": drops,
     "pan": pan,
     "dropout": dropout,
+    "stand_up": stand_up,
     "two_sets": two_sets,
 }
 
