@@ -93,6 +93,7 @@ class _Heights:
     reach: NDArray[np.float64]
     trunk: NDArray[np.float64]  # (N, 3) mid-hip -> mid-shoulder, world metres
     thigh: NDArray[np.float64]  # (N, 3) mid-hip -> mid-knee, world metres
+    seen: NDArray[np.bool_]  # (N,) the lifter in view
 
 
 def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
@@ -179,6 +180,7 @@ def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
         knees=knees,
         reach=_reach(track, min_visibility),
         **_segments(track, min_visibility),
+        seen=np.asarray(np.isfinite(track.visibility).all(axis=1)),
     )
 
 
@@ -254,9 +256,19 @@ def _trunk_share(series: MeasureSeries, heights: _Heights, lo: int, hi: int) -> 
     return 100.0 * turns[0] / total if total > 0 else math.nan
 
 
-def _starts_at_bottom(series: MeasureSeries, rep: Rep, th: Thresholds) -> bool:
+def _starts_at_bottom(
+    series: MeasureSeries, rep: Rep, th: Thresholds, seen: NDArray[np.bool_]
+) -> bool:
     """The rep starts deep (its first tenth at least recognise_floor_start_share
-    of the way from its most upright to its deepest 3D hip flexion)."""
+    of the way from its most upright to its deepest 3D hip flexion), and its
+    start was seen: a rep that begins where the lifter came back into view
+    mid-set, after more than smooth_max_gap_s out of view (`seen`: the frames
+    with the lifter), began out of view."""
+    before = np.flatnonzero(seen[: rep.start_frame])
+    if before.size:
+        away_s = series.t_s[rep.start_frame] - series.t_s[before[-1]]
+        if away_s > th.smooth_max_gap_s:
+            return False
     hip = series.hip_flexion_3d_deg[rep.start_frame : rep.end_frame + 1]
     first = hip[: max(3, hip.size // 10)]
     if not np.isfinite(first).any():
@@ -290,7 +302,7 @@ def read_rep(
         if hanging or hands_to_knees < th.recognise_pull_max_hands_norm:
             return Reading.SWING
     if not held and hands_to_knees < th.recognise_pull_max_hands_norm:
-        if _starts_at_bottom(series, rep, th):
+        if _starts_at_bottom(series, rep, th, heights.seen):
             return Reading.DEADLIFT
         knee = rep.peaks.knee_flexion_bottom_deg
         if rep.view is not View.SIDE or not math.isfinite(knee):

@@ -25,6 +25,7 @@ from tests.factories import (
     STANDING,
     HingeSet,
     Movement,
+    Occlusion,
     Pattern,
     Posture,
     hinge_set,
@@ -352,3 +353,23 @@ def test_a_held_load_filmed_from_its_bottom_is_no_pull_from_the_floor() -> None:
     assert len(analyze_core(squat.track, Exercise.AUTO, th).reps) == len(squat.reps) - 1
     pull = synthetic(Pattern.DEADLIFT, from_floor=True)
     assert len(analyze_core(pull.track, Exercise.AUTO, th).reps) == len(pull.reps)
+
+
+def test_a_rep_begun_out_of_view_is_no_pull_from_the_floor() -> None:
+    # An RDL set at 45 deg with nobody in view from rep 1's ascent to 0.6 s
+    # into rep 2's descent (someone walking past the camera): rep 2 is counted
+    # from where the lifter is seen again, already deep. That is where the rep
+    # began to be seen, not a start on the floor: read as one, the set was
+    # named a deadlift. It stays the generic hinge, as without the dropout.
+    reps = synthetic(Pattern.HINGE, View.OBLIQUE).reps
+    gap = (reps[0].bottom_s + 0.3, reps[1].start_s + 0.6)
+    hs = hinge_set(
+        pattern=Pattern.HINGE,
+        view=View.OBLIQUE,
+        gaps=(gap,),
+        occlusion=Occlusion.NO_PERSON,
+        **COMPACT,
+    )
+    rec, result = recognised(hs)
+    assert len(result.reps) == 3
+    assert rec.exercise is Exercise.AUTO
