@@ -265,12 +265,13 @@ def dropout(track: PoseTrack) -> PoseTrack:
     return _nobody_on(track, np.abs(track.t_s - middle) < 0.5 * DROPOUT_S)
 
 
-def _most_upright(track: PoseTrack) -> tuple[AnalysisResult, int]:
-    """The track's analysis and its frame nearest the lifter's standing posture."""
+def _most_upright(track: PoseTrack) -> tuple[NDArray[np.float64], int]:
+    """How far each frame's 3D hip is from the lifter's standing posture (deg),
+    and the frame nearest it."""
     result = analyzed(track)
     standing = result.setup.get(COUNT_FIELD) if result.setup else 0.0
     off = np.abs(result.series.hip_flexion_3d_deg - standing)
-    return result, int(np.nanargmin(off)) if np.isfinite(off).any() else 0
+    return off, int(np.nanargmin(off)) if np.isfinite(off).any() else 0
 
 
 def _fps(track: PoseTrack) -> float:
@@ -312,11 +313,9 @@ def two_sets(track: PoseTrack) -> PoseTrack:
     """The set, REST_S with nobody in view, and the set again; the second is
     walked into standing (1 s of the set's most upright frame) when the set
     began within rep_enter_deg of standing, as a lifter walks back in."""
-    result, upright = _most_upright(track)
-    standing = result.setup.get(COUNT_FIELD) if result.setup else 0.0
-    first = abs(float(result.series.hip_flexion_3d_deg[0]) - standing)
+    off, upright = _most_upright(track)
     fps = _fps(track)
-    began_standing = first < load_thresholds(Exercise.AUTO).rep_enter_deg
+    began_standing = bool(off[0] < load_thresholds(Exercise.AUTO).rep_enter_deg)
     walk_in = np.full(round(fps) if began_standing else 0, upright)
     frames = np.concatenate([np.arange(len(track)), walk_in, np.arange(len(track))])
     gap = round(REST_S * fps)
