@@ -39,7 +39,8 @@ CACHE` records them. Transforms (all by default):
              the recording began standing (a whole session in one video, or a
              live camera left running); its answers are the set's twice.
 It prints the clips whose answers changed and, per transform, how many clips
-kept every answer, how many rep counts stay exact against the labels, and on
+kept every answer (and how many kept every rep's faults, whatever exercise was
+named), how many rep counts stay exact against the labels, and on
 how many clips another exercise was named (a set recognised as something else;
 an unsure set, judged as the generic hinge, does not count).
 """
@@ -392,13 +393,16 @@ def main() -> None:
         track = load_track(args.tracks / (Path(label.file).stem + ".npz"))
         base[label.file] = (track, answers(analyzed(track)))
     for name in chosen:
-        same = exact_before = exact_after = misread = 0
+        same = verdicts = exact_before = exact_after = misread = 0
         for label in labels:
             track, (count, exercise, faults) = base[label.file]
             times = REPEATED.get(name, 1)
             before = (count * times, exercise, faults * times)
             after = answers(analyzed(TRANSFORMS[name](track)))
             same += after == before
+            # The same faults on every rep, whatever exercise was named (an
+            # unsure set is judged as the generic hinge).
+            verdicts += after[::2] == before[::2]
             # Another exercise named where the transform was not: worse than
             # an unsure set, which is judged as the generic hinge.
             misread += after[1] not in (before[1], Exercise.AUTO.value)
@@ -409,9 +413,9 @@ def main() -> None:
                 print(f"    {before}\n -> {after}")
         n = len(labels)
         print(
-            f"{name}: {same} of {n} clips kept every answer; exact rep count "
-            f"{exact_before} -> {exact_after} of {n}; another exercise named on "
-            f"{misread}",
+            f"{name}: {same} of {n} clips kept every answer ({verdicts} every "
+            f"rep's faults); exact rep count {exact_before} -> {exact_after} of "
+            f"{n}; another exercise named on {misread}",
             flush=True,
         )
 

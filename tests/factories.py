@@ -153,6 +153,7 @@ class Posture:
             "trunk_incline_deg": self.trunk_deg,
             "knee_flexion_deg": self.knee_deg,
             "shin_incline_deg": self.shin_deg,
+            "thigh_incline_deg": -self.thigh_deg,
             "hip_flexion_deg": self.hip_deg,
             "head_offset_deg": self.head_deg,
             "spine_bow_norm": self.bow,

@@ -125,6 +125,7 @@ class MeasureSeries:
     knee_flexion_deg: NDArray[np.float64]
     trunk_incline_deg: NDArray[np.float64]
     shin_incline_deg: NDArray[np.float64]
+    thigh_incline_deg: NDArray[np.float64]
     hip_back_norm: NDArray[np.float64]
     hip_height_norm: NDArray[np.float64]
     shoulder_height_norm: NDArray[np.float64]

@@ -9,6 +9,7 @@ when the distal-to-proximal vector leans *forward* (towards where the lifter fac
 |------------------------|------------------------------|-------------------------------|---------------------------------|
 | trunk_incline_deg      | hip -> shoulder              | trunk vertical                | shoulders ahead of hips (lean forward); negative = leaning back |
 | shin_incline_deg       | ankle -> knee                | shin vertical                 | knee ahead of ankle             |
+| thigh_incline_deg      | knee -> hip                  | thigh vertical                | hip behind the knee (hips back, thigh tilting towards horizontal); the knee's bend less the shin's lean, read with the shins out of view |
 | hip_flexion_deg        | trunk minus thigh (knee->hip)| trunk in line with thigh      | flexed (hinged); negative = hip hyperextended |
 | knee_flexion_deg       | shin minus thigh             | leg straight                  | flexed; negative = hyperextended |
 | head_offset_deg        | shoulder -> ear minus trunk  | ear on the hip-shoulder line  | ear ahead of the line (head dropped / jutting); negative = cranked back |
@@ -166,6 +167,7 @@ def compute_measures(
         knee_flexion_deg=wrap_deg(shin - thigh),
         trunk_incline_deg=trunk,
         shin_incline_deg=shin,
+        thigh_incline_deg=-thigh,
         hip_back_norm=hip_back,
         hip_height_norm=hip_height,
         shoulder_height_norm=shoulder_height,

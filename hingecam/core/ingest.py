@@ -30,10 +30,15 @@ class Intake:
     view: View
 
 
-_FROM_KNEE = [Measures.NAMES.index(n) for n in ("knee_flexion_deg", "shin_incline_deg")]
+_FROM_KNEE = [
+    Measures.NAMES.index(n)
+    for n in ("knee_flexion_deg", "shin_incline_deg", "thigh_incline_deg")
+]
 """Measures that a placed knee (hidden_knee.py) would only echo: its angle
 follows from the lengths it was placed with, so they stay unread there; the
-hip angle, which needs only the thigh's direction, is read."""
+hip angle, which needs only the thigh's direction, is read (the count follows
+it); the thigh's own lean, which stands in for the knee's bend in the rules
+when the shins are out of view, is not."""
 
 
 class FrameIntake:

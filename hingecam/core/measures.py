@@ -23,6 +23,7 @@ class Measures:
     knee_flexion_deg: float = NAN
     trunk_incline_deg: float = NAN
     shin_incline_deg: float = NAN
+    thigh_incline_deg: float = NAN
     hip_back_norm: float = NAN
     hip_height_norm: float = NAN
     shoulder_height_norm: float = NAN

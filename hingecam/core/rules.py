@@ -29,11 +29,14 @@ from hingecam.core.rep_window import (
 from hingecam.core.thresholds import Thresholds
 
 
-def knees_barely_straightened(knee_range: float, th: Thresholds) -> NotJudged:
-    """Hips rising first is not judged: the knees barely straightened on the way
-    up (below hips_first_min_knee_range_deg; the 2D and the 3D rule alike)."""
+def knees_barely_straightened(
+    knee_range: float, th: Thresholds, what: str = "the knees"
+) -> NotJudged:
+    """Hips rising first is not judged: the knees (`what` straightened in their
+    stead) barely straightened on the way up (below
+    hips_first_min_knee_range_deg; the 2D and the 3D rule alike)."""
     return NotJudged(
-        f"the knees straightened only {knee_range:.0f} deg on the way up "
+        f"{what} straightened only {knee_range:.0f} deg on the way up "
         f"(judged from {th.hips_first_min_knee_range_deg:.0f} deg)",
         "deg",
     )
@@ -68,7 +71,10 @@ def trunk_at_half_straight(
 
 
 def straightened_too_fast(
-    knee: NDArray[np.float64], seen: NDArray[np.intp], th: Thresholds
+    knee: NDArray[np.float64],
+    seen: NDArray[np.intp],
+    th: Thresholds,
+    what: str = "the knees",
 ) -> NotJudged | None:
     """Hips rising first is not judged when the knees straightened (to 90% of
     their range, from the first seen ascent frame) within fewer than
@@ -87,7 +93,7 @@ def straightened_too_fast(
     if frames >= th.hips_first_min_frames:
         return None
     return NotJudged(
-        f"the knees straightened within {frames} frames: too few to time the hips "
+        f"{what} straightened within {frames} frames: too few to time the hips "
         "against them (film at a higher frame rate)",
         "deg",
     )
@@ -191,33 +197,86 @@ def stoop_squat_index(d_trunk_deg: float, d_knee_deg: float) -> float:
     return 100.0 * a / (a + b)
 
 
+def knee_bend_gained(win: RepWindow, setup: Measures, at: int) -> tuple[float, str]:
+    """The knees' bend gained from setup to frame `at`, and what it was read
+    from: the knee angle, or with the shins out of view (the ankles unseen;
+    not a knee the load hides, which is placed and leaves both unread) the
+    thigh's turn from vertical. The knee's bend is the thigh's turn plus the
+    shin's lean, and the shin leans forward at least as far at a hinge's or a
+    squat's bottom as standing, so the thigh's turn never reads more bend than
+    the knee made: an index read with it errs towards a hinge."""
+    for name, said in (("knee_flexion_deg", "knees"), ("thigh_incline_deg", "thighs")):
+        gained = float(win[name][at]) - setup_ref(setup, name, win)
+        if math.isfinite(gained):
+            return gained, said
+    return math.nan, "knees"
+
+
 def check_squat_pattern(win: RepWindow, setup: Measures, th: Thresholds) -> Finding:
     """Squatting instead of hinging: knees bend much, trunk leans little.
 
     Proxy: the Stoop-Squat Index at the bottom (trunk lean gained over trunk lean
     plus knee flexion gained, vs setup). Side view only: from the front the trunk
-    lean is foreshortened and every rep looks like a squat.
+    lean is foreshortened and every rep looks like a squat. With the shins out
+    of view the thighs' turn stands in for the knees' bend (knee_bend_gained),
+    which can miss a mild squat but not flag a hinge.
     """
     b = win.bottom
     d_trunk = float(win["trunk_incline_deg"][b]) - setup_ref(
         setup, "trunk_incline_deg", win
     )
-    d_knee = float(win["knee_flexion_deg"][b]) - setup_ref(
-        setup, "knee_flexion_deg", win
-    )
+    d_knee, read = knee_bend_gained(win, setup, b)
     ssi = stoop_squat_index(d_trunk, d_knee)
     if not math.isfinite(ssi):
         return NotJudged("trunk or knee not visible at the bottom", "0..100")
+    bent = (
+        f"the knees bent {d_knee:.0f} deg more"
+        if read == "knees"
+        else f"the thighs turned {d_knee:.0f} deg further from upright (the shins "
+        "out of view; the knees bent at least as far)"
+    )
     return Judged(
         ssi < th.squat_max_ssi,
         ssi,
         th.squat_max_ssi,
         "0..100",
         b,
-        f"at the bottom the trunk leaned {d_trunk:.0f} deg more than at setup and the knees "
-        f"bent {d_knee:.0f} deg more: stoop-squat index {ssi:.0f} (a squat is below "
+        f"at the bottom the trunk leaned {d_trunk:.0f} deg more than at setup and "
+        f"{bent}: stoop-squat index {ssi:.0f} (a squat is below "
         f"{th.squat_max_ssi:.0f})",
     )
+
+
+def _ascent_straightening(
+    win: RepWindow, th: Thresholds
+) -> tuple[NDArray[np.float64], NDArray[np.intp], str] | NotJudged:
+    """What the hips-first rule times the trunk against on the way up: the
+    knees' bend, or with the shins out of view for the ascent the thighs' turn
+    from vertical (the knee's bend less the shin's lean, which also goes to
+    zero at lockout), with the ascent's frames where it and the trunk were
+    seen and what it is called; NotJudged when neither was seen from the
+    bottom on."""
+    b = win.bottom
+    trunk = win["trunk_incline_deg"][b:]
+    hidden = None
+    for name, what in (
+        ("knee_flexion_deg", "the knees"),
+        ("thigh_incline_deg", "the thighs (the shins out of view)"),
+    ):
+        series = win[name][b:]
+        ok = np.flatnonzero(np.isfinite(series) & np.isfinite(trunk))
+        if ok.size < th.hips_first_min_frames:
+            continue
+        if win.t_s[b + ok[0]] - win.t_s[b] > th.smooth_max_gap_s:
+            # Hidden behind the load at the bottom (a plate in front of the
+            # near knee): straightening measured from mid-ascent would
+            # misplace half way.
+            hidden = hidden or NotJudged(
+                "the knees were hidden at the bottom of the pull", "deg"
+            )
+            continue
+        return series, ok, what
+    return hidden or NotJudged("the ascent was not seen clearly enough", "deg")
 
 
 def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Finding:
@@ -229,23 +288,23 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
     angle off the floor, which is correct, gives about 0; hips rising first makes
     the trunk lean further forward (positive). Only judged when the knees
     straighten at least hips_first_min_knee_range_deg (an RDL keeps the knee
-    still). Side view only.
+    still). With the shins out of view the thighs' return to upright is timed
+    instead (_ascent_straightening): on the 51 side-view reps read both ways
+    its trunk drop is within 4 deg of the knees' on 43 and gives the same
+    verdict on 49 (scripts/thigh_vs_knee.py, docs/eval-baseline.md). Side
+    view only.
     """
     b = win.bottom
-    knee = win["knee_flexion_deg"][b:]
     trunk = win["trunk_incline_deg"][b:]
-    ok = np.flatnonzero(np.isfinite(knee) & np.isfinite(trunk))
-    if ok.size < th.hips_first_min_frames:
-        return NotJudged("the ascent was not seen clearly enough", "deg")
-    if win.t_s[b + ok[0]] - win.t_s[b] > th.smooth_max_gap_s:
-        # Hidden behind the load at the bottom (a plate in front of the near
-        # knee): straightening measured from mid-ascent would misplace half way.
-        return NotJudged("the knees were hidden at the bottom of the pull", "deg")
+    found = _ascent_straightening(win, th)
+    if isinstance(found, NotJudged):
+        return found
+    knee, ok, what = found
     knee_start = float(knee[ok[0]])
     knee_range = knee_start - float(np.min(knee[ok]))
     if knee_range < th.hips_first_min_knee_range_deg:
-        return knees_barely_straightened(knee_range, th)
-    too_fast = straightened_too_fast(knee, ok, th)
+        return knees_barely_straightened(knee_range, th, what)
+    too_fast = straightened_too_fast(knee, ok, th, what)
     if too_fast is not None:
         return too_fast
     at_half, half = trunk_at_half_straight(knee, trunk, ok, knee_range)
@@ -256,9 +315,9 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
         th.hips_first_min_trunk_drop_deg,
         "deg",
         b + int(half),
-        f"when the knees were half straight the trunk leaned {drop:+.0f} deg compared with "
-        f"the bottom (hips and chest rising together make this negative; limit "
-        f"{th.hips_first_min_trunk_drop_deg:+.0f} deg)",
+        f"when {what} were half straight the trunk leaned {drop:+.0f} deg "
+        f"compared with the bottom (hips and chest rising together make this "
+        f"negative; limit {th.hips_first_min_trunk_drop_deg:+.0f} deg)",
     )
 
 
@@ -332,7 +391,7 @@ def rep_peaks(win: RepWindow, setup: Measures) -> Peaks:
         return float(win[name][i])
 
     d_trunk = at("trunk_incline_deg", b) - setup_ref(setup, "trunk_incline_deg", win)
-    d_knee = at("knee_flexion_deg", b) - setup_ref(setup, "knee_flexion_deg", win)
+    d_knee, _ = knee_bend_gained(win, setup, b)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN measure is NaN
         return Peaks(

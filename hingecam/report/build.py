@@ -37,6 +37,7 @@ MEASURE_LABELS: Mapping[str, tuple[str, str]] = {
     "knee_flexion_deg": ("Knee flexion", "deg"),
     "spine_bow_norm": ("Spine bow", "chord"),
     "shin_incline_deg": ("Shin incline", "deg"),
+    "thigh_incline_deg": ("Thigh incline", "deg"),
     "hip_back_norm": ("Hips back", "norm"),
     "hip_height_norm": ("Hip height", "norm"),
     "shoulder_height_norm": ("Shoulder height", "norm"),

@@ -40,6 +40,7 @@ ANGLES = (
     "trunk_incline_deg",
     "knee_flexion_deg",
     "shin_incline_deg",
+    "thigh_incline_deg",
     "hip_flexion_deg",
     "head_offset_deg",
 )
@@ -258,7 +259,22 @@ def test_a_hidden_knee_makes_knee_and_hip_nan_but_keeps_the_trunk() -> None:
     assert math.isnan(first(m, "knee_flexion_deg"))
     assert math.isnan(first(m, "hip_flexion_deg"))
     assert math.isnan(first(m, "shin_incline_deg"))
+    assert math.isnan(first(m, "thigh_incline_deg"))
     assert first(m, "trunk_incline_deg") == pytest.approx(40.0, abs=1e-3)
+
+
+def test_with_the_ankle_out_of_view_the_thigh_still_reads_the_knee_bend_less_the_shin() -> (
+    None
+):
+    """A camera too close to see the feet: no knee angle, but the thigh's lean
+    from vertical is the knee's bend less the shin's lean (110 - 35 deg)."""
+    pose = make_pose(trunk_deg=18.0, knee_deg=110.0, shin_deg=35.0)
+    vis = pose.visibility.copy()
+    vis[[Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]] = 0.1
+    m = measures_of(dataclasses.replace(pose, visibility=vis))
+    assert math.isnan(first(m, "knee_flexion_deg"))
+    assert first(m, "thigh_incline_deg") == pytest.approx(110.0 - 35.0, abs=1e-3)
+    assert first(m, "hip_flexion_deg") == pytest.approx(18.0 + 75.0, abs=1e-3)
 
 
 def test_a_nan_landmark_propagates_to_the_measures_that_use_it() -> None:

@@ -82,8 +82,10 @@ def test_plates_hiding_the_near_knee_still_count_every_pull(
         # The deadlift's bottom: trunk 55 deg, knees 75 (factories.MOVEMENTS),
         # so the hip flexes ~110 deg; read through the placed knee.
         assert rep.peaks.hip_flexion_max_deg == pytest.approx(110.0, abs=12.0)
-        # The knee's angle would only echo the lengths it was placed with.
+        # The knee's angle would only echo the lengths it was placed with; so
+        # would the thigh's lean, which stands in for it with the feet unseen.
         assert math.isnan(rep.peaks.knee_flexion_bottom_deg)
+        assert np.isnan(result.series.thigh_incline_deg[rep.bottom_frame])
     # The report says where the knee was placed and what that leaves unjudged.
     (note,) = [n for n in result.notes if n.startswith("the near knee was hidden")]
     assert "(reps 1, 2 and 3)" in note and "were not judged there" in note

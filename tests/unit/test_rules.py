@@ -4,6 +4,7 @@ with its evidence, and never judged from a view that cannot show it."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -19,6 +20,7 @@ from hingecam.core.datatypes import (
     View,
 )
 from hingecam.core.faults import MAIN_FAULTS, Fault, judge_rep
+from hingecam.core.landmarks import Landmark
 from hingecam.core.measures import Measures
 from hingecam.core.profiles import PROFILES
 from hingecam.core.rep_window import RepWindow
@@ -455,6 +457,85 @@ def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom() -> Non
     assert seen.outcome is Outcome.FLAGGED
     hidden = dict(values, knee_flexion_deg=np.where(np.arange(31) < 15, np.nan, knee))
     plated = check_hips_rise_first(rep_window(hidden, bottom=0), Measures(), TH)
+    assert plated.outcome is Outcome.NOT_JUDGED
+    assert "hidden at the bottom" in plated.reason
+
+
+def _feet_out_of_view(hs: HingeSet) -> AnalysisResult:
+    """The set analyzed as a camera too close to see the feet films it: ankles,
+    heels and toes unseen on every frame."""
+    vis = hs.track.visibility.copy()
+    vis[:, [lm for lm in Landmark if lm.name.endswith(FEET)]] = 0.0
+    track = dataclasses.replace(hs.track, visibility=vis)
+    return analyze_track(track, Exercise.AUTO, TH)
+
+
+FEET = ("ANKLE", "HEEL", "FOOT_INDEX")
+
+
+def test_with_the_feet_out_of_view_a_squatted_rep_is_still_flagged() -> None:
+    """No knee angle without the ankles: the thighs' turn from vertical stands
+    in for the knees' bend. A squat flagged as with the feet seen, a hinge
+    still clean, each verdict saying it read the thighs."""
+    squat = _feet_out_of_view(synthetic(Pattern.SQUAT))
+    hinge = _feet_out_of_view(synthetic(Pattern.HINGE))
+    assert flagged(squat, Fault.SQUAT_PATTERN) == [True] * 2
+    assert flagged(hinge, Fault.SQUAT_PATTERN) == [False] * 2
+    for rep in (*squat.reps, *hinge.reps):
+        check = check_of(rep.checks, Fault.SQUAT_PATTERN)
+        assert check.outcome is not Outcome.NOT_JUDGED
+        assert "thighs turned" in check.reason
+
+
+def test_with_the_feet_out_of_view_hips_rising_first_is_still_flagged() -> None:
+    rising = _feet_out_of_view(synthetic(Pattern.HIPS_RISE_FIRST))
+    together = _feet_out_of_view(synthetic(Pattern.DEADLIFT))
+    assert flagged(rising, Fault.HIPS_RISE_FIRST) == [True] * 2
+    for rep in together.reps:
+        check = check_of(rep.checks, Fault.HIPS_RISE_FIRST)
+        assert check.outcome is Outcome.OK
+        assert "the thighs (the shins out of view)" in check.reason
+
+
+def test_the_thighs_turn_never_reads_a_hinge_as_a_squat() -> None:
+    """Read with the thigh (the knee's bend less the shin's lean) the index is
+    never below the knee's while the shin leans forward at least as far as at
+    setup: a rep it calls squatted the knee would too (TBY squat-pattern rep
+    shape: trunk +22 deg, knees +114, shin 47 deg at the bottom)."""
+    n = 21
+    trunk, knee, shin = ramp(0, 22, n), ramp(5, 119, n), ramp(2, 47, n)
+    values = {
+        "hip_flexion_deg": trunk + knee - shin,
+        "trunk_incline_deg": trunk,
+        "thigh_incline_deg": knee - shin,
+    }
+    setup = Measures(trunk_incline_deg=0.0, thigh_incline_deg=3.0)
+    by_thigh = check_squat_pattern(rep_window(values), setup, TH)
+    by_knee = check_squat_pattern(
+        rep_window(dict(values, knee_flexion_deg=knee)),
+        dataclasses.replace(setup, knee_flexion_deg=5.0),
+        TH,
+    )
+    assert by_thigh.outcome is by_knee.outcome is Outcome.FLAGGED
+    assert by_thigh.measured == pytest.approx(100 * 22 / (22 + 69))
+    assert by_knee.measured == pytest.approx(100 * 22 / (22 + 114))
+    assert by_thigh.measured > by_knee.measured
+
+
+def test_a_knee_hidden_by_the_load_is_not_replaced_by_its_thigh() -> None:
+    """A placed knee leaves knee and thigh unread alike (ingest._FROM_KNEE):
+    hips first stays not judged, as with the knee alone."""
+    knee = np.concatenate([np.linspace(100, 10, 16), [10.0] * 15])
+    hidden = np.where(np.arange(31) < 15, np.nan, knee)
+    values = {
+        "hip_flexion_deg": np.linspace(110, 0, knee.size),
+        "trunk_incline_deg": np.concatenate(
+            [np.linspace(60, 80, 16), np.linspace(75, 0, 15)]
+        ),
+        "knee_flexion_deg": hidden,
+        "thigh_incline_deg": hidden * 0.7,
+    }
+    plated = check_hips_rise_first(rep_window(values, bottom=0), Measures(), TH)
     assert plated.outcome is Outcome.NOT_JUDGED
     assert "hidden at the bottom" in plated.reason
 

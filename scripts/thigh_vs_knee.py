@@ -1,0 +1,115 @@
+"""The thighs' turn against the knees' bend, rep by rep, on the side-view clips.
+
+With the feet out of frame the knee angle is lost with the ankle and the rules
+read the thigh's lean from vertical instead (rules.knee_bend_gained,
+rules._ascent_straightening). This prints, for every side-view rep of the
+labelled clips (feet seen, auto as users run it), the stoop-squat index and the
+hips-first trunk drop read both ways, then how far the two readings are apart:
+
+    python scripts/thigh_vs_knee.py --tracks CACHE
+
+CACHE is the folder of pose tracks `hingecam eval ../shared/clips --tracks
+CACHE` writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hingecam.app.driver import Driver
+from hingecam.app.eval_score import read_manifest
+from hingecam.core.datatypes import AnalysisResult, Exercise, MeasureSeries, Rep
+from hingecam.core.mode import RECORDED
+from hingecam.core.rules import stoop_squat_index, trunk_at_half_straight
+from hingecam.core.thresholds import load_thresholds
+from hingecam.media.tracks import load_track
+
+CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
+
+
+def analyzed(path: Path) -> AnalysisResult:
+    track = load_track(path)
+    th = load_thresholds(Exercise.AUTO)
+    driver = Driver(Exercise.AUTO, th, track.image_wh, mode=RECORDED)
+    driver.replay(track, None)
+    return driver.finish(thumbnails=False).result
+
+
+def gained(result: AnalysisResult, name: str, rep: Rep) -> float:
+    """The measure at the rep's bottom less its setup value (else its value at
+    the rep's most upright frame), as the rules read it."""
+    values: NDArray[np.float64] = getattr(result.series, name)
+    ref = result.setup.get(name) if result.setup is not None else math.nan
+    if not math.isfinite(ref):
+        hip = result.series.hip_flexion_deg[rep.start_frame : rep.end_frame + 1]
+        ok = np.flatnonzero(
+            np.isfinite(hip) & np.isfinite(values[rep.start_frame : rep.end_frame + 1])
+        )
+        if not ok.size:
+            return math.nan
+        ref = float(values[rep.start_frame + ok[np.argmin(hip[ok])]])
+    return float(values[rep.bottom_frame]) - ref
+
+
+def trunk_drop(series: MeasureSeries, name: str, rep: Rep) -> float:
+    """The hips-first reading (trunk at half straight less at the bottom) with
+    `name` as what straightens; NaN when it straightened under 10 deg."""
+    b, end = rep.bottom_frame, rep.end_frame + 1
+    straightening: NDArray[np.float64] = getattr(series, name)[b:end]
+    trunk = series.trunk_incline_deg[b:end]
+    ok = np.flatnonzero(np.isfinite(straightening) & np.isfinite(trunk))
+    if ok.size < 4:
+        return math.nan
+    rng = float(straightening[ok[0]] - np.min(straightening[ok]))
+    if rng < 10.0:
+        return math.nan
+    at_half, _ = trunk_at_half_straight(straightening, trunk, ok, rng)
+    return at_half - float(trunk[ok[0]])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tracks", type=Path, required=True)
+    parser.add_argument("--clips", type=Path, default=CLIPS)
+    args = parser.parse_args()
+    gaps: list[float] = []
+    for label in read_manifest(args.clips):
+        if label.view != "side":
+            continue
+        stem = Path(label.file).stem
+        result = analyzed(args.tracks / f"{stem}.npz")
+        for rep in result.reps:
+            d_trunk = gained(result, "trunk_incline_deg", rep)
+            by_knee = stoop_squat_index(
+                d_trunk, gained(result, "knee_flexion_deg", rep)
+            )
+            by_thigh = stoop_squat_index(
+                d_trunk, gained(result, "thigh_incline_deg", rep)
+            )
+            drops = [
+                trunk_drop(result.series, n, rep)
+                for n in ("knee_flexion_deg", "thigh_incline_deg")
+            ]
+            if all(math.isfinite(d) for d in drops):
+                gaps.append(abs(drops[0] - drops[1]))
+            print(
+                f"{stem[:36]:36s} {','.join(label.faults) or 'none':15s} rep {rep.index}: "
+                f"squat index knee {by_knee:4.0f} thigh {by_thigh:4.0f}; "
+                f"hips-first drop knee {drops[0]:+5.0f} thigh {drops[1]:+5.0f}"
+            )
+    if gaps:
+        arr = np.array(gaps)
+        print(
+            f"hips-first drop, knee vs thigh, {arr.size} reps read both ways: "
+            f"within 4 deg on {int(np.sum(arr <= 4.0))}, median {np.median(arr):.1f} deg, "
+            f"max {arr.max():.0f} deg"
+        )
+
+
+if __name__ == "__main__":
+    main()
