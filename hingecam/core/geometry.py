@@ -106,6 +106,34 @@ def _side_points(
     return out
 
 
+def upside_down(
+    xy_px: FloatArray, visibility: FloatArray, min_visibility: float
+) -> NDArray[np.bool_]:
+    """(N,) frames whose skeleton stands on its head: the shoulders below the
+    hips and a knee above them at once (image y; a knee of either side, so the
+    far one tells when the load hides the near one). No lift goes there: a
+    hinge may take the shoulders to the hips' height or just below with the
+    knees well under the hips, a squat the hips below the knees with the
+    shoulders well above. It is the model's mirror image of the lifter
+    (deadlift_side_rounded_bdbf_bx at the bottom of its first pull: 12 frames
+    with the trunk read 160-170 deg from upright, a third of a second, too long
+    for the glitch gate)."""
+    vis = np.nan_to_num(visibility, nan=0.0)
+
+    def height(a: Landmark, b: Landmark) -> FloatArray:
+        return -seen_midpoint(xy_px, vis, a, b, min_visibility)[..., 1]
+
+    hips = height(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    shoulders = height(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+    knee_up = np.zeros(hips.shape, dtype=bool)
+    for knee in (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE):
+        seen = vis[:, int(knee)] >= min_visibility
+        with np.errstate(invalid="ignore"):
+            knee_up |= seen & (-xy_px[:, int(knee), 1] > hips)
+    with np.errstate(invalid="ignore"):
+        return np.asarray((shoulders < hips) & knee_up)
+
+
 def compute_measures(
     track: PoseTrack,
     side: Side | None = None,
@@ -143,6 +171,11 @@ def compute_measures(
             else 1.0
         )
     p = _side_points(xy, np.nan_to_num(vis, nan=0.0), side, facing, min_visibility)
+    flipped = upside_down(xy, vis, min_visibility)
+    for role in p:
+        p[role][flipped] = np.nan
+    profile = track.back_profile.astype(np.float64)
+    profile[flipped] = np.nan
 
     trunk = segment_angle_deg(p["hip"], p["shoulder"])
     thigh = segment_angle_deg(p["knee"], p["hip"])
@@ -172,8 +205,8 @@ def compute_measures(
         hip_height_norm=hip_height,
         shoulder_height_norm=shoulder_height,
         head_offset_deg=wrap_deg(neck - trunk),
-        spine_bow_norm=spine_bow(track.back_profile.astype(np.float64)),
-        back_offset_norm=back_offset(track.back_profile.astype(np.float64)),
+        spine_bow_norm=spine_bow(profile),
+        back_offset_norm=back_offset(profile),
         hip_flexion_3d_deg=hip_flexion_3d(
             track.world_m, track.visibility, min_visibility
         ),

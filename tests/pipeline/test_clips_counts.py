@@ -467,3 +467,52 @@ def test_an_rdl_is_squatted_when_its_knees_bend_past_an_rdls(
     assert len(result.reps) == 1
     faults = {c.fault for c in result.reps[0].flags}
     assert (Fault.SQUAT_PATTERN in faults) is squatted
+
+
+@pytest.mark.parametrize(
+    ("clip", "fault", "flagged"),
+    [
+        ("kbdl_side_squatpattern_tby.mp4", Fault.SQUAT_PATTERN, [True] * 5),
+        ("kbdl_side_hipfirst_tby.mp4", Fault.HIPS_RISE_FIRST, [False] + [True] * 4),
+    ],
+)
+def test_with_the_feet_out_of_frame_the_thighs_still_show_the_fault(
+    clip_path: Callable[[str], Path],
+    model_path: Path,
+    clip: str,
+    fault: Fault,
+    flagged: list[bool],
+) -> None:
+    """The clip's landmarks with the ankles, heels and toes unseen (a laptop
+    too close): no knee angle, and every squat-pattern or hips-first check
+    went unjudged. The thighs' turn from vertical now stands in for the knees'
+    bend: the same reps flagged as with the feet seen, each saying so."""
+    from hingecam.app.api import analyze_track
+
+    run = _run(clip_path(clip), Exercise.AUTO, model_path)
+    seen = [rep.check(fault) for rep in run.result.reps]
+    unseen = [rep.check(fault) for rep in analyze_track(_no_feet(run.track)).reps]
+    for checks in (seen, unseen):
+        assert [
+            c is not None and c.outcome is Outcome.FLAGGED for c in checks
+        ] == flagged
+    assert all(c is not None and "thighs" in c.reason for c in unseen)
+
+
+def test_an_upside_down_skeleton_at_the_bottom_of_a_pull_is_not_read(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """bdbf's first pull: for a third of a second at its bottom the model draws
+    the lifter on its head (shoulders under the hips, the far knee above them,
+    the trunk read 160-170 deg). Read with the thighs (the feet unseen), the
+    hips-first rule timed the ascent from there and flagged a clean rise; the
+    frames are no reading now (geometry.upside_down)."""
+    from hingecam.app.api import analyze_track
+
+    run = _run(
+        clip_path("deadlift_side_rounded_bdbf_bx.mp4"), Exercise.AUTO, model_path
+    )
+    assert len(run.result.reps) == 4
+    for rep in analyze_track(_no_feet(run.track)).reps:
+        check = rep.check(Fault.HIPS_RISE_FIRST)
+        assert check is None or check.outcome is not Outcome.FLAGGED

@@ -452,3 +452,33 @@ def test_a_2d_hip_flexion_no_joint_can_reach_is_nan(
         assert first(m, "knee_flexion_deg") == pytest.approx(knee, abs=1e-3)
     else:
         assert first(m, "hip_flexion_deg") == pytest.approx(hip, abs=1e-3)
+
+
+def _upside_down(pose):
+    """The pose mirrored top to bottom: the model's upside-down lifter."""
+    xy = pose.xy_norm.copy()
+    xy[:, 1] = 1.0 - xy[:, 1]
+    return dataclasses.replace(pose, xy_norm=xy)
+
+
+def test_an_upside_down_skeleton_is_no_reading() -> None:
+    """Shoulders below the hips and knees above them: no lift goes there, so
+    every 2D measure of the frame is unread rather than a trunk at 120 deg."""
+    flipped = measures_of(_upside_down(make_pose(trunk_deg=60.0, knee_deg=20.0)))
+    for name in (*LANDMARK_MEASURES, "thigh_incline_deg"):
+        assert math.isnan(first(flipped, name)), name
+
+
+@pytest.mark.parametrize(
+    ("trunk", "knee", "shin"),
+    [
+        (100.0, 20.0, 5.0),  # shoulders just below the hips, knees under them
+        (20.0, 140.0, 40.0),  # a deep squat: hips below the knees
+    ],
+)
+def test_the_deepest_real_postures_are_not_upside_down(
+    trunk: float, knee: float, shin: float
+) -> None:
+    m = measures_of(make_pose(trunk_deg=trunk, knee_deg=knee, shin_deg=shin))
+    assert first(m, "trunk_incline_deg") == pytest.approx(trunk, abs=1e-3)
+    assert first(m, "knee_flexion_deg") == pytest.approx(knee, abs=1e-3)
