@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from hingecam.core.datatypes import (
     AnalysisResult,
+    MeasureSeries,
     Outcome,
     Rep,
     Severity,
@@ -41,10 +42,23 @@ PLOT_MEASURES: tuple[str, ...] = (
 )
 """Panels, top to bottom."""
 
+STAND_INS: Mapping[str, tuple[str, str]] = {
+    "knee_flexion_deg": (
+        "thigh_incline_deg",
+        "the feet were out of view: the thigh's lean from vertical, which the "
+        "checks read for the knees' bend",
+    ),
+}
+"""A panel's measure -> the one drawn in its place when it was never measured
+and this one was, and the note that says so: with the feet out of frame the
+rules read the thigh's lean for the knee's bend (rules.knee_bend_gained), so
+the plot shows what they read."""
+
 LINE_COLOURS: Mapping[str, str] = {
     "trunk_incline_deg": "#2563eb",
     "hip_flexion_deg": "#7c3aed",
     "knee_flexion_deg": "#0f766e",
+    "thigh_incline_deg": "#0f766e",
     "spine_bow_norm": "#c2410c",
 }
 
@@ -105,7 +119,11 @@ def measures_svg(result: AnalysisResult) -> str | None:
     """
     series = result.series
     t = np.asarray(series.t_s, dtype=np.float64)
-    data = {m: np.asarray(getattr(series, m), dtype=np.float64) for m in PLOT_MEASURES}
+    shown = {m: _shown(series, m) for m in PLOT_MEASURES}
+    data = {
+        m: np.asarray(getattr(series, shown[m]), dtype=np.float64)
+        for m in PLOT_MEASURES
+    }
     if t.size == 0 or not any(np.isfinite(v).any() for v in data.values()):
         return None
     # A one-frame video still gets a readable (if empty) time axis.
@@ -114,13 +132,22 @@ def measures_svg(result: AnalysisResult) -> str | None:
     body: list[str] = [_rep_labels(result, x)]
     top = _TOP_PX
     for name in PLOT_MEASURES:
-        panel = _panel(x, data[name], name, top)
-        body.append(_draw_panel(panel, result, t, data[name], name))
+        panel = _panel(x, data[name], shown[name], top)
+        body.append(_draw_panel(panel, result, t, data[name], name, shown[name]))
         top += _PANEL_PX + _GAP_PX
     bottom = top - _GAP_PX
     body.append(_time_axis(x, bottom))
     height = bottom + _BOTTOM_PX
     return svg_element(WIDTH_PX, height, body, "Measures over time")
+
+
+def _shown(series: MeasureSeries, name: str) -> str:
+    """The measure drawn in `name`'s panel: itself, or its stand-in when it was
+    never measured and the stand-in was (STAND_INS)."""
+    stand_in = STAND_INS.get(name, (name, ""))[0]
+    if np.isfinite(getattr(series, name)).any():
+        return name
+    return stand_in if np.isfinite(getattr(series, stand_in)).any() else name
 
 
 def _panel(x: Scale, y: NDArray[np.float64], name: str, top: float) -> _Panel:
@@ -142,8 +169,12 @@ def _draw_panel(
     t: NDArray[np.float64],
     y: NDArray[np.float64],
     name: str,
+    shown: str,
 ) -> str:
-    label, unit = MEASURE_LABELS.get(name, (name, ""))
+    """One panel: rep bands, the `shown` measure's line (in `name`'s panel, see
+    STAND_INS) with its setup level, and the markers of the checks plotted on
+    `name`."""
+    label, unit = MEASURE_LABELS.get(shown, (shown, ""))
     x, top, bottom = panel.x, panel.top, panel.bottom
     out: list[str] = []
     for rep in result.reps:
@@ -163,10 +194,10 @@ def _draw_panel(
         out.append(_y_axis(panel))
         out.append(
             f'<path d="{path_d(t, y, x, panel.y)}" fill="none" '
-            f'stroke="{LINE_COLOURS.get(name, _INK)}" stroke-width="1.6" '
+            f'stroke="{LINE_COLOURS.get(shown, _INK)}" stroke-width="1.6" '
             'stroke-linejoin="round" stroke-linecap="round"/>'
         )
-        setup = result.setup.get(name) if result.setup else math.nan
+        setup = result.setup.get(shown) if result.setup else math.nan
         if math.isfinite(setup):
             ys = panel.y(setup)
             out.append(
@@ -183,6 +214,17 @@ def _draw_panel(
                 "not measured in this video",
                 anchor="middle",
                 fill=_MUTED,
+            )
+        )
+    if shown != name:
+        out.append(
+            _label(  # in the gap above the panel, clear of its markers
+                x.start + 4,
+                top - 8,
+                STAND_INS[name][1],
+                _MUTED,
+                "start",
+                bold=False,
             )
         )
     out.append(_draw_markers(panel, result, t, y, name))

@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from hingecam.core.datatypes import Outcome, Rep, Severity, View
@@ -419,6 +420,30 @@ def test_plot_is_inline_svg_and_absent_without_measures() -> None:
     assert svg is not None and svg.startswith("<svg ")
     assert "<?xml" not in svg and "DOCTYPE" not in svg
     assert measures_svg(make_analysis_result(0, person=False)) is None
+
+
+def test_with_the_feet_out_of_view_the_knee_panel_plots_what_the_checks_read() -> None:
+    """No knee angle all set (the ankles out of frame): the panel draws the
+    thigh's lean, which the squat and hips-first checks read instead, says so,
+    and keeps their markers; with neither, it says nothing was measured."""
+    from hingecam.report.plots import STAND_INS
+
+    result = make_analysis_result(3)
+    series = result.series
+    knee = series.knee_flexion_deg
+    assert "Knee flexion" in (measures_svg(result) or "")
+    no_shin = dataclasses.replace(
+        series,
+        knee_flexion_deg=np.full_like(knee, np.nan),
+        thigh_incline_deg=0.7 * knee,
+    )
+    svg = measures_svg(dataclasses.replace(result, series=no_shin)) or ""
+    assert "Thigh incline" in svg and "Knee flexion" not in svg
+    assert html.escape(STAND_INS["knee_flexion_deg"][1]) in svg
+    assert "not measured in this video" not in svg
+    unseen = dataclasses.replace(no_shin, thigh_incline_deg=np.full_like(knee, np.nan))
+    svg = measures_svg(dataclasses.replace(result, series=unseen)) or ""
+    assert "Knee flexion" in svg and "not measured in this video" in svg
 
 
 def test_zero_reps_gives_a_valid_report_that_says_so(tmp_path: Path) -> None:
