@@ -135,6 +135,7 @@ class MeasureSeries:
     hip_flexion_3d_deg: NDArray[np.float64]
     knee_flexion_3d_deg: NDArray[np.float64]
     trunk_incline_3d_deg: NDArray[np.float64]
+    thigh_incline_3d_deg: NDArray[np.float64]
     face_depth_m: NDArray[np.float64]
     shoulder_order_m: NDArray[np.float64]
 

@@ -54,8 +54,8 @@ def legs_trunk_3d(
     visibility: NDArray[np.floating],
     min_visibility: float,
 ) -> dict[str, FloatArray]:
-    """Knee flexion (mean of the legs), trunk lean, face depth and the
-    shoulders' left-right order, 3D.
+    """Knee flexion (mean of the legs), trunk and thigh lean, face depth and
+    the shoulders' left-right order, 3D.
 
     Args:
         world_m: (N, 33, 3) metres, hip-centred, y down.
@@ -63,8 +63,10 @@ def legs_trunk_3d(
         min_visibility: landmarks below it count as missing.
 
     Returns:
-        knee_flexion_3d_deg, trunk_incline_3d_deg: (N,) degrees; face_depth_m,
-        shoulder_order_m: (N,) metres.
+        knee_flexion_3d_deg, trunk_incline_3d_deg, thigh_incline_3d_deg (the
+        knees' midpoint to the hips', from the world's up: read without the
+        ankles, for the knee's straightening when they are out of frame): (N,)
+        degrees; face_depth_m, shoulder_order_m: (N,) metres.
     """
     w = np.asarray(world_m, dtype=np.float64)
     vis = np.nan_to_num(np.asarray(visibility, dtype=np.float64), nan=0.0)
@@ -84,11 +86,15 @@ def legs_trunk_3d(
         w, vis, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER), min_visibility
     )
     hp = _seen(w, vis, (Landmark.LEFT_HIP, Landmark.RIGHT_HIP), min_visibility)
+    kn = _seen(w, vis, (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE), min_visibility)
     trunk_vec = sh.mean(axis=1) - hp.mean(axis=1)
     up = np.broadcast_to(np.array([0.0, -1.0, 0.0]), trunk_vec.shape)
     return {
         "knee_flexion_3d_deg": np.asarray(knee, dtype=np.float64),
         "trunk_incline_3d_deg": angle_between_deg(trunk_vec, up),
+        "thigh_incline_3d_deg": angle_between_deg(
+            hp.mean(axis=1) - kn.mean(axis=1), up
+        ),
         "face_depth_m": np.asarray(nose[:, 2] - ears.mean(axis=1)[:, 2]),
         "shoulder_order_m": np.asarray(sh[:, 0, 0] - sh[:, 1, 0]),
     }

@@ -33,6 +33,7 @@ class Measures:
     hip_flexion_3d_deg: float = NAN
     knee_flexion_3d_deg: float = NAN
     trunk_incline_3d_deg: float = NAN
+    thigh_incline_3d_deg: float = NAN
     face_depth_m: float = NAN
     shoulder_order_m: float = NAN
 

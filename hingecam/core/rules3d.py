@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hingecam.core.datatypes import View
 from hingecam.core.measures import Measures
@@ -73,6 +74,27 @@ def check_squat_pattern_3d(
     )
 
 
+def _straightening_3d(
+    win: RepWindow, th: Thresholds
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], str] | None:
+    """What the 3D hips-first rule times the trunk against: the 3D knee angle,
+    or with the shins out of view the 3D thigh's lean from the world's up (the
+    knee's straightening less the shin's), with the window's frames where it,
+    the trunk and the hip were seen and what it is called; None when neither
+    was seen on enough frames."""
+    trunk = win["trunk_incline_3d_deg"]
+    hip = win["hip_flexion_3d_deg"]
+    for name, what in (
+        ("knee_flexion_3d_deg", "the knees"),
+        ("thigh_incline_3d_deg", "the thighs (the shins out of view)"),
+    ):
+        series = win[name]
+        ok = np.isfinite(series) & np.isfinite(trunk) & np.isfinite(hip)
+        if ok.sum() >= th.hips_first_min_frames:
+            return series, ok, what
+    return None
+
+
 def check_hips_rise_first_3d(
     win: RepWindow, setup: Measures, th: Thresholds, view: View
 ) -> Finding:
@@ -85,14 +107,16 @@ def check_hips_rise_first_3d(
     hips are still going down as the knees straighten, that is the descent: the
     ascent then starts at the deepest hip flexion. Not from the front (the
     registry does not run it there), where the trunk lean lies along the line
-    of sight.
+    of sight. With the shins out of view (no 3D knee angle) the thighs' return
+    to upright is timed instead: on the 45 deg clips it flags the same four
+    hips-first reps and no other (docs/eval-baseline.md).
     """
-    knee = win["knee_flexion_3d_deg"]
     trunk = win["trunk_incline_3d_deg"]
     hip = win["hip_flexion_3d_deg"]
-    ok = np.isfinite(knee) & np.isfinite(trunk) & np.isfinite(hip)
-    if ok.sum() < th.hips_first_min_frames:
+    found = _straightening_3d(win, th)
+    if found is None:
         return NotJudged("the ascent was not seen clearly enough", "deg")
+    knee, ok, what = found
 
     def half_way(start: int) -> tuple[float, tuple[float, int] | None]:
         """The knees' range from `start` and, when judged, the trunk at half
@@ -111,8 +135,9 @@ def check_hips_rise_first_3d(
         start = int(np.flatnonzero(ok)[np.argmax(hip[ok])])
         knee_range, crossing = half_way(start)
     if crossing is None:
-        return knees_barely_straightened(knee_range, th)
-    too_fast = straightened_too_fast(knee, np.flatnonzero(ok[start:]) + start, th)
+        return knees_barely_straightened(knee_range, th, what)
+    seen = np.flatnonzero(ok[start:]) + start
+    too_fast = straightened_too_fast(knee, seen, th, what)
     if too_fast is not None:
         return too_fast
     at_half, half = crossing
@@ -123,7 +148,7 @@ def check_hips_rise_first_3d(
         th.hips_first_min_trunk_drop_deg,
         "deg",
         half,
-        f"from {view.phrase}, {WEAKER}: when the knees were half straight the trunk "
+        f"from {view.phrase}, {WEAKER}: when {what} were half straight the trunk "
         f"leaned {drop:+.0f} deg compared with the start of the ascent (limit "
         f"{th.hips_first_min_trunk_drop_deg:+.0f} deg)",
     )

@@ -153,6 +153,22 @@ def test_3d_hip_flexion_is_the_same_from_any_view(view, name) -> None:
     )
 
 
+@pytest.mark.parametrize("view", [View.SIDE, View.OBLIQUE, View.FRONT])
+@pytest.mark.parametrize("name", ["standing", "hinge_bottom", "squat_bottom"])
+def test_3d_thigh_lean_is_the_knee_bend_less_the_shin_from_any_view(view, name) -> None:
+    """The world thigh's lean from up, read without the ankles (the 3D
+    hips-first rule times it when the feet are out of frame)."""
+    posture = POSTURES[name]
+    pose = make_pose(posture, Camera.for_view(view))
+    vis = pose.visibility.copy()
+    vis[[Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]] = 0.0
+    m = measures_of(dataclasses.replace(pose, visibility=vis))
+    assert math.isnan(first(m, "knee_flexion_3d_deg"))
+    assert first(m, "thigh_incline_3d_deg") == pytest.approx(
+        posture.knee_deg - posture.shin_deg, abs=0.5
+    )
+
+
 def test_hip_flexion_is_trunk_minus_thigh_by_hand() -> None:
     # Trunk 60 forward, thigh 11 back (shin 7 - knee 18): hip flexion 71.
     m = measures_of(make_pose(trunk_deg=60.0, knee_deg=18.0, shin_deg=7.0))

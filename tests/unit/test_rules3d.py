@@ -84,6 +84,28 @@ def test_hips_rising_first_at_45_deg_is_flagged_and_a_hinge_is_not() -> None:
     assert outcome(hinge(), Fault.HIPS_RISE_FIRST).outcome is Outcome.OK
 
 
+def _shins_unseen(win: RepWindow, thigh_share: float = 0.7) -> RepWindow:
+    """The window as the feet out of frame leave it: no 3D knee angle, the 3D
+    thigh's lean (a share of the knee's bend: the shin leans too) seen."""
+    values = dict(win.values)
+    values["thigh_incline_3d_deg"] = thigh_share * values["knee_flexion_3d_deg"]
+    values["knee_flexion_3d_deg"] = np.full(N, np.nan)
+    return RepWindow(win.t_s, win.frames, win.views, values, win.bottom)
+
+
+def test_hips_rising_first_at_45_deg_with_the_feet_out_of_frame_times_the_thighs() -> (
+    None
+):
+    rising = outcome(_shins_unseen(hips_first()), Fault.HIPS_RISE_FIRST)
+    assert rising.outcome is Outcome.FLAGGED
+    assert "the thighs (the shins out of view)" in rising.reason
+    assert outcome(_shins_unseen(hinge()), Fault.HIPS_RISE_FIRST).outcome is Outcome.OK
+    # Neither seen: not judged, as before.
+    values = dict(hinge().values, knee_flexion_3d_deg=np.full(N, np.nan))
+    unseen = RepWindow(hinge().t_s, hinge().frames, hinge().views, values, N // 2)
+    assert outcome(unseen, Fault.HIPS_RISE_FIRST).outcome is Outcome.NOT_JUDGED
+
+
 def test_front_view_judges_the_squat_but_not_hips_first() -> None:
     win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), view=View.FRONT)
     assert outcome(win, Fault.SQUAT_PATTERN).outcome is Outcome.FLAGGED
