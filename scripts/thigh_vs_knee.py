@@ -1,10 +1,13 @@
-"""The thighs' turn against the knees' bend, rep by rep, on the side-view clips.
+"""The thighs' turn against the knees' bend, rep by rep, on the labelled clips.
 
 With the feet out of frame the knee angle is lost with the ankle and the rules
 read the thigh's lean from vertical instead (rules.knee_bend_gained,
-rules._ascent_straightening). This prints, for every side-view rep of the
-labelled clips (feet seen, auto as users run it), the stoop-squat index and the
-hips-first trunk drop read both ways, then how far the two readings are apart:
+rules._ascent_straightening; at 45 deg rules3d._straightening_3d). This prints,
+for every side-view rep of the labelled clips (feet seen, auto as users run
+it), the stoop-squat index and the hips-first trunk drop read both ways, then
+how far the two readings are apart; then for every 45 deg rep the 3D
+hips-first rule's reading with the 3D knee and with the 3D thigh (the same rep
+with its 3D knee angle removed):
 
     python scripts/thigh_vs_knee.py --tracks CACHE
 
@@ -23,9 +26,12 @@ from numpy.typing import NDArray
 
 from hingecam.app.driver import Driver
 from hingecam.app.eval_score import read_manifest
-from hingecam.core.datatypes import AnalysisResult, Exercise, MeasureSeries, Rep
+from hingecam.core.datatypes import AnalysisResult, Exercise, MeasureSeries, Rep, View
+from hingecam.core.measures import Measures
 from hingecam.core.mode import RECORDED
+from hingecam.core.rep_window import RepWindow
 from hingecam.core.rules import stoop_squat_index, trunk_at_half_straight
+from hingecam.core.rules3d import check_hips_rise_first_3d
 from hingecam.core.thresholds import load_thresholds
 from hingecam.media.tracks import load_track
 
@@ -72,6 +78,27 @@ def trunk_drop(series: MeasureSeries, name: str, rep: Rep) -> float:
     return at_half - float(trunk[ok[0]])
 
 
+def hips_first_3d(result: AnalysisResult, rep: Rep, knee: bool) -> float:
+    """The 3D hips-first rule's reading of the rep (NaN when not judged), with
+    its 3D knee angle or, `knee` False, without it (the 3D thigh timed)."""
+    series, lo, hi = result.series, rep.start_frame, rep.end_frame + 1
+    values = {name: getattr(series, name)[lo:hi] for name in series.ANGLE_FIELDS}
+    if not knee:
+        values["knee_flexion_3d_deg"] = np.full(hi - lo, np.nan)
+    window = RepWindow(
+        t_s=series.t_s[lo:hi],
+        frames=np.arange(lo, hi, dtype=np.int64),
+        views=series.view[lo:hi],
+        values=values,
+        bottom=rep.bottom_frame - lo,
+    )
+    setup = result.setup if result.setup is not None else Measures()
+    found = check_hips_rise_first_3d(
+        window, setup, load_thresholds(result.exercise), View.OBLIQUE
+    )
+    return float(getattr(found, "measured", math.nan))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tracks", type=Path, required=True)
@@ -102,6 +129,19 @@ def main() -> None:
                 f"squat index knee {by_knee:4.0f} thigh {by_thigh:4.0f}; "
                 f"hips-first drop knee {drops[0]:+5.0f} thigh {drops[1]:+5.0f}"
             )
+    for label in read_manifest(args.clips):
+        if label.view != "45deg":
+            continue
+        stem = Path(label.file).stem
+        result = analyzed(args.tracks / f"{stem}.npz")
+        readings = [
+            f"{hips_first_3d(result, rep, True):+4.0f}/{hips_first_3d(result, rep, False):+4.0f}"
+            for rep in result.reps
+        ]
+        print(
+            f"{stem[:36]:36s} {','.join(label.faults) or 'none':15s} 45 deg hips-first "
+            f"3D knee/thigh: {' '.join(readings)}"
+        )
     if gaps:
         arr = np.array(gaps)
         print(
