@@ -5,9 +5,10 @@ read the thigh's lean from vertical instead (rules.knee_bend_gained,
 rules._ascent_straightening; at 45 deg rules3d._straightening_3d). This prints,
 for every side-view rep of the labelled clips (feet seen, auto as users run
 it), the stoop-squat index and the hips-first trunk drop read both ways, then
-how far the two readings are apart; then for every 45 deg rep the 3D
-hips-first rule's reading with the 3D knee and with the 3D thigh (the same rep
-with its 3D knee angle removed):
+how far the two readings are apart; then for every 45 deg and front rep the 3D
+squat and hips-first rules' readings with the 3D knee and with the 3D thigh
+(the same rep with its 3D knee angle removed; the squat's reading is then a
+stoop-squat index, not the hip-knee index):
 
     python scripts/thigh_vs_knee.py --tracks CACHE
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +31,10 @@ from hingecam.app.eval_score import read_manifest
 from hingecam.core.datatypes import AnalysisResult, Exercise, MeasureSeries, Rep, View
 from hingecam.core.measures import Measures
 from hingecam.core.mode import RECORDED
-from hingecam.core.rep_window import RepWindow
+from hingecam.core.rep_window import Finding, RepWindow
 from hingecam.core.rules import stoop_squat_index, trunk_at_half_straight
-from hingecam.core.rules3d import check_hips_rise_first_3d
-from hingecam.core.thresholds import load_thresholds
+from hingecam.core.rules3d import check_hips_rise_first_3d, check_squat_pattern_3d
+from hingecam.core.thresholds import Thresholds, load_thresholds
 from hingecam.media.tracks import load_track
 
 CLIPS = Path(__file__).resolve().parents[2] / "shared" / "clips"
@@ -78,9 +80,12 @@ def trunk_drop(series: MeasureSeries, name: str, rep: Rep) -> float:
     return at_half - float(trunk[ok[0]])
 
 
-def hips_first_3d(result: AnalysisResult, rep: Rep, knee: bool) -> float:
-    """The 3D hips-first rule's reading of the rep (NaN when not judged), with
-    its 3D knee angle or, `knee` False, without it (the 3D thigh timed)."""
+Rule3D = Callable[[RepWindow, Measures, Thresholds, View], Finding]
+
+
+def read_3d(result: AnalysisResult, rep: Rep, rule: Rule3D, knee: bool) -> float:
+    """A 3D rule's reading of the rep (NaN when not judged), with its 3D knee
+    angle or, `knee` False, without it (the 3D thigh read instead)."""
     series, lo, hi = result.series, rep.start_frame, rep.end_frame + 1
     values = {name: getattr(series, name)[lo:hi] for name in series.ANGLE_FIELDS}
     if not knee:
@@ -93,10 +98,15 @@ def hips_first_3d(result: AnalysisResult, rep: Rep, knee: bool) -> float:
         bottom=rep.bottom_frame - lo,
     )
     setup = result.setup if result.setup is not None else Measures()
-    found = check_hips_rise_first_3d(
-        window, setup, load_thresholds(result.exercise), View.OBLIQUE
-    )
+    found = rule(window, setup, load_thresholds(result.exercise), View.OBLIQUE)
     return float(getattr(found, "measured", math.nan))
+
+
+def both_3d(result: AnalysisResult, rule: Rule3D) -> str:
+    return " ".join(
+        f"{read_3d(result, rep, rule, True):+4.0f}/{read_3d(result, rep, rule, False):+4.0f}"
+        for rep in result.reps
+    )
 
 
 def main() -> None:
@@ -130,17 +140,15 @@ def main() -> None:
                 f"hips-first drop knee {drops[0]:+5.0f} thigh {drops[1]:+5.0f}"
             )
     for label in read_manifest(args.clips):
-        if label.view != "45deg":
+        if label.view not in ("45deg", "front"):
             continue
         stem = Path(label.file).stem
         result = analyzed(args.tracks / f"{stem}.npz")
-        readings = [
-            f"{hips_first_3d(result, rep, True):+4.0f}/{hips_first_3d(result, rep, False):+4.0f}"
-            for rep in result.reps
-        ]
+        faults = ",".join(label.faults) or "none"
         print(
-            f"{stem[:36]:36s} {','.join(label.faults) or 'none':15s} 45 deg hips-first "
-            f"3D knee/thigh: {' '.join(readings)}"
+            f"{stem[:36]:36s} {faults:15s} {label.view}: 3D knee/thigh, squat "
+            f"(hip-knee / stoop-squat index) {both_3d(result, check_squat_pattern_3d)}; "
+            f"hips-first {both_3d(result, check_hips_rise_first_3d)}"
         )
     if gaps:
         arr = np.array(gaps)

@@ -15,6 +15,7 @@ from hingecam.core.measures import Measures
 from hingecam.core.rep_window import Finding, Judged, NotJudged, RepWindow, setup_ref
 from hingecam.core.rules import (
     knees_barely_straightened,
+    stoop_squat_index,
     straightened_too_fast,
     trunk_at_half_straight,
 )
@@ -53,6 +54,8 @@ def check_squat_pattern_3d(
     """
     hip = win["hip_flexion_3d_deg"]
     knee = win["knee_flexion_3d_deg"]
+    if not np.isfinite(knee).any() and np.isfinite(hip).any():
+        return _squat_by_the_thighs_3d(win, setup, th, view)
     depth = hip + knee
     if not np.isfinite(depth).any():
         return NotJudged("hips or knees not seen in 3D at the bottom", "0..100")
@@ -71,6 +74,41 @@ def check_squat_pattern_3d(
         f"from {view.phrase}, {WEAKER}: at the deepest crouch the hips bent {d_hip:.0f} "
         f"deg and the knees {d_knee:.0f} deg more than at setup, hip-knee index "
         f"{hki:.0f} (a squat is below {th.squat_max_hki_3d:.0f})",
+    )
+
+
+def _squat_by_the_thighs_3d(
+    win: RepWindow, setup: Measures, th: Thresholds, view: View
+) -> Finding:
+    """Squatting with no 3D knee angle (the feet out of frame): the
+    stoop-squat index at the deepest 3D hip flexion from the 3D trunk's lean
+    gained and the 3D thigh's (the knee's bend less the shin's lean, so the
+    index reads at least the knee's would: a mild squat may pass, a hinge is
+    not called one), against the profile's side-view limit (squat_max_ssi).
+    On the 45 deg and front clips' reps: the squatted TBY kettlebell
+    deadlifts 13-18, every hinge 33 or more (docs/eval-baseline.md)."""
+    b = int(np.nanargmax(win["hip_flexion_3d_deg"]))
+    d_trunk = float(win["trunk_incline_3d_deg"][b]) - setup_ref(
+        setup, "trunk_incline_3d_deg", win
+    )
+    d_thigh = float(win["thigh_incline_3d_deg"][b]) - setup_ref(
+        setup, "thigh_incline_3d_deg", win
+    )
+    ssi = stoop_squat_index(d_trunk, d_thigh)
+    if not math.isfinite(ssi):
+        return NotJudged(
+            "the trunk or the thighs not seen in 3D at the bottom", "0..100"
+        )
+    return Judged(
+        ssi < th.squat_max_ssi,
+        ssi,
+        th.squat_max_ssi,
+        "0..100",
+        b,
+        f"from {view.phrase}, {WEAKER}: the feet out of view, at the deepest crouch "
+        f"the trunk leaned {d_trunk:.0f} deg more than at setup and the thighs turned "
+        f"{d_thigh:.0f} deg further from upright (the knees bent at least as far): "
+        f"stoop-squat index {ssi:.0f} (a squat is below {th.squat_max_ssi:.0f})",
     )
 
 

@@ -475,6 +475,7 @@ def test_an_rdl_is_squatted_when_its_knees_bend_past_an_rdls(
         ("kbdl_side_squatpattern_tby.mp4", Fault.SQUAT_PATTERN, [True] * 5),
         ("kbdl_side_hipfirst_tby.mp4", Fault.HIPS_RISE_FIRST, [False] + [True] * 4),
         # At 45 deg: the 3D thigh for the 3D knee.
+        ("kbdl_45deg_squatpattern_tby.mp4", Fault.SQUAT_PATTERN, [True] * 5),
         ("kbdl_45deg_hipfirst_tby.mp4", Fault.HIPS_RISE_FIRST, [False] + [True] * 4),
     ],
 )

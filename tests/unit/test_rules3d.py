@@ -106,6 +106,36 @@ def test_hips_rising_first_at_45_deg_with_the_feet_out_of_frame_times_the_thighs
     assert outcome(unseen, Fault.HIPS_RISE_FIRST).outcome is Outcome.NOT_JUDGED
 
 
+@pytest.mark.parametrize("view", [View.OBLIQUE, View.FRONT])
+def test_squat_pattern_off_the_side_with_the_feet_out_of_frame_reads_the_thighs(
+    view: View,
+) -> None:
+    """No 3D knee angle: the stoop-squat index from the 3D trunk's and thighs'
+    lean gained, against the side view's limit. The thigh turns no further than
+    the knee bends, so the index reads at least the knee's would."""
+    trunk_thigh = {"trunk_incline_3d_deg": 15.0, "thigh_incline_3d_deg": 3.0}
+    setup = Measures(**{**SETUP.to_dict(), **trunk_thigh})
+
+    def unseen_shins(win: RepWindow) -> RepWindow:
+        values = dict(win.values)
+        values["thigh_incline_3d_deg"] = 3.0 + 0.7 * (
+            values["knee_flexion_3d_deg"] - 15.0
+        )
+        values["knee_flexion_3d_deg"] = np.full(N, np.nan)
+        return RepWindow(win.t_s, win.frames, (view,) * N, values, win.bottom)
+
+    squatted = judge_rep(unseen_shins(squat()), setup, PROFILES[Exercise.AUTO], TH)
+    check = next(c for c in squatted if c.fault is Fault.SQUAT_PATTERN)
+    # trunk +20 deg, thighs +77 (0.7 x 110): index 100 x 20 / 97 = 21.
+    assert check.outcome is Outcome.FLAGGED
+    assert check.measured == pytest.approx(100 * 20 / (20 + 77), abs=0.5)
+    assert "the thighs turned" in check.reason and "less sure" in check.reason
+    hinged = judge_rep(unseen_shins(hinge()), setup, PROFILES[Exercise.AUTO], TH)
+    assert (
+        next(c for c in hinged if c.fault is Fault.SQUAT_PATTERN).outcome is Outcome.OK
+    )
+
+
 def test_front_view_judges_the_squat_but_not_hips_first() -> None:
     win = window(_bump(90, 30), _bump(110, 30), _bump(20, 30), view=View.FRONT)
     assert outcome(win, Fault.SQUAT_PATTERN).outcome is Outcome.FLAGGED
