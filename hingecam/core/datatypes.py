@@ -134,6 +134,7 @@ class MeasureSeries:
     back_offset_norm: NDArray[np.float64]
     hip_flexion_3d_deg: NDArray[np.float64]
     knee_flexion_3d_deg: NDArray[np.float64]
+    knee_gap_3d_deg: NDArray[np.float64]
     trunk_incline_3d_deg: NDArray[np.float64]
     thigh_incline_3d_deg: NDArray[np.float64]
     face_depth_m: NDArray[np.float64]

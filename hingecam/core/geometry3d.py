@@ -4,7 +4,9 @@ pose track's world_m (N, 33, 3) metres -> (N,) degrees, NaN where not seen.
 | measure               | world landmarks                              | zero           | note |
 |-----------------------|----------------------------------------------|----------------|------|
 | knee_flexion_3d_deg   | hip, knee, ankle of each leg; mean of both   | leg straight   | one leg alone when the other is not seen |
+| knee_gap_3d_deg       | the two legs' knee angles                    | legs alike     | NaN unless both legs are seen: a knee read from one leg cannot be checked against the other (VIEWS.md) |
 | trunk_incline_3d_deg  | mid-hip -> mid-shoulder against world -y     | trunk vertical | world y follows the camera, not gravity: use changes, not absolute values |
+| thigh_incline_3d_deg  | mid-knee -> mid-hip against world -y         | thigh vertical | read without the ankles (the feet out of frame) |
 | face_depth_m          | nose z minus mid-ear z (metres)              | face side-on   | > 0: the face points away from the camera (filmed from behind) |
 | shoulder_order_m      | left shoulder x minus right shoulder x (m)   | side-on        | < 0: the lifter's left is on the camera's left (filmed from behind); needs no head |
 """
@@ -63,7 +65,8 @@ def legs_trunk_3d(
         min_visibility: landmarks below it count as missing.
 
     Returns:
-        knee_flexion_3d_deg, trunk_incline_3d_deg, thigh_incline_3d_deg (the
+        knee_flexion_3d_deg, knee_gap_3d_deg (the legs' difference, NaN
+        unless both are seen), trunk_incline_3d_deg, thigh_incline_3d_deg (the
         knees' midpoint to the hips', from the world's up: read without the
         ankles, for the knee's straightening when they are out of frame): (N,)
         degrees; face_depth_m, shoulder_order_m: (N,) metres.
@@ -91,6 +94,7 @@ def legs_trunk_3d(
     up = np.broadcast_to(np.array([0.0, -1.0, 0.0]), trunk_vec.shape)
     return {
         "knee_flexion_3d_deg": np.asarray(knee, dtype=np.float64),
+        "knee_gap_3d_deg": np.asarray(np.abs(left - right), dtype=np.float64),
         "trunk_incline_3d_deg": angle_between_deg(trunk_vec, up),
         "thigh_incline_3d_deg": angle_between_deg(
             hp.mean(axis=1) - kn.mean(axis=1), up

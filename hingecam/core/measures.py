@@ -32,6 +32,7 @@ class Measures:
     back_offset_norm: float = NAN
     hip_flexion_3d_deg: float = NAN
     knee_flexion_3d_deg: float = NAN
+    knee_gap_3d_deg: float = NAN
     trunk_incline_3d_deg: float = NAN
     thigh_incline_3d_deg: float = NAN
     face_depth_m: float = NAN

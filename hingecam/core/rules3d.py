@@ -60,6 +60,15 @@ def check_squat_pattern_3d(
     if not np.isfinite(depth).any():
         return NotJudged("hips or knees not seen in 3D at the bottom", "0..100")
     b = int(np.nanargmax(depth))
+    if not math.isfinite(float(win["knee_gap_3d_deg"][b])):
+        # One leg's 3D knee alone (the other hidden, by the load or the body):
+        # nothing to check its depth guess against (VIEWS.md: prefer the mean
+        # of both knees and check their difference).
+        return NotJudged(
+            "only one knee was seen in 3D at the deepest crouch (the other leg "
+            "hidden): a knee read from one leg cannot be checked",
+            "0..100",
+        )
     d_hip = max(float(hip[b]) - setup_ref(setup, "hip_flexion_3d_deg", win), 0.0)
     d_knee = max(float(knee[b]) - setup_ref(setup, "knee_flexion_3d_deg", win), 0.0)
     if not math.isfinite(d_hip + d_knee) or d_hip + d_knee <= 0:

@@ -519,3 +519,22 @@ def test_an_upside_down_skeleton_at_the_bottom_of_a_pull_is_not_read(
     for rep in analyze_track(_no_feet(run.track)).reps:
         check = rep.check(Fault.HIPS_RISE_FIRST)
         assert check is None or check.outcome is not Outcome.FLAGGED
+
+
+def test_a_squat_read_from_the_far_leg_alone_is_not_judged(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """dbdeadlift_45deg_good_fbb_vk with the near leg hidden while the hands
+    are near it (scripts/eval_transforms.py `plates`): the far leg's 3D knee
+    alone read rep 1 as a squat (hip-knee index 50). One leg cannot be checked
+    against the other (VIEWS.md): no squat verdict there, and none flagged."""
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import plates
+
+    run = _run(clip_path("dbdeadlift_45deg_good_fbb_vk.mp4"), Exercise.AUTO, model_path)
+    th = load_thresholds(Exercise.AUTO)
+    result = analyze_track(plates(run.track), Exercise.AUTO, th)
+    assert len(result.reps) == 5
+    checks = [rep.check(Fault.SQUAT_PATTERN) for rep in result.reps]
+    assert all(c is None or c.outcome is not Outcome.FLAGGED for c in checks)
+    assert any(c is not None and "only one knee" in c.reason for c in checks)

@@ -38,6 +38,7 @@ def window(
     values["hip_flexion_3d_deg"] = 8.0 + hip
     values["knee_flexion_3d_deg"] = 15.0 + knee
     values["trunk_incline_3d_deg"] = 15.0 + trunk
+    values["knee_gap_3d_deg"] = np.full(N, 4.0)  # both legs seen, alike
     values["face_depth_m"] = np.full(N, face_m)
     values["shoulder_order_m"] = np.full(N, shoulders_m)
     return RepWindow(
@@ -134,6 +135,18 @@ def test_squat_pattern_off_the_side_with_the_feet_out_of_frame_reads_the_thighs(
     assert (
         next(c for c in hinged if c.fault is Fault.SQUAT_PATTERN).outcome is Outcome.OK
     )
+
+
+def test_a_squat_read_from_one_leg_alone_is_not_judged() -> None:
+    """The other leg hidden at the deepest crouch (a bell or a plate in front
+    of it): one leg's 3D knee cannot be checked against the other's (VIEWS.md),
+    so no verdict, flagged or clean. Under scripts/eval_transforms.py `plates`
+    the far leg alone called a clean dumbbell deadlift's rep 1 a squat."""
+    for win in (squat(), hinge()):
+        win.values["knee_gap_3d_deg"][N // 2 - 3 : N // 2 + 3] = np.nan
+        check = outcome(win, Fault.SQUAT_PATTERN)
+        assert check.outcome is Outcome.NOT_JUDGED
+        assert "only one knee" in check.reason
 
 
 def test_front_view_judges_the_squat_but_not_hips_first() -> None:
