@@ -50,7 +50,11 @@ def check_squat_pattern_3d(
     100 x hip flexion gained / (hip + knee flexion gained) since setup. Joint
     angles need no "up" axis, so the camera's tilt does not matter (VIEWS.md:
     squat reps 44-49, others >= 58 at 45 deg). Fails when the depth guess of a
-    leg is off, which is worst from the front.
+    leg is off, which is worst from the front: a knee read from one leg alone
+    at the deepest crouch (the other hidden) cannot be checked against the
+    other and is not judged. With no 3D knee at all (the feet out of frame),
+    the 3D trunk and thighs give a stoop-squat index instead
+    (_squat_by_the_thighs_3d).
     """
     hip = win["hip_flexion_3d_deg"]
     knee = win["knee_flexion_3d_deg"]
