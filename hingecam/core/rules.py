@@ -289,9 +289,9 @@ def check_hips_rise_first(win: RepWindow, setup: Measures, th: Thresholds) -> Fi
     the trunk lean further forward (positive). Only judged when the knees
     straighten at least hips_first_min_knee_range_deg (an RDL keeps the knee
     still). With the shins out of view the thighs' return to upright is timed
-    instead (_ascent_straightening): on the 50 side-view reps read both ways
-    its trunk drop is within 4 deg of the knees' on 43 and gives the same
-    verdict on 49 (scripts/thigh_vs_knee.py, docs/eval-baseline.md). Side
+    instead (_ascent_straightening): on the 49 side-view reps judged both
+    ways its trunk drop is within 4 deg of the knees' on 42 and gives the same
+    verdict on 48 (scripts/thigh_vs_knee.py, docs/eval-baseline.md). Side
     view only.
     """
     b = win.bottom
