@@ -47,6 +47,21 @@ class AtTheBar:
     held_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Reappearance:
+    """The lifter seen again after a stretch out of view (relative hip
+    flexion, deg): where, and how the cycle stood before the stretch."""
+
+    frame: int
+    t_s: float
+    rel: float
+    rel_before: float  # the last reading before the stretch
+    slope_before: float  # deg/s at that reading
+    peak_before: tuple[int, float, float]  # the cycle's deepest frame, t_s, rel
+    # (only a cycle in progress before the stretch is recorded: one back at
+    # standing is the rep that ends there)
+
+
 class RepSegmenter:
     """Counts reps from hip flexion with enter/exit hysteresis.
 
@@ -71,9 +86,11 @@ class RepSegmenter:
 
     Frames without the lifter in view (`lifter_seen`): a deep cycle the
     lifter rose into such a stretch longer than smooth_max_gap_s and goes down
-    out of, seen again shallower than its bottom band, passed its top unseen
-    (someone walked past the camera): the rep ends where the lifter is seen
-    again. A lifter gone set_break_s has left between sets (break_set).
+    out of passed its top unseen (someone walked past the camera) when either
+    side of the stretch was out of the bottom: seen again shallower than its
+    bottom band, or last seen before it shallower than rep_min_depth_deg; the
+    rep ends where the lifter is seen again. A lifter gone set_break_s has
+    left between sets (break_set).
 
     Args:
         thresholds: rep_enter_deg, rep_exit_deg, rep_min_depth_deg,
@@ -109,10 +126,10 @@ class RepSegmenter:
         self._lockout_s = math.nan  # end of the last rep counted
         self._singles = False  # that rep was pulled after a set-up at the bar
         self._last: tuple[float, float, float] | None = None  # t_s, rel, slope
-        # Seen again after a stretch unseen: frame, t_s, rel, the slope before;
-        # the frame after it reads it (_top_hidden), when its own slope is known.
-        self._reappeared: tuple[int, float, float, float] | None = None
-        self._after_reappearing: tuple[int, float, float, float] | None = None
+        # Seen again after a stretch unseen; the frame after it reads it
+        # (_top_hidden), when its own slope is known.
+        self._reappeared: _Reappearance | None = None
+        self._after_reappearing: _Reappearance | None = None
         self._away_from = math.nan  # when the lifter was last lost from view
         self._away_s = 0.0  # how long they were out of view, since the last reading
 
@@ -297,7 +314,12 @@ class RepSegmenter:
         gap = self.th.smooth_max_gap_s
         gone = last is not None and t_s - last[0] > gap and away > gap
         self._after_reappearing = self._reappeared
-        self._reappeared = (frame, t_s, rel, last[2]) if last and gone else None
+        in_cycle = self.phase in (Phase.DESCENT, Phase.BOTTOM, Phase.ASCENT)
+        self._reappeared = (
+            _Reappearance(frame, t_s, rel, last[1], last[2], self._peak)
+            if last and gone and in_cycle
+            else None
+        )
         slope = 0.0
         if last is not None and not gone and t_s > last[0]:
             slope = (rel - last[1]) / (t_s - last[0])
@@ -306,20 +328,31 @@ class RepSegmenter:
     def _top_hidden(self, frame: int, t_s: float, rel: float) -> RepEvent | None:
         """A deep cycle whose top the lifter passed out of view: rising into a
         stretch unseen (someone walking past the camera) and going down again
-        out of it, from shallower than the bottom band. The rep ends where the
-        lifter was seen again; the next one starts there."""
+        out of it, with either side of the stretch out of the bottom: seen
+        again shallower than the bottom band, or last seen before it already
+        shallower than a rep's minimum depth (so that going down again to depth
+        is a rep's own descent; a lifter can come back into view deeper than
+        the last rep's bottom). The rep ends where the lifter was seen again;
+        the next one starts there."""
         seen = self._after_reappearing
         if seen is None:
             return None
-        s_frame, s_t, s_rel, slope_before = seen
-        deep = self._peak[2] >= self.th.rep_min_depth_deg
-        higher = s_rel < self._peak[2] - self.th.rep_bottom_band_deg
-        if not (deep and higher and slope_before < 0 and rel > s_rel):
+        th = self.th
+        peak = seen.peak_before
+        deep = peak[2] >= th.rep_min_depth_deg
+        out_of_bottom = (
+            seen.rel < peak[2] - th.rep_bottom_band_deg
+            or seen.rel_before < th.rep_min_depth_deg
+        )
+        if not (deep and out_of_bottom and seen.slope_before < 0 and rel > seen.rel):
             return None
+        # The frame seen again may have deepened this cycle's peak: it is the
+        # next rep's.
+        self._peak = peak
         self.phase = Phase.STANDING
-        self._settle = (s_frame, s_t, s_rel)
+        self._settle = (seen.frame, seen.t_s, seen.rel)
         event = self._emit()
-        self._begin_cycle((s_frame, s_t), (frame, t_s, rel), Phase.DESCENT)
+        self._begin_cycle((seen.frame, seen.t_s), (frame, t_s, rel), Phase.DESCENT)
         return event
 
     def _in_cycle(

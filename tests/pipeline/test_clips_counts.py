@@ -410,15 +410,25 @@ def _live(track: PoseTrack, exercise: Exercise) -> AnalysisResult:
 
 
 @pytest.mark.parametrize(
-    "clip", ["kbdl_side_correct_tby.mp4", "kbdl_45deg_correct_tby.mp4"]
+    "clip",
+    [
+        "kbdl_side_correct_tby.mp4",
+        "kbdl_45deg_correct_tby.mp4",
+        # Rep 2 last seen rising past a rep's minimum depth, the lifter seen
+        # again deeper than its bottom, going down into rep 3.
+        "kbdl_side_squatpattern_tby.mp4",
+        "kbdl_45deg_squatpattern_tby.mp4",
+    ],
 )
 def test_a_top_passed_while_someone_walks_past_the_camera_keeps_the_count(
     clip_path: Callable[[str], Path], model_path: Path, clip: str
 ) -> None:
     """Nobody in view for 1 s mid-set (scripts/eval_transforms.py `dropout`):
-    rep 3's ascent, lockout and rep 4's first descent are unseen. The two reps
-    merged into one (5 -> 4); the rep rising into the dropout now ends where
-    the lifter is seen going down again (RepSegmenter, the top hidden)."""
+    a rep's ascent, lockout and the next one's first descent are unseen. The
+    two reps merged into one (5 -> 4); the rep rising into the dropout now ends
+    where the lifter is seen going down again (RepSegmenter, the top hidden),
+    whether seen again shallower than its bottom or last seen before the
+    dropout shallower than a rep's minimum depth."""
     from hingecam.core.analysis import analyze_track
     from scripts.eval_transforms import dropout
 

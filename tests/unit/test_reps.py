@@ -539,6 +539,45 @@ def test_a_top_passed_out_of_view_ends_the_rep_where_the_lifter_is_seen_again() 
     assert len(run(values)[0]) == 1
 
 
+# The same, but the next rep comes back into view deeper than this one's
+# bottom (someone walked past the top and the start of the next descent): seen
+# rising past rep_min_depth_deg into the stretch, the lifter was out of the
+# bottom on that side of it.
+RISING_PAST_DEPTH = [0, 0, 10, 20, 35, 50, 60, 50, 40, 30]
+BACK_DEEPER = [65, 70, 60, 45, 30, 15, 0, 0]
+
+
+def test_a_top_passed_out_of_view_is_found_from_the_side_before_it() -> None:
+    assert RISING_PAST_DEPTH[-1] < DEPTH < max(RISING_PAST_DEPTH) < BACK_DEEPER[0]
+    values = [*RISING_PAST_DEPTH, *[NAN] * 6, *BACK_DEEPER]
+    events, _ = run(values, nan_is_unseen=True)
+    back = len(RISING_PAST_DEPTH) + 6
+    # The first rep keeps its own bottom (frame 6), not the deeper frame seen
+    # again, which starts the second.
+    assert frames_of(events) == [(1, 6, back), (back, back + 1, back + 6)]
+
+
+def test_a_rep_back_at_standing_before_a_dropout_is_not_split_after_it() -> None:
+    # Back within rep_exit_deg before the stretch, seen again deep going down:
+    # the first rep ends at its own lockout and the second starts from the last
+    # upright moment seen; no third rep made of the stretch itself.
+    first = [0, 0, 10, 20, 35, 50, 60, 50, 35, 15, 10]
+    values = [*first, *[NAN] * 6, 60, 70, 60, 45, 30, 15, 0, 0]
+    events, _ = run(values, nan_is_unseen=True)
+    assert len(events) == 2
+    assert events[0].end_frame <= events[1].start_frame < len(first)
+
+
+def test_a_bounce_at_the_bottom_around_a_dropout_is_one_rep() -> None:
+    # Rising a little out of the bottom but still deeper than a rep's minimum
+    # depth when lost from view, and deeper again when seen: no top was
+    # passed, one rep.
+    values = [0, 0, 10, 20, 35, 50, 60, 55, *[NAN] * 6, 62, 65, 50, 35, 15, 0, 0]
+    assert 55 >= DEPTH
+    events, _ = run(values, nan_is_unseen=True)
+    assert len(events) == 1
+
+
 def test_without_the_dropout_the_same_readings_are_one_rep() -> None:
     # Seen all the way, the lifter came up to 32 deg and went down again: no
     # lockout in between, one rep.
