@@ -118,6 +118,10 @@ class RepSegmenter:
         self._settle: tuple[int, float, float] | None = None
         self._second_left = False
         self._trunk_left = False
+        # The last rep's top was read by the trunk alone, the hip still bent
+        # past rep_enter_deg: until the hip reads standing, the trunk must lean
+        # again for a descent.
+        self._top_by_trunk = False
         self._still: tuple[float, float, float] | None = None  # since s, lo, hi deg
         self._still_s = 0.0  # longest hold at depth in this cycle
         self._setup_from_s = math.nan  # a set-up's first still moment, this cycle
@@ -210,6 +214,8 @@ class RepSegmenter:
 
         if self.phase is Phase.STANDING:
             event = None
+            if rel <= th.rep_enter_deg:
+                self._top_by_trunk = False
             if self._settle is not None:
                 event = self._settling(frame, t_s, rel)
                 if self._settle is not None:
@@ -224,8 +230,16 @@ class RepSegmenter:
                     self._recent.popleft()
                 # Both readings must have left standing (NaN compares False):
                 # a first reading bent by a landmark error while the second
-                # still stands is no descent.
-                if rel > th.rep_enter_deg and not second_rel <= th.rep_enter_deg:
+                # still stands is no descent; nor one that never read the
+                # last top, while the trunk that read it stays upright.
+                trunk_stands = self._top_by_trunk and not (
+                    trunk_lean_deg > th.rep_enter_deg
+                )
+                if (
+                    rel > th.rep_enter_deg
+                    and not second_rel <= th.rep_enter_deg
+                    and not trunk_stands
+                ):
                     # The descent starts at the last moment the lifter was as
                     # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
                     low = min(r[2] for r in self._recent)
@@ -384,6 +398,11 @@ class RepSegmenter:
         )
         if rel <= th.rep_exit_deg or second_standing:
             self.phase = Phase.STANDING
+            self._top_by_trunk = (
+                rel > th.rep_enter_deg
+                and self._trunk_left
+                and trunk_lean_deg <= th.rep_exit_deg
+            )
             if not deep or self._start is None:
                 self._drop()
                 return

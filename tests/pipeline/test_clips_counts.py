@@ -438,6 +438,24 @@ def test_a_top_passed_while_someone_walks_past_the_camera_keeps_the_count(
     assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 5
 
 
+def test_a_slow_pull_whose_hips_read_bent_at_the_top_is_one_rep(
+    clip_path: Callable[[str], Path], model_path: Path
+) -> None:
+    """deadlift_side_unsure_mv_bad03 at half speed (scripts/eval_transforms.py
+    `slow2`): only the trunk reads its lockout, the 2D hip reads ~100 deg
+    there. A descent begun at once from the hips still bent made a second rep
+    with a squat flag; the trunk must lean again first."""
+    from hingecam.core.analysis import analyze_track
+    from scripts.eval_transforms import slow2
+
+    run = _run(
+        clip_path("deadlift_side_unsure_mv_bad03.mp4"), Exercise.AUTO, model_path
+    )
+    track = slow2(run.track)
+    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
+    assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 1
+
+
 def test_live_counts_a_lockout_seen_on_one_frame_before_a_dropout(
     clip_path: Callable[[str], Path], model_path: Path
 ) -> None:

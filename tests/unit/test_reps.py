@@ -337,6 +337,35 @@ def test_a_pull_whose_hip_readings_stay_bent_ends_at_the_trunks_lockout() -> Non
     assert run_two(hip2d, hip3d)[0] == []  # the hip readings alone count nothing
 
 
+def test_a_top_read_by_the_trunk_alone_starts_no_descent_while_it_stands() -> None:
+    """deadlift_side_unsure_mv_bad03 at half speed (scripts/eval_transforms.py
+    `slow2`): the 2D hip reads 100 deg at the lockout, the 3D hip ~45, and only
+    the trunk reads upright; both hip readings then come down slowly while the
+    trunk stays vertical. A descent started at once from the hips still bent
+    made a second rep of that (with a squat flag); one pull, one rep."""
+    hip2d = [133, 133, 130, 110, 80, 60, 55, 75, 95, 105, 104, 95, 82, 72]
+    hip2d += [68, 64, 60, 60, 52, 50, 48, 42, 38, 39, 38, 36, 35, 35]
+    hip3d = [134, 134, 132, 110, 85, 66, 55, 57, 64, 63, 53, 50, 45, 39]
+    hip3d += [36, 35, 38, 43, 43, 33, 32, 29, 23, 21, 23, 22, 21, 21]
+    trunk = [78, 78, 80, 70, 48, 44, 39, 31, 25, 19, 16, 12, 7, 5]
+    trunk += [3, 0, -3, -5, -6, -6, -6, -5, -4, -3, -3, -2, -2, -2]
+    events = run_three(hip2d, hip3d, trunk, from_floor=True)
+    assert len(events) == 1 and events[0].start_frame == 0
+    assert events[0].end_frame >= trunk.index(16)  # the trunk within rep_exit_deg
+
+
+def test_after_a_top_read_by_the_trunk_the_next_rep_still_counts() -> None:
+    """The same top, then a second pull: the trunk leans again, a descent."""
+    top = [133, 133, 130, 110, 80, 60, 55, 75, 95, 105, 104, 95, 82, 72]
+    top3d = [134, 134, 132, 110, 85, 66, 55, 57, 64, 63, 53, 50, 45, 39]
+    trunk = [78, 78, 80, 70, 48, 44, 39, 31, 25, 19, 16, 12, 7, 5]
+    down = [72, 80, 95, 110, 125, 133, 133, 120, 90, 60, 55, 75, 100, 104]
+    down3d = [39, 50, 70, 95, 120, 134, 134, 120, 90, 66, 55, 57, 63, 53]
+    lean = [5, 15, 35, 55, 70, 78, 78, 70, 45, 39, 31, 25, 16, 12]
+    events = run_three(top + down, top3d + down3d, trunk + lean, from_floor=True)
+    assert len(events) == 2
+
+
 def test_a_trunk_that_never_hinged_cannot_end_a_rep() -> None:
     """A squat keeps the trunk fairly upright (here 25 deg at the bottom, under
     rep_min_depth_deg): its uprightness mid-ascent is no lockout."""
