@@ -179,7 +179,9 @@ class RepSegmenter:
             trunk_lean_deg: the trunk's lean beyond standing (NaN if unseen):
                 once it has leaned past rep_min_depth_deg in this cycle (a
                 real hinge), its return within rep_exit_deg is a third reading
-                of the lockout on the way up, for a hip read wrong at the top.
+                of the lockout on the way up, for a hip read wrong at the top;
+                after a top it alone read (the hip still past rep_enter_deg),
+                the next descent needs it past rep_enter_deg again.
             hands_low: the hands are not seen held high (above the knees by
                 more than recognise_pull_max_hands_norm): before the lifter has
                 stood, only a pull with the hands down at the load starts a rep
