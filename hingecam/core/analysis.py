@@ -41,8 +41,9 @@ from hingecam.core.profiles import PROFILES
 from hingecam.core.recognition import hands_above_knees
 from hingecam.core.recorder import track_video_info
 from hingecam.core.rep_builder import RepBuilder
+from hingecam.core.rep_events import RepEvent
 from hingecam.core.rep_window import dominant_view
-from hingecam.core.reps import RepEvent, RepSegmenter
+from hingecam.core.reps import RepSegmenter
 from hingecam.core.thresholds import Thresholds
 
 

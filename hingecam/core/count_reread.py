@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from hingecam.core.count_signal import readings, trunk_reading
 from hingecam.core.datatypes import Phase
 from hingecam.core.measures import Measures
-from hingecam.core.reps import RepEvent, RepSegmenter
+from hingecam.core.rep_events import RepEvent
+from hingecam.core.reps import RepSegmenter
 from hingecam.core.thresholds import Thresholds
 
 

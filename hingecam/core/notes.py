@@ -12,7 +12,7 @@ from hingecam.core.faults import FAULTS, not_judged_from
 from hingecam.core.landmarks import Landmark
 from hingecam.core.measures import Measures
 from hingecam.core.poses import PoseTrack
-from hingecam.core.reps import AtTheBar
+from hingecam.core.rep_events import AtTheBar
 from hingecam.core.thresholds import Thresholds
 
 

@@ -14,8 +14,8 @@ from hingecam.core.filtering import Smoothing
 from hingecam.core.frame_log import FrameLog
 from hingecam.core.measures import Measures
 from hingecam.core.profiles import Profile
+from hingecam.core.rep_events import RepEvent
 from hingecam.core.rep_window import RepWindow
-from hingecam.core.reps import RepEvent
 from hingecam.core.rules import rep_peaks
 from hingecam.core.thresholds import Thresholds
 

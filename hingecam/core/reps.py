@@ -11,55 +11,10 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 
 from hingecam.core.datatypes import Phase
+from hingecam.core.rep_events import AtTheBar, Reappearance, RepEvent
 from hingecam.core.thresholds import Thresholds
-
-
-@dataclass(frozen=True, slots=True)
-class RepEvent:
-    """A completed repetition: frames and times of its start, bottom and end."""
-
-    start_frame: int
-    bottom_frame: int
-    end_frame: int
-    start_s: float
-    bottom_s: float
-    end_s: float
-    peak_deg: float  # peak hip flexion above the standing reference
-
-
-@dataclass(frozen=True, slots=True)
-class AtTheBar:
-    """A stretch at the bar that a pull from the floor leaves out of its reps.
-
-    Attributes:
-        kind: "set-up" (held still at the bottom before the pull) or "put-down"
-            (the bar put down after a held lockout, then standing up).
-        start_s, end_s: the stretch; a set-up ends where its rep's pull starts.
-        held_s: a set-up's time held still; a put-down's lockout before it.
-    """
-
-    kind: str
-    start_s: float
-    end_s: float
-    held_s: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Reappearance:
-    """The lifter seen again after a stretch out of view (relative hip
-    flexion, deg): where, and how the cycle stood before the stretch."""
-
-    frame: int
-    t_s: float
-    rel: float
-    rel_before: float  # the last reading before the stretch
-    slope_before: float  # deg/s at that reading
-    peak_before: tuple[int, float, float]  # the cycle's deepest frame, t_s, rel
-    # (only a cycle in progress before the stretch is recorded: one back at
-    # standing is the rep that ends there)
 
 
 class RepSegmenter:
@@ -132,8 +87,8 @@ class RepSegmenter:
         self._last: tuple[float, float, float] | None = None  # t_s, rel, slope
         # Seen again after a stretch unseen; the frame after it reads it
         # (_top_hidden), when its own slope is known.
-        self._reappeared: _Reappearance | None = None
-        self._after_reappearing: _Reappearance | None = None
+        self._reappeared: Reappearance | None = None
+        self._after_reappearing: Reappearance | None = None
         self._away_from = math.nan  # when the lifter was last lost from view
         self._away_s = 0.0  # how long they were out of view, since the last reading
 
@@ -215,49 +170,9 @@ class RepSegmenter:
             return None
 
         if self.phase is Phase.STANDING:
-            event = None
-            if rel <= th.rep_enter_deg:
-                self._top_by_trunk = False
-            if self._settle is not None:
-                event = self._settling(frame, t_s, rel)
-                if self._settle is not None:
-                    # Still settling: keep the frame as a candidate start for the
-                    # next descent (a short pause at the top).
-                    self._recent.append((frame, t_s, hip_flexion_deg))
-            if self._settle is None:
-                self._recent.append((frame, t_s, hip_flexion_deg))
-                while (
-                    self._recent and self._recent[0][1] < t_s - th.rep_start_lookback_s
-                ):
-                    self._recent.popleft()
-                # Both readings must have left standing (NaN compares False):
-                # a first reading bent by a landmark error while the second
-                # still stands is no descent; nor one that never read the
-                # last top, while the trunk that read it stays upright.
-                trunk_stands = self._top_by_trunk and not (
-                    trunk_lean_deg > th.rep_enter_deg
-                )
-                if (
-                    rel > th.rep_enter_deg
-                    and not second_rel <= th.rep_enter_deg
-                    and not trunk_stands
-                ):
-                    # The descent starts at the last moment the lifter was as
-                    # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
-                    low = min(r[2] for r in self._recent)
-                    start = next(
-                        r
-                        for r in reversed(self._recent)
-                        if r[2] <= low + th.rep_start_tol_deg
-                    )
-                    self._recent.clear()
-                    self._begin_cycle(
-                        (start[0], start[1]),
-                        (frame, t_s, rel),
-                        Phase.DESCENT,
-                        at_bar=start[2] - self._ref() >= th.rep_floor_start_deg,
-                    )
-            return event
+            return self._standing(
+                frame, t_s, hip_flexion_deg, second_rel, trunk_lean_deg
+            )
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
         top = self._top_hidden(frame, t_s, rel)
@@ -265,6 +180,60 @@ class RepSegmenter:
             return top
         self._in_cycle(frame, t_s, rel, hip_flexion_deg, second_rel, trunk_lean_deg)
         return None
+
+    def _standing(
+        self,
+        frame: int,
+        t_s: float,
+        hip_flexion_deg: float,
+        second_rel: float,
+        trunk_lean_deg: float,
+    ) -> RepEvent | None:
+        """One frame at STANDING: the last rep settling to its lockout, then
+        the next descent's start (see update)."""
+        th = self.th
+        rel = hip_flexion_deg - self._ref()
+        event = None
+        if rel <= th.rep_enter_deg:
+            self._top_by_trunk = False
+        if self._settle is not None:
+            event = self._settling(frame, t_s, rel)
+            if self._settle is not None:
+                # Still settling: keep the frame as a candidate start for the
+                # next descent (a short pause at the top).
+                self._recent.append((frame, t_s, hip_flexion_deg))
+        if self._settle is None:
+            self._recent.append((frame, t_s, hip_flexion_deg))
+            while self._recent and self._recent[0][1] < t_s - th.rep_start_lookback_s:
+                self._recent.popleft()
+            # Both readings must have left standing (NaN compares False):
+            # a first reading bent by a landmark error while the second
+            # still stands is no descent; nor one that never read the
+            # last top, while the trunk that read it stays upright.
+            trunk_stands = self._top_by_trunk and not (
+                trunk_lean_deg > th.rep_enter_deg
+            )
+            if (
+                rel > th.rep_enter_deg
+                and not second_rel <= th.rep_enter_deg
+                and not trunk_stands
+            ):
+                # The descent starts at the last moment the lifter was as
+                # upright as in the last rep_start_lookback_s (within rep_start_tol_deg).
+                low = min(r[2] for r in self._recent)
+                start = next(
+                    r
+                    for r in reversed(self._recent)
+                    if r[2] <= low + th.rep_start_tol_deg
+                )
+                self._recent.clear()
+                self._begin_cycle(
+                    (start[0], start[1]),
+                    (frame, t_s, rel),
+                    Phase.DESCENT,
+                    at_bar=start[2] - self._ref() >= th.rep_floor_start_deg,
+                )
+        return event
 
     def _begin_cycle(
         self,
@@ -332,7 +301,7 @@ class RepSegmenter:
         self._after_reappearing = self._reappeared
         in_cycle = self.phase in (Phase.DESCENT, Phase.BOTTOM, Phase.ASCENT)
         self._reappeared = (
-            _Reappearance(frame, t_s, rel, last[1], last[2], self._peak)
+            Reappearance(frame, t_s, rel, last[1], last[2], self._peak)
             if last and gone and in_cycle
             else None
         )

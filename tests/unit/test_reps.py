@@ -13,7 +13,8 @@ import math
 import pytest
 
 from hingecam.core.datatypes import Phase
-from hingecam.core.reps import RepEvent, RepSegmenter
+from hingecam.core.rep_events import RepEvent
+from hingecam.core.reps import RepSegmenter
 from hingecam.core.thresholds import Thresholds
 
 TH = Thresholds()
