@@ -276,7 +276,7 @@ class Analyzer:
         posture (see EarlyFrames); the last rep found, if any.
 
         Reps counted against the typical posture are replaced by the re-read's
-        when it finds as many (ended or about to end): where each
+        when it finds as many (ended or about to end, on each side): where each
         starts then depends on the lifter's posture, not on whether the rep
         ended a moment before or after the posture was measured (live's causal
         filter ends it later than recorded video's)."""
@@ -284,8 +284,12 @@ class Analyzer:
         found = self._early.reread(self.reference, self.profile.from_floor)
         self._early.clear()
         provisional = len(self.reps)
+        # Like with like: the reps each count has ended, and the one each is
+        # settling to a lockout (a rep from the floor the re-read cannot begin
+        # is not traded for the next rep, still settling here).
+        counted = provisional + self._segmenter.settling
         if not found.found_a_rep or (
-            provisional and len(found.events) + found.segmenter.settling != provisional
+            provisional and len(found.events) + found.segmenter.settling != counted
         ):
             return None
         del self.reps[:provisional]

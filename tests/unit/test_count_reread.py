@@ -131,3 +131,29 @@ def test_a_rep_counted_before_calibration_starts_where_the_lifters_posture_puts_
     assert result.reps[0].start_frame == 0
     # Read again against the lifter's own posture, it is not provisional.
     assert not [n for n in result.notes if "typical standing posture" in n]
+
+
+def test_a_pull_from_the_floor_is_not_traded_for_the_next_rep_settling() -> None:
+    """deadlift_45deg_mw's shape (10 fps, a fifth of the frames dropped): a
+    first pull from the floor counted against the typical standing posture,
+    the second rep back at standing and settling when the lifter's own
+    posture is measured. The re-read cannot begin a pull from the floor and
+    found only the second rep, settling: one against one, it replaced the
+    first pull. Compared like with like (each count's ended reps and the one
+    it is settling), both reps stay."""
+    lifter = Movement(
+        top=Posture(trunk_deg=20.0, knee_deg=5.0, shin_deg=2.0),
+        bottom=Posture(trunk_deg=70.0, knee_deg=80.0, shin_deg=25.0),
+    )
+    hs = hinge_set(
+        2,
+        10.0,
+        pattern=lifter,
+        from_floor=True,
+        top_hold_s=0.2,
+        end_s=1.5,
+        descent_s=0.6,
+        ascent_s=0.6,
+    )
+    result = analyze_track(hs.track, Exercise.DEADLIFT, TH)
+    assert [r.start_frame for r in result.reps] == [r.start_frame for r in hs.reps]
