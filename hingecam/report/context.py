@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,7 +154,7 @@ class Card:
     up: str
     peaks: tuple[tuple[str, str], ...]
     checks: tuple[CardCheck, ...]
-    not_judged: str
+    not_judged: tuple[tuple[str, str], ...]  # (the checks, and why), per reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +396,9 @@ def _card_check(check: Check) -> CardCheck:
     )
 
 
-def _card(rep: Rep, thumbnail: bytes | None) -> Card:
+def _card(
+    rep: Rep, thumbnail: bytes | None, said: frozenset[tuple[Fault, str]]
+) -> Card:
     peaks: list[tuple[str, str]] = []
     peak_values = rep.peaks.to_dict()
     names = [n for n in _CARD_PEAKS if n in peak_values] or list(peak_values)
@@ -424,7 +426,24 @@ def _card(rep: Rep, thumbnail: bytes | None) -> Card:
         secs(rep.ascent_s),
         tuple(peaks),
         tuple(_card_check(c) for c in judged),
-        and_list([c.fault.label for c in skipped]),
+        _not_judged_why(skipped, said),
+    )
+
+
+def _not_judged_why(
+    skipped: Sequence[Check], said: frozenset[tuple[Fault, str]]
+) -> tuple[tuple[str, str], ...]:
+    """The checks a rep could not be judged on, grouped by the reason given
+    (as the set's notes group them), so a rep card says why; a reason the
+    set's notes already give for every rep (`said`: fault and reason) is not
+    repeated on each card."""
+    by_reason: dict[str, list[str]] = {}
+    for check in skipped:
+        reason = "" if (check.fault, check.reason) in said else check.reason
+        by_reason.setdefault(reason, []).append(check.fault.label)
+    return tuple(
+        (and_list(labels), sentence(reason) if reason else "")
+        for reason, labels in by_reason.items()
     )
 
 
@@ -471,6 +490,9 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
     reps = sorted(result.reps, key=lambda r: r.index)
     faults = _judged_faults(reps)
     exercise, _ = exercise_words(result)
+    said = frozenset(
+        (Fault(item["fault"]), item["reason"]) for item in summary["not_judged"]
+    )
     return Page(
         title=f"hingecam report: {result.video.name}",
         exercise=exercise,
@@ -483,7 +505,7 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         notes=_notes(result, summary),
         faults=tuple(f.label for f in faults),
         rows=tuple(_row(r, faults) for r in reps),
-        cards=tuple(_card(r, result.thumbnails.get(r.index)) for r in reps),
+        cards=tuple(_card(r, result.thumbnails.get(r.index), said) for r in reps),
         portrait=_portrait(result.thumbnails.values()),
         setup=_setup_values(result.setup.to_dict() if result.setup else {}),
         limits=_limit_values(result.thresholds) if result.thresholds else (),

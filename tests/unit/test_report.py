@@ -315,6 +315,34 @@ def test_html_references_no_external_resource(view: View) -> None:
     assert not re.search(r"""url\(\s*["']?(?!#)""", page)
 
 
+def test_a_rep_card_says_why_it_was_not_judged_unless_the_notes_say_it() -> None:
+    """One rep of three not judged for its own reason (seen in only part of
+    it): its card gives the reason. Reasons shared by every rep are in the
+    set's notes ("... was not judged on any rep: ...") and not repeated."""
+    result = make_analysis_result(3, view=View.OBLIQUE)
+    spine_why = result.reps[0].check(Fault.ROUNDED_SPINE)
+    assert spine_why is not None and spine_why.outcome is Outcome.NOT_JUDGED
+    rep = result.reps[1]
+    why = "the lifter was seen clearly in only 57% of this rep"
+    unjudged = tuple(
+        c
+        if c.outcome is Outcome.NOT_JUDGED
+        else dataclasses.replace(c, outcome=Outcome.NOT_JUDGED, reason=why)
+        for c in rep.checks
+    )
+    reps = list(result.reps)
+    reps[1] = dataclasses.replace(rep, checks=unjudged)
+    page = render_html(dataclasses.replace(result, reps=tuple(reps)))
+    cards = page.split('id="rep-')
+    card = next(c for c in cards if c.startswith('2"'))
+    assert html.escape(why.capitalize()) in card
+    notes_only = page.casefold().count(html.escape(spine_why.reason).casefold())
+    assert notes_only == 1  # in the set's notes, on no card
+    assert html.escape(why.capitalize()) not in next(
+        c for c in cards if c.startswith('1"')
+    )
+
+
 def test_html_has_a_row_per_rep_and_every_flagged_cue() -> None:
     result = make_analysis_result(5)
     page = render_html(result)
