@@ -3,9 +3,8 @@ that the Jinja2 templates lay out (all decisions and wording made here)."""
 
 from __future__ import annotations
 
-import base64
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,6 @@ from hingecam.core.datatypes import (
     Exercise,
     Outcome,
     Rep,
-    VerdictKind,
     View,
 )
 from hingecam.core.faults import Fault
@@ -25,10 +23,16 @@ from hingecam.report.build import (
     MEASURE_LABELS,
     VIEW_LABELS,
     ReportStatus,
-    peak_label,
+)
+from hingecam.report.cards import (
+    Card,
+    Chip,
+    card,
+    checked_faults,
+    chip,
+    portrait,
 )
 from hingecam.report.diary_rows import since_last_of
-from hingecam.report.jpeg import jpeg_size
 from hingecam.report.wording import (
     OUTCOME_WORDS,
     SYMBOLS,
@@ -46,28 +50,8 @@ from hingecam.report.wording import (
     when,
 )
 
-_CARD_PEAKS = (
-    "trunk_incline_bottom_deg",
-    "hip_flexion_max_deg",
-    "knee_flexion_bottom_deg",
-    "shin_incline_bottom_deg",
-    "spine_bow_max_norm",
-    "stoop_squat_index",
-)
-"""Peaks shown on a rep's card, in this order (all are in report.json)."""
-
 _SETUP_UNITS = ("deg", "chord")
 """Setup measures a coach can read; normalized heights stay in report.json."""
-
-
-@dataclass(frozen=True, slots=True)
-class Chip:
-    """A verdict chip: CSS class (clean, fault, warning, note, not-judged) and text."""
-
-    cls: str
-    label: str
-    rep: int
-    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,38 +110,6 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
-class CardCheck:
-    """A judged check on a rep card."""
-
-    outcome: str
-    severity: str
-    symbol: str
-    name: str
-    measured: str
-    why: str
-    cue: str
-    sure: str = ""
-    sure_level: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One rep card: thumbnail (base64 JPEG or ''), times, peaks and checks."""
-
-    index: int
-    thumbnail_b64: str
-    thumbnail_wh: tuple[int, int] | None
-    chip: Chip
-    times: str
-    length: str
-    down: str
-    up: str
-    peaks: tuple[tuple[str, str], ...]
-    checks: tuple[CardCheck, ...]
-    not_judged: tuple[tuple[str, str], ...]  # (the checks, and why), per reason
-
-
-@dataclass(frozen=True, slots=True)
 class Value:
     """A label and value in a key-value grid, with an optional tooltip."""
 
@@ -191,26 +143,11 @@ class Page:
     since: tuple[str, str] | None = None  # (comparison line, which set and when)
 
 
-def _chip(rep: Rep, title: str = "") -> Chip:
-    verdict = rep.verdict
-    if verdict.kind is VerdictKind.CLEAN:
-        cls = "clean"
-    else:
-        cls = "not-judged" if verdict.severity is None else verdict.severity.value
-    return Chip(cls, verdict.label, rep.index, title)
-
-
-def _checked_faults(reps: Iterable[Rep]) -> list[Fault]:
-    """Faults that appear in any rep's checks, in enum order."""
-    seen = {c.fault for r in reps for c in r.checks}
-    return [f for f in Fault if f in seen]
-
-
 def _judged_faults(reps: list[Rep]) -> list[Fault]:
     """Checked faults judged on at least one rep (the rest are in the notes)."""
     return [
         f
-        for f in _checked_faults(reps)
+        for f in checked_faults(reps)
         if any(
             (c := r.check(f)) is not None and c.outcome is not Outcome.NOT_JUDGED
             for r in reps
@@ -373,85 +310,9 @@ def _row(rep: Rep, faults: list[Fault]) -> Row:
         secs(rep.duration_s),
         f"{secs(rep.descent_s)} / {secs(rep.ascent_s)}",
         tuple(_cell(rep.check(f)) for f in faults),
-        _chip(rep),
+        chip(rep),
         cues,
     )
-
-
-def _card_check(check: Check) -> CardCheck:
-    flagged = check.outcome is Outcome.FLAGGED
-    measured = ""
-    if math.isfinite(check.measured):
-        measured = " · {} (limit {})".format(*vs_limit(check))
-    return CardCheck(
-        check.outcome.value,
-        check.severity.value,
-        SYMBOLS[check.outcome],
-        check.label.capitalize(),
-        measured,
-        sentence(check.reason) if flagged and check.reason else "",
-        cap(check.cue) if flagged and check.cue else "",
-        cap(check.confidence.words) if check.confidence is not None else "",
-        check.confidence.level.value if check.confidence is not None else "",
-    )
-
-
-def _card(
-    rep: Rep, thumbnail: bytes | None, said: frozenset[tuple[Fault, str]]
-) -> Card:
-    peaks: list[tuple[str, str]] = []
-    peak_values = rep.peaks.to_dict()
-    names = [n for n in _CARD_PEAKS if n in peak_values] or list(peak_values)
-    for name in names:
-        value = peak_values.get(name)
-        if value is None or not math.isfinite(value):
-            continue
-        label, unit = peak_label(name)
-        peaks.append((label, num(value, unit)))
-    judged: list[Check] = []
-    skipped: list[Check] = []
-    for fault in _checked_faults([rep]):
-        check = rep.check(fault)
-        if check is not None:
-            (skipped if check.outcome is Outcome.NOT_JUDGED else judged).append(check)
-    judged.sort(key=lambda c: c.outcome is not Outcome.FLAGGED)
-    return Card(
-        rep.index,
-        base64.b64encode(thumbnail).decode("ascii") if thumbnail else "",
-        jpeg_size(thumbnail) if thumbnail else None,
-        _chip(rep),
-        f"{clock(rep.start_s)}–{clock(rep.end_s)}",
-        secs(rep.duration_s),
-        secs(rep.descent_s),
-        secs(rep.ascent_s),
-        tuple(peaks),
-        tuple(_card_check(c) for c in judged),
-        _not_judged_why(skipped, said),
-    )
-
-
-def _not_judged_why(
-    skipped: Sequence[Check], said: frozenset[tuple[Fault, str]]
-) -> tuple[tuple[str, str], ...]:
-    """The checks a rep could not be judged on, grouped by the reason given
-    (as the set's notes group them), so a rep card says why; a reason the
-    set's notes already give for every rep (`said`: fault and reason) is not
-    repeated on each card."""
-    by_reason: dict[str, list[str]] = {}
-    for check in skipped:
-        reason = "" if (check.fault, check.reason) in said else check.reason
-        by_reason.setdefault(reason, []).append(check.fault.label)
-    return tuple(
-        (and_list(labels), sentence(reason) if reason else "")
-        for reason, labels in by_reason.items()
-    )
-
-
-def _portrait(thumbnails: Iterable[bytes]) -> bool:
-    """Whether most thumbnails are tall (phone video): they go beside the text."""
-    sizes = [jpeg_size(t) for t in thumbnails]
-    tall = sum(1 for wh in sizes if wh is not None and wh[1] > wh[0])
-    return tall * 2 > len(sizes)
 
 
 def _setup_values(setup: Mapping[str, float]) -> tuple[Value, ...]:
@@ -500,13 +361,13 @@ def page_context(result: AnalysisResult, report: dict[str, Any]) -> Page:
         status=ReportStatus(summary["status"]),
         rep_count=summary["rep_count"],
         tally=_tally(summary, limited=_view_limited(result)),
-        chips=tuple(_chip(r, _rep_title(r)) for r in reps),
+        chips=tuple(chip(r, _rep_title(r)) for r in reps),
         focus=_focus(summary),
         notes=_notes(result, summary),
         faults=tuple(f.label for f in faults),
         rows=tuple(_row(r, faults) for r in reps),
-        cards=tuple(_card(r, result.thumbnails.get(r.index), said) for r in reps),
-        portrait=_portrait(result.thumbnails.values()),
+        cards=tuple(card(r, result.thumbnails.get(r.index), said) for r in reps),
+        portrait=portrait(result.thumbnails.values()),
         setup=_setup_values(result.setup.to_dict() if result.setup else {}),
         limits=_limit_values(result.thresholds) if result.thresholds else (),
         version=str(meta["hingecam_version"]),
