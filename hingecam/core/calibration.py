@@ -25,7 +25,10 @@ class Calibrator:
     Still = upright (hip within setup_max_hip_flexion_deg by the 3D or the 2D
     angle), knees nearly straight, trunk sway within setup_max_sway_deg and the
     feet within setup_max_feet_shift_norm (walking moves the feet even where the
-    angles pass a still moment).
+    angles pass a still moment). The sway is read on the frames before
+    smoothing too: live's causal filter lags a movement already under way when
+    the camera starts, and its output alone looked still while the lifter
+    leaned into the first descent.
 
     Args:
         thresholds: the setup_* numbers.
@@ -119,10 +122,13 @@ class Calibrator:
             reference = th.standing_hip_default_deg
         start = self._stand_start
         block = np.stack(log.values[start : n + 1])
+        raw = np.stack(log.raw[start : n + 1])[:, self._sway]
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            sway = np.nanmax(block[:, self._sway], axis=0) - np.nanmin(
-                block[:, self._sway], axis=0
+            sway = np.maximum(
+                np.nanmax(block[:, self._sway], axis=0)
+                - np.nanmin(block[:, self._sway], axis=0),
+                np.nanmax(raw, axis=0) - np.nanmin(raw, axis=0),
             )
         shift = feet_shift(log.feet[start : n + 1])
         if (

@@ -233,6 +233,25 @@ def test_calibrator_restarts_when_the_trunk_sways_and_ignores_bending() -> None:
     assert bent == [None] * 60 and cal.setup is None
 
 
+def test_a_causal_filters_lag_is_no_still_moment() -> None:
+    """Live smoothing lags a movement already under way when the camera starts:
+    the smoothed trunk barely moved over the first frames while the lifter's
+    raw one leaned from 2 to 24 deg into the descent (rdl_side_rounded_gazi_vk
+    live: a brief reference at hip 19 deg, trunk +10, where the recorded
+    analysis calibrates at hip 4.6 deg, trunk -11). The raw frames sway too:
+    no reference there. Standing still in both, one is taken."""
+    cal, log = Calibrator(TH, 1.0, provisional=False, brief_s=0.3), FrameLog()
+    refs = []
+    for i in range(12):
+        smoothed = row(**{**STAND, "trunk_incline_deg": 2.0 + 0.5 * i})
+        raw = row(**{**STAND, "trunk_incline_deg": 2.0 + 2.0 * i})
+        log.append(i, i * DT, smoothed, View.SIDE, Side.LEFT, FEET, raw)
+        refs.append(cal.update(log, Measures.from_array(smoothed), counting=True))
+    assert refs == [None] * 12 and cal.brief is None
+    refs = feed(cal, log, 12, 12 * DT, **STAND)
+    assert cal.brief is not None and any(r is not None for r in refs)
+
+
 def test_off_the_side_a_crouch_that_reads_straight_in_2d_is_not_standing() -> None:
     # From the front a crouch at the bar foreshortens to a nearly straight 2D
     # hip; the 3D hip says 100 deg. From the side the same 2D reading counts (a
