@@ -7,6 +7,7 @@ import math
 import warnings
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hingecam.core.count_signal import COUNT_FIELD, SIDE_COUNT_FIELD
 from hingecam.core.datatypes import View
@@ -122,14 +123,15 @@ class Calibrator:
             reference = th.standing_hip_default_deg
         start = self._stand_start
         block = np.stack(log.values[start : n + 1])
-        raw = np.stack(log.raw[start : n + 1])[:, self._sway]
+        raw = np.stack(log.raw[start : n + 1])
+
+        def span(rows: NDArray[np.float64]) -> NDArray[np.float64]:
+            part = rows[:, self._sway]
+            return np.asarray(np.nanmax(part, axis=0) - np.nanmin(part, axis=0))
+
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            sway = np.maximum(
-                np.nanmax(block[:, self._sway], axis=0)
-                - np.nanmin(block[:, self._sway], axis=0),
-                np.nanmax(raw, axis=0) - np.nanmin(raw, axis=0),
-            )
+            sway = np.maximum(span(block), span(raw))  # smoothed and raw alike
         shift = feet_shift(log.feet[start : n + 1])
         if (
             np.nanmax(sway, initial=0.0) > th.setup_max_sway_deg

@@ -171,7 +171,7 @@ class RepSegmenter:
 
         if self.phase is Phase.STANDING:
             return self._standing(
-                frame, t_s, hip_flexion_deg, second_rel, trunk_lean_deg
+                frame, t_s, rel, hip_flexion_deg, second_rel, trunk_lean_deg
             )
 
         # In a cycle: DESCENT, BOTTOM or ASCENT.
@@ -185,6 +185,7 @@ class RepSegmenter:
         self,
         frame: int,
         t_s: float,
+        rel: float,
         hip_flexion_deg: float,
         second_rel: float,
         trunk_lean_deg: float,
@@ -192,7 +193,6 @@ class RepSegmenter:
         """One frame at STANDING: the last rep settling to its lockout, then
         the next descent's start (see update)."""
         th = self.th
-        rel = hip_flexion_deg - self._ref()
         event = None
         if rel <= th.rep_enter_deg:
             self._top_by_trunk = False

@@ -409,6 +409,18 @@ def _live(track: PoseTrack, exercise: Exercise) -> AnalysisResult:
     return live.finish(thumbnails=False).result
 
 
+def _counted_when(
+    clip: Path, transform: Callable[[PoseTrack], PoseTrack], model_path: Path
+) -> tuple[int, int]:
+    """The reps counted in auto, recorded and live, on the clip's track as
+    `transform` (scripts/eval_transforms.py) films it."""
+    from hingecam.core.analysis import analyze_track
+
+    track = transform(_run(clip, Exercise.AUTO, model_path).track)
+    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
+    return len(recorded.reps), len(_live(track, Exercise.AUTO).reps)
+
+
 @pytest.mark.parametrize(
     "clip",
     [
@@ -429,13 +441,9 @@ def test_a_top_passed_while_someone_walks_past_the_camera_keeps_the_count(
     where the lifter is seen going down again (RepSegmenter, the top hidden),
     whether seen again shallower than its bottom or last seen before the
     dropout shallower than a rep's minimum depth."""
-    from hingecam.core.analysis import analyze_track
     from scripts.eval_transforms import dropout
 
-    run = _run(clip_path(clip), Exercise.AUTO, model_path)
-    track = dropout(run.track)
-    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
-    assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 5
+    assert _counted_when(clip_path(clip), dropout, model_path) == (5, 5)
 
 
 def test_a_slow_pull_whose_hips_read_bent_at_the_top_is_one_rep(
@@ -445,15 +453,10 @@ def test_a_slow_pull_whose_hips_read_bent_at_the_top_is_one_rep(
     `slow2`): only the trunk reads its lockout, the 2D hip reads ~100 deg
     there. A descent begun at once from the hips still bent made a second rep
     with a squat flag; the trunk must lean again first."""
-    from hingecam.core.analysis import analyze_track
     from scripts.eval_transforms import slow2
 
-    run = _run(
-        clip_path("deadlift_side_unsure_mv_bad03.mp4"), Exercise.AUTO, model_path
-    )
-    track = slow2(run.track)
-    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
-    assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 1
+    clip = clip_path("deadlift_side_unsure_mv_bad03.mp4")
+    assert _counted_when(clip, slow2, model_path) == (1, 1)
 
 
 def test_a_pull_from_the_floor_survives_a_late_calibration(
@@ -463,13 +466,10 @@ def test_a_pull_from_the_floor_survives_a_late_calibration(
     (scripts/eval_transforms.py `drops`): the lifter's posture is measured
     while rep 2 settles, and the re-read of the early frames, which cannot
     begin a pull from the floor, traded rep 1 for rep 2 (2 -> 1)."""
-    from hingecam.core.analysis import analyze_track
     from scripts.eval_transforms import drops
 
-    run = _run(clip_path("deadlift_45deg_mw.mp4"), Exercise.AUTO, model_path)
-    track = drops(run.track)
-    recorded = analyze_track(track, Exercise.AUTO, load_thresholds(Exercise.AUTO))
-    assert len(recorded.reps) == len(_live(track, Exercise.AUTO).reps) == 2
+    clip = clip_path("deadlift_45deg_mw.mp4")
+    assert _counted_when(clip, drops, model_path) == (2, 2)
 
 
 def test_live_takes_no_reference_posture_from_the_first_descent(
