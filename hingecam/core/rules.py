@@ -267,10 +267,12 @@ def _ascent_straightening(
         ok = np.flatnonzero(np.isfinite(series) & np.isfinite(trunk))
         if ok.size < th.hips_first_min_frames:
             continue
-        if win.t_s[b + ok[0]] - win.t_s[b] > th.smooth_max_gap_s:
-            # Hidden behind the load at the bottom (a plate in front of the
-            # near knee): straightening measured from mid-ascent would
-            # misplace half way.
+        if ok[0] > 0:
+            # Not seen at the bottom itself, for longer than the smoother
+            # bridges: hidden behind the load (a plate in front of the near
+            # knee). Timed from where it reappears, the straightening misses
+            # its fast start when the hips rise first (a knee 86 deg at the
+            # bottom came back into view at 30), and half way is read late.
             hidden = hidden or NotJudged(
                 "the knees were hidden at the bottom of the pull", "deg"
             )

@@ -75,3 +75,36 @@ def test_front_view_never_judges_the_spine(
         assert spine.outcome is Outcome.NOT_JUDGED
         assert "view" in spine.reason
     assert any("view" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_hips_rising_first_behind_the_plates_is_never_called_ok(
+    clip_path: Callable[[str], Path], model_path: Path, live: bool
+) -> None:
+    """kbdl_side_hipfirst_tby with the near knee and foot unseen while the hands
+    are near them (scripts/eval_transforms.py `plates`): rep 3's knee, 87 deg
+    at the bottom, came back into view at 30 deg, within the smoother's bridge;
+    timed from there, half straight fell in the chest's rise and the rep read
+    "ok". A knee unseen at the bottom is not judged; no rep reads ok."""
+    from hingecam.app.driver import Driver
+    from hingecam.core.analysis import analyze_track
+    from hingecam.core.mode import LIVE
+    from scripts.eval_transforms import plates
+
+    run = analyze_video(
+        clip_path("kbdl_side_hipfirst_tby.mp4"),
+        exercise=Exercise.AUTO,
+        thresholds=load_thresholds(Exercise.AUTO),
+        model_path=model_path,
+    )
+    track = plates(run.track)
+    th = load_thresholds(Exercise.AUTO)
+    if live:
+        driver = Driver(Exercise.AUTO, th, track.image_wh, mode=LIVE)
+        driver.replay(track, None)
+        result = driver.finish(thumbnails=False).result
+    else:
+        result = analyze_track(track, Exercise.AUTO, th)
+    outcomes = [r.check(Fault.HIPS_RISE_FIRST) for r in result.reps]
+    assert len(outcomes) == 5
+    assert all(c is not None and c.outcome is not Outcome.OK for c in outcomes)

@@ -461,6 +461,31 @@ def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom() -> Non
     assert "hidden at the bottom" in plated.reason
 
 
+def test_hips_first_not_judged_when_the_knees_came_into_view_straightening() -> None:
+    # Hips rising first at 30 fps: off the floor the knees straighten 100 -> 40
+    # deg in 0.3 s while the trunk leans further (60 -> 74), then 40 -> 10 as
+    # the chest comes up. A plate hides the knee over that first 0.3 s, less
+    # than the smoother bridges: timed from where the knee reappears (40), half
+    # straight fell in the chest's rise and the rep read "ok". The bend at the
+    # bottom was never seen: not judged.
+    fast, slow = np.linspace(100, 40, 10), np.linspace(40, 10, 16)[1:]
+    knee = np.concatenate([fast, slow, [10.0] * 6])
+    trunk = np.concatenate([np.linspace(60, 74, 10), np.linspace(74, 5, 15), [5.0] * 6])
+    values = {
+        "hip_flexion_deg": np.linspace(110, 0, knee.size),
+        "trunk_incline_deg": trunk,
+        "knee_flexion_deg": knee,
+    }
+    seen = check_hips_rise_first(rep_window(values, bottom=0), Measures(), TH)
+    assert seen.outcome is Outcome.FLAGGED
+    hidden = dict(
+        values, knee_flexion_deg=np.where(np.arange(knee.size) < 9, np.nan, knee)
+    )
+    plated = check_hips_rise_first(rep_window(hidden, bottom=0), Measures(), TH)
+    assert plated.outcome is Outcome.NOT_JUDGED
+    assert "hidden at the bottom" in plated.reason
+
+
 def _feet_out_of_view(hs: HingeSet) -> AnalysisResult:
     """The set analyzed as a camera too close to see the feet films it: ankles,
     heels and toes unseen on every frame."""
