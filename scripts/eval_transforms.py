@@ -40,9 +40,12 @@ CACHE` records them. Transforms (all by default):
              live camera left running); its answers are the set's twice.
 It prints the clips whose answers changed and, per transform, how many clips
 kept every answer (and how many kept every rep's faults, whatever exercise was
-named), how many rep counts stay exact against the labels, and on
+named), how many rep counts stay exact against the labels, on
 how many clips another exercise was named (a set recognised as something else;
-an unsure set, judged as the generic hinge, does not count).
+an unsure set, judged as the generic hinge, does not count), and how many
+verdicts were reversed: a rep's fault judged ok on one track and flagged red on
+the other (a clip whose count changed is not compared rep by rep; a verdict
+that goes amber or not judged is a doubt said, not a reversal).
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ from numpy.typing import NDArray
 from hingecam.app.driver import Driver
 from hingecam.app.eval_score import faults_found, read_manifest
 from hingecam.core.count_signal import COUNT_FIELD
-from hingecam.core.datatypes import AnalysisResult, Exercise, Rep
+from hingecam.core.datatypes import AnalysisResult, Exercise, Outcome, Rep
+from hingecam.core.faults import MAIN_FAULTS
 from hingecam.core.landmarks import Landmark
 from hingecam.core.mode import RECORDED
 from hingecam.core.poses import PoseTrack
@@ -367,6 +371,38 @@ def analyzed(track: PoseTrack) -> AnalysisResult:
     return driver.finish(thumbnails=False).result
 
 
+def verdicts(result: AnalysisResult) -> list[dict[str, str]]:
+    """Per rep, each main fault judged -> "ok" or "red" (amber and not judged
+    left out)."""
+    return [
+        {
+            c.fault.value: "red" if c.outcome is Outcome.FLAGGED else "ok"
+            for c in rep.checks
+            if c.fault in MAIN_FAULTS
+            and (
+                c.outcome is Outcome.OK
+                or (c.outcome is Outcome.FLAGGED and not c.tentative)
+            )
+        }
+        for rep in result.reps
+    ]
+
+
+def reversed_verdicts(
+    before: list[dict[str, str]], after: list[dict[str, str]]
+) -> list[str]:
+    """ "rep N fault: ok -> red" for each verdict reversed between two readings
+    of the same reps (none compared when the counts differ)."""
+    if len(before) != len(after):
+        return []
+    return [
+        f"rep {k} {fault}: {was} -> {now}"
+        for k, (b, a) in enumerate(zip(before, after, strict=True), start=1)
+        for fault, was in b.items()
+        if (now := a.get(fault, was)) != was
+    ]
+
+
 def answers(result: AnalysisResult) -> tuple[int, str, list[list[str]]]:
     return (
         len(result.reps),
@@ -391,18 +427,25 @@ def main() -> None:
     base = {}
     for label in labels:
         track = load_track(args.tracks / (Path(label.file).stem + ".npz"))
-        base[label.file] = (track, answers(analyzed(track)))
+        result = analyzed(track)
+        base[label.file] = (track, answers(result), verdicts(result))
     for name in chosen:
-        same = verdicts = exact_before = exact_after = misread = 0
+        same = verdicts_kept = exact_before = exact_after = misread = 0
+        reversals = []
         for label in labels:
-            track, (count, exercise, faults) = base[label.file]
+            track, (count, exercise, faults), judged = base[label.file]
             times = REPEATED.get(name, 1)
             before = (count * times, exercise, faults * times)
-            after = answers(analyzed(TRANSFORMS[name](track)))
+            result = analyzed(TRANSFORMS[name](track))
+            after = answers(result)
+            reversals += [
+                f"{Path(label.file).stem} {r}"
+                for r in reversed_verdicts(judged * times, verdicts(result))
+            ]
             same += after == before
             # The same faults on every rep, whatever exercise was named (an
             # unsure set is judged as the generic hinge).
-            verdicts += after[::2] == before[::2]
+            verdicts_kept += after[::2] == before[::2]
             # Another exercise named where the transform was not: worse than
             # an unsure set, which is judged as the generic hinge.
             misread += after[1] not in (before[1], Exercise.AUTO.value)
@@ -411,11 +454,14 @@ def main() -> None:
             if after != before:
                 print(f"  {name}: {Path(label.file).stem} (labelled {label.reps} reps)")
                 print(f"    {before}\n -> {after}")
+        for r in reversals:
+            print(f"  {name}: reversed {r}")
         n = len(labels)
         print(
-            f"{name}: {same} of {n} clips kept every answer ({verdicts} every "
-            f"rep's faults); exact rep count {exact_before} -> {exact_after} of "
-            f"{n}; another exercise named on {misread}",
+            f"{name}: {same} of {n} clips kept every answer ({verdicts_kept} "
+            f"every rep's faults); exact rep count {exact_before} -> "
+            f"{exact_after} of {n}; another exercise named on {misread}; "
+            f"{len(reversals)} verdicts reversed (ok <-> red)",
             flush=True,
         )
 

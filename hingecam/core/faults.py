@@ -263,6 +263,12 @@ FAULTS: tuple[FaultSpec, ...] = (
         ),
         plot_measure="hip_flexion_deg",
         view_words="hips rising first",
+        tentative=Tentative(
+            "check your hips",
+            "check your hips: they may have risen before your chest; film the whole "
+            "rep from the side to be sure",
+            below=Sureness.MEDIUM,
+        ),
     ),
     FaultSpec(
         Fault.SHALLOW_HINGE,
