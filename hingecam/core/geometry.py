@@ -357,8 +357,15 @@ def view_ratio(xy_norm: NDArray[np.floating], image_wh: tuple[int, int]) -> Floa
     """
     w, h = image_wh
     xy = np.asarray(xy_norm, dtype=np.float64) * np.array([w, h], dtype=np.float64)
-    ls, rs = xy[:, Landmark.LEFT_SHOULDER], xy[:, Landmark.RIGHT_SHOULDER]
-    lh, rh = xy[:, Landmark.LEFT_HIP], xy[:, Landmark.RIGHT_HIP]
+    return width_ratio(xy)
+
+
+def width_ratio(points: NDArray[np.floating]) -> FloatArray:
+    """(N,) the mean of the shoulder-width and hip-width ratios to the torso's
+    length, of (N, 33, k) points in any units (image pixels, world metres)."""
+    p = np.asarray(points, dtype=np.float64)
+    ls, rs = p[:, Landmark.LEFT_SHOULDER], p[:, Landmark.RIGHT_SHOULDER]
+    lh, rh = p[:, Landmark.LEFT_HIP], p[:, Landmark.RIGHT_HIP]
     torso = np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shoulders = np.linalg.norm(ls - rs, axis=-1) / torso

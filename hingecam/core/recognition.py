@@ -9,9 +9,11 @@ Each rep is read from where the hands travel and how the legs bend:
   - hands that never come near the knees but rise to chest height: a swing
     (with the load hanging, however near the knees its low point came);
   - hands lowered to about the knees or below: a pull; a pull that starts at
-    its bottom (from the floor) or, seen from the side, bends the knees like a
-    squat at the bottom is a deadlift, one with soft knees an RDL; off the side
-    the knee angle is too rough to tell them apart (the generic hinge stays);
+    its bottom (from the floor) or bends the knees deeply at the bottom is a
+    deadlift, one with soft knees and the hands past them an RDL. The knee is
+    read from the side, or at 45 deg with the legs' plane turned face on
+    (core/face_on.py); from the front or behind it lies along the line of
+    sight and the generic hinge stays;
   - hands that stay high (on the chest, the shoulders, a dowel on the back):
     a squat when the knees bend more than the hips (hip-knee index, 3D), else a
     good morning (a dowel hinge drill moves and is judged the same way); with
@@ -42,6 +44,7 @@ from hingecam.core.datatypes import (
     Sureness,
     View,
 )
+from hingecam.core.face_on import knee_face_on, legs_plane_turn_deg
 from hingecam.core.geometry3d import angle_between_deg, seen_midpoint
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import Pose, PoseTrack
@@ -56,6 +59,7 @@ class Reading(enum.Enum):
     DEADLIFT = "deadlift"
     RDL = "rdl"
     PULL = "pull"  # a deadlift or an RDL, the view cannot tell which
+    PULL_ABOVE_KNEES = "pull_above_knees"  # soft knees, hands stopped above them
     SQUAT = "squat"
     GOOD_MORNING = "good_morning"
     UNKNOWN = "unknown"  # hands or legs not seen well enough
@@ -68,14 +72,15 @@ _EXERCISE = {
     Reading.SQUAT: Exercise.SQUAT,
     Reading.GOOD_MORNING: Exercise.GOOD_MORNING,
 }
-_PULLS = (Reading.DEADLIFT, Reading.RDL, Reading.PULL)
+_PULLS = (Reading.DEADLIFT, Reading.RDL, Reading.PULL, Reading.PULL_ABOVE_KNEES)
 
 _WHY = {
     Reading.SWING: "the hands swung up to chest height without reaching the knees",
     Reading.DEADLIFT: "the hands went to the knees or below and the knees bent deeply "
     "or the pull started from the floor",
-    Reading.RDL: "the hands went to the knees or below with soft knees",
+    Reading.RDL: "the hands went below the knees with soft knees",
     Reading.PULL: "the hands went to the knees or below",
+    Reading.PULL_ABOVE_KNEES: "the hands came near the knees with soft knees",
     Reading.SQUAT: "the load was held high (hands near the shoulders or above the "
     "knees) and the knees bent more than the hips",
     Reading.GOOD_MORNING: "the load was held high (hands near the shoulders or above "
@@ -94,6 +99,7 @@ class _Heights:
     trunk: NDArray[np.float64]  # (N, 3) mid-hip -> mid-shoulder, world metres
     thigh: NDArray[np.float64]  # (N, 3) mid-hip -> mid-knee, world metres
     seen: NDArray[np.bool_]  # (N,) the lifter in view
+    knee_face_on: NDArray[np.float64]  # (N,) 2D knee bend, the legs' plane face on
 
 
 def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
@@ -168,19 +174,21 @@ def hands_above_knees(pose: Pose, min_visibility: float) -> float:
     return float(hands[0] - knees[0])
 
 
-def _heights(track: PoseTrack, min_visibility: float) -> _Heights:
+def _heights(track: PoseTrack, series: MeasureSeries, th: Thresholds) -> _Heights:
     w, h = track.image_wh
     xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
     vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
-    points = _midpoints(xy, vis, min_visibility)
+    points = _midpoints(xy, vis, th.min_visibility)
+    face_on = knee_face_on(xy, vis, th, legs_plane_turn_deg(track, series, th))
     points["knee"] = _planted(track.t_s, points["knee"])
     hands, knees = _leg_heights(**points)
     return _Heights(
         hands=hands,
         knees=knees,
-        reach=_reach(track, min_visibility),
-        **_segments(track, min_visibility),
+        reach=_reach(track, th.min_visibility),
+        **_segments(track, th.min_visibility),
         seen=np.asarray(np.isfinite(track.visibility).all(axis=1)),
+        knee_face_on=face_on,
     )
 
 
@@ -278,6 +286,26 @@ def _starts_at_bottom(
     return deep > low and start - low >= th.recognise_floor_start_share * (deep - low)
 
 
+def _bottom_knee(
+    rep: Rep, series: MeasureSeries, heights: _Heights, th: Thresholds
+) -> float:
+    """The knee's bend at the rep's bottom as the side view reads it: from the
+    side the measured knee, at 45 deg the image's knee with the legs' plane
+    turned face on (the median over smooth_sigma_s either side of the bottom);
+    NaN from the front or the back, where that plane lies along the line of
+    sight."""
+    if rep.view is View.SIDE:
+        return rep.peaks.knee_flexion_bottom_deg
+    if rep.view is not View.OBLIQUE:
+        return math.nan
+    t = series.t_s[: heights.knee_face_on.size]
+    near = heights.knee_face_on[: t.size][
+        np.abs(t - t[rep.bottom_frame]) <= th.smooth_sigma_s
+    ]
+    near = near[np.isfinite(near)]
+    return float(np.median(near)) if near.size else math.nan
+
+
 def read_rep(
     rep: Rep, series: MeasureSeries, heights: _Heights, th: Thresholds
 ) -> Reading:
@@ -304,12 +332,14 @@ def read_rep(
     if not held and hands_to_knees < th.recognise_pull_max_hands_norm:
         if _starts_at_bottom(series, rep, th, heights.seen):
             return Reading.DEADLIFT
-        knee = rep.peaks.knee_flexion_bottom_deg
-        if rep.view is not View.SIDE or not math.isfinite(knee):
+        knee = _bottom_knee(rep, series, heights, th)
+        if not math.isfinite(knee):
             return Reading.PULL
         if knee >= th.recognise_deadlift_min_knee_deg:
             return Reading.DEADLIFT
-        return Reading.RDL
+        if hands_to_knees <= th.recognise_rdl_max_hands_norm:
+            return Reading.RDL
+        return Reading.PULL_ABOVE_KNEES
     hki = _hip_knee_index(series, lo, hi)
     if math.isfinite(hki):
         return Reading.SQUAT if hki < th.squat_max_hki_3d else Reading.GOOD_MORNING
@@ -336,7 +366,7 @@ def recognise(
     """
     if not reps:
         return Recognition(Exercise.AUTO, Sureness.LOW, 0, 0, "no rep yet")
-    heights = _heights(track, th.min_visibility)
+    heights = _heights(track, series, th)
     readings = [read_rep(rep, series, heights, th) for rep in reps]
     readings = [r for r in readings if r is not Reading.UNKNOWN]
     n = len(readings)
@@ -362,12 +392,18 @@ def _pull(counts: Counter[Reading], n: int, th: Thresholds) -> Recognition:
             # Reps read only as "a pull" do not contradict it, but only the reps
             # that showed it agree: one told pull of five is medium confidence.
             return _recognised(reading, counts[reading], n)
-    why = (
-        "the knees bend too differently from rep to rep"
-        if told
-        else "the knees' bend that tells a deadlift from an RDL was not seen "
-        "from this view or was hidden by the load"
-    )
+    if told:
+        why = "the knees bend too differently from rep to rep"
+    elif counts[Reading.PULL_ABOVE_KNEES]:
+        why = (
+            "the knees stayed soft and the hands stopped above them (an RDL lowers "
+            "them past the knees)"
+        )
+    else:
+        why = (
+            "the knees' bend that tells a deadlift from an RDL was not seen from "
+            "this view or was hidden by the load"
+        )
     return _unsure(n, f"the hands went to the knees or below, but {why}")
 
 

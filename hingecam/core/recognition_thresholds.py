@@ -53,8 +53,17 @@ class RecognitionThresholds(SignalThresholds):
         "COACHING.md: conventional deadlift knee flexion 103-108 deg (Schellenberg "
         "2013), RDL 15-30 deg; the middle. Side-view pulls labelled deadlift bent "
         "69-122 deg, RDLs 42-58 on " + CLIPS,
-        "From the side, a pull whose knees bend this far at the bottom is a "
-        "deadlift, less an RDL (the knee angle is only trusted from the side).",
+        "A pull whose knees bend this far at the bottom (from the side, or at 45 "
+        "deg with the legs' plane turned face on) is a deadlift, less an RDL.",
+    )
+    recognise_rdl_max_hands_norm: float = threshold_field(
+        0.0,
+        "leg lengths",
+        "COACHING.md: an RDL lowers the load along the legs to about mid-shin; RDL "
+        "reps reached 0.06-0.33 below the knees, kettlebell swings' lowest point "
+        "0.09-0.19 above them on " + CLIPS,
+        "A pull with soft knees is an RDL when the hands pass the knees (this high "
+        "above them at most); stopping above them it may be a swing's backswing.",
     )
     recognise_floor_start_share: float = threshold_field(
         0.6,

@@ -55,6 +55,11 @@ def test_clip_counts_its_labelled_reps(
         ("squat_goblet_45deg_kbt.mp4", Exercise.SQUAT, 5),
         # Soft knees from the side with the hands to the shins.
         ("rdl_side_good_a_gazi_vk.mp4", Exercise.RDL, 1),
+        # At 45 deg, the knees read with the legs' plane turned face on: the
+        # kettlebell deadlift's bend 71-90 deg (the image's own 61-77), the
+        # RDL's 49 (another lifter).
+        ("kbdl_45deg_correct_tby.mp4", Exercise.DEADLIFT, 5),
+        ("rdl_45deg_mw.mp4", Exercise.RDL, 1),
     ],
 )
 def test_auto_recognises_the_exercise_and_counts_as_labelled(

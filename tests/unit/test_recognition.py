@@ -16,10 +16,12 @@ from hingecam.app.driver import Driver
 from hingecam.core import recognition
 from hingecam.core.analysis import analyze_track as analyze_core
 from hingecam.core.datatypes import Exercise, Sureness, View
+from hingecam.core.face_on import legs_plane_turn_deg
 from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.recognition import Reading, recognise
 from hingecam.core.thresholds import Thresholds, for_exercise, load_thresholds
+from tests import factories
 from tests.factories import (
     MOVEMENTS,
     STANDING,
@@ -52,6 +54,8 @@ SWING = Movement(
     Posture(trunk_deg=60.0, knee_deg=25.0, shin_deg=8.0, arm_deg=190.0),
 )
 """A Russian swing: the bell between the legs at the bottom, at chest height on top."""
+RDL = Movement(STANDING, Posture(trunk_deg=90.0, knee_deg=30.0, shin_deg=5.0))
+"""An RDL: soft knees, the hands lowered along the legs past the knees."""
 ARMS_HANGING_SQUAT = MOVEMENTS[Pattern.SQUAT]
 """A squat with the arms hanging: the hands pass the knees like a pull's."""
 
@@ -71,7 +75,7 @@ def recognised(hs: HingeSet):
     ("movement", "expected"),
     [
         (Pattern.DEADLIFT, Exercise.DEADLIFT),
-        (Pattern.HINGE, Exercise.RDL),
+        (RDL, Exercise.RDL),
         (GOBLET_SQUAT, Exercise.SQUAT),
         (GOOD_MORNING, Exercise.GOOD_MORNING),
         (SWING, Exercise.KB_SWING),
@@ -181,11 +185,55 @@ def test_an_even_turn_of_trunk_and_thighs_is_not_read(monkeypatch) -> None:
     assert "not seen well enough" in rec.reason
 
 
-def test_a_pull_off_the_side_stays_the_generic_hinge_and_says_why() -> None:
-    # The knee angle is too rough at 45 deg to tell a deadlift from an RDL.
-    rec, _ = recognised(synthetic(Pattern.HINGE, View.OBLIQUE))
+@pytest.mark.parametrize(
+    ("movement", "expected"),
+    [(Pattern.DEADLIFT, Exercise.DEADLIFT), (RDL, Exercise.RDL)],
+    ids=["deadlift", "rdl"],
+)
+def test_a_pull_at_45_deg_is_told_by_its_knees_turned_face_on(
+    movement, expected
+) -> None:
+    """At 45 deg the image foreshortens the legs' forward reach: the deadlift's
+    75 deg knee reads 59 in the image (below the deadlift's 65), read face on
+    74."""
+    rec, _ = recognised(synthetic(movement, View.OBLIQUE))
+    assert rec.exercise is expected, rec.reason
+
+
+@pytest.mark.parametrize("yaw_deg", [35.0, 45.0, 55.0])
+def test_the_legs_plane_turn_is_read_from_the_standing_widths(
+    monkeypatch: pytest.MonkeyPatch, yaw_deg: float
+) -> None:
+    """The shoulders and hips as wide against the torso in the image as in
+    the world landmarks from the front, foreshortened by the sine of the turn
+    off it: the turn is found within 3 deg (the far side's perspective shift
+    of the stick figure), and the knee face on within 3 deg of its bend."""
+    monkeypatch.setitem(factories.VIEW_YAW_DEG, View.OBLIQUE, yaw_deg)
+    hs = hinge_set(pattern=Pattern.DEADLIFT, view=View.OBLIQUE, **COMPACT)
+    th = load_thresholds(Exercise.AUTO)
+    result = analyze_core(hs.track, Exercise.AUTO, th)
+    turn = legs_plane_turn_deg(hs.track, result.series, th)
+    assert turn == pytest.approx(90.0 - yaw_deg, abs=3.0)
+    heights = recognition._heights(hs.track, result.series, th)
+    for rep in result.reps:
+        knee = recognition._bottom_knee(rep, result.series, heights, th)
+        assert knee == pytest.approx(75.0, abs=3.0)
+
+
+def test_a_pull_from_the_front_stays_the_generic_hinge_and_says_why() -> None:
+    # The legs bend along the line of sight: no knee angle tells a deadlift
+    # from an RDL.
+    rec, _ = recognised(synthetic(RDL, View.FRONT))
     assert rec.exercise is Exercise.AUTO and not rec.recognised
     assert "tells a deadlift from an RDL was not seen" in rec.reason
+
+
+def test_soft_knees_and_hands_above_them_are_no_rdl() -> None:
+    """The hands stop 0.23 leg lengths above the knees (a swing's backswing
+    caught low, or a short hinge): a pull, not told an RDL."""
+    rec, _ = recognised(synthetic(Pattern.HINGE))
+    assert rec.exercise is Exercise.AUTO and not rec.recognised
+    assert "the hands stopped above them" in rec.reason
 
 
 def test_a_pull_that_starts_on_the_floor_is_a_deadlift_from_any_view() -> None:
