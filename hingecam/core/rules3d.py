@@ -168,6 +168,11 @@ def check_hips_rise_first_3d(
     if found is None:
         return NotJudged("the ascent was not seen clearly enough", "deg")
     knee, ok, what = found
+    if np.isfinite(hip).any() and not ok[int(np.nanargmax(hip))]:
+        # Unseen at the deepest crouch for longer than the smoother bridges
+        # (a load in front of the knees): the straightening's start is
+        # unknown, as in the side view's rule (rules._ascent_straightening).
+        return NotJudged("the knees were hidden at the bottom of the pull", "deg")
 
     def half_way(start: int) -> tuple[float, tuple[float, int] | None]:
         """The knees' range from `start` and, when judged, the trunk at half

@@ -107,6 +107,22 @@ def test_hips_rising_first_at_45_deg_with_the_feet_out_of_frame_times_the_thighs
     assert outcome(unseen, Fault.HIPS_RISE_FIRST).outcome is Outcome.NOT_JUDGED
 
 
+def test_hips_rising_first_at_45_deg_not_judged_from_knees_hidden_at_the_bottom() -> (
+    None
+):
+    """Both knees unseen over the deepest crouch (frames 26-40, longer than the
+    smoother bridges) and seen again nearly straight: the peak of the knees
+    seen is then on the descent. The rule said the knees "straightened within
+    2 frames" (film at a higher frame rate), which the camera did not cause;
+    the side view's rule says why, and so does this one now."""
+    win = hips_first()
+    assert outcome(win, Fault.HIPS_RISE_FIRST).outcome is Outcome.FLAGGED
+    win.values["knee_flexion_3d_deg"][26:41] = np.nan
+    check = outcome(win, Fault.HIPS_RISE_FIRST)
+    assert check.outcome is Outcome.NOT_JUDGED
+    assert "hidden at the bottom" in check.reason
+
+
 @pytest.mark.parametrize("view", [View.OBLIQUE, View.FRONT])
 def test_squat_pattern_off_the_side_with_the_feet_out_of_frame_reads_the_thighs(
     view: View,
