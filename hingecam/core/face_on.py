@@ -20,7 +20,6 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.datatypes import MeasureSeries
 from hingecam.core.geometry import width_ratio
 from hingecam.core.geometry3d import seen_midpoint
 from hingecam.core.landmarks import Landmark
@@ -33,61 +32,63 @@ _TORSO = (
     Landmark.LEFT_HIP,
     Landmark.RIGHT_HIP,
 )
+_LEGS = (
+    (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+    (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+)
 
 
-def legs_plane_turn_deg(
-    track: PoseTrack, series: MeasureSeries, th: Thresholds
+def turn_sines(track: PoseTrack, th: Thresholds) -> NDArray[np.float64]:
+    """(N,) per frame the sine of the turn: the shoulders' and hips' width over
+    the torso's length in the image against the same in the world landmarks
+    (NaN where the torso is not seen at min_visibility). Only frames the
+    lifter stands in read the turn (see turn_deg)."""
+    w, h = track.image_wh
+    image = track.xy_norm.astype(np.float64) * np.array([w, h])
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sine = width_ratio(image) / width_ratio(track.world_m)
+    sine[(vis[:, list(_TORSO)] < th.min_visibility).any(axis=1)] = np.nan
+    return np.asarray(sine)
+
+
+def turn_deg(
+    sines: NDArray[np.float64], hip_3d_deg: NDArray[np.float64], th: Thresholds
 ) -> float:
     """How far the legs' plane is turned from the image plane, deg (0 from the
-    side, 90 from the front), over the frames the lifter stands in (3D hip
-    flexion within rep_exit_deg of the set's least; `series` may lag the
-    track); NaN when the lifter was never seen standing."""
-    hip = series.hip_flexion_3d_deg[: len(track)]
-    if not np.isfinite(hip).any():
+    side, 90 from the front): the median sine over the frames the lifter stands
+    in (3D hip flexion within rep_exit_deg of the least of these frames); NaN
+    when none was seen."""
+    standing = hip_3d_deg <= np.nanmin(hip_3d_deg) + th.rep_exit_deg
+    seen = sines[standing & np.isfinite(sines)]
+    if not seen.size:
         return math.nan
-    standing = np.zeros(len(track), dtype=bool)
-    standing[: hip.size] = hip <= np.nanmin(hip) + th.rep_exit_deg
+    return math.degrees(math.asin(min(1.0, float(np.median(seen)))))
+
+
+def leg_points(track: PoseTrack, th: Thresholds) -> NDArray[np.float64]:
+    """(N, 3, 2) the image's mid-hip, mid-knee and mid-ankle in pixels, each
+    where either side is seen (the model places both, and one side's knee with
+    both hips bends a leg that is not there)."""
     w, h = track.image_wh
-    image = track.xy_norm[standing].astype(np.float64) * np.array([w, h])
-    world = track.world_m[standing].astype(np.float64)
-    vis = np.nan_to_num(track.visibility[standing].astype(np.float64), nan=0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sine = width_ratio(image) / width_ratio(world)
-    sine[(vis[:, list(_TORSO)] < th.min_visibility).any(axis=1)] = np.nan
-    if not np.isfinite(sine).any():
-        return math.nan
-    return math.degrees(math.asin(min(1.0, float(np.nanmedian(sine)))))
-
-
-def knee_face_on(
-    xy: NDArray[np.float64], vis: NDArray[np.float64], th: Thresholds, turn_deg: float
-) -> NDArray[np.float64]:
-    """(N,) the knee's bend (deg, 0 straight) from the image's mid-hip,
-    mid-knee and mid-ankle (each where either side is seen: the model places
-    both, and one side's knee with both hips bends a leg that is not there),
-    with the horizontal stretched by 1 / cos(turn_deg). On the side and 45 deg
-    TBY pairs, filmed together, it reads the side's knee within 6 deg (mean),
-    where the image's own reads 13 less (docs/eval-baseline.md).
-
-    Args:
-        xy: (N, 33, 2) image points in pixels.
-        vis: (N, 33) visibility, 0 where unknown.
-        th: min_visibility.
-        turn_deg: legs_plane_turn_deg.
-    """
-    hip, knee, ankle = (
-        seen_midpoint(xy, vis, a, b, th.min_visibility)
-        for a, b in (
-            (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
-            (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
-            (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
-        )
+    xy = track.xy_norm.astype(np.float64) * np.array([w, h])
+    vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
+    return np.stack(
+        [seen_midpoint(xy, vis, a, b, th.min_visibility) for a, b in _LEGS], axis=1
     )
-    stretch = np.array([1.0 / math.cos(math.radians(turn_deg)), 1.0])
-    thigh = (hip - knee) * stretch
-    shin = (ankle - knee) * stretch
+
+
+def knee_face_on(legs: NDArray[np.float64], turn: float) -> NDArray[np.float64]:
+    """The knee's bend (deg, 0 straight) of (..., 3, 2) leg_points with the
+    image's horizontal stretched by 1 / cos(turn deg). On the side and 45 deg
+    TBY pairs, filmed together, it reads the side's knee at the bottom within
+    6 deg (mean), where the image's own reads 13 less (docs/eval-baseline.md)."""
+    stretch = np.array([1.0 / math.cos(math.radians(turn)), 1.0])
+    thigh = (legs[..., 0, :] - legs[..., 1, :]) * stretch
+    shin = (legs[..., 2, :] - legs[..., 1, :]) * stretch
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(thigh * shin, axis=1) / (
-            np.linalg.norm(thigh, axis=1) * np.linalg.norm(shin, axis=1)
+        cos = np.sum(thigh * shin, axis=-1) / (
+            np.linalg.norm(thigh, axis=-1) * np.linalg.norm(shin, axis=-1)
         )
     return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))

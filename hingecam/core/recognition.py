@@ -44,7 +44,7 @@ from hingecam.core.datatypes import (
     Sureness,
     View,
 )
-from hingecam.core.face_on import knee_face_on, legs_plane_turn_deg
+from hingecam.core.face_on import knee_face_on, leg_points, turn_deg, turn_sines
 from hingecam.core.geometry3d import angle_between_deg, seen_midpoint
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import Pose, PoseTrack
@@ -99,7 +99,8 @@ class _Heights:
     trunk: NDArray[np.float64]  # (N, 3) mid-hip -> mid-shoulder, world metres
     thigh: NDArray[np.float64]  # (N, 3) mid-hip -> mid-knee, world metres
     seen: NDArray[np.bool_]  # (N,) the lifter in view
-    knee_face_on: NDArray[np.float64]  # (N,) 2D knee bend, the legs' plane face on
+    legs: NDArray[np.float64]  # (N, 3, 2) image mid-hip, mid-knee, mid-ankle
+    turn_sines: NDArray[np.float64]  # (N,) sine of the legs' plane's turn
 
 
 def _reach(track: PoseTrack, min_visibility: float) -> NDArray[np.float64]:
@@ -179,7 +180,6 @@ def _heights(track: PoseTrack, series: MeasureSeries, th: Thresholds) -> _Height
     xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
     vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
     points = _midpoints(xy, vis, th.min_visibility)
-    face_on = knee_face_on(xy, vis, th, legs_plane_turn_deg(track, series, th))
     points["knee"] = _planted(track.t_s, points["knee"])
     hands, knees = _leg_heights(**points)
     return _Heights(
@@ -188,7 +188,8 @@ def _heights(track: PoseTrack, series: MeasureSeries, th: Thresholds) -> _Height
         reach=_reach(track, th.min_visibility),
         **_segments(track, th.min_visibility),
         seen=np.asarray(np.isfinite(track.visibility).all(axis=1)),
-        knee_face_on=face_on,
+        legs=leg_points(track, th),
+        turn_sines=turn_sines(track, th),
     )
 
 
@@ -291,19 +292,27 @@ def _bottom_knee(
 ) -> float:
     """The knee's bend at the rep's bottom as the side view reads it: from the
     side the measured knee, at 45 deg the image's knee with the legs' plane
-    turned face on (the median over smooth_sigma_s either side of the bottom);
-    NaN from the front or the back, where that plane lies along the line of
-    sight."""
+    turned face on (core/face_on.py; the turn read on the rep's own standing
+    frames, its start or its lockout, so a lifter who turned between sets is
+    read as he stands now; the median over smooth_sigma_s either side of the
+    bottom); NaN from the front or the back, where that plane lies along the
+    line of sight."""
     if rep.view is View.SIDE:
         return rep.peaks.knee_flexion_bottom_deg
     if rep.view is not View.OBLIQUE:
         return math.nan
-    t = series.t_s[: heights.knee_face_on.size]
-    near = heights.knee_face_on[: t.size][
-        np.abs(t - t[rep.bottom_frame]) <= th.smooth_sigma_s
-    ]
-    near = near[np.isfinite(near)]
-    return float(np.median(near)) if near.size else math.nan
+    lo, hi = rep.start_frame, rep.end_frame + 1
+    hip = series.hip_flexion_3d_deg[lo:hi]
+    if not np.isfinite(hip).any():
+        return math.nan
+    turn = turn_deg(heights.turn_sines[lo:hi], hip, th)
+    if not math.isfinite(turn):
+        return math.nan
+    t = series.t_s[lo:hi]
+    near = np.abs(t - series.t_s[rep.bottom_frame]) <= th.smooth_sigma_s
+    knees = knee_face_on(heights.legs[lo:hi][near], turn)
+    knees = knees[np.isfinite(knees)]
+    return float(np.median(knees)) if knees.size else math.nan
 
 
 def read_rep(

@@ -16,7 +16,7 @@ from hingecam.app.driver import Driver
 from hingecam.core import recognition
 from hingecam.core.analysis import analyze_track as analyze_core
 from hingecam.core.datatypes import Exercise, Sureness, View
-from hingecam.core.face_on import legs_plane_turn_deg
+from hingecam.core.face_on import turn_deg, turn_sines
 from hingecam.core.faults import Fault
 from hingecam.core.landmarks import Landmark as L
 from hingecam.core.recognition import Reading, recognise
@@ -212,9 +212,27 @@ def test_the_legs_plane_turn_is_read_from_the_standing_widths(
     hs = hinge_set(pattern=Pattern.DEADLIFT, view=View.OBLIQUE, **COMPACT)
     th = load_thresholds(Exercise.AUTO)
     result = analyze_core(hs.track, Exercise.AUTO, th)
-    turn = legs_plane_turn_deg(hs.track, result.series, th)
+    sines = turn_sines(hs.track, th)
+    turn = turn_deg(sines, result.series.hip_flexion_3d_deg, th)
     assert turn == pytest.approx(90.0 - yaw_deg, abs=3.0)
     heights = recognition._heights(hs.track, result.series, th)
+    for rep in result.reps:
+        knee = recognition._bottom_knee(rep, result.series, heights, th)
+        assert knee == pytest.approx(75.0, abs=3.0)
+
+
+def test_the_turn_is_read_on_each_reps_own_standing_frames() -> None:
+    """A lifter who stood 6 s facing the camera before turning 45 deg off it
+    for the set: the frames before the first rep read the front (a sine of 1),
+    each rep's own start and lockout read 45 deg."""
+    hs = synthetic(Pattern.DEADLIFT, View.OBLIQUE, stand_s=6.0)
+    th = load_thresholds(Exercise.AUTO)
+    result = analyze_core(hs.track, Exercise.AUTO, th)
+    heights = recognition._heights(hs.track, result.series, th)
+    before = result.reps[0].start_frame
+    heights.turn_sines[:before] = 1.0
+    whole = turn_deg(heights.turn_sines, result.series.hip_flexion_3d_deg, th)
+    assert whole > 60.0  # read over the whole set, the front weighs in
     for rep in result.reps:
         knee = recognition._bottom_knee(rep, result.series, heights, th)
         assert knee == pytest.approx(75.0, abs=3.0)
