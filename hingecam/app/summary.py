@@ -11,6 +11,7 @@ from hingecam.core.datatypes import (
     VerdictKind,
     View,
 )
+from hingecam.core.profiles import PROFILES
 from hingecam.report.context import exercise_words
 
 
@@ -52,8 +53,9 @@ def summary_line(
         judged = (about or list(result.notes) or ["no complete rep found"])[0]
     counted = f"{len(reps)} rep{'s' if len(reps) != 1 else ''}"
     if result.exercise_requested is Exercise.AUTO and reps:
-        name, how = exercise_words(result)
-        counted += f" ({name.lower()}, {how.split(',')[0]})"
+        _, how = exercise_words(result)
+        name = PROFILES[result.exercise].in_sentence
+        counted += f" ({name}, {how.split(',')[0]})"
     since = f"; {since_last}" if since_last else ""
     return (
         f"{result.video.name}: {counted}, {judged}{since} -> {folder / 'report.html'}"

@@ -33,6 +33,18 @@ class Profile:
     soft_knees: bool
     overrides: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: lower case but for a name ("a Romanian
+        deadlift", "a kettlebell swing")."""
+        first, _, rest = self.label.partition(" ")
+        kept = first if first in _NAMES else first.lower()
+        return f"{kept} {rest}" if rest else kept
+
+
+_NAMES = frozenset({"Romanian"})
+"""Words of labels that keep their capital inside a sentence."""
+
 
 PROFILES: dict[Exercise, Profile] = {
     # Not recognised (core/recognition.py): a generic hinge. Counted like a

@@ -433,7 +433,7 @@ def recognition_note(recognition: Recognition) -> str:
             "judged as a generic hip hinge; name it with --exercise to judge it by "
             "its own rules"
         )
-    label = PROFILES[recognition.exercise].label.lower()
+    label = PROFILES[recognition.exercise].in_sentence
     reps = f"{recognition.agreeing} of {recognition.reps} reps"
     return (
         f"recognised as a {label} ({recognition.sureness.value} confidence, "

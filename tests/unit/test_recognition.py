@@ -439,3 +439,13 @@ def test_a_rep_begun_out_of_view_is_no_pull_from_the_floor() -> None:
     rec, result = recognised(hs)
     assert len(result.reps) == 3
     assert rec.exercise is Exercise.AUTO
+
+
+def test_the_note_names_the_exercise_as_a_sentence_would() -> None:
+    """Lower case inside a sentence, but a name keeps its capital."""
+    note = recognition.recognition_note(
+        recognition.Recognition(Exercise.RDL, Sureness.HIGH, 3, 3, "why")
+    )
+    assert "recognised as a Romanian deadlift (high confidence, 3 of 3 reps)" in note
+    deadlift = recognition.Recognition(Exercise.DEADLIFT, Sureness.MEDIUM, 2, 1, "w")
+    assert "recognised as a deadlift (medium" in recognition.recognition_note(deadlift)
