@@ -42,7 +42,7 @@ def main() -> None:
         side = analyzed(load_track(args.tracks / f"kbdl_side_{pair}_tby.npz"))
         track = load_track(args.tracks / f"kbdl_45deg_{pair}_tby.npz")
         oblique = analyzed(track)
-        heights = recognition._heights(track, oblique.series, th)
+        heights = recognition._heights(track, th)
         image = knee_face_on(leg_points(track, th), 0.0)
         for a, b in zip(side.reps, oblique.reps, strict=False):
             lo, hi = b.start_frame, b.end_frame + 1

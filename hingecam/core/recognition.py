@@ -175,7 +175,7 @@ def hands_above_knees(pose: Pose, min_visibility: float) -> float:
     return float(hands[0] - knees[0])
 
 
-def _heights(track: PoseTrack, series: MeasureSeries, th: Thresholds) -> _Heights:
+def _heights(track: PoseTrack, th: Thresholds) -> _Heights:
     w, h = track.image_wh
     xy = track.xy_norm.astype(np.float64) * np.array([w, h], dtype=np.float64)
     vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
@@ -375,7 +375,7 @@ def recognise(
     """
     if not reps:
         return Recognition(Exercise.AUTO, Sureness.LOW, 0, 0, "no rep yet")
-    heights = _heights(track, series, th)
+    heights = _heights(track, th)
     readings = [read_rep(rep, series, heights, th) for rep in reps]
     readings = [r for r in readings if r is not Reading.UNKNOWN]
     n = len(readings)

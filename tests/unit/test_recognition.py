@@ -215,7 +215,7 @@ def test_the_legs_plane_turn_is_read_from_the_standing_widths(
     sines = turn_sines(hs.track, th)
     turn = turn_deg(sines, result.series.hip_flexion_3d_deg, th)
     assert turn == pytest.approx(90.0 - yaw_deg, abs=3.0)
-    heights = recognition._heights(hs.track, result.series, th)
+    heights = recognition._heights(hs.track, th)
     for rep in result.reps:
         knee = recognition._bottom_knee(rep, result.series, heights, th)
         assert knee == pytest.approx(75.0, abs=3.0)
@@ -228,7 +228,7 @@ def test_the_turn_is_read_on_each_reps_own_standing_frames() -> None:
     hs = synthetic(Pattern.DEADLIFT, View.OBLIQUE, stand_s=6.0)
     th = load_thresholds(Exercise.AUTO)
     result = analyze_core(hs.track, Exercise.AUTO, th)
-    heights = recognition._heights(hs.track, result.series, th)
+    heights = recognition._heights(hs.track, th)
     before = result.reps[0].start_frame
     heights.turn_sines[:before] = 1.0
     whole = turn_deg(heights.turn_sines, result.series.hip_flexion_3d_deg, th)
