@@ -498,3 +498,25 @@ def test_the_deepest_real_postures_are_not_upside_down(
     m = measures_of(make_pose(trunk_deg=trunk, knee_deg=knee, shin_deg=shin))
     assert first(m, "trunk_incline_deg") == pytest.approx(trunk, abs=1e-3)
     assert first(m, "knee_flexion_deg") == pytest.approx(knee, abs=1e-3)
+
+
+@pytest.mark.parametrize("turn", [0.0, 20.0, 45.0, 60.0])
+@pytest.mark.parametrize("bend", [5.0, 25.0, 75.0, 110.0])
+def test_the_knee_read_face_on_is_the_bend_in_the_legs_plane(
+    turn: float, bend: float
+) -> None:
+    """A leg bent `bend` deg in a plane turned `turn` deg off the image plane,
+    seen orthographically: the image's knee reads straighter as the plane
+    turns; stretched back face on it reads the bend."""
+    from hingecam.core.face_on import knee_face_on
+
+    shin_lean = math.radians(bend / 3)  # the shin leans forward, the thigh back
+    thigh_lean = math.radians(bend) - shin_lean
+    forward = math.cos(math.radians(turn))  # forward lengths in the image
+    knee = np.array([0.0, 0.0])  # y down, forward to +x
+    hip = np.array([-math.sin(thigh_lean) * forward, -math.cos(thigh_lean)])
+    ankle = np.array([-math.sin(shin_lean) * forward, math.cos(shin_lean)])
+    legs = np.array([[hip, knee, ankle]]) * 300.0
+    assert knee_face_on(legs, turn)[0] == pytest.approx(bend, abs=1e-6)
+    if turn and bend > 5:
+        assert knee_face_on(legs, 0.0)[0] < bend - 0.5
