@@ -20,7 +20,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from hingecam.core.geometry import width_ratio
+from hingecam.core.geometry import view_ratio, width_ratio
 from hingecam.core.geometry3d import seen_midpoint
 from hingecam.core.landmarks import Landmark
 from hingecam.core.poses import PoseTrack
@@ -44,11 +44,9 @@ def turn_sines(track: PoseTrack, th: Thresholds) -> NDArray[np.float64]:
     the torso's length in the image against the same in the world landmarks
     (NaN where the torso is not seen at min_visibility). Only frames the
     lifter stands in read the turn (see turn_deg)."""
-    w, h = track.image_wh
-    image = track.xy_norm.astype(np.float64) * np.array([w, h])
     vis = np.nan_to_num(track.visibility.astype(np.float64), nan=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sine = width_ratio(image) / width_ratio(track.world_m)
+        sine = view_ratio(track.xy_norm, track.image_wh) / width_ratio(track.world_m)
     sine[(vis[:, list(_TORSO)] < th.min_visibility).any(axis=1)] = np.nan
     return np.asarray(sine)
 
