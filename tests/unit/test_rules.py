@@ -442,35 +442,37 @@ def test_hips_first_reads_the_trunk_at_half_straight_wherever_the_frames_fall() 
     assert drops == pytest.approx([10.0] * 4, abs=0.1)  # 70 - 60 deg, exactly
 
 
-def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom() -> None:
-    # Hips rising first over a 1 s ascent at 30 fps. With a plate in front of
-    # the near knee for the first 0.5 s of it, straightening would be measured
-    # from mid-ascent and half way misplaced: not judged.
-    knee = np.concatenate([np.linspace(100, 10, 16), [10.0] * 15])
-    trunk = np.concatenate([np.linspace(60, 80, 16), np.linspace(75, 0, 15)])
-    values = {
-        "hip_flexion_deg": np.linspace(110, 0, knee.size),
-        "trunk_incline_deg": trunk,
-        "knee_flexion_deg": knee,
-    }
-    seen = check_hips_rise_first(rep_window(values, bottom=0), Measures(), TH)
-    assert seen.outcome is Outcome.FLAGGED
-    hidden = dict(values, knee_flexion_deg=np.where(np.arange(31) < 15, np.nan, knee))
-    plated = check_hips_rise_first(rep_window(hidden, bottom=0), Measures(), TH)
-    assert plated.outcome is Outcome.NOT_JUDGED
-    assert "hidden at the bottom" in plated.reason
+# Hips rising first over a 1 s ascent at 30 fps: knee and trunk per frame
+# from the bottom.
+ASCENT_KNEE = np.concatenate([np.linspace(100, 10, 16), [10.0] * 15])
+ASCENT_TRUNK = np.concatenate([np.linspace(60, 80, 16), np.linspace(75, 0, 15)])
+# Off the floor the knees straighten 100 -> 40 deg in 0.3 s while the trunk
+# leans further (60 -> 74), then 40 -> 10 as the chest comes up.
+FAST_KNEE = np.concatenate(
+    [np.linspace(100, 40, 10), np.linspace(40, 10, 16)[1:], [10.0] * 6]
+)
+FAST_TRUNK = np.concatenate(
+    [np.linspace(60, 74, 10), np.linspace(74, 5, 15), [5.0] * 6]
+)
 
 
-def test_hips_first_not_judged_when_the_knees_came_into_view_straightening() -> None:
-    # Hips rising first at 30 fps: off the floor the knees straighten 100 -> 40
-    # deg in 0.3 s while the trunk leans further (60 -> 74), then 40 -> 10 as
-    # the chest comes up. A plate hides the knee over that first 0.3 s, less
-    # than the smoother bridges: timed from where the knee reappears (40), half
-    # straight fell in the chest's rise and the rep read "ok". The bend at the
-    # bottom was never seen: not judged.
-    fast, slow = np.linspace(100, 40, 10), np.linspace(40, 10, 16)[1:]
-    knee = np.concatenate([fast, slow, [10.0] * 6])
-    trunk = np.concatenate([np.linspace(60, 74, 10), np.linspace(74, 5, 15), [5.0] * 6])
+@pytest.mark.parametrize(
+    ("knee", "trunk", "hidden_frames"),
+    [
+        # A plate in front of the near knee for the first 0.5 s: straightening
+        # would be measured from mid-ascent and half way misplaced.
+        (ASCENT_KNEE, ASCENT_TRUNK, 15),
+        # Hidden over the fast first 0.3 s only, less than the smoother
+        # bridges: timed from where the knee reappears (40), half straight
+        # fell in the chest's rise and the rep read "ok" (-32 deg). The bend
+        # at the bottom was never seen.
+        (FAST_KNEE, FAST_TRUNK, 9),
+    ],
+    ids=["half_the_ascent", "came_into_view_straightening"],
+)
+def test_hips_first_not_judged_when_the_knees_were_hidden_at_the_bottom(
+    knee: np.ndarray, trunk: np.ndarray, hidden_frames: int
+) -> None:
     values = {
         "hip_flexion_deg": np.linspace(110, 0, knee.size),
         "trunk_incline_deg": trunk,
@@ -479,7 +481,8 @@ def test_hips_first_not_judged_when_the_knees_came_into_view_straightening() -> 
     seen = check_hips_rise_first(rep_window(values, bottom=0), Measures(), TH)
     assert seen.outcome is Outcome.FLAGGED
     hidden = dict(
-        values, knee_flexion_deg=np.where(np.arange(knee.size) < 9, np.nan, knee)
+        values,
+        knee_flexion_deg=np.where(np.arange(knee.size) < hidden_frames, np.nan, knee),
     )
     plated = check_hips_rise_first(rep_window(hidden, bottom=0), Measures(), TH)
     assert plated.outcome is Outcome.NOT_JUDGED
@@ -550,13 +553,10 @@ def test_the_thighs_turn_never_reads_a_hinge_as_a_squat() -> None:
 def test_a_knee_hidden_by_the_load_is_not_replaced_by_its_thigh() -> None:
     """A placed knee leaves knee and thigh unread alike (ingest._FROM_KNEE):
     hips first stays not judged, as with the knee alone."""
-    knee = np.concatenate([np.linspace(100, 10, 16), [10.0] * 15])
-    hidden = np.where(np.arange(31) < 15, np.nan, knee)
+    hidden = np.where(np.arange(ASCENT_KNEE.size) < 15, np.nan, ASCENT_KNEE)
     values = {
-        "hip_flexion_deg": np.linspace(110, 0, knee.size),
-        "trunk_incline_deg": np.concatenate(
-            [np.linspace(60, 80, 16), np.linspace(75, 0, 15)]
-        ),
+        "hip_flexion_deg": np.linspace(110, 0, ASCENT_KNEE.size),
+        "trunk_incline_deg": ASCENT_TRUNK,
         "knee_flexion_deg": hidden,
         "thigh_incline_deg": hidden * 0.7,
     }
